@@ -1,0 +1,23 @@
+from django.urls import reverse
+
+from accounts import permissions
+
+
+def navigation(request):
+    """Main navigation, by role: only links to pages the user may open."""
+    user = getattr(request, "user", None)
+    items = [("Accueil", reverse("home"))]
+    if user is not None and user.is_authenticated:
+        if permissions.visible_regions(user).exists():
+            items.append(("Régions", reverse("territories:region_list")))
+        if permissions.visible_collectivities(user).exists():
+            items.append(("Collectivités", reverse("territories:collectivity_list")))
+        if permissions.may_administer(user):
+            items.append(("Administration", reverse("admin:index")))
+    path = request.path if request else ""
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
+            for label, url in items
+        ]
+    }

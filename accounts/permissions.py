@@ -1,0 +1,81 @@
+"""Every "may this user do this to this object" question is answered here.
+
+Default deny: a function answers True only for the roles its docstring names.
+Object checks are written over the scoped querysets, so that the list a user
+sees and the objects a user may open can never disagree.
+"""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role
+from territories.models import Collectivity, Region
+
+
+def is_national(user) -> bool:
+    return user.is_authenticated and (user.role == Role.DGEFP or (user.is_superuser and not user.role))
+
+
+def is_read_only(user) -> bool:
+    """France Travail agents read; they never change anything."""
+    return user.role == Role.FRANCE_TRAVAIL
+
+
+def visible_collectivities(user) -> QuerySet[Collectivity]:
+    """DGEFP and national France Travail: all. DREETS: its region. DDETS / préfecture and
+    departmental France Travail: the collectivités of its département (the Rhône DDETS sees the
+    Rhône and the Métropole de Lyon). Conseil départemental: its own collectivité."""
+    collectivities = Collectivity.objects.all()
+    if not user.is_authenticated:
+        return collectivities.none()
+    if is_national(user):
+        return collectivities
+    if user.role == Role.DREETS:
+        return collectivities.filter(region_id=user.region_id)
+    if user.role in (Role.DDETS, Role.FRANCE_TRAVAIL):
+        if user.departement_id is None:
+            return collectivities if user.role == Role.FRANCE_TRAVAIL else collectivities.none()
+        return collectivities.filter(departements=user.departement_id)
+    if user.role == Role.DEPARTMENTAL_COUNCIL:
+        return collectivities.filter(pk=user.collectivity_id)
+    return collectivities.none()
+
+
+def visible_regions(user) -> QuerySet[Region]:
+    """DGEFP and national France Travail: all regions. DREETS: its own. Others see no regional view."""
+    regions = Region.objects.all()
+    if not user.is_authenticated:
+        return regions.none()
+    if is_national(user) or (user.role == Role.FRANCE_TRAVAIL and user.departement_id is None):
+        return regions
+    if user.role == Role.DREETS:
+        return regions.filter(pk=user.region_id)
+    return regions.none()
+
+
+def may_view_collectivity(user, collectivity: Collectivity) -> bool:
+    """Whoever has the collectivité in scope (see visible_collectivities)."""
+    return visible_collectivities(user).filter(pk=collectivity.pk).exists()
+
+
+def may_edit_collectivity(user, collectivity: Collectivity) -> bool:
+    """The signatory details of a collectivité: DGEFP, the DDETS / préfecture of one of its
+    départements, and the conseil départemental itself. Not the DREETS (it supervises),
+    not France Travail (read-only)."""
+    if not may_view_collectivity(user, collectivity):
+        return False
+    return is_national(user) or user.role in (Role.DDETS, Role.DEPARTMENTAL_COUNCIL)
+
+
+def may_view_history(user, collectivity: Collectivity) -> bool:
+    """The audit trail: whoever may view the collectivité, except France Travail."""
+    return may_view_collectivity(user, collectivity) and not is_read_only(user)
+
+
+def may_view_region(user, region: Region) -> bool:
+    """The regional view: DGEFP, national France Travail, and the DREETS of that region."""
+    return visible_regions(user).filter(pk=region.pk).exists()
+
+
+def may_administer(user) -> bool:
+    """Account administration (Django admin): superusers only."""
+    return user.is_authenticated and user.is_superuser

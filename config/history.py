@@ -1,0 +1,52 @@
+"""Readable audit trail from django-simple-history records: who, when, before, after."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    kind: str
+    changes: list[Change]
+
+
+KIND_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+
+
+def history_entries(obj) -> list[HistoryEntry]:
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                label = record.instance_type._meta.get_field(change.field).verbose_name
+                changes.append(Change(str(label), change.old, change.new))
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record.history_user),
+                kind=KIND_LABELS.get(record.history_type, record.history_type),
+                changes=changes,
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def _who(user) -> str:
+    if user is None:
+        return "Système (chargement des données de référence)"
+    return user.get_full_name() or user.username

@@ -1,0 +1,53 @@
+import os
+
+import pytest
+
+from accounts.models import Role
+from territories.loading import load_reference_data
+from territories.models import Region
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to be called
+# from a thread with a running loop unless told that this is a test-only situation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data (regions, départements, collectivités) is loaded once for the session."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def territories(db):
+    """The reference data, reloaded after a transactional test has flushed the database."""
+    if not Region.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def make_user(territories, django_user_model):
+    """make_user(Role.DDETS, "01") → a user of that role scoped to that territory code."""
+
+    def make(role: Role, territory: str | None = None, **extra):
+        from territories.models import Collectivity, Departement
+
+        scope = {}
+        if role == Role.DREETS:
+            scope["region"] = Region.objects.get(code=territory)
+        elif role == Role.DEPARTMENTAL_COUNCIL:
+            scope["collectivity"] = Collectivity.objects.get(code=territory)
+        elif territory is not None:
+            scope["departement"] = Departement.objects.get(code=territory)
+        username = extra.pop("username", f"{role}-{territory or 'national'}")
+        return django_user_model.objects.create_user(
+            username=username, password="mot-de-passe-de-test-1", role=role, **scope, **extra
+        )
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; a slow hasher only costs time here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to the running demo (SQLite): venv, migrations, reference and demo data, server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh requirements.txt
+export DEBUG="${DEBUG:-true}"
+.venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py seed_demo
+echo "Plateforme de démonstration : http://127.0.0.1:8000/"
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from config.history import history_entries
+from territories.forms import SignatoriesForm
+from territories.models import Collectivity
+
+
+def _collectivity_for(user, code: str, allowed) -> Collectivity:
+    """The collectivité if the user may act on it; otherwise 404, as if it did not exist."""
+    collectivity = get_object_or_404(permissions.visible_collectivities(user), code=code)
+    if not allowed(user, collectivity):
+        raise Http404
+    return collectivity
+
+
+def region_list(request):
+    regions = permissions.visible_regions(request.user).prefetch_related("collectivities")
+    return render(request, "territories/region_list.html", {"title": "Régions", "regions": regions})
+
+
+def region_detail(request, code: str):
+    region = get_object_or_404(permissions.visible_regions(request.user), code=code)
+    collectivities = permissions.visible_collectivities(request.user).filter(region=region)
+    return render(
+        request,
+        "territories/region_detail.html",
+        {"title": region.name, "region": region, "collectivities": collectivities},
+    )
+
+
+def collectivity_list(request):
+    collectivities = permissions.visible_collectivities(request.user).select_related("region")
+    return render(
+        request,
+        "territories/collectivity_list.html",
+        {"title": "Collectivités", "collectivities": collectivities},
+    )
+
+
+def collectivity_detail(request, code: str):
+    collectivity = _collectivity_for(request.user, code, permissions.may_view_collectivity)
+    return render(
+        request,
+        "territories/collectivity_detail.html",
+        {
+            "title": collectivity.name,
+            "collectivity": collectivity,
+            "departements": collectivity.departements.all(),
+            "may_edit": permissions.may_edit_collectivity(request.user, collectivity),
+            "may_view_history": permissions.may_view_history(request.user, collectivity),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def collectivity_edit(request, code: str):
+    collectivity = _collectivity_for(request.user, code, permissions.may_edit_collectivity)
+    form = SignatoriesForm(request.POST or None, instance=collectivity)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Les signataires ont été enregistrés.")
+        return redirect("territories:collectivity_detail", code=collectivity.code)
+    return render(
+        request,
+        "territories/collectivity_edit.html",
+        {"title": f"Signataires – {collectivity.name}", "collectivity": collectivity, "form": form},
+    )
+
+
+def collectivity_history(request, code: str):
+    collectivity = _collectivity_for(request.user, code, permissions.may_view_history)
+    return render(
+        request,
+        "history.html",
+        {
+            "title": f"Historique – {collectivity.name}",
+            "object": collectivity,
+            "back_url": "territories:collectivity_detail",
+            "entries": history_entries(collectivity),
+        },
+    )

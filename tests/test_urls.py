@@ -1,0 +1,57 @@
+"""Default deny: every URL is either declared public or redirects an anonymous visitor to a login page."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from config.urls import PUBLIC_URL_NAMES
+
+SAMPLE_ARGUMENTS = {"app_label": "accounts", "model_name": "user", "object_id": "1", "content_type_id": "1"}
+
+
+def walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or '<sans nom>'}", pattern
+
+
+# The admin's unnamed catch-all and redirect patterns cannot be reversed; the admin guards them itself.
+ALL_PATTERNS = [(name, p) for name, p in walk(get_resolver().url_patterns) if name != "admin:<sans nom>"]
+
+
+def concrete_url(name, pattern):
+    regex = pattern.pattern.regex
+    if regex.groups and not regex.groupindex:
+        return reverse(name, args=["1"] * regex.groups)
+    return reverse(name, kwargs={key: SAMPLE_ARGUMENTS.get(key, "01D") for key in regex.groupindex})
+
+
+def test_every_url_has_a_name():
+    assert [str(p.pattern) for name, p in ALL_PATTERNS if name.endswith("<sans nom>")] == []
+
+
+def test_public_views_are_exactly_the_declared_ones():
+    public = {name for name, p in ALL_PATTERNS if getattr(p.callback, "login_required", True) is False}
+    # Django's admin marks some views public and guards them with its own login (checked below).
+    public -= {name for name in public if name.startswith("admin:") and name not in PUBLIC_URL_NAMES}
+    assert public == PUBLIC_URL_NAMES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "pattern"), ALL_PATTERNS, ids=[name for name, _ in ALL_PATTERNS])
+def test_anonymous_request_is_sent_to_a_login_unless_public(client, name, pattern):
+    url = concrete_url(name, pattern)
+    response = client.get(url)
+    if name in PUBLIC_URL_NAMES:
+        assert response.status_code in (200, 302, 405), url
+        if response.status_code == 302:
+            # A public view may redirect, but not as the default-deny middleware does.
+            assert "?next=" not in response["Location"], url
+        return
+    assert response.status_code == 302, url
+    logins = {f"/compte/connexion/?next={url}"}
+    if name.startswith("admin:"):
+        logins.add(f"/admin/login/?next={url}")
+    assert response["Location"] in logins, url
