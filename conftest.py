@@ -25,6 +25,14 @@ def territories(db):
         load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_for_database_tests(request):
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames) or request.node.get_closest_marker(
+        "django_db"
+    ):
+        request.getfixturevalue("territories")
+
+
 @pytest.fixture
 def make_user(territories, django_user_model):
     """make_user(Role.DDETS, "01") → a user of that role scoped to that territory code."""

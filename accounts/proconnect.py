@@ -4,6 +4,7 @@ ProConnect only proves who logs in: accounts are opened beforehand by an
 administrator with their role and territory, and matched by e-mail.
 """
 
+import logging
 from urllib.parse import urlencode
 
 import jwt
@@ -12,6 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+
+logger = logging.getLogger(__name__)
 
 
 class ProConnectBackend(OIDCAuthenticationBackend):
@@ -64,7 +67,18 @@ def provider_logout_url(request) -> str:
 
 
 class ProConnectCallbackView(OIDCAuthenticationCallbackView):
-    """The library's callback, with a message in French when the login is refused."""
+    """The library's callback, with a message in French when the login is refused.
+
+    A forged state, a replayed nonce or a token signed by another key raise SuspiciousOperation
+    in the library: they end here as a refused login, not as a server error.
+    """
+
+    def get(self, request):
+        try:
+            return super().get(request)
+        except SuspiciousOperation as error:
+            logger.warning("Connexion ProConnect refusée : %s", error)
+            return self.login_failure()
 
     def login_failure(self):
         messages.error(

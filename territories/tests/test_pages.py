@@ -1,0 +1,55 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from territories.models import Collectivity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editing_signatories_is_audited_with_who_before_and_after(client, make_user):
+    agent = make_user(Role.DDETS, "01", first_name="Alex", last_name="Fictif")
+    client.force_login(agent)
+    url = reverse("territories:collectivity_edit", args=["01D"])
+    client.post(url, {"president_name": "M. Premier", "prefect_name": "", "contact_email": ""})
+    client.post(url, {"president_name": "Mme Seconde", "prefect_name": "", "contact_email": ""})
+
+    last = Collectivity.history.filter(code="01D").latest("history_date")
+    assert last.history_user == agent
+    page = client.get(reverse("territories:collectivity_history", args=["01D"])).content.decode()
+    assert "Alex Fictif" in page
+    assert "<td>président(e) du conseil départemental</td><td>M. Premier</td><td>Mme Seconde</td>" in page
+
+
+def test_invalid_email_is_refused_and_nothing_is_saved(client, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    response = client.post(
+        reverse("territories:collectivity_edit", args=["01D"]),
+        {"president_name": "Quelqu'un", "prefect_name": "", "contact_email": "pas-une-adresse"},
+    )
+    assert response.status_code == 200
+    assert "Saisissez une adresse de courriel valide." in response.content.decode()
+    assert Collectivity.objects.get(code="01D").president_name == ""
+
+
+def test_collectivity_page_shows_the_rsa_figure_with_its_source(client, make_user):
+    client.force_login(make_user(Role.DREETS, "44"))
+    page = client.get(reverse("territories:collectivity_detail", args=["6AE"])).content.decode()
+    assert "42\u00a0750 au 31/12/2019" in page
+    assert "Somme des départements 67 et 68." in page
+    assert "Source : DREES" in page
+
+
+def test_france_travail_sees_no_edit_or_history_link(client, make_user):
+    client.force_login(make_user(Role.FRANCE_TRAVAIL, "01"))
+    page = client.get(reverse("territories:collectivity_detail", args=["01D"])).content.decode()
+    assert "Modifier les signataires" not in page
+    assert "Historique" not in page
+
+
+def test_dreets_region_page_lists_its_collectivities(client, make_user):
+    client.force_login(make_user(Role.DREETS, "32"))
+    page = client.get(reverse("territories:region_detail", args=["32"])).content.decode()
+    for name in ("Aisne", "Nord", "Oise", "Pas-de-Calais", "Somme"):
+        assert name in page
+    assert "Ain" not in page

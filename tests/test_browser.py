@@ -1,0 +1,92 @@
+"""End to end in a real browser: Debian chromium driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import expect, sync_playwright
+
+from accounts.models import Role
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
+        reason="chromium (paquet Debian) absent : scripts/test.sh l'installe quand il le peut",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # Playwright's loop gives the test its own asgiref context, hence its own database
+        # connections: close them here, or PostgreSQL cannot drop the test database.
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/")
+    page.get_by_role("link", name="Se connecter").first.click()
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-1")
+    page.locator("main").get_by_role("button", name="Se connecter").click()
+
+
+def log_out(page, base_url):
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page).to_have_url(f"{base_url}/")
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
+
+
+def test_council_agent_and_dreets_agent_see_their_own_home(live_server, make_user, page):
+    make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain", first_name="Jules")
+    make_user(Role.DREETS, "84", username="dreets-ara", first_name="Dominique")
+
+    log_in(page, live_server.url, "cd-ain")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Jules")
+    expect(page.get_by_test_id("role")).to_have_text("Conseil départemental")
+    expect(page.get_by_test_id("home-collectivities").get_by_role("row")).to_have_count(2)  # header + Ain
+    expect(page.get_by_test_id("home-collectivities")).to_contain_text("Ain")
+    expect(page.get_by_test_id("home-regions")).to_have_count(0)
+    log_out(page, live_server.url)
+
+    log_in(page, live_server.url, "dreets-ara")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Dominique")
+    expect(page.get_by_test_id("role")).to_have_text("DREETS (région)")
+    expect(page.get_by_test_id("home-regions")).to_contain_text("Auvergne-Rhône-Alpes")
+    # Thirteen collectivités in Auvergne-Rhône-Alpes (twelve départements, the 69 being the Rhône and the
+    # Métropole de Lyon), plus the header row.
+    expect(page.get_by_test_id("home-collectivities").get_by_role("row")).to_have_count(14)
+    page.get_by_role("link", name="Métropole de Lyon").click()
+    expect(page.get_by_test_id("rsa-households")).to_contain_text("ne peut pas être répartie")
+    log_out(page, live_server.url)
+
+    # The DSFR scripts ran under the content security policy without any violation.
+    assert page.errors == []
