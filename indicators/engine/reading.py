@@ -1,0 +1,341 @@
+"""Read and validate a delivery (folder or zip of CSV / Parquet files) into pseudonymised Arrow tables.
+
+All-or-nothing: every file is read and every problem collected (up to MAX_ISSUES), each naming the
+file, the line, the column and the value; if there is any, DeliveryError is raised and nothing is
+returned. Identifier values are never repeated in messages: they are personal data.
+
+Limits (stated to the user in the upload page and docs/indicators.md):
+- a file: MAX_FILE_BYTES once uncompressed;
+- a zip: MAX_ZIP_MEMBERS members, MAX_TOTAL_BYTES uncompressed in all, each member compressed at most
+  MAX_ZIP_RATIO times (beyond, it is treated as a zip bomb and refused without being inflated).
+"""
+
+import csv
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from indicators.engine import values
+from indicators.engine.schema import FILES, Column, Delivery, FileSpec, arrow_schema
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+MAX_ZIP_MEMBERS = 32
+MAX_ZIP_RATIO = 100
+MAX_ISSUES = 200
+csv.field_size_limit(1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"ligne {self.line}")
+        if self.column:
+            where.append(f"colonne « {self.column} »")
+        text = ", ".join(where)
+        if self.value is not None:
+            text += f", valeur « {self.value} »"
+        return f"{text} : {self.message}"
+
+
+class DeliveryError(Exception):
+    def __init__(self, issues: list[Issue], truncated: int = 0):
+        self.issues = issues
+        self.truncated = truncated
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        lines = [str(issue) for issue in self.issues]
+        if self.truncated:
+            lines.append(f"… et {self.truncated} autres erreurs.")
+        return "\n".join(lines)
+
+
+class IssueLog:
+    def __init__(self):
+        self.issues: list[Issue] = []
+        self.truncated = 0
+
+    def add(self, file, line, column, value, message):
+        if len(self.issues) < MAX_ISSUES:
+            self.issues.append(Issue(file, line, column, value, message))
+        else:
+            self.truncated += 1
+
+    def __bool__(self):
+        return bool(self.issues)
+
+
+def read_delivery(source: str | Path, *, key: bytes) -> Delivery:
+    """Validate and pseudonymise a delivery; raise DeliveryError listing every problem."""
+    log = IssueLog()
+    warnings: list[str] = []
+    files = _collect_files(Path(source), log, warnings)
+    tables = {}
+    for spec in FILES.values():
+        candidates = [name for name in files if PurePosixPath(name).stem == spec.name]
+        if not candidates:
+            if spec.required:
+                log.add(f"{spec.name}.csv", None, None, None, "fichier obligatoire absent de la livraison")
+            continue
+        if len(candidates) > 1:
+            log.add(spec.name, None, None, None, "fichier présent en plusieurs formats : " + ", ".join(candidates))
+            continue
+        filename = candidates[0]
+        table = _read_file(filename, files[filename], spec, key, log, warnings)
+        if table is not None:
+            tables[spec.name] = table
+    for name in files:
+        if PurePosixPath(name).stem not in FILES:
+            warnings.append(f"{name} : fichier inconnu, ignoré.")
+    if log:
+        raise DeliveryError(log.issues, log.truncated)
+    return Delivery(tables=tables, warnings=warnings)
+
+
+def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str, bytes]:
+    if source.is_dir():
+        files = {}
+        for path in sorted(source.iterdir()):
+            if path.is_file() and path.suffix.lower() in (".csv", ".parquet"):
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    log.add(path.name, None, None, None, f"fichier trop volumineux (limite {_mib(MAX_FILE_BYTES)})")
+                    continue
+                files[path.name] = path.read_bytes()
+            elif path.is_file():
+                warnings.append(f"{path.name} : fichier inconnu, ignoré.")
+        return files
+    if zipfile.is_zipfile(source):
+        return _unzip(source, log)
+    log.add(source.name, None, None, None, "la livraison doit être un dossier ou une archive zip")
+    return {}
+
+
+def _unzip(source: Path, log: IssueLog) -> dict[str, bytes]:
+    files = {}
+    total = 0
+    with zipfile.ZipFile(source) as archive:
+        members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
+        if len(members) > MAX_ZIP_MEMBERS:
+            log.add(source.name, None, None, None, f"archive de plus de {MAX_ZIP_MEMBERS} fichiers refusée")
+            return {}
+        for info in members:
+            name = PurePosixPath(info.filename).name
+            if info.file_size > MAX_FILE_BYTES:
+                log.add(name, None, None, None, f"fichier trop volumineux (limite {_mib(MAX_FILE_BYTES)})")
+                continue
+            if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+                log.add(name, None, None, None, f"taux de compression supérieur à {MAX_ZIP_RATIO} : archive refusée")
+                continue
+            with archive.open(info) as handle:
+                # The declared size can lie: never inflate more than the limit.
+                data = handle.read(MAX_FILE_BYTES + 1)
+            total += len(data)
+            if len(data) > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
+                log.add(name, None, None, None, "contenu décompressé au-delà des limites : archive refusée")
+                return {}
+            files[name] = data
+    return files
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)} Mio"
+
+
+def _read_file(filename, data, spec, key, log, warnings) -> pa.Table | None:
+    if not data.strip():
+        log.add(filename, None, None, None, "fichier vide")
+        return None
+    if filename.lower().endswith(".parquet"):
+        try:
+            parquet = pq.read_table(io.BytesIO(data))
+        except Exception as error:  # noqa: BLE001 - any corruption is reported the same way
+            log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
+            return None
+        header = parquet.column_names
+        rows = _parquet_rows(parquet)
+    else:
+        text = _decode(filename, data, log)
+        if text is None:
+            return None
+        header, rows = _csv_rows(text)
+        if header is None:
+            log.add(filename, 1, None, None, "ligne d'en-tête absente")
+            return None
+    return _validate(filename, header, rows, spec, key, log, warnings)
+
+
+def _decode(filename: str, data: bytes, log: IssueLog) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        log.add(filename, line, None, None, "encodage non reconnu (attendu UTF-8 ou Windows-1252)")
+        return None
+
+
+def _csv_rows(text: str) -> tuple[list[str] | None, Iterator[tuple[int, list[str]]]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        return None, iter(())
+
+    def rows():
+        for record in reader:
+            if record and any(cell.strip() for cell in record):
+                yield reader.line_num, record
+
+    return header, rows()
+
+
+def _parquet_rows(table: pa.Table) -> Iterator[tuple[int, list[str]]]:
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if hasattr(value, "isoformat"):
+            return value.isoformat()[:10]
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    for index in range(table.num_rows):
+        yield index + 2, [text(column[index]) for column in columns]
+
+
+def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.Table | None:
+    names = [cell.strip().lower() for cell in header]
+    positions = {}
+    for index, name in enumerate(names):
+        if name in spec.column_names:
+            if name in positions:
+                log.add(filename, 1, name, None, "colonne présente deux fois")
+            positions[name] = index
+        elif name:
+            warnings.append(f"{filename} : colonne inconnue « {header[index].strip()} », ignorée.")
+    missing = [c.name for c in spec.columns if c.required and c.name not in positions]
+    for name in missing:
+        log.add(filename, 1, name, None, "colonne obligatoire absente")
+    if missing:
+        return None
+
+    present = [c for c in spec.columns if c.name in positions]
+    parsers = [(c, positions[c.name], _parser(c, key)) for c in present]
+    data = {c.target: [] for c in spec.columns}
+    absent = [c.target for c in spec.columns if c.name not in positions]
+    key_positions = [positions[name] for name in spec.key]
+    seen_keys: dict[tuple, int] = {}
+    id_lengths: list[tuple[int, int]] = []
+    id_index = positions.get("id_rsa")
+    width = len(header)
+    count = 0
+
+    for line, record in rows:
+        count += 1
+        if len(record) != width:
+            log.add(filename, line, None, None, f"{len(record)} champs au lieu de {width} (séparateur ou guillemets ?)")
+            continue
+        for column, index, parse in parsers:
+            cell = record[index].strip()
+            if not cell:
+                if column.required:
+                    log.add(filename, line, column.name, None, "valeur obligatoire manquante")
+                data[column.target].append(None if column.kind != "id_presence" else False)
+                continue
+            try:
+                data[column.target].append(parse(cell))
+            except ValueError as error:
+                shown = None if column.kind in ("id", "id_presence") else cell[:80]
+                log.add(filename, line, column.name, shown, str(error))
+                data[column.target].append(None)
+        if id_index is not None and record[id_index].strip().isdigit():
+            id_lengths.append((line, len(record[id_index].strip())))
+        if key_positions:
+            row_key = tuple(record[i].strip() for i in key_positions)
+            row_key = (values.pseudonymise(key, row_key[0]), *row_key[1:])
+            if row_key in seen_keys:
+                log.add(
+                    filename, line, ", ".join(spec.key), None, f"doublon de clé : déjà présente ligne {seen_keys[row_key]}"
+                )
+            else:
+                seen_keys[row_key] = line
+    for target in absent:
+        data[target] = [None] * count
+    if count == 0 and spec.required:
+        log.add(filename, None, None, None, "aucune ligne de données")
+    _check_lost_leading_zeros(filename, id_lengths, count, log)
+    if log:
+        return None
+    return pa.table(data, schema=arrow_schema(spec))
+
+
+def _parser(column: Column, key: bytes):
+    if column.kind == "id":
+        return lambda text: values.pseudonymise(key, values.parse_identifier(text))
+    if column.kind == "id_presence":
+        return lambda text: bool(values.parse_identifier(text))
+    if column.kind == "text":
+        return values.refuse_formula
+    if column.kind == "month":
+        return values.parse_month
+    if column.kind == "date":
+        return values.parse_date
+    if column.kind == "bool":
+        return values.parse_bool
+    if column.kind == "enum":
+        return lambda text: values.parse_enum(text, column.choices)
+    if column.kind == "codes":
+        return lambda text: values.parse_codes(text, column.choices)
+    if column.kind == "number":
+        return values.parse_number
+    if column.kind == "integer":
+        return values.parse_integer
+    raise AssertionError(column.kind)
+
+
+def _check_lost_leading_zeros(filename: str, id_lengths: list[tuple[int, int]], count: int, log: IssueLog):
+    """Numeric identifiers opened in a spreadsheet lose their leading zeros: when all identifiers are
+    numeric and at least 99 % share one length, the shorter ones are reported."""
+    if count < 20 or len(id_lengths) != count:
+        return
+    length, frequency = Counter(n for _, n in id_lengths).most_common(1)[0]
+    if frequency < 0.99 * count:
+        return
+    for line, n in id_lengths:
+        if n < length:
+            log.add(
+                filename,
+                line,
+                "id_rsa",
+                None,
+                f"identifiant de {n} chiffres alors que les autres en ont {length} : "
+                "zéros initiaux perdus (fichier ouvert dans un tableur ?)",
+            )
+
+
+def iter_issue_lines(error: DeliveryError) -> Iterable[str]:
+    yield from (str(issue) for issue in error.issues)

@@ -1,0 +1,107 @@
+"""Executors of the indicator definitions. The SQL is written once, in DuckDB's dialect;
+Spark runs the same text transpiled by SQLGlot."""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyarrow as pa
+
+from indicators.engine.schema import FILES, arrow_schema
+
+TableSource = pa.Table | Path | str
+
+
+def _empty(name: str) -> pa.Table:
+    return arrow_schema(FILES[name]).empty_table()
+
+
+class DuckDBRunner:
+    """In-process DuckDB over Arrow tables or Parquet files (the default engine)."""
+
+    engine = "duckdb"
+
+    def __init__(self, tables: Mapping[str, TableSource], *, threads: int | None = None, memory_limit: str | None = None):
+        import duckdb
+
+        self.connection = duckdb.connect()
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        self.connection.execute("SET preserve_insertion_order = false")
+        for name in FILES:
+            source = tables.get(name)
+            if source is None:
+                source = _empty(name)
+            if isinstance(source, pa.Table):
+                self.connection.register(name, source)
+            else:
+                path = str(source).replace("'", "''")
+                self.connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+
+    def query(self, sql: str) -> list[dict]:
+        return self.connection.sql(sql).to_arrow_table().to_pylist()
+
+    def close(self):
+        self.connection.close()
+
+
+class SparkRunner:
+    """PySpark: local mode here, any cluster in production (pass its SparkSession)."""
+
+    engine = "spark"
+
+    def __init__(self, tables: Mapping[str, TableSource], *, spark=None):
+        self.spark = spark or local_spark_session()
+        for name in FILES:
+            source = tables.get(name)
+            if source is None:
+                source = _empty(name)
+            if isinstance(source, pa.Table):
+                frame = self.spark.createDataFrame(source)
+            else:
+                frame = self.spark.read.parquet(str(source))
+            frame.createOrReplaceTempView(name)
+
+    def query(self, sql: str) -> list[dict]:
+        return [row.asDict() for row in self.spark.sql(to_spark(sql)).collect()]
+
+    def close(self):
+        pass
+
+
+def to_spark(sql: str) -> str:
+    import sqlglot
+
+    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+
+
+_SESSION = None
+
+
+def local_spark_session():
+    """One local session per process: starting the JVM costs seconds."""
+    global _SESSION
+    if _SESSION is None:
+        from pyspark.sql import SparkSession
+
+        _SESSION = (
+            SparkSession.builder.master("local[2]")
+            .appName("indicateurs")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
+        )
+        _SESSION.sparkContext.setLogLevel("ERROR")
+    return _SESSION
+
+
+def make_runner(engine: str, tables: Mapping[str, TableSource]):
+    if engine == "duckdb":
+        return DuckDBRunner(tables)
+    if engine == "spark":
+        return SparkRunner(tables)
+    raise ValueError(f"moteur inconnu : {engine} (duckdb ou spark)")

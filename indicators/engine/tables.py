@@ -1,0 +1,51 @@
+"""Compute the indicator tables with a runner and lay them out month by month."""
+
+from datetime import date
+
+from indicators.engine import months, organisms, volet2, volet3
+from indicators.engine.follow_ups import month_index
+
+BOUNDS_SQL = f"SELECT min({month_index('mois')}) AS first_m, max({month_index('mois')}) AS last_m FROM situations_mensuelles"
+
+
+def delivery_bounds(runner) -> tuple[int | None, int | None]:
+    row = runner.query(BOUNDS_SQL)[0]
+    return row["first_m"], row["last_m"]
+
+
+def _monthly(
+    runner, sql: str, columns: tuple[str, ...], first: date, last: date, zero_ok: set[str], finish=None
+) -> list[dict]:
+    """One row per month of [first, last]. A month outside the delivery, or its first month
+    (M-1 unknown), has empty cells; a month of the delivery without any event has zeros."""
+    first_m, last_m = delivery_bounds(runner)
+    by_month = {row["m"]: (finish(row) if finish else row) for row in runner.query(sql)}
+    table = []
+    for month in months.span(first, last):
+        m = months.index(month)
+        available = first_m is not None and first_m < m <= last_m
+        row = {"mois": months.label(month)}
+        found = by_month.get(m, {})
+        for column in columns[1:]:
+            if not available:
+                row[column] = None
+            elif column in found and found[column] is not None:
+                row[column] = found[column]
+            else:
+                row[column] = 0 if column in zero_ok else None
+        table.append(row)
+    return table
+
+
+def volet2_table(runner, first: date, last: date) -> list[dict]:
+    return _monthly(runner, volet2.SQL, volet2.COLUMNS, first, last, zero_ok=set(volet2.COLUMNS))
+
+
+def volet3_table(runner, first: date, last: date) -> list[dict]:
+    return _monthly(
+        runner, volet3.SQL, volet3.COLUMNS, first, last, zero_ok=volet3.COUNT_COLUMNS, finish=volet3.finish
+    )
+
+
+def organisms_table(runner, year: int) -> list[dict]:
+    return organisms.table(runner, year)

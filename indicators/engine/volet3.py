@@ -1,0 +1,262 @@
+"""Volet 3 indicators (annexe 3 and annexe 4 §3), monthly, per collectivité. R-IND-05.
+
+The instruction names these indicators without defining them; the definitions are this platform's,
+documented in docs/indicators.md. The SQL returns counts and sums; shares, means and rounding are
+computed in Python (`finish`) so that every engine gives the same figures.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from indicators.engine.follow_ups import FOLLOW_UPS, month_index
+from indicators.engine.schema import PARCOURS, TYPES_CONTRAT_EMPLOI
+
+VERSION = "volet3-v1"
+
+# Activity categories (activites.categorie) and jobs that count as progress in employability.
+PROGRESSION_CATEGORIES = ("immersion", "formation")
+SHORT_CONTRACTS = ("cdd", "ctt", "iae", "contrat_aide")
+
+MONTH_START = "make_date(CAST(floor(m / 12) AS INTEGER), CAST(m % 12 + 1 AS INTEGER), 1)"
+
+COLUMNS = (
+    "mois",
+    "inscrits_france_travail",
+    "nouveaux_entrants",
+    "sortants",
+    "cer_signes",
+    "ppae_signes",
+    "ce_signes",
+    "delai_ouverture_premier_rdv_median_jours",
+    "delai_ouverture_premier_rdv_moyen_jours",
+    "delai_diagnostic_premiere_action_median_jours",
+    "delai_diagnostic_premiere_action_moyen_jours",
+    *(f"suivis_parcours_{p}" for p in PARCOURS),
+    "accompagnement_intensif",
+    "part_accompagnement_intensif_pct",
+    "retours_emploi_6_mois",
+    "retours_emploi_durable_6_mois",
+    *(f"retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI),
+    "progression_employabilite_6_mois",
+    "taux_satisfaction_personnes_pct",
+    "taux_satisfaction_professionnels_pct",
+)
+
+COUNT_COLUMNS = {
+    "inscrits_france_travail",
+    "nouveaux_entrants",
+    "sortants",
+    "cer_signes",
+    "ppae_signes",
+    "ce_signes",
+    *(f"suivis_parcours_{p}" for p in PARCOURS),
+    "accompagnement_intensif",
+    "retours_emploi_6_mois",
+    "retours_emploi_durable_6_mois",
+    *(f"retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI),
+    "progression_employabilite_6_mois",
+}
+
+_in = lambda values: ", ".join(f"'{v}'" for v in values)  # noqa: E731 - constants of this module only
+
+SQL = f"""
+WITH {FOLLOW_UPS},
+month_list AS (
+    SELECT m, {MONTH_START} AS ms,
+           {MONTH_START} + INTERVAL 1 MONTH AS next_ms
+    FROM (SELECT DISTINCT m FROM sit) AS d
+),
+registered AS (
+    SELECT m, count(CASE WHEN p AND inscrit_france_travail THEN 1 END) AS inscrits_france_travail
+    FROM sit GROUP BY m
+),
+entrant_counts AS (
+    SELECT m, count(*) AS nouveaux_entrants FROM entrants GROUP BY m
+),
+leavers AS (
+    -- P(p, M-1) and not P(p, M)
+    SELECT f.m + 1 AS m, count(*) AS sortants
+    FROM (
+        SELECT personne, m, p,
+               lead(m) OVER (PARTITION BY personne ORDER BY m) AS next_m,
+               lead(p) OVER (PARTITION BY personne ORDER BY m) AS next_p
+        FROM sit
+    ) AS f CROSS JOIN bounds AS b
+    WHERE f.p AND f.m < b.last_m AND NOT (f.next_m IS NOT NULL AND f.next_m = f.m + 1 AND f.next_p)
+    GROUP BY f.m + 1
+),
+contracts AS (
+    SELECT {month_index("date_signature")} AS m,
+           count(CASE WHEN type = 'cer' THEN 1 END) AS cer_signes,
+           count(CASE WHEN type = 'ppae' THEN 1 END) AS ppae_signes,
+           count(CASE WHEN type = 'ce' THEN 1 END) AS ce_signes
+    FROM contrats_engagement GROUP BY {month_index("date_signature")}
+),
+first_meeting AS (
+    -- new entrants of M: from the opening of the right to the first honoured appointment
+    SELECT e.personne, e.m, date_diff('day', e.date_ouverture_droit, min(r.date)) AS days
+    FROM entrants AS e
+    JOIN rendez_vous AS r ON r.personne = e.personne AND r.statut = 'honore' AND r.date >= e.date_ouverture_droit
+    GROUP BY e.personne, e.m, e.date_ouverture_droit
+),
+meeting_delays AS (
+    SELECT m, median(days) AS median_meeting, sum(days) AS sum_meeting, count(*) AS n_meeting
+    FROM first_meeting GROUP BY m
+),
+first_diagnostic AS (
+    SELECT e.personne, e.m, min(r.date) AS diagnostic_date
+    FROM entrants AS e
+    JOIN rendez_vous AS r ON r.personne = e.personne AND r.statut = 'honore' AND r.nature = 'diagnostic'
+                          AND r.date >= e.date_ouverture_droit
+    GROUP BY e.personne, e.m
+),
+first_action AS (
+    -- from the first honoured diagnostic to the start of the first activity after it
+    SELECT d.personne, d.m, date_diff('day', d.diagnostic_date, min(a.date_debut)) AS days
+    FROM first_diagnostic AS d
+    JOIN activites AS a ON a.personne = d.personne AND a.date_debut >= d.diagnostic_date
+    GROUP BY d.personne, d.m, d.diagnostic_date
+),
+action_delays AS (
+    SELECT m, median(days) AS median_action, sum(days) AS sum_action, count(*) AS n_action
+    FROM first_action GROUP BY m
+),
+followed AS (
+    -- persons in the perimeter with a follow-up in progress, by the parcours of their latest open orientation
+    SELECT s.personne, s.m,
+           substr(max(CAST(o.date_notification AS VARCHAR) || '|' || o.parcours), 12) AS parcours
+    FROM sit AS s
+    JOIN follow_ups AS o ON o.personne = s.personne AND o.m_o < s.m AND (o.close_m IS NULL OR o.close_m > s.m)
+    WHERE s.p
+    GROUP BY s.personne, s.m
+),
+parcours_counts AS (
+    SELECT m,
+           {", ".join(f"count(CASE WHEN parcours = '{p}' THEN 1 END) AS suivis_parcours_{p}" for p in PARCOURS)},
+           count(*) AS n_followed
+    FROM followed GROUP BY m
+),
+activity_hours AS (
+    -- each activity's hours spread evenly over its days, summed over the days of M
+    SELECT a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms) AS month_days,
+           sum(a.heures * (date_diff('day', greatest(a.date_debut, ml.ms), least(a.date_fin, ml.next_ms - INTERVAL 1 DAY)) + 1)
+               / (date_diff('day', a.date_debut, a.date_fin) + 1)) AS hours
+    FROM activites AS a
+    JOIN month_list AS ml ON a.date_debut < ml.next_ms AND a.date_fin >= ml.ms
+    WHERE a.date_fin >= a.date_debut
+    GROUP BY a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms)
+),
+intensive AS (
+    -- 15 hours a week on average over the month
+    SELECT f.m, count(*) AS accompagnement_intensif
+    FROM followed AS f
+    JOIN activity_hours AS h ON h.personne = f.personne AND h.m = f.m
+    WHERE h.hours * 7 >= 15 * h.month_days
+    GROUP BY f.m
+),
+cohort AS (
+    SELECT e.personne, e.m, ml.ms, ml.ms + INTERVAL 6 MONTH AS until
+    FROM entrants AS e JOIN month_list AS ml ON ml.m = e.m
+),
+jobs AS (
+    SELECT c.personne, c.m,
+           max(CASE WHEN j.type_contrat IN ('cdi', 'creation_entreprise')
+                      OR (j.type_contrat IN ('cdd', 'ctt', 'alternance') AND j.duree_mois >= 6) THEN 1 ELSE 0 END) AS durable,
+           {", ".join(f"max(CASE WHEN j.type_contrat = '{t}' THEN 1 ELSE 0 END) AS job_{t}" for t in TYPES_CONTRAT_EMPLOI)},
+           max(CASE WHEN j.type_contrat IN ({_in(SHORT_CONTRACTS)}) AND (j.duree_mois IS NULL OR j.duree_mois < 6)
+                    THEN 1 ELSE 0 END) AS short_job
+    FROM cohort AS c
+    JOIN emplois AS j ON j.personne = c.personne AND j.date_debut >= c.ms AND j.date_debut < c.until
+    GROUP BY c.personne, c.m
+),
+progress_activities AS (
+    SELECT DISTINCT c.personne, c.m
+    FROM cohort AS c
+    JOIN activites AS a ON a.personne = c.personne AND a.date_debut >= c.ms AND a.date_debut < c.until
+                        AND a.categorie IN ({_in(PROGRESSION_CATEGORIES)})
+),
+diagnostic_counts AS (
+    SELECT personne, date,
+           CASE WHEN freins IS NULL OR freins = '' THEN 0
+                ELSE length(freins) - length(replace(freins, '|', '')) + 1 END AS n_freins
+    FROM diagnostics
+),
+lifted_obstacles AS (
+    -- a diagnostic in the six months listing fewer obstacles than an earlier one
+    SELECT DISTINCT c.personne, c.m
+    FROM cohort AS c
+    JOIN diagnostic_counts AS later ON later.personne = c.personne AND later.date >= c.ms AND later.date < c.until
+    JOIN diagnostic_counts AS earlier ON earlier.personne = c.personne AND earlier.date < later.date
+                                      AND earlier.n_freins > later.n_freins
+),
+cohort_results AS (
+    SELECT c.m,
+           count(j.personne) AS retours_emploi_6_mois,
+           count(CASE WHEN j.durable = 1 THEN 1 END) AS retours_emploi_durable_6_mois,
+           {", ".join(f"count(CASE WHEN j.job_{t} = 1 THEN 1 END) AS retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)},
+           count(CASE WHEN j.short_job = 1 OR pa.personne IS NOT NULL OR lo.personne IS NOT NULL THEN 1 END)
+               AS progression_employabilite_6_mois
+    FROM cohort AS c
+    LEFT JOIN jobs AS j ON j.personne = c.personne AND j.m = c.m
+    LEFT JOIN progress_activities AS pa ON pa.personne = c.personne AND pa.m = c.m
+    LEFT JOIN lifted_obstacles AS lo ON lo.personne = c.personne AND lo.m = c.m
+    GROUP BY c.m
+),
+satisfaction_counts AS (
+    SELECT {month_index("date")} AS m,
+           count(CASE WHEN repondant = 'personne' THEN 1 END) AS n_persons,
+           count(CASE WHEN repondant = 'personne' AND satisfait THEN 1 END) AS satisfied_persons,
+           count(CASE WHEN repondant = 'professionnel' THEN 1 END) AS n_professionals,
+           count(CASE WHEN repondant = 'professionnel' AND satisfait THEN 1 END) AS satisfied_professionals
+    FROM satisfaction GROUP BY {month_index("date")}
+)
+SELECT ml.m,
+       r.inscrits_france_travail, ec.nouveaux_entrants, l.sortants,
+       ct.cer_signes, ct.ppae_signes, ct.ce_signes,
+       md.median_meeting, md.sum_meeting, md.n_meeting,
+       ad.median_action, ad.sum_action, ad.n_action,
+       {", ".join(f"pc.suivis_parcours_{p}" for p in PARCOURS)}, pc.n_followed,
+       i.accompagnement_intensif,
+       cr.retours_emploi_6_mois, cr.retours_emploi_durable_6_mois,
+       {", ".join(f"cr.retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)},
+       cr.progression_employabilite_6_mois,
+       sc.n_persons, sc.satisfied_persons, sc.n_professionals, sc.satisfied_professionals
+FROM month_list AS ml
+LEFT JOIN registered AS r ON r.m = ml.m
+LEFT JOIN entrant_counts AS ec ON ec.m = ml.m
+LEFT JOIN leavers AS l ON l.m = ml.m
+LEFT JOIN contracts AS ct ON ct.m = ml.m
+LEFT JOIN meeting_delays AS md ON md.m = ml.m
+LEFT JOIN action_delays AS ad ON ad.m = ml.m
+LEFT JOIN parcours_counts AS pc ON pc.m = ml.m
+LEFT JOIN intensive AS i ON i.m = ml.m
+LEFT JOIN cohort_results AS cr ON cr.m = ml.m
+LEFT JOIN satisfaction_counts AS sc ON sc.m = ml.m
+"""
+
+TENTH = Decimal("0.1")
+
+
+def _rounded(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator, denominator, scale=1) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(scale) * Decimal(numerator or 0) / Decimal(denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def finish(row: dict) -> dict:
+    """Derived columns from the SQL's counts and sums."""
+    return {
+        **row,
+        "delai_ouverture_premier_rdv_median_jours": _rounded(row.get("median_meeting")),
+        "delai_ouverture_premier_rdv_moyen_jours": _ratio(row.get("sum_meeting"), row.get("n_meeting")),
+        "delai_diagnostic_premiere_action_median_jours": _rounded(row.get("median_action")),
+        "delai_diagnostic_premiere_action_moyen_jours": _ratio(row.get("sum_action"), row.get("n_action")),
+        "part_accompagnement_intensif_pct": _ratio(row.get("accompagnement_intensif"), row.get("n_followed"), 100),
+        "taux_satisfaction_personnes_pct": _ratio(row.get("satisfied_persons"), row.get("n_persons"), 100),
+        "taux_satisfaction_professionnels_pct": _ratio(
+            row.get("satisfied_professionals"), row.get("n_professionals"), 100
+        ),
+    }
