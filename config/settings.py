@@ -64,8 +64,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "mozilla_django_oidc",
+    "django_tasks",
     "territories",
     "accounts",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,12 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_OP_LOGOUT_URL_METHOD = "accounts.proconnect.provider_logout_url"
 OIDC_TIMEOUT = 10
 LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"  # a plain URL: mozilla-django-oidc does not reverse it
+
+# Background work (django.tasks API, backport): immediate by default; a database-backed backend in production.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# Pseudonymised, normalised beneficiary tables (Parquet), one folder per delivery. Raw files are never kept.
+INDICATORS_DATA_DIR = Path(os.environ.get("INDICATORS_DATA_DIR", BASE_DIR / "var" / "indicateurs"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

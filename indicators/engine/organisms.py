@@ -42,7 +42,14 @@ def table(runner, year: int) -> list[dict]:
     for kind in TYPES_ORGANISME:
         n = counts.get(kind, 0)
         rows.append({"annee": year, "type_organisme": kind, "personnes": n, "part_pct": percent(n, followed)})
-    rows.append({"annee": year, "type_organisme": "total_suivis", "personnes": followed, "part_pct": percent(followed, followed)})
+    rows.append(
+        {
+            "annee": year,
+            "type_organisme": "total_suivis",
+            "personnes": followed,
+            "part_pct": percent(followed, followed),
+        }
+    )
     rows.append(
         {
             "annee": year,

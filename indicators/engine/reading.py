@@ -163,7 +163,7 @@ def _read_file(filename, data, spec, key, log, warnings) -> pa.Table | None:
     if filename.lower().endswith(".parquet"):
         try:
             parquet = pq.read_table(io.BytesIO(data))
-        except Exception as error:  # noqa: BLE001 - any corruption is reported the same way
+        except Exception as error:
             log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
             return None
         header = parquet.column_names
@@ -279,7 +279,11 @@ def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.
             row_key = (values.pseudonymise(key, row_key[0]), *row_key[1:])
             if row_key in seen_keys:
                 log.add(
-                    filename, line, ", ".join(spec.key), None, f"doublon de clé : déjà présente ligne {seen_keys[row_key]}"
+                    filename,
+                    line,
+                    ", ".join(spec.key),
+                    None,
+                    f"doublon de clé : déjà présente ligne {seen_keys[row_key]}",
                 )
             else:
                 seen_keys[row_key] = line

@@ -20,7 +20,9 @@ class DuckDBRunner:
 
     engine = "duckdb"
 
-    def __init__(self, tables: Mapping[str, TableSource], *, threads: int | None = None, memory_limit: str | None = None):
+    def __init__(
+        self, tables: Mapping[str, TableSource], *, threads: int | None = None, memory_limit: str | None = None
+    ):
         import duckdb
 
         self.connection = duckdb.connect()

@@ -5,7 +5,9 @@ from datetime import date
 from indicators.engine import months, organisms, volet2, volet3
 from indicators.engine.follow_ups import month_index
 
-BOUNDS_SQL = f"SELECT min({month_index('mois')}) AS first_m, max({month_index('mois')}) AS last_m FROM situations_mensuelles"
+BOUNDS_SQL = (
+    f"SELECT min({month_index('mois')}) AS first_m, max({month_index('mois')}) AS last_m FROM situations_mensuelles"
+)
 
 
 def delivery_bounds(runner) -> tuple[int | None, int | None]:
@@ -42,9 +44,7 @@ def volet2_table(runner, first: date, last: date) -> list[dict]:
 
 
 def volet3_table(runner, first: date, last: date) -> list[dict]:
-    return _monthly(
-        runner, volet3.SQL, volet3.COLUMNS, first, last, zero_ok=volet3.COUNT_COLUMNS, finish=volet3.finish
-    )
+    return _monthly(runner, volet3.SQL, volet3.COLUMNS, first, last, zero_ok=volet3.COUNT_COLUMNS, finish=volet3.finish)
 
 
 def organisms_table(runner, year: int) -> list[dict]:

@@ -91,9 +91,7 @@ def parse_codes(text: str, choices: tuple[str, ...]) -> str:
     codes = [code.strip().lower() for code in text.split("|") if code.strip()]
     unknown = [code for code in codes if code not in choices]
     if unknown:
-        raise ValueError(
-            "code inconnu « " + ", ".join(unknown) + " » (codes admis : " + ", ".join(choices) + ")"
-        )
+        raise ValueError("code inconnu « " + ", ".join(unknown) + " » (codes admis : " + ", ".join(choices) + ")")
     return "|".join(codes)
 
 

@@ -1,0 +1,395 @@
+"""Seeded generator of realistic, fictitious deliveries.
+
+Sized from the number of RSA households of a collectivité and calibrated on its OARSA survey values
+(share oriented, distribution by organisme, mean delay to the first orientation). Every file of the
+exchange format is produced, volet 3 included. Identifiers are fictitious (`FICTIF00000042`).
+Vectorised with NumPy so that a national delivery (2 million persons × 24 months) takes seconds.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from indicators.engine import months as month_tools
+from indicators.engine.schema import FILES, arrow_schema
+
+EPOCH = date(1970, 1, 1)
+OUT, PAYABLE, SUSPENDED, RADIATED = 0, 1, 2, 3
+STATE_NAMES = np.array(["", "versable", "suspendu", "radie"], dtype=object)
+ORGANISMS = np.array(
+    ["france_travail", "mission_locale", "cap_emploi", "departement", "ccas", "association", "autre"], dtype=object
+)
+ACTIVITY_CATEGORIES = np.array(
+    ["atelier_collectif", "immersion", "formation", "accompagnement_individuel", "mobilite"], dtype=object
+)
+JOB_TYPES = np.array(["cdi", "cdd", "ctt", "creation_entreprise", "alternance", "iae", "contrat_aide", "autre"])
+OBSTACLES = np.array(
+    ["mobilite", "garde_enfant", "sante", "logement", "numerique", "langue", "budget", "administratif"]
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    persons: int
+    share_oriented: float = 0.83
+    # France Travail, other public employment services, département, others (OARSA 2018 national values)
+    organism_shares: tuple[float, float, float, float] = (0.43, 0.05, 0.31, 0.21)
+    mean_delay_days: float = 95.0
+    label: str = "fictif"
+
+
+@dataclass
+class SyntheticDelivery:
+    """Tables in the normalised layout, with `personne` as the fictitious person number."""
+
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+    def engine_tables(self) -> dict[str, pa.Table]:
+        return self.tables
+
+    def write_parquet(self, folder: Path) -> dict[str, Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = {}
+        for name, table in self.tables.items():
+            paths[name] = folder / f"{name}.parquet"
+            pq.write_table(table, paths[name])
+        return paths
+
+    def write_csv(self, folder: Path, *, french: bool = False) -> None:
+        """The delivery as a département would send it: raw fictitious identifiers, CSV.
+        `french`: Windows-1252, dd/mm/yyyy, MM/AAAA and oui/non, as exported by French office tools."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in self.tables.items():
+            spec = FILES[name]
+            columns = {c.target: c for c in spec.columns}
+            data = table.to_pydict()
+            encoding = "cp1252" if french else "utf-8"
+            with open(folder / f"{name}.csv", "w", encoding=encoding, newline="") as handle:
+                writer = csv.writer(handle, delimiter=";")
+                writer.writerow(spec.column_names)
+                for i in range(table.num_rows):
+                    writer.writerow(_csv_cell(columns[c.target], data[c.target][i], french) for c in spec.columns)
+
+
+def _csv_cell(column, value, french: bool) -> str:
+    if column.kind == "id":
+        return "" if value is None else f"FICTIF{value:08d}"
+    if column.kind == "id_presence":
+        return "FT-FICTIF" if value else ""
+    if value is None:
+        return ""
+    if column.kind == "month":
+        return f"{value.month:02d}/{value.year}" if french else f"{value.year}-{value.month:02d}"
+    if column.kind == "date":
+        return value.strftime("%d/%m/%Y") if french else value.isoformat()
+    if column.kind == "bool":
+        return ("oui" if value else "non") if french else ("1" if value else "0")
+    if column.kind == "number":
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if french else text
+    return str(value)
+
+
+def _days(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def _dates(days: np.ndarray) -> pa.Array:
+    return pa.array(days.astype("int32"), type=pa.int32()).cast(pa.date32())
+
+
+def _month_days(month_indices: np.ndarray) -> np.ndarray:
+    """Days since epoch of the first day of each month index."""
+    years = month_indices // 12
+    month = month_indices % 12 + 1
+    return (
+        (years.astype("int64") * 12 + month - 1 - (1970 * 12)).astype("datetime64[M]").astype("datetime64[D]")
+    ).astype("int64")
+
+
+def generate(calibration: Calibration, *, first: date, last: date, seed: int = 0) -> SyntheticDelivery:
+    rng = np.random.default_rng(seed)
+    n = calibration.persons
+    m0 = month_tools.index(first)
+    horizon = month_tools.index(last) - m0 + 1
+    state = _simulate_states(rng, n, horizon)
+    return SyntheticDelivery(tables=_tables(rng, calibration, state, m0, horizon))
+
+
+def _simulate_states(rng, n: int, horizon: int) -> np.ndarray:
+    state = np.zeros((n, horizon), dtype=np.int8)
+    start = rng.random(n)
+    current = np.where(start < 0.72, PAYABLE, np.where(start < 0.8, SUSPENDED, OUT)).astype(np.int8)
+    arrives = np.where(current == OUT, rng.integers(0, horizon * 2, n), -1)
+    for t in range(horizon):
+        draw = rng.random(n)
+        nxt = current.copy()
+        payable, suspended, gone = current == PAYABLE, current == SUSPENDED, (current == OUT) | (current == RADIATED)
+        nxt[payable & (draw < 0.03)] = SUSPENDED
+        nxt[payable & (draw >= 0.03) & (draw < 0.055)] = RADIATED
+        nxt[suspended & (draw < 0.35)] = PAYABLE
+        nxt[suspended & (draw >= 0.35) & (draw < 0.40)] = RADIATED
+        nxt[(current == RADIATED)] = OUT
+        returning = gone & (draw < 0.01)
+        nxt[returning] = PAYABLE
+        nxt[arrives == t] = PAYABLE
+        if t == 0:
+            nxt = current
+        state[:, t] = nxt
+        current = nxt
+    return state
+
+
+def _tables(rng, cal: Calibration, state: np.ndarray, m0: int, horizon: int) -> dict[str, pa.Table]:
+    n = state.shape[0]
+    in_rsa = state != OUT
+    previous = np.concatenate([np.full((n, 1), OUT, dtype=np.int8), state[:, :-1]], axis=1)
+    # A spell opens when the person becomes payable after being out (or at the start for the stock).
+    opens = (state == PAYABLE) & ((previous == OUT) | (previous == RADIATED))
+    opens[:, 0] = False
+    month_start = _month_days(np.arange(m0, m0 + horizon))
+
+    person_idx, month_idx = np.nonzero(opens)
+    spell_open = month_start[month_idx] + rng.integers(0, 25, len(person_idx))
+    stock_open = month_start[0] - rng.integers(30, 900, n)
+    # Opening date of the current spell for every row: forward fill of the latest opening.
+    open_at = np.full((n, horizon), -1, dtype=np.int64)
+    open_at[person_idx, month_idx] = spell_open
+    open_at[:, 0] = np.where(open_at[:, 0] < 0, stock_open, open_at[:, 0])
+    filled = np.maximum.accumulate(np.where(open_at >= 0, np.arange(horizon), -1), axis=1)
+    opening = np.take_along_axis(open_at, np.maximum(filled, 0), axis=1)
+    t0_delay = rng.integers(0, 21, (n,))
+    t0_known = rng.random(n) > 0.04
+
+    rows_p, rows_t = np.nonzero(in_rsa)
+    row_state = state[rows_p, rows_t]
+    row_opening = opening[rows_p, rows_t]
+    # Most persons stay in the droits et devoirs flag; a few leave it, a few rows flicker.
+    dd = (rng.random(n) > 0.06)[rows_p] ^ (rng.random(len(rows_p)) < 0.01)
+    ft_registered = rng.random(n) < 0.45
+    t0_values = row_opening + t0_delay[rows_p]
+    situations = pa.table(
+        {
+            "personne": pa.array(rows_p.astype("int64")),
+            "inscrit_france_travail": pa.array(ft_registered[rows_p]),
+            "mois": _dates(month_start[rows_t]),
+            "etat_droit": pa.array(STATE_NAMES[row_state].tolist(), type=pa.string())
+            .dictionary_encode()
+            .cast(pa.string()),
+            "soumis_droits_devoirs": pa.array(dd),
+            "date_ouverture_droit": _dates(row_opening),
+            "date_reception_notification": pa.array(
+                np.where(t0_known[rows_p], t0_values, 0).astype("int32"), mask=~t0_known[rows_p], type=pa.int32()
+            ).cast(pa.date32()),
+        },
+        schema=arrow_schema(FILES["situations_mensuelles"]),
+    )
+
+    # Orientations: the stock was oriented before the delivery; each new spell may be oriented after T0.
+    end_day = month_start[-1] + 27
+    stock = np.nonzero(in_rsa[:, 0] & (rng.random(n) < cal.share_oriented))[0]
+    stock_dates = month_start[0] - rng.integers(20, 700, len(stock))
+    flow_mask = rng.random(len(person_idx)) < cal.share_oriented
+    flow_people = person_idx[flow_mask]
+    delays = _delays(rng, len(flow_people), cal.mean_delay_days)
+    flow_dates = spell_open[flow_mask] + t0_delay[flow_people] + delays
+    keep = flow_dates <= end_day
+    o_person = np.concatenate([stock, flow_people[keep]])
+    o_date = np.concatenate([stock_dates, flow_dates[keep]])
+    k = len(o_person)
+    organism = _organisms(rng, k, cal.organism_shares)
+    parcours = np.where(
+        organism == "france_travail",
+        "emploi",
+        np.where(rng.random(k) < 0.7, "socio_professionnel", "social"),
+    )
+    presence_draw = rng.random(k)
+    has_meeting = presence_draw < 0.8
+    closed = rng.random(k) < 0.03
+    orientations = pa.table(
+        {
+            "personne": pa.array(o_person.astype("int64")),
+            "date_notification": _dates(o_date),
+            "parcours": pa.array(parcours.tolist(), type=pa.string()),
+            "type_organisme": pa.array(organism.tolist(), type=pa.string()),
+            "organisme_referent": pa.array(
+                np.char.add("Structure fictive ", (o_person % 40).astype(str)).tolist(), type=pa.string()
+            ),
+            "accompagnement_global": pa.array(rng.random(k) < 0.05),
+            "date_rdv_orientation": pa.array((o_date + 7).astype("int32"), mask=~has_meeting, type=pa.int32()).cast(
+                pa.date32()
+            ),
+            "presence_rdv_orientation": pa.array(presence_draw < 0.68, mask=~has_meeting),
+            "date_fin_suivi": pa.array(
+                (o_date + rng.integers(60, 400, k)).astype("int32"), mask=~closed, type=pa.int32()
+            ).cast(pa.date32()),
+        },
+        schema=arrow_schema(FILES["orientations"]),
+    )
+    tables = {"situations_mensuelles": situations, "orientations": orientations}
+    tables.update(_volet3_tables(rng, o_person, o_date, organism, end_day))
+    return tables
+
+
+def _delays(rng, size: int, mean: float) -> np.ndarray:
+    quick = rng.random(size)
+    return np.where(
+        quick < 0.35,
+        rng.integers(-3, 15, size),
+        np.where(quick < 0.6, rng.integers(15, 31, size), rng.exponential(max(mean, 1.0), size).astype(int) + 31),
+    )
+
+
+def _organisms(rng, size: int, shares) -> np.ndarray:
+    france_travail, other_spe, departement, others = shares
+    total = france_travail + other_spe + departement + others
+    probabilities = np.array(
+        [france_travail, other_spe * 0.7, other_spe * 0.3, departement, others * 0.4, others * 0.4, others * 0.2]
+    )
+    return rng.choice(ORGANISMS, size=size, p=probabilities / total)
+
+
+def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.Table]:
+    k = len(person)
+    diag_date = oriented_on + rng.integers(5, 40, k)
+    status = rng.choice(np.array(["honore", "absent", "annule"]), size=k, p=[0.85, 0.1, 0.05])
+    follow_date = diag_date + rng.integers(20, 60, k)
+    meetings = pa.table(
+        {
+            "personne": pa.array(np.concatenate([person, person, person]).astype("int64")),
+            "date": _dates(np.concatenate([oriented_on + 7, diag_date, follow_date])),
+            "nature": pa.array(["orientation"] * k + ["diagnostic"] * k + ["accompagnement"] * k, type=pa.string()),
+            "statut": pa.array(
+                np.concatenate(
+                    [np.where(rng.random(k) < 0.8, "honore", "absent"), status, np.full(k, "honore")]
+                ).tolist(),
+                type=pa.string(),
+            ),
+        },
+        schema=arrow_schema(FILES["rendez_vous"]),
+    )
+    signed = rng.random(k) < 0.7
+    contract_type = np.where(organism == "france_travail", "ppae", np.where(rng.random(k) < 0.1, "ce", "cer"))
+    contracts = pa.table(
+        {
+            "personne": pa.array(person[signed].astype("int64")),
+            "type": pa.array(contract_type[signed].tolist(), type=pa.string()),
+            "date_signature": _dates((oriented_on + rng.integers(10, 60, k))[signed]),
+            "date_fin": _dates((oriented_on + 365)[signed]),
+        },
+        schema=arrow_schema(FILES["contrats_engagement"]),
+    )
+    obstacle_count = rng.integers(0, 4, k)
+    obstacles = ["|".join(rng.choice(OBSTACLES, size=c, replace=False)) if c else "" for c in obstacle_count]
+    second = (rng.random(k) < 0.2) & (obstacle_count > 0)
+    fewer = ["|".join(o.split("|")[1:]) for o, s in zip(obstacles, second, strict=True) if s]
+    diagnostics = pa.table(
+        {
+            "personne": pa.array(np.concatenate([person, person[second]]).astype("int64")),
+            "date": _dates(np.concatenate([diag_date, diag_date[second] + 90])),
+            "freins": pa.array([o or None for o in obstacles] + [f or None for f in fewer], type=pa.string()),
+        },
+        schema=arrow_schema(FILES["diagnostics"]),
+    )
+    active = rng.random(k) < 0.6
+    a_person, a_start = person[active], diag_date[active] + rng.integers(3, 60, active.sum())
+    length = rng.integers(5, 90, len(a_person))
+    weekly = np.where(
+        rng.random(len(a_person)) < 0.2, rng.uniform(15, 25, len(a_person)), rng.uniform(2, 10, len(a_person))
+    )
+    activities = pa.table(
+        {
+            "personne": pa.array(a_person.astype("int64")),
+            "date_debut": _dates(a_start),
+            "date_fin": _dates(a_start + length - 1),
+            "heures": pa.array(np.round(weekly * length / 7, 1)),
+            "modalite": pa.array(np.where(rng.random(len(a_person)) < 0.6, "individuel", "collectif").tolist()),
+            "categorie": pa.array(rng.choice(ACTIVITY_CATEGORIES, size=len(a_person)).tolist(), type=pa.string()),
+            "service_id": pa.nulls(len(a_person), type=pa.string()),
+        },
+        schema=arrow_schema(FILES["activites"]),
+    )
+    hired = rng.random(k) < 0.25
+    job_type = rng.choice(JOB_TYPES, size=hired.sum(), p=[0.2, 0.3, 0.15, 0.05, 0.05, 0.1, 0.1, 0.05])
+    job_start = oriented_on[hired] + rng.integers(15, 270, hired.sum())
+    duration = rng.integers(1, 13, hired.sum())
+    jobs = pa.table(
+        {
+            "personne": pa.array(person[hired].astype("int64")),
+            "date_debut": _dates(job_start),
+            "type_contrat": pa.array(job_type.tolist(), type=pa.string()),
+            "duree_mois": pa.array(np.where(job_type == "cdi", 0, duration).astype("int32"), mask=job_type == "cdi"),
+            "date_fin": pa.nulls(hired.sum(), type=pa.date32()),
+        },
+        schema=arrow_schema(FILES["emplois"]),
+    )
+    answered = rng.random(k) < 0.1
+    answers = int(answered.sum())
+    satisfaction = pa.table(
+        {
+            "date": _dates(np.concatenate([follow_date[answered], follow_date[answered]])),
+            "repondant": pa.array(["personne"] * answers + ["professionnel"] * answers, type=pa.string()),
+            "satisfait": pa.array(rng.random(2 * answers) < 0.78),
+            "personne": pa.array(
+                np.concatenate([person[answered], np.full(answers, -1)]).astype("int64"),
+                mask=np.concatenate([np.zeros(answers, bool), np.ones(answers, bool)]),
+            ),
+        },
+        schema=arrow_schema(FILES["satisfaction"]),
+    )
+    tables = {
+        "rendez_vous": meetings,
+        "contrats_engagement": contracts,
+        "diagnostics": diagnostics,
+        "activites": activities,
+        "emplois": jobs,
+        "satisfaction": satisfaction,
+    }
+    # Nothing dated after the end of the delivery.
+    limit = pa.scalar(EPOCH + timedelta(days=int(end_day)), type=pa.date32())
+    date_column = {
+        "rendez_vous": "date",
+        "contrats_engagement": "date_signature",
+        "diagnostics": "date",
+        "activites": "date_debut",
+        "emplois": "date_debut",
+        "satisfaction": "date",
+    }
+    import pyarrow.compute as pc
+
+    return {name: t.filter(pc.less_equal(t[date_column[name]], limit)) for name, t in tables.items()}
+
+
+def calibration_for(departement_codes: list[str], data_dir: Path, *, scale: float = 1.0) -> Calibration:
+    """Size from the latest RSA households and calibrate on the latest OARSA values of the départements."""
+    households = 0
+    with open(data_dir / "allocataires_rsa_par_departement.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            if row["code_departement"] in departement_codes:
+                households += int(row["allocataires_rsa_2019"] or 0)
+    values: dict[str, list[float]] = {}
+    with open(data_dir / "oarsa_2015_2018_par_departement.csv", encoding="utf-8") as handle:
+        for row in sorted(csv.DictReader(handle, delimiter=";"), key=lambda r: r["annee"]):
+            if row["code_departement"] in departement_codes and row["valeur"]:
+                values.setdefault(row["indicateur"], []).append(float(row["valeur"]))
+
+    def latest(name, default):
+        return values[name][-1] if values.get(name) else default
+
+    shares = (
+        latest("part_orientes_pole_emploi_pct", 43),
+        latest("part_orientes_autre_spe_pct", 5),
+        latest("part_orientes_conseil_departemental_pct", 31),
+        latest("part_orientes_hors_spe_pct", 21),
+    )
+    return Calibration(
+        persons=max(50, int((households or 10000) * scale)),
+        share_oriented=latest("part_orientes_pct", 83) / 100,
+        organism_shares=tuple(s / 100 for s in shares),
+        mean_delay_days=latest("delai_moyen_entree_primo_orientation_jours", 95),
+    )

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.engine import months, volet2, volet3
+from indicators.engine.csv_output import write_table
+from indicators.engine.reading import DeliveryError, read_delivery
+from indicators.engine.runners import make_runner
+from indicators.engine.tables import volet2_table, volet3_table
+
+
+def month_argument(text: str):
+    try:
+        return months.parse(text)
+    except ValueError:
+        raise CommandError(f"mois invalide « {text} » (attendu AAAA-MM)") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Calcule les indicateurs d'une livraison (dossier ou zip) et écrit la table en CSV (séparateur ;). "
+        "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="dossier (ou archive zip) de la livraison")
+        parser.add_argument("--from", dest="first", required=True, help="premier mois, AAAA-MM")
+        parser.add_argument("--to", dest="last", required=True, help="dernier mois, AAAA-MM")
+        parser.add_argument("--volet", choices=["2", "3"], required=True)
+        parser.add_argument("--output", required=True, help="fichier CSV à écrire")
+        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+
+    def handle(self, *args, **options):
+        first, last = month_argument(options["first"]), month_argument(options["last"])
+        if first > last:
+            raise CommandError("--from doit précéder --to")
+        try:
+            delivery = read_delivery(options["source"], key=settings.PSEUDONYMISATION_KEY.encode())
+        except DeliveryError as error:
+            raise CommandError("Livraison refusée :\n" + error.summary()) from None
+        for warning in delivery.warnings:
+            self.stderr.write(f"Avertissement : {warning}")
+        runner = make_runner(options["engine"], delivery.tables)
+        try:
+            if options["volet"] == "2":
+                columns, rows = volet2.COLUMNS, volet2_table(runner, first, last)
+            else:
+                columns, rows = volet3.COLUMNS, volet3_table(runner, first, last)
+        finally:
+            runner.close()
+        with open(options["output"], "w", encoding="utf-8", newline="") as handle:
+            write_table(handle, columns, rows)
+        self.stdout.write(f"{len(rows)} mois écrits dans {options['output']} (moteur {options['engine']}).")
