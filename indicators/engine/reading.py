@@ -85,6 +85,8 @@ def read_delivery(source: str | Path, *, key: bytes) -> Delivery:
     log = IssueLog()
     warnings: list[str] = []
     files = _collect_files(Path(source), log, warnings)
+    if files is None:  # the archive itself is refused: nothing more to say about its content
+        raise DeliveryError(log.issues, log.truncated)
     tables = {}
     for spec in FILES.values():
         candidates = [name for name in files if PurePosixPath(name).stem == spec.name]
@@ -107,7 +109,7 @@ def read_delivery(source: str | Path, *, key: bytes) -> Delivery:
     return Delivery(tables=tables, warnings=warnings)
 
 
-def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str, bytes]:
+def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str, bytes] | None:
     if source.is_dir():
         files = {}
         for path in sorted(source.iterdir()):
@@ -122,32 +124,32 @@ def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str
     if zipfile.is_zipfile(source):
         return _unzip(source, log)
     log.add(source.name, None, None, None, "la livraison doit être un dossier ou une archive zip")
-    return {}
+    return None
 
 
-def _unzip(source: Path, log: IssueLog) -> dict[str, bytes]:
+def _unzip(source: Path, log: IssueLog) -> dict[str, bytes] | None:
     files = {}
     total = 0
     with zipfile.ZipFile(source) as archive:
         members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
         if len(members) > MAX_ZIP_MEMBERS:
             log.add(source.name, None, None, None, f"archive de plus de {MAX_ZIP_MEMBERS} fichiers refusée")
-            return {}
+            return None
         for info in members:
             name = PurePosixPath(info.filename).name
             if info.file_size > MAX_FILE_BYTES:
                 log.add(name, None, None, None, f"fichier trop volumineux (limite {_mib(MAX_FILE_BYTES)})")
-                continue
+                return None
             if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
                 log.add(name, None, None, None, f"taux de compression supérieur à {MAX_ZIP_RATIO} : archive refusée")
-                continue
+                return None
             with archive.open(info) as handle:
                 # The declared size can lie: never inflate more than the limit.
                 data = handle.read(MAX_FILE_BYTES + 1)
             total += len(data)
             if len(data) > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
                 log.add(name, None, None, None, "contenu décompressé au-delà des limites : archive refusée")
-                return {}
+                return None
             files[name] = data
     return files
 
@@ -247,7 +249,7 @@ def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.
     parsers = [(c, positions[c.name], _parser(c, key)) for c in present]
     data = {c.target: [] for c in spec.columns}
     absent = [c.target for c in spec.columns if c.name not in positions]
-    key_positions = [positions[name] for name in spec.key]
+    key_fields = [spec.column(name).target for name in spec.key]
     seen_keys: dict[tuple, int] = {}
     id_lengths: list[tuple[int, int]] = []
     id_index = positions.get("id_rsa")
@@ -274,22 +276,17 @@ def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.
                 data[column.target].append(None)
         if id_index is not None and record[id_index].strip().isdigit():
             id_lengths.append((line, len(record[id_index].strip())))
-        if key_positions:
-            row_key = tuple(record[i].strip() for i in key_positions)
-            row_key = (values.pseudonymise(key, row_key[0]), *row_key[1:])
-            if row_key in seen_keys:
-                log.add(
-                    filename,
-                    line,
-                    ", ".join(spec.key),
-                    None,
-                    f"doublon de clé : déjà présente ligne {seen_keys[row_key]}",
-                )
-            else:
-                seen_keys[row_key] = line
+        if key_fields:
+            row_key = tuple(data[target][-1] for target in key_fields)
+            if None not in row_key:
+                if row_key in seen_keys:
+                    message = f"doublon de clé : déjà présente ligne {seen_keys[row_key]}"
+                    log.add(filename, line, ", ".join(spec.key), None, message)
+                else:
+                    seen_keys[row_key] = line
     for target in absent:
         data[target] = [None] * count
-    if count == 0 and spec.required:
+    if count == 0 and spec.non_empty:
         log.add(filename, None, None, None, "aucune ligne de données")
     _check_lost_leading_zeros(filename, id_lengths, count, log)
     if log:
@@ -323,11 +320,11 @@ def _parser(column: Column, key: bytes):
 
 def _check_lost_leading_zeros(filename: str, id_lengths: list[tuple[int, int]], count: int, log: IssueLog):
     """Numeric identifiers opened in a spreadsheet lose their leading zeros: when all identifiers are
-    numeric and at least 99 % share one length, the shorter ones are reported."""
+    numeric and at least 95 % share one length, the shorter ones are reported."""
     if count < 20 or len(id_lengths) != count:
         return
     length, frequency = Counter(n for _, n in id_lengths).most_common(1)[0]
-    if frequency < 0.99 * count:
+    if frequency < 0.95 * count:
         return
     for line, n in id_lengths:
         if n < length:

@@ -42,6 +42,8 @@ class FileSpec:
     columns: tuple[Column, ...]
     required: bool = False
     key: tuple[str, ...] = ()
+    # A delivery without any monthly situation is refused; the other files may be empty.
+    non_empty: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -69,6 +71,7 @@ FILES: dict[str, FileSpec] = {
             ),
             required=True,
             key=("id_rsa", "mois"),
+            non_empty=True,
         ),
         FileSpec(
             "orientations",

@@ -96,9 +96,7 @@ def test_r_ind_02_unknown_t0_counts_apart():
 
 
 def test_r_ind_03_global_accompaniment_and_no_show():
-    sits, orients = newcomer(
-        "2024-02-05", "2024-02-10", accompagnement_global=True, presence_rdv_orientation=False
-    )
+    sits, orients = newcomer("2024-02-05", "2024-02-10", accompagnement_global=True, presence_rdv_orientation=False)
     february = compute(sits, orients)["2024-02"]
     assert february["orientations_accompagnement_global"] == 1
     assert february["absents_rdv_orientation"] == 1

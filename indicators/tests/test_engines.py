@@ -1,0 +1,81 @@
+"""The same definitions on DuckDB and on Spark; the same delivery in every French variant."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indicators.engine import months
+from indicators.engine.reading import read_delivery
+from indicators.engine.runners import DuckDBRunner, SparkRunner
+from indicators.engine.synthetic import Calibration, generate
+from indicators.engine.tables import organisms_table, volet2_table, volet3_table
+from indicators.tests.test_volet2 import EXAMPLE, EXPECTED_EXAMPLE
+
+FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
+
+
+def all_tables(runner):
+    return (
+        volet2_table(runner, FIRST, LAST),
+        volet3_table(runner, FIRST, LAST),
+        organisms_table(runner, 2023),
+    )
+
+
+def test_synthetic_delivery_in_iso_and_french_variants_gives_the_same_indicators(tmp_path):
+    delivery = generate(Calibration(persons=400), first=FIRST, last=LAST, seed=7)
+    delivery.write_csv(tmp_path / "iso")
+    delivery.write_csv(tmp_path / "fr", french=True)
+    assert (tmp_path / "fr" / "situations_mensuelles.csv").read_text("cp1252").splitlines()[1].count("/") == 5
+    iso = read_delivery(tmp_path / "iso", key=b"k")
+    french = read_delivery(tmp_path / "fr", key=b"k")
+    results = all_tables(DuckDBRunner(iso.tables))
+    assert results == all_tables(DuckDBRunner(french.tables))
+    # Reading back the fictitious identifiers changes only the pseudonyms, never the figures.
+    assert results == all_tables(DuckDBRunner(delivery.tables))
+    assert sum(row["nouveaux_entrants"] or 0 for row in results[0]) > 50
+
+
+@pytest.fixture(scope="module")
+def spark_available():
+    pytest.importorskip("pyspark")
+
+
+@pytest.mark.once
+def test_worked_example_on_spark(spark_available):
+    delivery = read_delivery(EXAMPLE, key=b"cle-de-test")
+    runner = SparkRunner(delivery.tables)
+    assert volet2_table(runner, months.parse("2024-01"), months.parse("2024-04")) == EXPECTED_EXAMPLE
+
+
+@pytest.mark.once
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), persons=st.integers(5, 120), share=st.floats(0.2, 1.0))
+def test_duckdb_and_spark_agree_on_random_deliveries(spark_available, seed, persons, share):
+    delivery = generate(
+        Calibration(persons=persons, share_oriented=share, mean_delay_days=40), first=FIRST, last=LAST, seed=seed
+    )
+    assert all_tables(DuckDBRunner(delivery.tables)) == all_tables(SparkRunner(delivery.tables))
+
+
+def test_cli_reproduces_the_expected_file_byte_for_byte(tmp_path):
+    from django.core.management import call_command
+
+    output = tmp_path / "volet2.csv"
+    call_command(
+        "compute_indicators",
+        str(EXAMPLE),
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-04",
+        "--volet",
+        "2",
+        "--output",
+        str(output),
+    )
+    expected = (Path(__file__).parent / "data" / "attendu_volet2.csv").read_bytes()
+    assert output.read_bytes() == expected
