@@ -218,8 +218,9 @@ def test_unknown_enum_lists_the_allowed_values(tmp_path):
         )
     )
     assert found == [
-        "orientations.csv, ligne 2, colonne « type_organisme », valeur « pole_emploi » : valeur inconnue (valeurs admises : "
-        "france_travail, departement, ccas, mission_locale, cap_emploi, association, autre)"
+        "orientations.csv, ligne 2, colonne « type_organisme », valeur « pole_emploi » : "
+        "valeur inconnue (valeurs admises : france_travail, departement, ccas, mission_locale, "
+        "cap_emploi, association, autre)"
     ]
 
 
@@ -229,7 +230,8 @@ def test_leading_zeros_lost_by_a_spreadsheet(tmp_path):
     content = SITUATIONS.splitlines()[0] + "\n" + "\n".join(rows) + "\n"
     found = issues(write(tmp_path, situations_mensuelles__csv=content, orientations__csv=ORIENTATIONS))
     assert found == [
-        "situations_mensuelles.csv, ligne 32, colonne « id_rsa » : identifiant de 5 chiffres alors que les autres en ont 7 : "
+        "situations_mensuelles.csv, ligne 32, colonne « id_rsa » : "
+        "identifiant de 5 chiffres alors que les autres en ont 7 : "
         "zéros initiaux perdus (fichier ouvert dans un tableur ?)"
     ]
 
