@@ -79,3 +79,22 @@ def may_view_region(user, region: Region) -> bool:
 def may_administer(user) -> bool:
     """Account administration (Django admin): superusers only."""
     return user.is_authenticated and user.is_superuser
+
+
+def may_view_indicators(user, collectivity: Collectivity) -> bool:
+    """Aggregated indicators: whoever has the collectivité in scope, France Travail included."""
+    return may_view_collectivity(user, collectivity)
+
+
+def may_upload_delivery(user, collectivity: Collectivity) -> bool:
+    """Beneficiary data of a collectivité: its own conseil départemental, and the DGEFP."""
+    if not may_view_collectivity(user, collectivity):
+        return False
+    return is_national(user) or (
+        user.role == Role.DEPARTMENTAL_COUNCIL and user.collectivity_id == collectivity.pk
+    )
+
+
+def may_view_worklist(user, collectivity: Collectivity) -> bool:
+    """The person-level orientation work list: the conseil départemental's own agents only."""
+    return user.is_authenticated and user.role == Role.DEPARTMENTAL_COUNCIL and user.collectivity_id == collectivity.pk

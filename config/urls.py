@@ -22,6 +22,7 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
     path("territoires/", include("territories.urls")),
+    path("indicateurs/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the whole test suite. DATABASE_URL chooses the database (SQLite by default).
-# Browser tests need Debian's chromium: installed here when missing and we may (root with apt).
+# Browser tests need Debian's chromium, Spark tests need Java 17: installed here when missing and we may (root with apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements-dev.txt
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installation de chromium (paquet Debian) pour les tests dans le navigateur…"
   (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))
+fi
+if ! command -v java >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installation de Java 17 (paquet Debian) pour les tests Spark…"
+  (apt-get install -y -qq openjdk-17-jre-headless >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null))
 fi
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

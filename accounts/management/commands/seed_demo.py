@@ -1,7 +1,13 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, seed_demo_accounts
+from indicators.demo import ingest_demo, write_demo_uploads
+from indicators.models import Delivery
+from territories.models import Collectivity
+
+DEMO_COLLECTIVITIES = ["01D", "38D", "59D", "02D"]
 
 
 class Command(BaseCommand):
@@ -14,3 +20,10 @@ class Command(BaseCommand):
         for user in users:
             self.stdout.write(f"  {user.username:<14} {user.get_role_display():<36} {user.scope_label}")
         self.stdout.write(f"Mot de passe de tous les comptes : {DEMO_PASSWORD}")
+        for seed, code in enumerate(DEMO_COLLECTIVITIES):
+            collectivity = Collectivity.objects.get(code=code)
+            if not Delivery.objects.accepted().filter(collectivity=collectivity).exists():
+                delivery = ingest_demo(collectivity, seed)
+                self.stdout.write(f"Livraison fictive {collectivity.name} : {delivery.get_status_display().lower()}.")
+        faulty, corrected = write_demo_uploads(Collectivity.objects.get(code="01D"), settings.BASE_DIR / "var" / "demo")
+        self.stdout.write(f"Fichiers à déposer pour essayer (compte cd-01) : {faulty} puis {corrected}")

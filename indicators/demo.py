@@ -1,0 +1,65 @@
+"""Demo deliveries: synthetic, fictitious data for the demo collectivités, ingested through the same
+pipeline as an upload. Also leaves two zips to try the upload page: one with errors, one corrected."""
+
+import shutil
+import uuid
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+
+from indicators import storage
+from indicators.engine.synthetic import calibration_for, generate
+from indicators.ingestion import process_delivery
+from indicators.models import Delivery
+
+DEMO_FIRST, DEMO_LAST = date(2023, 1, 1), date(2024, 12, 1)
+DEMO_MAX_PERSONS = 4000
+
+
+def demo_delivery(collectivity, seed: int):
+    codes = collectivity.departement_codes
+    calibration = calibration_for(codes, settings.BASE_DIR / "territories" / "data")
+    persons = min(calibration.persons, DEMO_MAX_PERSONS)
+    calibration = type(calibration)(**{**calibration.__dict__, "persons": persons})
+    return generate(calibration, first=DEMO_FIRST, last=DEMO_LAST, seed=seed)
+
+
+def ingest_demo(collectivity, seed: int) -> Delivery:
+    token = uuid.uuid4().hex
+    folder = storage.reception_folder(token)
+    demo_delivery(collectivity, seed).write_csv(folder)
+    delivery = Delivery.objects.create(
+        collectivity=collectivity,
+        source_name="livraison de démonstration (données fictives)",
+        checksum="0" * 64,
+        size_bytes=sum(p.stat().st_size for p in folder.iterdir()),
+    )
+    process_delivery(delivery.pk, token)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def write_demo_uploads(collectivity, target: Path) -> tuple[Path, Path]:
+    """A delivery with two errors (an unknown state, a date in a spreadsheet's format) and its fix."""
+    target.mkdir(parents=True, exist_ok=True)
+    work = target / "tmp"
+    demo_delivery(collectivity, seed=99).write_csv(work, french=True)
+    corrected = target / "livraison-corrigee.zip"
+    faulty = target / "livraison-avec-erreurs.zip"
+    _zip(work, corrected)
+    situations = work / "situations_mensuelles.csv"
+    lines = situations.read_text("cp1252").splitlines()
+    lines[3] = lines[3].replace("versable", "payé")
+    lines[7] = lines[7].replace("/20", "/2O", 1)
+    situations.write_text("\r\n".join(lines) + "\r\n", "cp1252")
+    _zip(work, faulty)
+    shutil.rmtree(work)
+    return faulty, corrected
+
+
+def _zip(folder: Path, archive: Path) -> None:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(folder.iterdir()):
+            zipped.write(path, path.name)

@@ -1,0 +1,191 @@
+"""Receiving a delivery and turning it into stored indicator results.
+
+receive_delivery() keeps the upload in a reception folder just long enough for the background task;
+process_delivery() (the task's body) validates everything, stores the pseudonymised tables, computes
+every table, and saves the results in one transaction. The reception folder is deleted whatever happens.
+"""
+
+import hashlib
+import logging
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from indicators import storage
+from indicators.engine import months, organisms, volet2, volet3
+from indicators.engine.reading import DeliveryError, read_delivery
+from indicators.engine.runners import DuckDBRunner
+from indicators.engine.tables import organisms_table, volet2_table, volet3_table
+from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+ACCEPTED_SUFFIXES = (".zip", ".csv", ".parquet")
+
+
+class UploadRefused(Exception):
+    pass
+
+
+def receive_delivery(*, collectivity, user, files) -> Delivery:
+    """Keep the uploaded files (a zip, or the CSV / Parquet files of the delivery) for the task."""
+    if not files:
+        raise UploadRefused("Aucun fichier n'a été déposé.")
+    for uploaded in files:
+        if not uploaded.name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise UploadRefused(f"{uploaded.name} : format non accepté (zip, csv ou parquet).")
+    total = sum(uploaded.size for uploaded in files)
+    if total > MAX_UPLOAD_BYTES:
+        raise UploadRefused(f"Dépôt trop volumineux : {total // (1024 * 1024)} Mio pour une limite de 512 Mio.")
+    if len(files) > 1 and any(f.name.lower().endswith(".zip") for f in files):
+        raise UploadRefused("Déposez soit une archive zip, soit les fichiers de la livraison, pas les deux.")
+
+    token = uuid.uuid4().hex
+    folder = storage.reception_folder(token)
+    folder.mkdir(parents=True)
+    digest = hashlib.sha256()
+    for uploaded in sorted(files, key=lambda f: f.name):
+        with open(folder / _safe_name(uploaded.name), "wb") as handle:
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+                handle.write(chunk)
+    delivery = Delivery.objects.create(
+        collectivity=collectivity,
+        uploaded_by=user,
+        source_name=", ".join(f.name for f in files)[:255],
+        checksum=digest.hexdigest(),
+        size_bytes=total,
+        step="En attente de traitement",
+    )
+    from indicators.tasks import process_delivery_task
+
+    process_delivery_task.enqueue(delivery.pk, token)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def _safe_name(name: str) -> str:
+    return name.replace("/", "_").replace("\\", "_").lstrip(".") or "fichier"
+
+
+def _progress(delivery: Delivery, percent: int, step: str, status=DeliveryStatus.RUNNING):
+    delivery.progress, delivery.step, delivery.status = percent, step, status
+    delivery.save(update_fields=["progress", "step", "status"])
+
+
+def process_delivery(delivery_id: int, token: str) -> None:
+    delivery = Delivery.objects.select_related("collectivity").get(pk=delivery_id)
+    if delivery.finished:  # idempotent: a task run twice does nothing the second time
+        storage.remove(storage.reception_folder(token))
+        return
+    folder = storage.reception_folder(token)
+    try:
+        _progress(delivery, 10, "Lecture et validation des fichiers")
+        source = _source_in(folder)
+        try:
+            tables = read_delivery(source, key=settings.PSEUDONYMISATION_KEY.encode())
+        except DeliveryError as error:
+            _refuse(delivery, error)
+            return
+        _progress(delivery, 50, "Pseudonymisation terminée, enregistrement des tables")
+        storage.save_tables(delivery.pk, tables)
+        first, last = tables.months()
+        _progress(delivery, 70, "Calcul des indicateurs")
+        results = compute_results(delivery, DuckDBRunner(storage.table_paths(delivery.pk)), first, last)
+        _accept(delivery, tables, first, last, results)
+    except Exception:
+        logger.exception("Échec du traitement de la livraison %s", delivery_id)
+        storage.remove(storage.delivery_folder(delivery.pk))
+        delivery.status, delivery.step = DeliveryStatus.REFUSED, "Erreur interne pendant le traitement"
+        delivery.issues = ["Erreur interne pendant le traitement : la livraison n'a pas été enregistrée."]
+        delivery.finished_at = timezone.now()
+        delivery.save()
+        raise
+    finally:
+        storage.remove(folder)
+
+
+def _source_in(folder):
+    files = sorted(folder.iterdir())
+    if len(files) == 1 and files[0].suffix.lower() == ".zip":
+        return files[0]
+    return folder
+
+
+def _refuse(delivery: Delivery, error: DeliveryError) -> None:
+    delivery.status = DeliveryStatus.REFUSED
+    delivery.progress, delivery.step = 100, "Livraison refusée : rien n'a été enregistré"
+    delivery.issues = [str(issue) for issue in error.issues]
+    delivery.issues_truncated = error.truncated
+    delivery.finished_at = timezone.now()
+    delivery.save()
+
+
+def _json(values: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items() if k != "mois"}
+
+
+def compute_results(delivery: Delivery, runner, first: date, last: date) -> list[IndicatorResult]:
+    results = []
+    for table, version, rows in (
+        (IndicatorTable.VOLET2, volet2.VERSION, volet2_table(runner, first, last)),
+        (IndicatorTable.VOLET3, volet3.VERSION, volet3_table(runner, first, last)),
+    ):
+        for row in rows:
+            results.append(
+                IndicatorResult(
+                    collectivity=delivery.collectivity,
+                    delivery=delivery,
+                    table=table,
+                    month=months.parse(row["mois"]),
+                    version=version,
+                    values=_json(row),
+                )
+            )
+    for year in range(first.year, last.year + 1):
+        if first <= date(year, 12, 1) <= last:
+            rows = organisms_table(runner, year)
+            results.append(
+                IndicatorResult(
+                    collectivity=delivery.collectivity,
+                    delivery=delivery,
+                    table=IndicatorTable.ORGANISMS,
+                    month=date(year, 12, 1),
+                    version=organisms.VERSION,
+                    values={"lignes": [_json(row) for row in rows]},
+                )
+            )
+    runner.close()
+    return results
+
+
+@transaction.atomic
+def _accept(delivery, tables, first, last, results) -> None:
+    """Save everything at once; earlier deliveries covering the same months are replaced."""
+    replaced = list(
+        Delivery.objects.select_for_update()
+        .accepted()
+        .filter(collectivity=delivery.collectivity, first_month__lte=last, last_month__gte=first)
+        .exclude(pk=delivery.pk)
+    )
+    IndicatorResult.objects.filter(delivery__in=replaced).delete()
+    IndicatorResult.objects.filter(
+        collectivity=delivery.collectivity, month__gte=first, month__lte=last
+    ).delete()
+    IndicatorResult.objects.bulk_create(results)
+    for old in replaced:
+        old.status, old.replaced_by = DeliveryStatus.REPLACED, delivery
+        old.save(update_fields=["status", "replaced_by"])
+        transaction.on_commit(lambda old_id=old.pk: storage.remove(storage.delivery_folder(old_id)))
+    delivery.status = DeliveryStatus.ACCEPTED
+    delivery.progress, delivery.step = 100, "Livraison acceptée, indicateurs calculés"
+    delivery.first_month, delivery.last_month = first, last
+    delivery.row_counts = tables.row_counts()
+    delivery.warnings = tables.warnings
+    delivery.finished_at = timezone.now()
+    delivery.save()

@@ -1,0 +1,113 @@
+"""Reading stored results for the pages: plain values, shares and the comments of annexe 4 §4.2."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from indicators import storage
+from indicators.engine import months, worklist
+from indicators.engine.runners import DuckDBRunner
+from indicators.models import Delivery, IndicatorResult, IndicatorTable
+
+
+def share(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * Decimal(part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def monthly_rows(collectivity, table: str) -> list[dict]:
+    rows = []
+    for result in IndicatorResult.objects.filter(collectivity=collectivity, table=table).order_by("month"):
+        rows.append({"mois": result.month, "version": result.version, **result.values})
+    return rows
+
+
+def volet2_rows(collectivity) -> list[dict]:
+    """The volet 2 table with the share oriented within 15 days among new entrants whose T0 is known."""
+    rows = monthly_rows(collectivity, IndicatorTable.VOLET2)
+    for row in rows:
+        known = None if row["nouveaux_entrants"] is None else row["nouveaux_entrants"] - row["t0_inconnu"]
+        row["part_orientes_15_jours"] = share(row["orientes_15_jours"], known) if known else None
+        row["part_orientes_1_mois"] = share(row["orientes_1_mois"], known) if known else None
+    return rows
+
+
+def organism_rows(collectivity) -> tuple[int | None, list[dict]]:
+    result = (
+        IndicatorResult.objects.filter(collectivity=collectivity, table=IndicatorTable.ORGANISMS)
+        .order_by("-month")
+        .first()
+    )
+    if result is None:
+        return None, []
+    return result.month.year, result.values["lignes"]
+
+
+@dataclass(frozen=True)
+class Comments:
+    """The comments annexe 4 §4.2 asks next to the volet 2 figures (R-IND-03)."""
+
+    deliveries: int
+    months_covered: str
+    last_delivery: date | None
+    t0_known_pct: Decimal | None
+    global_accompaniment: int
+    no_shows: int
+
+
+def comments(collectivity, rows: list[dict]) -> Comments:
+    accepted = Delivery.objects.accepted().filter(collectivity=collectivity)
+    latest = accepted.first()
+    entrants = sum(r["nouveaux_entrants"] or 0 for r in rows)
+    unknown = sum(r["t0_inconnu"] or 0 for r in rows)
+    return Comments(
+        deliveries=Delivery.objects.filter(collectivity=collectivity).exclude(status="refusee").count(),
+        months_covered=(
+            f"{months.label(latest.first_month)} à {months.label(latest.last_month)}" if latest else ""
+        ),
+        last_delivery=latest.uploaded_at.date() if latest else None,
+        t0_known_pct=share(entrants - unknown, entrants),
+        global_accompaniment=sum(r["orientations_accompagnement_global"] or 0 for r in rows),
+        no_shows=sum(r["absents_rdv_orientation"] or 0 for r in rows),
+    )
+
+
+@dataclass(frozen=True)
+class PersonToOrient:
+    pseudonym: str
+    t0: date | None
+    opening: date
+    deadline: date | None
+    days_left: int | None
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+def orientation_worklist(collectivity, today: date) -> tuple[date | None, list[PersonToOrient]]:
+    """New entrants of the latest month of the latest delivery not yet oriented, the most urgent
+    first (fewest days left before T0 + 15 days), unknown T0 last."""
+    delivery = Delivery.objects.accepted().filter(collectivity=collectivity).order_by("-last_month").first()
+    if delivery is None:
+        return None, []
+    runner = DuckDBRunner(storage.table_paths(delivery.pk))
+    try:
+        rows = runner.query(worklist.sql(months.index(delivery.last_month)))
+    finally:
+        runner.close()
+    people = []
+    for row in rows:
+        deadline = row["t0"] + timedelta(days=14) if row["t0"] else None
+        people.append(
+            PersonToOrient(
+                pseudonym=f"{row['personne'] & 0xFFFFFFFFFFFFFFFF:016x}",
+                t0=row["t0"],
+                opening=row["date_ouverture_droit"],
+                deadline=deadline,
+                days_left=(deadline - today).days if deadline else None,
+            )
+        )
+    people.sort(key=lambda p: (p.days_left is None, p.days_left if p.days_left is not None else 0, p.pseudonym))
+    return delivery.last_month, people

@@ -1,0 +1,34 @@
+"""Where the pseudonymised tables of a delivery live: one folder of Parquet files per delivery."""
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from django.conf import settings
+
+from indicators.engine.schema import Delivery as DeliveryTables
+
+
+def delivery_folder(delivery_id: int) -> Path:
+    return Path(settings.INDICATORS_DATA_DIR) / "livraisons" / str(delivery_id)
+
+
+def reception_folder(token: str) -> Path:
+    return Path(settings.INDICATORS_DATA_DIR) / "reception" / token
+
+
+def save_tables(delivery_id: int, tables: DeliveryTables) -> Path:
+    folder = delivery_folder(delivery_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.tables.items():
+        pq.write_table(table, folder / f"{name}.parquet")
+    return folder
+
+
+def table_paths(delivery_id: int) -> dict[str, Path]:
+    folder = delivery_folder(delivery_id)
+    return {path.stem: path for path in folder.glob("*.parquet")}
+
+
+def remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,161 @@
+"""Deliveries through the pages: upload, all-or-nothing refusal, replacement, permissions, no raw
+identifier kept anywhere in the database."""
+
+import io
+import zipfile
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.urls import reverse
+
+from accounts.models import Role
+from indicators.models import Delivery, IndicatorResult
+from indicators.tests.test_volet2 import EXAMPLE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+
+
+def example_zip(replace: tuple[str, str, str] | None = None) -> io.BytesIO:
+    """The worked example as a zip; replace = (file name, old text, new text)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        for path in EXAMPLE.iterdir():
+            text = path.read_text("utf-8")
+            if replace and path.name == replace[0]:
+                assert replace[1] in text
+                text = text.replace(replace[1], replace[2], 1)
+            zipped.writestr(path.name, text)
+    buffer.seek(0)
+    buffer.name = "livraison.zip"
+    return buffer
+
+
+def upload(client, code="01D", replace=None):
+    return client.post(reverse("indicators:deliveries", args=[code]), {"files": example_zip(replace)}, follow=True)
+
+
+@pytest.fixture
+def cd_agent(client, make_user):
+    user = make_user(Role.DEPARTMENTAL_COUNCIL, "01D", first_name="Jules")
+    client.force_login(user)
+    return user
+
+
+def test_upload_computes_the_indicators_of_the_collectivity(client, cd_agent, settings):
+    response = upload(client)
+    page = response.content.decode()
+    assert "Livraison acceptée" in page
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.progress, delivery.uploaded_by) == ("acceptee", 100, cd_agent)
+    assert delivery.row_counts == {"situations_mensuelles": 131, "orientations": 13}
+    assert (delivery.first_month.isoformat(), delivery.last_month.isoformat()) == ("2022-10-01", "2024-04-01")
+    assert len(delivery.checksum) == 64
+    january = IndicatorResult.objects.get(table="volet2", month="2024-01-01")
+    assert january.values == {
+        "nouveaux_entrants": 3,
+        "t0_inconnu": 1,
+        "orientes_15_jours": 2,
+        "orientes_1_mois": 2,
+        "orientations_accompagnement_global": 1,
+        "absents_rdv_orientation": 1,
+    }
+    assert january.version == "volet2-v1"
+    # The raw upload is not kept: only the pseudonymised Parquet tables of the delivery.
+    files = sorted(
+        p.relative_to(settings.INDICATORS_DATA_DIR).as_posix() for p in settings.INDICATORS_DATA_DIR.rglob("*.*")
+    )
+    assert files == [
+        f"livraisons/{delivery.pk}/orientations.parquet",
+        f"livraisons/{delivery.pk}/situations_mensuelles.parquet",
+    ]
+    dashboard = client.get(reverse("indicators:dashboard", args=["01D"])).content.decode()
+    assert "Orientations vers l'accompagnement global, comptées à part : 1." in dashboard
+    assert "Absences au rendez-vous d'orientation : 1." in dashboard
+
+
+def test_refused_delivery_names_the_line_and_keeps_nothing(client, cd_agent, settings):
+    response = upload(client, replace=("situations_mensuelles.csv", "B01;2024-02;versable", "B01;2024-02;payé"))
+    page = response.content.decode()
+    assert "Livraison refusée : rien n'a été enregistré" in page
+    assert "situations_mensuelles.csv, ligne 2, colonne « etat_droit », valeur « payé » : valeur inconnue" in page
+    assert Delivery.objects.get().status == "refusee"
+    assert not IndicatorResult.objects.exists()
+    assert not list(settings.INDICATORS_DATA_DIR.rglob("*.*"))
+
+
+def test_a_new_delivery_replaces_the_earlier_one(client, cd_agent, settings, django_capture_on_commit_callbacks):
+    upload(client)
+    first = Delivery.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client)
+    second = Delivery.objects.exclude(pk=first.pk).get()
+    first.refresh_from_db()
+    assert (first.status, first.replaced_by) == ("remplacee", second)
+    assert set(IndicatorResult.objects.values_list("delivery", flat=True)) == {second.pk}
+    assert not (settings.INDICATORS_DATA_DIR / "livraisons" / str(first.pk)).exists()
+
+
+def test_neighbour_council_cannot_upload_nor_read(client, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
+    assert upload(client, code="01D").status_code == 404
+    assert client.get(reverse("indicators:dashboard", args=["01D"])).status_code == 404
+    assert not Delivery.objects.exists()
+
+
+def test_ddets_reads_but_cannot_upload(client, make_user):
+    client.force_login(make_user(Role.DDETS, "01"))
+    assert client.get(reverse("indicators:dashboard", args=["01D"])).status_code == 200
+    assert upload(client).status_code == 404
+    assert client.get(reverse("indicators:worklist", args=["01D"])).status_code == 404
+    assert not Delivery.objects.exists()
+
+
+def test_no_raw_identifier_anywhere_in_the_database(client, cd_agent):
+    upload(client)
+    raw = [f"B{i:02d}" for i in range(1, 15)]
+    text_types = (models.CharField, models.TextField, models.JSONField, models.EmailField)
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, text_types):
+                    continue
+                table, column = model._meta.db_table, field.column
+                cursor.execute(f'SELECT "{column}" FROM "{table}"')
+                for (value,) in cursor.fetchall():
+                    text = str(value or "")
+                    assert not any(
+                        f'"{identifier}"' in text or text == identifier or f" {identifier} " in text
+                        for identifier in raw
+                    ), (table, column, text)
+
+
+def test_worklist_lists_new_entrants_not_yet_oriented(client, cd_agent):
+    upload(client)
+    page = client.get(reverse("indicators:worklist", args=["01D"])).content.decode()
+    # In April 2024 (the last month), B14 is new and oriented: nobody is left to orient.
+    assert "Aucune personne à orienter." in page
+    # Without its orientation, B14 (new in April, T0 = 10 April) must be oriented by 24 April.
+    upload(client, replace=("orientations.csv", "B14;2024-04-02", "B99;2024-04-02"))
+    page = client.get(reverse("indicators:worklist", args=["01D"])).content.decode()
+    assert "1 personne à orienter" in page
+    assert "<td>10/04/2024</td><td>24/04/2024</td>" in page
+    assert "B14" not in page
+    response = client.get(reverse("indicators:worklist", args=["01D"]) + "?format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, row = response.content.decode("utf-8").splitlines()
+    assert header == "\ufeffpseudonyme;date_ouverture_droit;t0;echeance_15_jours;jours_restants"
+    assert row.split(";")[1:4] == ["28/03/2024", "10/04/2024", "24/04/2024"]
+
+
+def test_volet2_export_is_french_csv(client, cd_agent):
+    upload(client)
+    response = client.get(reverse("indicators:volet2_export", args=["01D"]))
+    lines = response.content.decode("utf-8").splitlines()
+    assert lines[0].startswith("\ufeffmois;nouveaux_entrants;t0_inconnu;")
+    assert "2024-02;3;0;1;3;0;0;33,3;100,0;volet2-v1" in lines

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("collectivites/<str:code>/", views.dashboard, name="dashboard"),
+    path("collectivites/<str:code>/volet2.csv", views.volet2_export, name="volet2_export"),
+    path("collectivites/<str:code>/livraisons/", views.deliveries, name="deliveries"),
+    path("collectivites/<str:code>/a-orienter/", views.worklist, name="worklist"),
+    path("livraisons/<int:pk>/", views.delivery_detail, name="delivery_detail"),
+]

@@ -1,0 +1,106 @@
+from datetime import date
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from indicators import exports, results
+from indicators.engine import volet3
+from indicators.forms import DeliveryUploadForm
+from indicators.ingestion import UploadRefused, receive_delivery
+from indicators.models import Delivery
+from territories.models import Collectivity
+
+
+def _collectivity(user, code: str, allowed) -> Collectivity:
+    collectivity = get_object_or_404(permissions.visible_collectivities(user), code=code)
+    if not allowed(user, collectivity):
+        raise Http404
+    return collectivity
+
+
+def dashboard(request, code: str):
+    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    volet2_rows = results.volet2_rows(collectivity)
+    year, organism_rows = results.organism_rows(collectivity)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "title": f"Indicateurs – {collectivity.name}",
+            "collectivity": collectivity,
+            "volet2_rows": volet2_rows,
+            "volet3_rows": results.monthly_rows(collectivity, "volet3"),
+            "volet3_columns": volet3.COLUMNS[1:],
+            "organism_year": year,
+            "organism_rows": organism_rows,
+            "comments": results.comments(collectivity, volet2_rows),
+            "may_upload": permissions.may_upload_delivery(request.user, collectivity),
+            "may_view_worklist": permissions.may_view_worklist(request.user, collectivity),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deliveries(request, code: str):
+    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    may_upload = permissions.may_upload_delivery(request.user, collectivity)
+    form = DeliveryUploadForm()
+    if request.method == "POST":
+        if not may_upload:
+            raise Http404
+        form = DeliveryUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                delivery = receive_delivery(
+                    collectivity=collectivity, user=request.user, files=form.cleaned_data["files"]
+                )
+            except UploadRefused as refusal:
+                form.add_error("files", str(refusal))
+            else:
+                return redirect("indicators:delivery_detail", pk=delivery.pk)
+    return render(
+        request,
+        "indicators/deliveries.html",
+        {
+            "title": f"Livraisons de données – {collectivity.name}",
+            "collectivity": collectivity,
+            "deliveries": Delivery.objects.filter(collectivity=collectivity).select_related("uploaded_by"),
+            "form": form,
+            "may_upload": may_upload,
+        },
+    )
+
+
+def _delivery(request, pk: int) -> Delivery:
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("collectivity", "uploaded_by").filter(
+            collectivity__in=permissions.visible_collectivities(request.user)
+        ),
+        pk=pk,
+    )
+    return delivery
+
+
+def delivery_detail(request, pk: int):
+    delivery = _delivery(request, pk)
+    template = "indicators/_delivery_status.html" if request.htmx else "indicators/delivery_detail.html"
+    return render(request, template, {"title": f"Livraison n° {delivery.pk}", "delivery": delivery})
+
+
+def worklist(request, code: str):
+    collectivity = _collectivity(request.user, code, permissions.may_view_worklist)
+    month, people = results.orientation_worklist(collectivity, date.today())
+    if request.GET.get("format") == "csv":
+        return exports.worklist_csv(collectivity, month, people)
+    return render(
+        request,
+        "indicators/worklist.html",
+        {"title": f"À orienter – {collectivity.name}", "collectivity": collectivity, "month": month, "people": people},
+    )
+
+
+def volet2_export(request, code: str) -> HttpResponse:
+    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    return exports.volet2_csv(collectivity, results.volet2_rows(collectivity))
