@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "territories",
     "accounts",
     "indicators",
+    "api",
 ]
 
 MIDDLEWARE = [

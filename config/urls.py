@@ -4,6 +4,7 @@ from django.urls import include, path
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from accounts.proconnect import ProConnectCallbackView
+from api.api import urls as api_urls
 from config import views
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("territoires/", include("territories.urls")),
     path("indicateurs/", include("indicators.urls")),
+    path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]
 
@@ -35,4 +37,6 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "admin:login",
+    "api:openapi-json",
+    "api:openapi-view",
 }

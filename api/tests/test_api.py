@@ -1,0 +1,73 @@
+"""The API: token authentication, the same permissions as the pages, delivery upload end to end."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role
+from api.models import ApiToken
+from indicators.models import Delivery
+from indicators.tests.test_pages import example_zip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+
+
+def bearer(key):
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def council_key(make_user):
+    _, key = ApiToken.issue(user=make_user(Role.DEPARTMENTAL_COUNCIL, "01D"), name="SI du département")
+    return key
+
+
+def test_upload_by_api_then_read_status_and_indicators(client, council_key):
+    response = client.post("/api/v1/collectivites/01D/livraisons", {"fichiers": [example_zip()]}, **bearer(council_key))
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["etat"] == "acceptee"
+    assert body["lignes"] == {"situations_mensuelles": 131, "orientations": 13}
+    status = client.get(f"/api/v1/livraisons/{body['id']}", **bearer(council_key)).json()
+    assert status["premier_mois"] == "2022-10-01"
+    rows = client.get("/api/v1/collectivites/01D/indicateurs/volet2", **bearer(council_key)).json()
+    february = next(r for r in rows if r["mois"] == "2024-02-01")
+    assert (february["nouveaux_entrants"], february["orientes_15_jours"], february["orientes_1_mois"]) == (3, 1, 3)
+
+
+def test_refused_delivery_by_api_lists_the_errors(client, council_key):
+    zipped = example_zip(replace=("orientations.csv", "B01;2024-03-15", "B01;15/13/2024"))
+    body = client.post("/api/v1/collectivites/01D/livraisons", {"fichiers": [zipped]}, **bearer(council_key)).json()
+    assert body["etat"] == "refusee"
+    assert body["erreurs"] == [
+        "orientations.csv, ligne 2, colonne « date_notification », valeur « 15/13/2024 » : date inexistante"
+    ]
+
+
+def test_neighbour_and_revoked_tokens_are_refused(client, make_user, council_key):
+    _, neighbour = ApiToken.issue(user=make_user(Role.DEPARTMENTAL_COUNCIL, "38D"), name="voisin")
+    response = client.post("/api/v1/collectivites/01D/livraisons", {"fichiers": [example_zip()]}, **bearer(neighbour))
+    assert response.status_code == 404
+    assert client.get("/api/v1/collectivites/01D/indicateurs/volet2", **bearer(neighbour)).status_code == 404
+    assert not Delivery.objects.exists()
+    ApiToken.objects.update(revoked_at="2024-01-01T00:00:00Z")
+    assert client.get("/api/v1/collectivites/01D/indicateurs/volet2", **bearer(council_key)).status_code == 401
+    assert client.get("/api/v1/collectivites/01D/indicateurs/volet2", **bearer("cie_faux")).status_code == 401
+
+
+def test_token_is_stored_as_a_digest_only(make_user, capsys):
+    make_user(Role.DGEFP, username="dgefp")
+    call_command("create_api_token", "dgefp", "--nom", "entrepôt national")
+    key = capsys.readouterr().out.strip()
+    assert key.startswith("cie_")
+    token = ApiToken.objects.get()
+    assert key not in token.key_digest and len(token.key_digest) == 64
+
+
+def test_openapi_is_published(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/collectivites/{code}/livraisons" in schema["paths"]
