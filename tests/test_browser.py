@@ -90,3 +90,40 @@ def test_council_agent_and_dreets_agent_see_their_own_home(live_server, make_use
 
     # The DSFR scripts ran under the content security policy without any violation.
     assert page.errors == []
+
+
+def test_council_agent_uploads_a_faulty_delivery_fixes_it_and_reads_its_indicators(
+    live_server, make_user, page, settings, tmp_path
+):
+    from indicators.tests.test_pages import example_zip
+
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+    make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain", first_name="Jules")
+    faulty, fixed = tmp_path / "livraison-avec-erreur.zip", tmp_path / "livraison-corrigee.zip"
+    faulty.write_bytes(
+        example_zip(replace=("situations_mensuelles.csv", "B05;2024-02;versable", "B05;2024-02;payé")).read()
+    )
+    fixed.write_bytes(example_zip().read())
+
+    log_in(page, live_server.url, "cd-ain")
+    page.get_by_role("link", name="Ain").click()
+    page.get_by_role("link", name="Indicateurs de pilotage").click()
+    page.get_by_role("link", name="Livraisons de données et dépôt").click()
+    page.set_input_files("#id_files", str(faulty))
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.get_by_test_id("delivery-status")).to_contain_text("Livraison refusée : rien n'a été enregistré")
+    expect(page.get_by_test_id("delivery-issues")).to_contain_text(
+        "situations_mensuelles.csv, ligne 51, colonne « etat_droit », valeur « payé »"
+    )
+
+    page.get_by_role("link", name="Livraisons", exact=True).click()
+    page.set_input_files("#id_files", str(fixed))
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.get_by_test_id("delivery-status")).to_contain_text("Livraison acceptée")
+    page.get_by_role("link", name="Voir les indicateurs").click()
+    february = page.get_by_test_id("volet2").get_by_role("row").filter(has_text="02/2024")
+    expect(february).to_contain_text("3")
+    expect(page.get_by_test_id("comments")).to_contain_text("Absences au rendez-vous d'orientation : 1.")
+    page.get_by_role("link", name="Personnes à orienter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nouveaux entrants à orienter – 04/2024")
+    assert page.errors == []
