@@ -12,6 +12,7 @@ def navigation(request):
             items.append(("Régions", reverse("territories:region_list")))
         if permissions.visible_collectivities(user).exists():
             items.append(("Collectivités", reverse("territories:collectivity_list")))
+            items.append(("Conventions", reverse("conventions:list")))
         if permissions.may_administer(user):
             items.append(("Administration", reverse("admin:index")))
     path = request.path if request else ""

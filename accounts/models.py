@@ -54,9 +54,7 @@ class User(AbstractUser):
                     | Q(role="", is_superuser=True)
                 ),
             ),
-            models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="unique_email_when_set"
-            ),
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="unique_email_when_set"),
         ]
 
     def clean(self):

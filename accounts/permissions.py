@@ -90,11 +90,21 @@ def may_upload_delivery(user, collectivity: Collectivity) -> bool:
     """Beneficiary data of a collectivité: its own conseil départemental, and the DGEFP."""
     if not may_view_collectivity(user, collectivity):
         return False
-    return is_national(user) or (
-        user.role == Role.DEPARTMENTAL_COUNCIL and user.collectivity_id == collectivity.pk
-    )
+    return is_national(user) or (user.role == Role.DEPARTMENTAL_COUNCIL and user.collectivity_id == collectivity.pk)
 
 
 def may_view_worklist(user, collectivity: Collectivity) -> bool:
     """The person-level orientation work list: the conseil départemental's own agents only."""
     return user.is_authenticated and user.role == Role.DEPARTMENTAL_COUNCIL and user.collectivity_id == collectivity.pk
+
+
+def may_negotiate_convention(user, convention) -> bool:
+    """Edit a convention and record its steps: the two negotiating parties (the DDETS / préfecture of
+    one of its départements and the conseil départemental) and the DGEFP. The DREETS and France
+    Travail read."""
+    return may_edit_collectivity(user, convention.collectivity)
+
+
+def may_create_convention(user, collectivity: Collectivity) -> bool:
+    """Open a convention: the State's side, DGEFP or the DDETS / préfecture of the collectivité."""
+    return may_view_collectivity(user, collectivity) and (is_national(user) or user.role == Role.DDETS)

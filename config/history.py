@@ -1,7 +1,10 @@
 """Readable audit trail from django-simple-history records: who, when, before, after."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+
+from config.formats import format_date, format_euros
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def history_entries(obj) -> list[HistoryEntry]:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 label = record.instance_type._meta.get_field(change.field).verbose_name
-                changes.append(Change(str(label), change.old, change.new))
+                changes.append(Change(str(label), _shown(change.old), _shown(change.new)))
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -50,3 +53,12 @@ def _who(user) -> str:
     if user is None:
         return "Système (chargement des données de référence)"
     return user.get_full_name() or user.username
+
+
+def _shown(value):
+    """Amounts and dates as the interface writes them."""
+    if isinstance(value, Decimal):
+        return format_euros(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return value

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "territories",
     "accounts",
+    "conventions",
     "indicators",
     "api",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
     path("territoires/", include("territories.urls")),
+    path("conventions/", include("conventions.urls")),
     path("indicateurs/", include("indicators.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
@@ -79,7 +80,7 @@ def collectivity_history(request, code: str):
         {
             "title": f"Historique – {collectivity.name}",
             "object": collectivity,
-            "back_url": "territories:collectivity_detail",
+            "back_href": reverse("territories:collectivity_detail", args=[collectivity.code]),
             "entries": history_entries(collectivity),
         },
     )

@@ -127,3 +127,42 @@ def test_council_agent_uploads_a_faulty_delivery_fixes_it_and_reads_its_indicato
     page.get_by_role("link", name="Personnes à orienter").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nouveaux entrants à orienter – 04/2024")
     assert page.errors == []
+
+
+def test_ddets_and_council_take_a_convention_from_draft_to_signed(live_server, make_user, page):
+    make_user(Role.DDETS, "01", username="ddets-ain", first_name="Alex")
+    make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain", first_name="Jules")
+
+    log_in(page, live_server.url, "ddets-ain")
+    page.get_by_role("link", name="Conventions").first.click()
+    page.get_by_role("link", name="Nouvelle convention").click()
+    page.get_by_label("Collectivité").select_option(label="Ain")
+    page.get_by_label("Année").fill("2024")
+    page.get_by_role("button", name="Créer").click()
+    expect(page.get_by_test_id("state")).to_have_text("Brouillon")
+    page.get_by_role("link", name="Modifier", exact=True).click()
+    page.get_by_label("Volet 1 – chefferie de projet (€)").fill("250 000,00")
+    page.get_by_label("Volet 2 – offre de solutions locales (€)").fill("1 000 000,00")
+    page.get_by_label("préfet(e) de département").fill("Préfète fictive")
+    page.get_by_label("président(e) du conseil départemental").fill("Président fictif")
+    page.get_by_label("préfet(e) de région (BOP 102)").fill("Préfet de région fictif")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("amounts")).to_contain_text("(un million deux cent cinquante mille euros)")
+    page.get_by_test_id("step-open_negotiation").get_by_role("button").click()
+    page.get_by_test_id("step-finalise").get_by_role("button").click()
+    expect(page.get_by_test_id("state")).to_have_text("Finalisée")
+    log_out(page, live_server.url)
+
+    log_in(page, live_server.url, "cd-ain")
+    page.get_by_role("link", name="Conventions").first.click()
+    page.get_by_test_id("conventions").get_by_role("link", name="Ain").click()
+    page.get_by_label("Date de la délibération").fill("2024-02-20")
+    page.get_by_test_id("step-approve").get_by_role("button").click()
+    expect(page.get_by_test_id("state")).to_have_text("Approuvée par l'assemblée délibérante")
+    page.get_by_label("Signature du préfet de département").fill("2024-03-01")
+    page.get_by_label("Signature du président du conseil départemental").fill("2024-03-04")
+    page.get_by_label("Signature du préfet de région").fill("2024-03-08")
+    page.get_by_test_id("step-sign").get_by_role("button").click()
+    expect(page.get_by_test_id("state")).to_have_text("Signée")
+    expect(page.get_by_test_id("timeline")).to_contain_text("08/03/2024 : Signée")
+    assert page.errors == []

@@ -1,0 +1,62 @@
+"""Demo conventions (fictitious) in several states, taken through the real lifecycle functions."""
+
+from datetime import date
+from decimal import Decimal
+
+from accounts.models import User
+from conventions import lifecycle, services
+from conventions.models import Convention, Volet3Selection
+from territories.models import Collectivity
+
+# collectivité → (volet 1, volet 2, volet 3, steps to take)
+DEMO = {
+    "01D": ("180000.00", "950000.00", "0", ["open_negotiation", "finalise", "approve", "sign", "start_execution"]),
+    "38D": ("260000.00", "1400000.00", "0", ["open_negotiation"]),
+    "59D": ("420000.00", "3900000.00", "1500000.00", ["open_negotiation", "finalise"]),
+    "02D": ("190000.00", "1100000.00", "0", []),
+}
+DATES = {
+    "open_negotiation": date(2024, 1, 8),
+    "finalise": date(2024, 1, 29),
+    "approve": date(2024, 2, 23),
+    "sign": date(2024, 3, 22),
+    "start_execution": date(2024, 3, 25),
+}
+
+
+def seed_demo_conventions(year: int = 2024) -> list[Convention]:
+    agent = User.objects.get(username="dgefp")
+    Volet3Selection.objects.get_or_create(collectivity=Collectivity.objects.get(code="59D"), year=year)
+    conventions = []
+    for code, (volet1, volet2, volet3, steps) in DEMO.items():
+        collectivity = Collectivity.objects.get(code=code)
+        existing = Convention.objects.filter(collectivity=collectivity, year=year).first()
+        if existing:
+            conventions.append(existing)
+            continue
+        convention = services.convention_create(collectivity=collectivity, year=year)
+        convention = services.convention_update(
+            convention=convention,
+            lock_version=convention.lock_version,
+            values={
+                "amount_volet1": Decimal(volet1),
+                "amount_volet2": Decimal(volet2),
+                "amount_volet3": Decimal(volet3),
+                "prefect_name": f"Préfet(e) fictif(ve) de {collectivity.name}",
+                "president_name": f"Président(e) fictif(ve) du département {collectivity.name}",
+                "regional_prefect_name": f"Préfet(e) fictif(ve) de la région {collectivity.region.name}",
+            },
+        )
+        for name in steps:
+            values = {}
+            if name == "approve":
+                values = {"deliberation_date": DATES[name]}
+            if name == "sign":
+                values = {
+                    f: DATES[name] for f in ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on")
+                }
+            convention = lifecycle.apply_transition(
+                name, convention=convention, by=agent, on=DATES[name], lock_version=convention.lock_version, **values
+            )
+        conventions.append(convention)
+    return conventions

@@ -1,0 +1,98 @@
+from django import forms
+
+from conventions.amounts import parse_amount
+from conventions.banking import bic_errors, iban_errors, normalise_iban
+from conventions.models import Convention, ConventionState
+
+
+class AmountField(forms.CharField):
+    """An amount in euros typed the French way (`1 250 000,50`), kept as a Decimal."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_amount(value)
+        except ValueError as error:
+            raise forms.ValidationError(f"Montant refusé : {error}.") from None
+
+
+class ConventionForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    amount_volet1 = AmountField(label="Volet 1 – chefferie de projet (€)", required=False)
+    amount_volet2 = AmountField(label="Volet 2 – offre de solutions locales (€)", required=False)
+    amount_volet3 = AmountField(label="Volet 3 – déploiements territoriaux (€)", required=False)
+
+    class Meta:
+        model = Convention
+        fields = [
+            "amount_volet1",
+            "amount_volet2",
+            "amount_volet3",
+            "prefect_name",
+            "president_name",
+            "regional_prefect_name",
+            "budget_action",
+            "budget_sub_action",
+            "budget_activity",
+            "financial_centre",
+            "functional_domain",
+            "goods_group",
+            "chorus_third_party",
+            "iban",
+            "bic",
+        ]
+
+    def clean_iban(self):
+        value = self.cleaned_data["iban"]
+        if value:
+            errors = iban_errors(value)
+            if errors:
+                raise forms.ValidationError(errors)
+            return normalise_iban(value)
+        return value
+
+    def clean_bic(self):
+        value = self.cleaned_data["bic"].strip().upper()
+        if value and bic_errors(value):
+            raise forms.ValidationError(bic_errors(value))
+        return value
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        for name in ("amount_volet1", "amount_volet2", "amount_volet3"):
+            data[name] = data[name] or 0
+        return data
+
+
+class ConventionCreateForm(forms.Form):
+    collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None)
+    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
+
+    def __init__(self, *args, collectivities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collectivity"].queryset = collectivities
+
+
+class StepForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    occurred_on = forms.DateField(label="Date de l'étape", required=False, help_text="jj/mm/aaaa")
+    deliberation_date = forms.DateField(label="Date de la délibération", required=False)
+    prefect_signed_on = forms.DateField(label="Signature du préfet de département", required=False)
+    president_signed_on = forms.DateField(label="Signature du président du conseil départemental", required=False)
+    regional_prefect_signed_on = forms.DateField(label="Signature du préfet de région", required=False)
+    note = forms.CharField(label="Observation", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConventionFilterForm(forms.Form):
+    region = forms.ModelChoiceField(label="Région", queryset=None, required=False)
+    collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None, required=False)
+    state = forms.ChoiceField(label="État", choices=[("", "Tous"), *ConventionState.choices], required=False)
+    year = forms.IntegerField(label="Année", required=False)
+    late = forms.BooleanField(label="En retard seulement", required=False)
+
+    def __init__(self, *args, regions, collectivities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["collectivity"].queryset = collectivities

@@ -1,0 +1,137 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from territories.models import Collectivity
+
+
+class ConventionState(models.TextChoices):
+    DRAFT = "brouillon", "Brouillon"
+    NEGOTIATION = "negociation", "En négociation"
+    FINALISED = "finalisee", "Finalisée"
+    APPROVED = "approuvee", "Approuvée par l'assemblée délibérante"
+    SIGNED = "signee", "Signée"
+    IN_EXECUTION = "en_execution", "En exécution"
+    REPORT_RECEIVED = "bilan_recu", "Bilan final reçu"
+    BALANCE_SETTLED = "solde_arrete", "Solde arrêté"
+    CLOSED = "close", "Close"
+    TERMINATED = "resiliee", "Résiliée"
+
+
+STATE_ORDER = list(ConventionState)
+# Until it is signed, the parties change the convention freely; afterwards only by avenant (R-CONV-05).
+EDITABLE_STATES = (ConventionState.DRAFT, ConventionState.NEGOTIATION)
+
+
+class ConventionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from accounts.permissions import visible_collectivities
+
+        return self.filter(collectivity__in=visible_collectivities(user))
+
+
+class Convention(models.Model):
+    """The convention of a collectivité for a year (R-CONV-01), with its three volets (R-FIN-01)."""
+
+    collectivity = models.ForeignKey(Collectivity, on_delete=models.PROTECT, related_name="conventions")
+    year = models.PositiveSmallIntegerField("année")
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin")
+    state = models.CharField("état", max_length=20, choices=ConventionState.choices, default=ConventionState.DRAFT)
+    # Optimistic locking: every save increments it; a form posted with an older value is refused.
+    lock_version = models.PositiveIntegerField(default=0)
+
+    amount_volet1 = models.DecimalField("volet 1 – chefferie de projet (€)", max_digits=14, decimal_places=2, default=0)
+    amount_volet2 = models.DecimalField("volet 2 – offre de solutions (€)", max_digits=14, decimal_places=2, default=0)
+    amount_volet3 = models.DecimalField(
+        "volet 3 – déploiements territoriaux (€)", max_digits=14, decimal_places=2, default=0
+    )
+
+    prefect_name = models.CharField("préfet(e) de département", max_length=120, blank=True)
+    president_name = models.CharField("président(e) du conseil départemental", max_length=120, blank=True)
+    regional_prefect_name = models.CharField("préfet(e) de région (BOP 102)", max_length=120, blank=True)
+    deliberation_date = models.DateField("date de la délibération", null=True, blank=True)
+    prefect_signed_on = models.DateField("signature du préfet de département", null=True, blank=True)
+    president_signed_on = models.DateField("signature du président du conseil départemental", null=True, blank=True)
+    regional_prefect_signed_on = models.DateField("signature du préfet de région", null=True, blank=True)
+
+    # Budget imputation (annexe 7, article 5)
+    programme = models.CharField("programme", max_length=3, default="102")
+    budget_action = models.CharField("action", max_length=10, blank=True)
+    budget_sub_action = models.CharField("sous-action", max_length=10, blank=True)
+    budget_activity = models.CharField("activité", max_length=20, blank=True)
+    financial_centre = models.CharField("centre financier (CF)", max_length=20, blank=True)
+    functional_domain = models.CharField("domaine fonctionnel (DF)", max_length=20, blank=True)
+    goods_group = models.CharField("groupe marchandises (GM)", max_length=20, blank=True)
+    chorus_third_party = models.CharField("n° de tiers Chorus", max_length=20, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+
+    history = HistoricalRecords()
+    objects = ConventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        ordering = ["-year", "collectivity__code"]
+        constraints = [
+            # R-CONV-01: one convention per collectivité and year.
+            models.UniqueConstraint(fields=["collectivity", "year"], name="one_convention_per_collectivity_year"),
+            # R-FIN-01: amounts per volet, never negative.
+            models.CheckConstraint(
+                name="convention_amounts_not_negative",
+                condition=Q(amount_volet1__gte=0) & Q(amount_volet2__gte=0) & Q(amount_volet3__gte=0),
+            ),
+            models.CheckConstraint(name="convention_dates_ordered", condition=Q(start_date__lte=F("end_date"))),
+        ]
+
+    def __str__(self):
+        return f"Convention {self.year} – {self.collectivity}"
+
+    @property
+    def total_amount(self):
+        return self.amount_volet1 + self.amount_volet2 + self.amount_volet3
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+def default_period(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+class ConventionEvent(models.Model):
+    """One step of a convention's life: who recorded it, when, and the date it took effect."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField("étape", max_length=40)
+    from_state = models.CharField("état précédent", max_length=20, choices=ConventionState.choices)
+    to_state = models.CharField("nouvel état", max_length=20, choices=ConventionState.choices)
+    occurred_on = models.DateField("date")
+    recorded_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+    note = models.TextField("observation", blank=True)
+
+    class Meta:
+        verbose_name = "étape de la convention"
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.convention} : {self.transition} le {self.occurred_on:%d/%m/%Y}"
+
+
+class Volet3Selection(models.Model):
+    """The territories the DGEFP selected for volet 3 (territorial deployments) in a year (R-CONV-04)."""
+
+    collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE, related_name="volet3_selections")
+    year = models.PositiveSmallIntegerField("année")
+
+    class Meta:
+        verbose_name = "sélection pour le volet 3"
+        constraints = [models.UniqueConstraint(fields=["collectivity", "year"], name="one_volet3_selection_per_year")]
+
+    def __str__(self):
+        return f"Volet 3 {self.year} – {self.collectivity}"

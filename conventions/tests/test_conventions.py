@@ -1,0 +1,210 @@
+"""Conventions in the database and through the pages: lifecycle, locking, uniqueness, permissions."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from conventions import lifecycle, services
+from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
+from territories.models import Collectivity
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ain():
+    return Collectivity.objects.get(code="01D")
+
+
+@pytest.fixture
+def draft(ain):
+    convention = services.convention_create(collectivity=ain, year=2024)
+    return services.convention_update(
+        convention=convention,
+        lock_version=convention.lock_version,
+        values={
+            "amount_volet1": Decimal("250000.00"),
+            "amount_volet2": Decimal("1000000.00"),
+            "prefect_name": "Préfète fictive",
+            "president_name": "Président fictif",
+            "regional_prefect_name": "Préfet de région fictif",
+        },
+    )
+
+
+def step(convention, name, user, on, **values):
+    convention.refresh_from_db()
+    return lifecycle.apply_transition(
+        name, convention=convention, by=user, on=on, lock_version=convention.lock_version, **values
+    )
+
+
+def test_r_conv_03_from_draft_to_closed(draft, make_user):
+    agent = make_user(Role.DDETS, "01")
+    step(draft, "open_negotiation", agent, date(2024, 1, 5))
+    step(draft, "finalise", agent, date(2024, 1, 25))
+    step(draft, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))
+    step(
+        draft,
+        "sign",
+        agent,
+        date(2024, 3, 15),
+        prefect_signed_on=date(2024, 3, 1),
+        president_signed_on=date(2024, 3, 5),
+        regional_prefect_signed_on=date(2024, 3, 15),
+    )
+    for name, on in [
+        ("start_execution", date(2024, 3, 16)),
+        ("receive_final_report", date(2025, 2, 10)),
+        ("settle_balance", date(2025, 4, 1)),
+        ("close", date(2025, 5, 1)),
+    ]:
+        step(draft, name, agent, on)
+    draft.refresh_from_db()
+    assert draft.state == ConventionState.CLOSED
+    events = list(
+        ConventionEvent.objects.filter(convention=draft).values_list("to_state", "occurred_on", "recorded_by")
+    )
+    assert events[3] == (ConventionState.SIGNED, date(2024, 3, 15), agent.pk)
+    assert len(events) == 8
+
+
+def test_refused_step_changes_nothing(draft, make_user):
+    agent = make_user(Role.DDETS, "01")
+    with pytest.raises(lifecycle.TransitionRefused):
+        step(draft, "approve", agent, date(2024, 2, 1), deliberation_date=date(2024, 2, 1))
+    draft.refresh_from_db()
+    assert (draft.state, draft.deliberation_date) == (ConventionState.DRAFT, None)
+    assert not ConventionEvent.objects.exists()
+
+
+def test_r_conv_01_one_convention_per_collectivity_and_year(draft, ain):
+    with pytest.raises(lifecycle.TransitionRefused, match="Une convention existe déjà pour Ain en 2024"):
+        services.convention_create(collectivity=ain, year=2024)
+    assert services.convention_create(collectivity=ain, year=2025).year == 2025
+
+
+def test_r_conv_05_a_finalised_convention_changes_only_by_avenant(draft, make_user):
+    agent = make_user(Role.DDETS, "01")
+    step(draft, "open_negotiation", agent, date(2024, 1, 5))
+    step(draft, "finalise", agent, date(2024, 1, 25))
+    draft.refresh_from_db()
+    with pytest.raises(lifecycle.TransitionRefused, match="ne se modifie plus que par avenant"):
+        services.convention_update(
+            convention=draft, lock_version=draft.lock_version, values={"amount_volet1": Decimal("1")}
+        )
+    draft.refresh_from_db()
+    assert draft.amount_volet1 == Decimal("250000.00")
+
+
+def test_concurrent_edit_is_refused_not_overwritten(draft):
+    stale = draft.lock_version
+    services.convention_update(convention=draft, lock_version=stale, values={"amount_volet2": Decimal("900000")})
+    with pytest.raises(lifecycle.ConcurrentEdit):
+        services.convention_update(convention=draft, lock_version=stale, values={"amount_volet2": Decimal("1")})
+    draft.refresh_from_db()
+    assert draft.amount_volet2 == Decimal("900000.00")
+
+
+def test_r_conv_04_volet3_selection(draft, make_user, ain):
+    agent = make_user(Role.DDETS, "01")
+    services.convention_update(
+        convention=draft, lock_version=draft.lock_version, values={"amount_volet3": Decimal("5")}
+    )
+    step(draft, "open_negotiation", agent, date(2024, 1, 5))
+    with pytest.raises(lifecycle.TransitionRefused, match="R-CONV-04"):
+        step(draft, "finalise", agent, date(2024, 1, 25))
+    Volet3Selection.objects.create(collectivity=ain, year=2024)
+    assert step(draft, "finalise", agent, date(2024, 1, 25)).state == ConventionState.FINALISED
+
+
+def test_amount_changes_are_attributable(client, draft, make_user):
+    agent = make_user(Role.DEPARTMENTAL_COUNCIL, "01D", first_name="Jules", last_name="Fictif")
+    client.force_login(agent)
+    data = {
+        "lock_version": draft.lock_version,
+        "amount_volet1": "300 000,00",
+        "amount_volet2": "1 000 000,00",
+        "amount_volet3": "",
+        "prefect_name": "Préfète fictive",
+        "president_name": "Président fictif",
+        "regional_prefect_name": "Préfet de région fictif",
+        "iban": "FR76 3000 6000 0112 3456 7890 189",
+        "bic": "BDFEFRPPCCT",
+    }
+    response = client.post(reverse("conventions:edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.amount_volet1 == Decimal("300000.00")
+    assert draft.iban == "FR7630006000011234567890189"
+    history = client.get(reverse("conventions:history", args=[draft.pk])).content.decode()
+    assert (
+        "<td>Jules Fictif</td><td>Modification</td><td>volet 1 – chefferie de projet (€)</td>"
+        "<td>250\u00a0000,00\u00a0€</td><td>300\u00a0000,00\u00a0€</td>" in history
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount_volet1", "-10", "Montant refusé : un montant ne peut pas être négatif."),
+        ("amount_volet2", "10,123", "Montant refusé : un montant a au plus deux décimales (centimes)."),
+        ("iban", "FR7630006000011234567890188", "IBAN invalide : la clé de contrôle ne correspond pas"),
+    ],
+)
+def test_bad_input_is_refused_in_french_and_nothing_changes(client, draft, make_user, field, value, message):
+    client.force_login(make_user(Role.DDETS, "01"))
+    data = {"lock_version": draft.lock_version, "amount_volet1": "1", "amount_volet2": "1", field: value}
+    response = client.post(reverse("conventions:edit", args=[draft.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.amount_volet1 == Decimal("250000.00")
+
+
+def test_stale_form_is_refused(client, draft, make_user):
+    client.force_login(make_user(Role.DDETS, "01"))
+    data = {"lock_version": draft.lock_version - 1, "amount_volet1": "1", "amount_volet2": "1"}
+    response = client.post(reverse("conventions:edit", args=[draft.pk]), data)
+    assert "modifiée par quelqu&#x27;un d&#x27;autre entre-temps" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "territory", "view", "step_allowed"),
+    [
+        (Role.DDETS, "01", 200, True),
+        (Role.DEPARTMENTAL_COUNCIL, "01D", 200, True),
+        (Role.DREETS, "84", 200, False),
+        (Role.FRANCE_TRAVAIL, "01", 200, False),
+        (Role.DDETS, "38", 404, False),
+        (Role.DEPARTMENTAL_COUNCIL, "38D", 404, False),
+        (Role.DREETS, "32", 404, False),
+    ],
+)
+def test_permission_matrix(client, draft, make_user, role, territory, view, step_allowed):
+    client.force_login(make_user(role, territory))
+    assert client.get(reverse("conventions:detail", args=[draft.pk])).status_code == view
+    response = client.post(
+        reverse("conventions:step", args=[draft.pk, "open_negotiation"]),
+        {"lock_version": draft.lock_version, "occurred_on": "2024-01-05"},
+    )
+    draft.refresh_from_db()
+    if step_allowed:
+        assert draft.state == ConventionState.NEGOTIATION
+    else:
+        assert response.status_code == 404
+        assert draft.state == ConventionState.DRAFT
+
+
+def test_dreets_sees_every_convention_of_its_region_and_which_are_late(client, draft, make_user):
+    other = services.convention_create(collectivity=Collectivity.objects.get(code="38D"), year=2024)
+    services.convention_create(collectivity=Collectivity.objects.get(code="59D"), year=2024)
+    client.force_login(make_user(Role.DREETS, "84"))
+    page = client.get(reverse("conventions:list")).content.decode()
+    assert "Ain" in page and "Isère" in page and "Nord" not in page
+    late = client.get(reverse("conventions:list"), {"late": "on", "year": "2024"}).content.decode()
+    assert "en retard" in late  # 2024 drafts are past their finalisation deadline today
+    assert Convention.objects.filter(pk__in=[draft.pk, other.pk]).count() == 2

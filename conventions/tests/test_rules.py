@@ -1,0 +1,156 @@
+"""Plain rules of conventions, without a database: amounts, bank details, transitions, deadlines."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from conventions import deadlines, lifecycle
+from conventions.amounts import amount_in_figures_and_words, amount_in_words, parse_amount
+from conventions.banking import bic_errors, iban_errors
+from conventions.models import Convention, ConventionState
+from territories.models import Collectivity
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("1", "un euro"),
+        ("21", "vingt et un euros"),
+        ("80", "quatre-vingts euros"),
+        ("200", "deux cents euros"),
+        ("1100", "mille cent euros"),
+        ("1000000", "un million d'euros"),
+        ("2000000.50", "deux millions d'euros et cinquante centimes"),
+        ("0.01", "un centime"),
+        ("1250000", "un million deux cent cinquante mille euros"),
+    ],
+)
+def test_r_conv_07_amounts_in_words(amount, words):
+    assert amount_in_words(Decimal(amount)) == words
+
+
+def test_r_conv_07_amount_in_figures_and_words_as_in_the_instruction():
+    assert amount_in_figures_and_words(Decimal("1250000")) == (
+        "1\u00a0250\u00a0000,00\u00a0€ (un million deux cent cinquante mille euros)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("-5", "un montant ne peut pas être négatif"),
+        ("12,345", "un montant a au plus deux décimales"),
+        ("abc", "montant invalide"),
+    ],
+)
+def test_amounts_refused(text, error):
+    with pytest.raises(ValueError, match=error):
+        parse_amount(text)
+
+
+def test_amounts_typed_the_french_way():
+    assert parse_amount("1 250 000,50 €") == Decimal("1250000.50")
+
+
+def test_iban_checksum_and_bic():
+    assert iban_errors("FR76 3000 6000 0112 3456 7890 189") == []
+    assert iban_errors("FR76 3000 6000 0112 3456 7890 188") == [
+        "IBAN invalide : la clé de contrôle ne correspond pas (erreur de saisie ?)"
+    ]
+    assert iban_errors("FR76300060000112345678901") == ["IBAN invalide : 25 caractères au lieu de 27 pour le pays FR"]
+    assert bic_errors("BDFEFRPPCCT") == []
+    assert bic_errors("BDFE") != []
+
+
+def convention(**values) -> Convention:
+    base = {
+        "collectivity": Collectivity(code="01D", name="Ain"),
+        "year": 2024,
+        "start_date": date(2024, 1, 1),
+        "end_date": date(2024, 12, 31),
+        "state": ConventionState.NEGOTIATION,
+        "amount_volet1": Decimal("250000"),
+        "prefect_name": "Préfète fictive",
+        "president_name": "Président fictif",
+        "regional_prefect_name": "Préfet de région fictif",
+    }
+    return Convention(**{**base, **values})
+
+
+def refusals(name, c, on=date(2024, 1, 20), selected=False):
+    return lifecycle.refusals(lifecycle.TRANSITIONS[name], c, on, volet3_selected=selected)
+
+
+def test_r_conv_03_steps_only_in_order():
+    assert refusals("sign", convention()) == [
+        "« Enregistrer les signatures » n'est pas possible pour une convention à l'état « En négociation »."
+    ]
+    assert refusals("finalise", convention()) == []
+
+
+def test_r_conv_02_three_signatories_named_before_finalising():
+    assert refusals("finalise", convention(regional_prefect_name=" ")) == [
+        "Renseignez le nom du signataire : le préfet de région."
+    ]
+
+
+def test_r_conv_04_volet3_only_for_selected_territories():
+    c = convention(amount_volet3=Decimal("1"))
+    assert "Le volet 3 est réservé aux territoires retenus par la DGEFP (R-CONV-04)" in refusals("finalise", c)[0]
+    assert refusals("finalise", c, selected=True) == []
+
+
+def test_r_fin_01_a_convention_carries_an_amount():
+    assert refusals("finalise", convention(amount_volet1=0)) == [
+        "La convention doit porter un montant sur le volet 1 ou le volet 2."
+    ]
+
+
+def test_signatures_after_the_deliberation_and_not_in_the_future():
+    c = convention(
+        state=ConventionState.APPROVED,
+        deliberation_date=date(2024, 3, 10),
+        prefect_signed_on=date(2024, 3, 9),
+        president_signed_on=date(2024, 3, 12),
+        regional_prefect_signed_on=date(2024, 4, 2),
+    )
+    assert refusals("sign", c, on=date(2024, 3, 20)) == [
+        "La date de signature du préfet de département précède la délibération du 10/03/2024.",
+        "La date de signature du préfet de région (02/04/2024) ne peut pas être dans le futur.",
+    ]
+
+
+def test_final_report_after_the_end():
+    c = convention(state=ConventionState.IN_EXECUTION)
+    assert refusals("receive_final_report", c, on=date(2024, 12, 31)) == [
+        "Le bilan final se remet après la fin de la convention (31/12/2024)."
+    ]
+    assert refusals("receive_final_report", c, on=date(2025, 1, 15)) == []
+
+
+def test_precondition_hooks_from_other_apps():
+    lifecycle.register_precondition("finalise", lambda c, on: ["Le plan de financement enfreint une règle."])
+    try:
+        assert refusals("finalise", convention()) == ["Le plan de financement enfreint une règle."]
+    finally:
+        lifecycle._HOOKS["finalise"].clear()
+
+
+@pytest.mark.parametrize(
+    ("finalised", "signed", "today", "late_labels"),
+    [
+        (date(2024, 1, 31), date(2024, 3, 31), date(2024, 6, 1), []),
+        (date(2024, 2, 1), None, date(2024, 3, 15), ["Finalisation"]),
+        (date(2024, 1, 20), None, date(2024, 4, 1), ["Signature par les trois parties"]),
+        (date(2024, 1, 20), date(2024, 3, 1), date(2025, 4, 1), ["Remise du bilan final"]),
+        (date(2024, 1, 20), date(2024, 3, 1), date(2025, 3, 31), []),
+    ],
+)
+def test_r_conv_03_r_suivi_02_late_steps(finalised, signed, today, late_labels):
+    reached = {ConventionState.FINALISED: finalised}
+    if signed:
+        reached[ConventionState.SIGNED] = signed
+    result = deadlines.deadlines(start=date(2024, 1, 1), end=date(2024, 12, 31), reached=reached, today=today)
+    assert [d.label for d in result if d.late] == late_labels
+    assert result[2].due == date(2025, 3, 31)

@@ -1,0 +1,203 @@
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import permissions
+from config.history import history_entries
+from conventions import deadlines, lifecycle, services
+from conventions.amounts import amount_in_figures_and_words
+from conventions.forms import ConventionCreateForm, ConventionFilterForm, ConventionForm, StepForm
+from conventions.models import Convention
+from indicators import results
+
+
+def _convention(request, pk: int, allowed=None) -> Convention:
+    convention = get_object_or_404(
+        Convention.objects.for_user(request.user).select_related("collectivity__region"), pk=pk
+    )
+    if allowed and not allowed(request.user, convention):
+        raise Http404
+    return convention
+
+
+def _late(convention: Convention, today: date) -> bool:
+    return deadlines.is_late(
+        start=convention.start_date,
+        end=convention.end_date,
+        reached=lifecycle.reached_dates(convention),
+        today=today,
+        state=convention.state,
+    )
+
+
+def convention_list(request):
+    visible = permissions.visible_collectivities(request.user)
+    form = ConventionFilterForm(
+        request.GET or None, regions=permissions.visible_regions(request.user) or None, collectivities=visible
+    )
+    if form.fields["region"].queryset is None:
+        del form.fields["region"]
+    conventions = (
+        Convention.objects.for_user(request.user).select_related("collectivity__region").prefetch_related("events")
+    )
+    only_late = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("region"):
+            conventions = conventions.filter(collectivity__region=data["region"])
+        if data.get("collectivity"):
+            conventions = conventions.filter(collectivity=data["collectivity"])
+        if data.get("state"):
+            conventions = conventions.filter(state=data["state"])
+        if data.get("year"):
+            conventions = conventions.filter(year=data["year"])
+        only_late = data.get("late")
+    today = date.today()
+    rows = [(c, _late(c, today)) for c in conventions]
+    if only_late:
+        rows = [(c, late) for c, late in rows if late]
+    return render(
+        request,
+        "conventions/list.html",
+        {
+            "title": "Conventions",
+            "form": form,
+            "rows": rows,
+            "may_create": any(permissions.may_create_convention(request.user, c) for c in visible[:200]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def convention_create(request):
+    allowed = [
+        c.pk
+        for c in permissions.visible_collectivities(request.user)
+        if permissions.may_create_convention(request.user, c)
+    ]
+    if not allowed:
+        raise Http404
+    collectivities = permissions.visible_collectivities(request.user).filter(pk__in=allowed)
+    form = ConventionCreateForm(
+        request.POST or None, collectivities=collectivities, initial={"year": date.today().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            convention = services.convention_create(
+                collectivity=form.cleaned_data["collectivity"], year=form.cleaned_data["year"]
+            )
+        except lifecycle.TransitionRefused as refusal:
+            form.add_error(None, refusal.reasons)
+        else:
+            messages.success(request, "La convention a été créée à l'état brouillon.")
+            return redirect("conventions:detail", pk=convention.pk)
+    return render(request, "conventions/create.html", {"title": "Nouvelle convention", "form": form})
+
+
+def convention_detail(request, pk: int):
+    convention = _convention(request, pk)
+    today = date.today()
+    may_negotiate = permissions.may_negotiate_convention(request.user, convention)
+    return render(
+        request,
+        "conventions/detail.html",
+        {
+            "title": str(convention),
+            "convention": convention,
+            "events": convention.events.select_related("recorded_by"),
+            "deadlines": deadlines.deadlines(
+                start=convention.start_date,
+                end=convention.end_date,
+                reached=lifecycle.reached_dates(convention),
+                today=today,
+            ),
+            "amounts": [
+                ("Volet 1 – chefferie de projet", amount_in_figures_and_words(convention.amount_volet1)),
+                ("Volet 2 – offre de solutions locales", amount_in_figures_and_words(convention.amount_volet2)),
+                ("Volet 3 – déploiements territoriaux", amount_in_figures_and_words(convention.amount_volet3)),
+                ("Total", amount_in_figures_and_words(convention.total_amount)),
+            ],
+            "steps": lifecycle.available(convention) if may_negotiate else [],
+            "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
+            "may_negotiate": may_negotiate,
+            "indicator_rows": [
+                row
+                for row in results.volet2_rows(convention.collectivity)
+                if convention.start_date <= row["mois"] <= convention.end_date
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def convention_edit(request, pk: int):
+    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    form = ConventionForm(request.POST or None, instance=convention, initial={"lock_version": convention.lock_version})
+    if not convention.editable:
+        messages.error(request, "Cette convention ne se modifie plus que par avenant (R-CONV-05).")
+        return redirect("conventions:detail", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.convention_update(
+                convention=convention, lock_version=form.cleaned_data["lock_version"], values=form.values()
+            )
+        except lifecycle.TransitionRefused as refusal:
+            form.add_error(None, refusal.reasons)
+        else:
+            messages.success(request, "Les modifications ont été enregistrées.")
+            return redirect("conventions:detail", pk=pk)
+    return render(
+        request, "conventions/edit.html", {"title": f"Modifier – {convention}", "convention": convention, "form": form}
+    )
+
+
+@require_POST
+def convention_step(request, pk: int, name: str):
+    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    transition = lifecycle.TRANSITIONS.get(name)
+    form = StepForm(request.POST)
+    if transition is None:
+        raise Http404
+    if not form.is_valid():
+        messages.error(
+            request, "Étape refusée : " + " ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
+        return redirect("conventions:detail", pk=pk)
+    data = form.cleaned_data
+    values = {field: data.get(field) for field in transition.fields}
+    dates = [d for d in values.values() if d]
+    on = max(dates) if dates and len(dates) == len(values) else (data.get("occurred_on") or date.today())
+    try:
+        lifecycle.apply_transition(
+            name,
+            convention=convention,
+            by=request.user,
+            on=on,
+            lock_version=data["lock_version"],
+            note=data["note"],
+            **values,
+        )
+    except lifecycle.TransitionRefused as refusal:
+        messages.error(request, "Étape refusée : " + " ".join(refusal.reasons))
+    else:
+        messages.success(request, f"Étape enregistrée : {transition.label.lower()}.")
+    return redirect("conventions:detail", pk=pk)
+
+
+def convention_history(request, pk: int):
+    convention = _convention(request, pk)
+    if not permissions.may_view_history(request.user, convention.collectivity):
+        raise Http404
+    return render(
+        request,
+        "history.html",
+        {
+            "title": f"Historique – {convention}",
+            "back_href": reverse("conventions:detail", args=[pk]),
+            "entries": history_entries(convention),
+        },
+    )
