@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "territories",
     "accounts",
     "conventions",
+    "action_plans",
     "indicators",
     "api",
 ]

@@ -58,5 +58,7 @@ def seed_demo_conventions(year: int = 2024) -> list[Convention]:
             convention = lifecycle.apply_transition(
                 name, convention=convention, by=agent, on=DATES[name], lock_version=convention.lock_version, **values
             )
+        if convention.state == "en_execution":
+            services.generate_documents(convention=convention, by=agent)
         conventions.append(convention)
     return conventions

@@ -96,3 +96,47 @@ class ConventionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["collectivity"].queryset = collectivities
+
+
+class AmendmentForm(forms.Form):
+    purpose = forms.CharField(label="Objet de l'avenant", widget=forms.Textarea(attrs={"rows": 2}))
+    amount_volet1 = AmountField(label="Volet 1 (€)")
+    amount_volet2 = AmountField(label="Volet 2 (€)")
+    amount_volet3 = AmountField(label="Volet 3 (€)", required=False)
+    end_date = forms.DateField(label="Date de fin", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DenunciationForm(forms.Form):
+    notice_date = forms.DateField(
+        label="Date de la lettre recommandée de mise en demeure", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label="Obligation non respectée", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExecutionReportForm(forms.ModelForm):
+    class Meta:
+        from conventions.models import ExecutionReport
+
+        model = ExecutionReport
+        fields = ["kind", "reported_on", "description"]
+        widgets = {
+            "reported_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class CommitteeMeetingForm(forms.ModelForm):
+    class Meta:
+        from conventions.models import CommitteeMeeting
+
+        model = CommitteeMeeting
+        fields = ["held_on", "attendees", "decisions"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SignedCopyForm(forms.Form):
+    file = forms.FileField(label="Copie signée (PDF, 20 Mio au plus)")

@@ -115,6 +115,7 @@ TRANSITIONS = {
         ),
         Transition("settle_balance", "Arrêter le solde", (S.REPORT_RECEIVED,), S.BALANCE_SETTLED),
         Transition("close", "Clore", (S.BALANCE_SETTLED,), S.CLOSED),
+        Transition("terminate", "Constater la résiliation", (S.SIGNED, S.IN_EXECUTION), S.TERMINATED),
     )
 }
 
@@ -131,7 +132,14 @@ def register_precondition(transition: str, check: Callable[[Convention, date], l
     _HOOKS[transition].append(check)
 
 
-def refusals(transition: Transition, convention: Convention, on: date, *, volet3_selected: bool) -> list[str]:
+def refusals(
+    transition: Transition,
+    convention: Convention,
+    on: date,
+    *,
+    volet3_selected: bool,
+    denunciation_effective_on: date | None = None,
+) -> list[str]:
     """Why the transition may not happen now; empty when it may. Pure: reads the convention's values."""
     if convention.state not in transition.sources:
         return [
@@ -141,6 +149,12 @@ def refusals(transition: Transition, convention: Convention, on: date, *, volet3
     reasons = []
     if transition.name == "finalise":
         reasons += _amounts(convention, on, volet3_selected=volet3_selected)
+    if transition.name == "terminate":
+        # R-CONV-06: two months after a formal notice that was not withdrawn.
+        if denunciation_effective_on is None:
+            reasons.append("Aucune mise en demeure en cours : enregistrez d'abord la dénonciation.")
+        elif on < denunciation_effective_on:
+            reasons.append(f"La résiliation ne prend effet que le {denunciation_effective_on:%d/%m/%Y}.")
     for check in CHECKS.get(transition.name, []) + _HOOKS[transition.name]:
         reasons += check(convention, on)
     return reasons
@@ -167,7 +181,14 @@ def apply_transition(
         for field, value in values.items():
             setattr(current, field, value)
         selected = Volet3Selection.objects.filter(collectivity=current.collectivity, year=current.year).exists()
-        reasons = refusals(transition, current, on, volet3_selected=selected)
+        notice = current.denunciations.filter(withdrawn_on__isnull=True).order_by("effective_on").first()
+        reasons = refusals(
+            transition,
+            current,
+            on,
+            volet3_selected=selected,
+            denunciation_effective_on=notice.effective_on if notice else None,
+        )
         if reasons:
             raise TransitionRefused(reasons)
         previous = current.state
@@ -184,6 +205,10 @@ def apply_transition(
             recorded_by=by,
             note=note,
         )
+        if transition.target == S.SIGNED:
+            from conventions.services import record_version
+
+            record_version(current, 0)
     return current
 
 

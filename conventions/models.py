@@ -135,3 +135,136 @@ class Volet3Selection(models.Model):
 
     def __str__(self):
         return f"Volet 3 {self.year} – {self.collectivity}"
+
+
+class ConventionVersion(models.Model):
+    """A readable snapshot of the convention as signed (version 0) or as changed by avenant n (R-CONV-05)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField("version (0 : convention initiale, n : avenant n)")
+    snapshot = models.JSONField("contenu")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "version de la convention"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "number"], name="one_version_number_per_convention")
+        ]
+
+    def __str__(self):
+        return f"{self.convention} – version {self.number}"
+
+
+class Amendment(models.Model):
+    """Avenant (art. 9): a change agreed by both parties; applied once both agreements are recorded."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField("numéro")
+    purpose = models.TextField("objet de l'avenant")
+    amount_volet1 = models.DecimalField("volet 1 (€)", max_digits=14, decimal_places=2)
+    amount_volet2 = models.DecimalField("volet 2 (€)", max_digits=14, decimal_places=2)
+    amount_volet3 = models.DecimalField("volet 3 (€)", max_digits=14, decimal_places=2)
+    end_date = models.DateField("nouvelle date de fin")
+    state_agreed_on = models.DateField("accord de l'État", null=True, blank=True)
+    council_agreed_on = models.DateField("accord du conseil départemental", null=True, blank=True)
+    applied_at = models.DateTimeField("appliqué le", null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "number"], name="one_amendment_number_per_convention"),
+            models.CheckConstraint(
+                name="amendment_amounts_not_negative",
+                condition=Q(amount_volet1__gte=0) & Q(amount_volet2__gte=0) & Q(amount_volet3__gte=0),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.number} – {self.convention}"
+
+
+class Denunciation(models.Model):
+    """Dénonciation (art. 10, R-CONV-06): formal notice by registered letter, effective two months later
+    unless withdrawn (the breach remedied)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="denunciations")
+    notice_date = models.DateField("date de la mise en demeure (lettre recommandée)")
+    effective_on = models.DateField("prise d'effet")
+    reason = models.TextField("motif")
+    withdrawn_on = models.DateField("levée le", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    class Meta:
+        verbose_name = "dénonciation"
+        ordering = ["notice_date"]
+
+    def __str__(self):
+        return f"Dénonciation du {self.notice_date:%d/%m/%Y} – {self.convention}"
+
+
+class ExecutionReport(models.Model):
+    """R-CONV-08: the département reports non-execution, a change or a delay without delay (art. 7)."""
+
+    class Kind(models.TextChoices):
+        NON_EXECUTION = "inexecution", "Inexécution"
+        CHANGE = "modification", "Modification"
+        DELAY = "retard", "Retard"
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="execution_reports")
+    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
+    reported_on = models.DateField("signalé le")
+    description = models.TextField("description")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    class Meta:
+        verbose_name = "signalement d'exécution"
+        ordering = ["reported_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} signalé le {self.reported_on:%d/%m/%Y}"
+
+
+class CommitteeMeeting(models.Model):
+    """Comité départemental co-chaired by the préfet and the président du conseil départemental (R-SUIVI-06)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="committee_meetings")
+    held_on = models.DateField("date de la réunion")
+    attendees = models.TextField("participants")
+    decisions = models.TextField("décisions")
+
+    class Meta:
+        verbose_name = "réunion du comité départemental"
+        ordering = ["held_on"]
+
+    def __str__(self):
+        return f"Comité du {self.held_on:%d/%m/%Y}"
+
+
+class ConventionDocument(models.Model):
+    """A generated document (Word, PDF) or the signed scan, with its SHA-256 so a signed copy can be matched."""
+
+    class Kind(models.TextChoices):
+        WORD = "docx", "Convention (Word, modifiable)"
+        PDF = "pdf", "Convention (PDF)"
+        SIGNED = "signee", "Copie signée (PDF)"
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
+    version_number = models.PositiveSmallIntegerField("version de la convention")
+    kind = models.CharField("nature", max_length=10, choices=Kind.choices)
+    filename = models.CharField("nom", max_length=200)
+    content = models.BinaryField("contenu")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    class Meta:
+        verbose_name = "document de la convention"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -42,3 +42,163 @@ def convention_update(*, convention: Convention, lock_version: int, values: dict
         current.lock_version += 1
         current.save()
     return current
+
+
+def _sheets(convention):
+    related = getattr(convention, "action_sheets", None)
+    return list(related.all()) if related is not None else []
+
+
+def record_version(convention, number: int):
+    from conventions.models import ConventionVersion
+    from conventions.versions import snapshot
+
+    return ConventionVersion.objects.create(
+        convention=convention, number=number, snapshot=snapshot(convention, _sheets(convention))
+    )
+
+
+AMENDABLE = (ConventionState.SIGNED, ConventionState.IN_EXECUTION)
+
+
+def amendment_propose(*, convention, by, purpose: str, amounts: dict, end_date):
+    """Avenant (art. 9, R-CONV-05): proposed on a signed convention, applied once both parties agree."""
+    from conventions.models import Amendment
+
+    with transaction.atomic():
+        current = Convention.objects.select_for_update().get(pk=convention.pk)
+        if current.state not in AMENDABLE:
+            raise TransitionRefused(["Un avenant ne se propose que sur une convention signée ou en exécution."])
+        if current.amendments.filter(applied_at__isnull=True).exists():
+            raise TransitionRefused(["Un avenant est déjà en attente d'accord : faites-le aboutir d'abord."])
+        if end_date < current.start_date:
+            raise TransitionRefused(["La nouvelle date de fin précède le début de la convention."])
+        number = (current.amendments.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        return Amendment.objects.create(
+            convention=current, number=number, purpose=purpose, end_date=end_date, proposed_by=by, **amounts
+        )
+
+
+def amendment_agree(*, amendment, party: str, on):
+    """Record one party's agreement ("etat" or "departement"); with both, apply the avenant and keep
+    the new version of the convention."""
+    from django.utils import timezone
+
+    from conventions.models import Amendment
+
+    with transaction.atomic():
+        current = Amendment.objects.select_for_update().select_related("convention").get(pk=amendment.pk)
+        if current.applied_at:
+            raise TransitionRefused([f"L'avenant n° {current.number} est déjà appliqué."])
+        if party == "etat":
+            current.state_agreed_on = on
+        elif party == "departement":
+            current.council_agreed_on = on
+        else:
+            raise TransitionRefused(["Partie inconnue."])
+        if current.state_agreed_on and current.council_agreed_on:
+            convention = Convention.objects.select_for_update().get(pk=current.convention_id)
+            for field in ("amount_volet1", "amount_volet2", "amount_volet3", "end_date"):
+                setattr(convention, field, getattr(current, field))
+            convention.lock_version += 1
+            convention._change_reason = f"Avenant n° {current.number}"
+            convention.save()
+            current.applied_at = timezone.now()
+            record_version(convention, current.number)
+        current.save()
+    return current
+
+
+def denunciation_notify(*, convention, by, notice_date, reason: str):
+    """R-CONV-06: formal notice; termination takes effect two months later unless withdrawn."""
+    from conventions.deadlines import add_months
+    from conventions.models import Denunciation
+
+    if convention.state not in AMENDABLE:
+        raise TransitionRefused(["Seule une convention signée ou en exécution peut être dénoncée."])
+    return Denunciation.objects.create(
+        convention=convention,
+        notice_date=notice_date,
+        effective_on=add_months(notice_date, 2),
+        reason=reason,
+        recorded_by=by,
+    )
+
+
+def denunciation_withdraw(*, denunciation, on):
+    """The breach was remedied within the two months: the notice is withdrawn."""
+    if denunciation.withdrawn_on:
+        raise TransitionRefused(["Cette mise en demeure est déjà levée."])
+    if on >= denunciation.effective_on:
+        raise TransitionRefused(["Le délai de deux mois est écoulé : la résiliation a pris effet."])
+    denunciation.withdrawn_on = on
+    denunciation.save(update_fields=["withdrawn_on"])
+    return denunciation
+
+
+def current_version_number(convention) -> int:
+    latest = convention.versions.order_by("-number").values_list("number", flat=True).first()
+    return latest or 0
+
+
+def generate_documents(*, convention, by):
+    """The Word and PDF conventions of the current version, with their SHA-256 (R-CONV-07)."""
+    from conventions import document
+    from conventions.models import ConventionDocument
+
+    number = current_version_number(convention)
+    content = document.sections(convention, _sheets(convention), number)
+    base = f"convention-{convention.collectivity.code}-{convention.year}-v{number}"
+    created = []
+    for kind, data in (
+        (ConventionDocument.Kind.WORD, document.render_docx(convention, content)),
+        (ConventionDocument.Kind.PDF, document.render_pdf(convention, content)),
+    ):
+        created.append(
+            ConventionDocument.objects.create(
+                convention=convention,
+                version_number=number,
+                kind=kind,
+                filename=f"{base}.{kind}",
+                content=data,
+                sha256=document.sha256(data),
+                created_by=by,
+            )
+        )
+    return created
+
+
+MAX_SIGNED_SCAN_BYTES = 20 * 1024 * 1024
+
+
+def upload_signed_copy(*, convention, by, uploaded):
+    """The signed scan: PDF only (checked by its content, not its name), 20 Mio at most."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    from conventions import document
+    from conventions.models import ConventionDocument
+
+    if uploaded.size > MAX_SIGNED_SCAN_BYTES:
+        raise TransitionRefused(["Fichier trop volumineux : 20 Mio au plus."])
+    data = uploaded.read()
+    if not data.startswith(b"%PDF-"):
+        raise TransitionRefused([f"{uploaded.name} n'est pas un PDF."])
+    try:
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError):
+        raise TransitionRefused([f"{uploaded.name} : PDF illisible ou endommagé."]) from None
+    if pages == 0:
+        raise TransitionRefused([f"{uploaded.name} : PDF sans page."])
+    number = current_version_number(convention)
+    return ConventionDocument.objects.create(
+        convention=convention,
+        version_number=number,
+        kind=ConventionDocument.Kind.SIGNED,
+        filename=f"convention-{convention.collectivity.code}-{convention.year}-v{number}-signee.pdf",
+        content=data,
+        sha256=document.sha256(data),
+        created_by=by,
+    )

@@ -10,7 +10,17 @@ from accounts import permissions
 from config.history import history_entries
 from conventions import deadlines, lifecycle, services
 from conventions.amounts import amount_in_figures_and_words
-from conventions.forms import ConventionCreateForm, ConventionFilterForm, ConventionForm, StepForm
+from conventions.forms import (
+    AmendmentForm,
+    CommitteeMeetingForm,
+    ConventionCreateForm,
+    ConventionFilterForm,
+    ConventionForm,
+    DenunciationForm,
+    ExecutionReportForm,
+    SignedCopyForm,
+    StepForm,
+)
 from conventions.models import Convention
 from indicators import results
 
@@ -124,6 +134,25 @@ def convention_detail(request, pk: int):
             "steps": lifecycle.available(convention) if may_negotiate else [],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
             "may_negotiate": may_negotiate,
+            "documents": convention.documents.defer("content"),
+            "amendments": convention.amendments.all(),
+            "version_numbers": list(convention.versions.values_list("number", flat=True)),
+            "denunciations": convention.denunciations.all(),
+            "reports": convention.execution_reports.all(),
+            "meetings": convention.committee_meetings.all(),
+            "amendment_form": AmendmentForm(
+                initial={
+                    "amount_volet1": convention.amount_volet1,
+                    "amount_volet2": convention.amount_volet2,
+                    "amount_volet3": convention.amount_volet3,
+                    "end_date": convention.end_date,
+                }
+            ),
+            "denunciation_form": DenunciationForm(),
+            "report_form": ExecutionReportForm(),
+            "meeting_form": CommitteeMeetingForm(),
+            "signed_form": SignedCopyForm(),
+            "signed": convention.state in services.AMENDABLE,
             "indicator_rows": [
                 row
                 for row in results.volet2_rows(convention.collectivity)

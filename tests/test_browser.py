@@ -165,4 +165,10 @@ def test_ddets_and_council_take_a_convention_from_draft_to_signed(live_server, m
     page.get_by_test_id("step-sign").get_by_role("button").click()
     expect(page.get_by_test_id("state")).to_have_text("Signée")
     expect(page.get_by_test_id("timeline")).to_contain_text("08/03/2024 : Signée")
+    page.get_by_role("button", name="Générer la convention (Word et PDF)").click()
+    for label, suffix in (("Convention (Word, modifiable)", ".docx"), ("Convention (PDF)", ".pdf")):
+        with page.expect_download() as download:
+            page.get_by_test_id("documents").get_by_role("link", name=label).click()
+        assert download.value.suggested_filename == f"convention-01D-2024-v0{suffix}"
+        assert Path(download.value.path()).stat().st_size > 5000
     assert page.errors == []

@@ -25,7 +25,13 @@ def concrete_url(name, pattern):
     regex = pattern.pattern.regex
     if regex.groups and not regex.groupindex:
         return reverse(name, args=["1"] * regex.groups)
-    return reverse(name, kwargs={key: SAMPLE_ARGUMENTS.get(key, "01D") for key in regex.groupindex})
+    return reverse(name, kwargs={key: sample(key) for key in regex.groupindex})
+
+
+def sample(key: str) -> str:
+    if key in SAMPLE_ARGUMENTS:
+        return SAMPLE_ARGUMENTS[key]
+    return "1" if key.endswith(("pk", "_id")) else "01D"
 
 
 def test_every_url_has_a_name():

@@ -1,0 +1,58 @@
+from django import forms
+
+from action_plans.models import ActionBudgetLine, ActionSheet, RoadmapItem, TypicalPathway
+from conventions.forms import AmountField
+
+
+class ActionSheetForm(forms.ModelForm):
+    class Meta:
+        model = ActionSheet
+        fields = [
+            "number",
+            "title",
+            "context",
+            "objectives",
+            "description",
+            "start_date",
+            "duration_months",
+            "partners",
+            "co_financers",
+            "schedule",
+            "target_new_entrants",
+            "target_oriented_15_days",
+            "target_new_entrants_concerned",
+            "target_beneficiaries_concerned",
+        ]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class BudgetLineForm(forms.ModelForm):
+    state_amount = AmountField(label="Part État (€)")
+    collectivity_amount = AmountField(label="Part collectivité (€)")
+
+    class Meta:
+        model = ActionBudgetLine
+        fields = ["item", "state_amount", "collectivity_amount"]
+
+
+class RoadmapItemForm(forms.ModelForm):
+    class Meta:
+        model = RoadmapItem
+        fields = ["axis", "commitments", "milestones"]
+
+
+class TypicalPathwayForm(forms.ModelForm):
+    unit_cost = AmountField(label="Coût unitaire (€)")
+
+    class Meta:
+        model = TypicalPathway
+        fields = [
+            "name",
+            "duration_months",
+            "content",
+            "weekly_hours",
+            "modality",
+            "target_public",
+            "unit_cost",
+            "places_funded",
+        ]

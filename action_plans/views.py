@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from action_plans.forms import ActionSheetForm, BudgetLineForm, RoadmapItemForm, TypicalPathwayForm
+from action_plans.models import ActionSheet, RoadmapItem, TypicalPathway
+from conventions.models import Convention
+
+KINDS = {
+    "fiches": (ActionSheet, ActionSheetForm, "fiche action", "action_sheets"),
+    "feuille-de-route": (RoadmapItem, RoadmapItemForm, "élément de la feuille de route", "roadmap_items"),
+    "parcours": (TypicalPathway, TypicalPathwayForm, "parcours type", "typical_pathways"),
+}
+
+
+def _convention(request, pk: int, *, editing=False) -> Convention:
+    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
+    if editing and not (permissions.may_negotiate_convention(request.user, convention) and convention.editable):
+        raise Http404
+    return convention
+
+
+def action_plan(request, pk: int):
+    convention = _convention(request, pk)
+    return render(
+        request,
+        "action_plans/plan.html",
+        {
+            "title": f"Plan d'action – {convention}",
+            "convention": convention,
+            "sheets": convention.action_sheets.prefetch_related("budget_lines"),
+            "roadmap": convention.roadmap_items.all(),
+            "pathways": convention.typical_pathways.all(),
+            "may_edit": permissions.may_negotiate_convention(request.user, convention) and convention.editable,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_item_edit(request, pk: int, kind: str, item_pk: int | None = None):
+    """Add or change a fiche action, a feuille de route item or a parcours type, while the convention
+    is being negotiated; afterwards only an avenant changes the action plan (R-CONV-05)."""
+    if kind not in KINDS:
+        raise Http404
+    model, form_class, label, related = KINDS[kind]
+    convention = _convention(request, pk, editing=True)
+    instance = get_object_or_404(getattr(convention, related), pk=item_pk) if item_pk else model(convention=convention)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error(None, f"Ce {label} existe déjà pour cette convention (numéro ou axe en double).")
+        else:
+            messages.success(request, f"{label.capitalize()} enregistré(e).")
+            return redirect("action_plans:plan", pk=convention.pk)
+    return render(
+        request,
+        "action_plans/edit.html",
+        {"title": f"{label.capitalize()} – {convention}", "convention": convention, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget_line_add(request, pk: int, sheet_pk: int):
+    convention = _convention(request, pk, editing=True)
+    sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
+    form = BudgetLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        line = form.save(commit=False)
+        line.sheet = sheet
+        line.save()
+        messages.success(request, "Ligne de budget ajoutée.")
+        return redirect("action_plans:plan", pk=convention.pk)
+    return render(
+        request,
+        "action_plans/edit.html",
+        {"title": f"Budget – {sheet}", "convention": convention, "form": form},
+    )

@@ -1,0 +1,199 @@
+"""A signed convention's life: avenants and versions (R-CONV-05), dénonciation (R-CONV-06), documents
+(R-CONV-07), reports of non-execution (R-CONV-08), comité (R-SUIVI-06), action plan (R-SUIVI-03..05)."""
+
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Role
+from conventions import lifecycle, services
+from conventions.models import ConventionDocument, ConventionState, ExecutionReport
+from conventions.tests.test_conventions import step
+from territories.models import Collectivity
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed(make_user):
+    agent = make_user(Role.DDETS, "01", username="ddets-signature")
+    convention = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    convention = services.convention_update(
+        convention=convention,
+        lock_version=convention.lock_version,
+        values={
+            "amount_volet1": Decimal("250000.00"),
+            "amount_volet2": Decimal("1000000.00"),
+            "prefect_name": "Préfète fictive",
+            "president_name": "Président fictif",
+            "regional_prefect_name": "Préfet de région fictif",
+        },
+    )
+    step(convention, "open_negotiation", agent, date(2024, 1, 5))
+    step(convention, "finalise", agent, date(2024, 1, 25))
+    step(convention, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))
+    step(
+        convention,
+        "sign",
+        agent,
+        date(2024, 3, 8),
+        prefect_signed_on=date(2024, 3, 1),
+        president_signed_on=date(2024, 3, 4),
+        regional_prefect_signed_on=date(2024, 3, 8),
+    )
+    convention.refresh_from_db()
+    return convention
+
+
+def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one(signed, make_user, client):
+    assert list(signed.versions.values_list("number", flat=True)) == [0]
+    amendment = services.amendment_propose(
+        convention=signed,
+        by=None,
+        purpose="Renfort de l'action 1",
+        amounts={
+            "amount_volet1": Decimal("250000"),
+            "amount_volet2": Decimal("1200000"),
+            "amount_volet3": Decimal("0"),
+        },
+        end_date=date(2024, 12, 31),
+    )
+    services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
+    signed.refresh_from_db()
+    assert signed.amount_volet2 == Decimal("1000000.00")  # not applied before both agreements
+    services.amendment_agree(amendment=amendment, party="departement", on=date(2024, 6, 3))
+    signed.refresh_from_db()
+    assert signed.amount_volet2 == Decimal("1200000.00")
+    assert list(signed.versions.values_list("number", flat=True)) == [0, 1]
+    client.force_login(make_user(Role.DREETS, "84"))
+    page = client.get(reverse("conventions:compare_versions", args=[signed.pk]), {"a": 0, "b": 1}).content.decode()
+    assert "<td>Volet 2</td><td>1\u00a0000\u00a0000,00\u00a0€</td><td>1\u00a0200\u00a0000,00\u00a0€</td>" in page
+    with pytest.raises(lifecycle.TransitionRefused, match="déjà appliqué"):
+        services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 4))
+
+
+def test_avenant_only_on_a_signed_convention(make_user):
+    draft = services.convention_create(collectivity=Collectivity.objects.get(code="38D"), year=2024)
+    with pytest.raises(lifecycle.TransitionRefused, match="signée ou en exécution"):
+        services.amendment_propose(convention=draft, by=None, purpose="x", amounts={}, end_date=date(2024, 12, 31))
+
+
+def test_r_conv_06_denunciation_takes_effect_two_months_later_unless_withdrawn(signed, make_user):
+    agent = make_user(Role.DDETS, "01")
+    notice = services.denunciation_notify(
+        convention=signed, by=agent, notice_date=date(2024, 6, 30), reason="Bilan non transmis"
+    )
+    assert notice.effective_on == date(2024, 8, 30)
+    with pytest.raises(lifecycle.TransitionRefused, match="ne prend effet que le 30/08/2024"):
+        step(signed, "terminate", agent, date(2024, 8, 29))
+    assert step(signed, "terminate", agent, date(2024, 8, 30)).state == ConventionState.TERMINATED
+
+
+def test_r_conv_06_withdrawn_notice_does_not_terminate(signed, make_user):
+    agent = make_user(Role.DDETS, "01")
+    notice = services.denunciation_notify(convention=signed, by=agent, notice_date=date(2024, 6, 30), reason="x")
+    services.denunciation_withdraw(denunciation=notice, on=date(2024, 7, 15))
+    with pytest.raises(lifecycle.TransitionRefused, match="Aucune mise en demeure en cours"):
+        step(signed, "terminate", agent, date(2024, 9, 1))
+
+
+def test_r_conv_07_word_and_pdf_with_amounts_in_figures_and_words(signed, make_user, client):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(reverse("conventions:generate_documents", args=[signed.pk]))
+    word = ConventionDocument.objects.get(kind="docx")
+    pdf = ConventionDocument.objects.get(kind="pdf")
+    assert (word.version_number, len(word.sha256), len(pdf.sha256)) == (0, 64, 64)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(pdf.content))).pages)
+    text = " ".join(text.split())
+    assert "1 250 000,00 € (un million deux cent cinquante mille euros)" in text.replace("\u00a0", " ")
+    assert "ARTICLE 11 – LITIGE" in text
+    with zipfile.ZipFile(io.BytesIO(bytes(word.content))) as docx:
+        xml = docx.read("word/document.xml").decode()
+    assert "un million deux cent cinquante mille euros" in xml
+    assert "{{" not in xml and "{%" not in xml
+    response = client.get(reverse("conventions:download_document", args=[signed.pk, pdf.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(pdf.content)
+
+
+def test_signed_copy_must_be_a_real_pdf(signed, make_user, client):
+    client.force_login(make_user(Role.DDETS, "01"))
+    url = reverse("conventions:upload_signed_copy", args=[signed.pk])
+    fake = SimpleUploadedFile("copie.pdf", b"MZ pas un pdf", content_type="application/pdf")
+    page = client.post(url, {"file": fake}, follow=True).content.decode()
+    assert "copie.pdf n&#x27;est pas un PDF." in page
+    broken = SimpleUploadedFile("copie.pdf", b"%PDF-1.4 tronque", content_type="application/pdf")
+    assert "PDF illisible" in client.post(url, {"file": broken}, follow=True).content.decode()
+    assert not ConventionDocument.objects.filter(kind="signee").exists()
+    services.generate_documents(convention=signed, by=None)
+    real = bytes(ConventionDocument.objects.get(kind="pdf").content)
+    client.post(url, {"file": SimpleUploadedFile("signee.pdf", real, content_type="application/pdf")})
+    assert ConventionDocument.objects.get(kind="signee").sha256 == ConventionDocument.objects.get(kind="pdf").sha256
+
+
+def test_r_conv_08_and_r_suivi_06_reports_and_committee(signed, make_user, client):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(
+        reverse("conventions:report_execution", args=[signed.pk]),
+        {"kind": "retard", "reported_on": "2024-07-01", "description": "Recrutement décalé"},
+    )
+    client.post(
+        reverse("conventions:record_committee_meeting", args=[signed.pk]),
+        {"held_on": "2024-06-15", "attendees": "Préfète, président", "decisions": "Maintien de l'action 1"},
+    )
+    report = ExecutionReport.objects.get()
+    assert (report.kind, report.reported_on) == ("retard", date(2024, 7, 1))
+    page = client.get(reverse("conventions:detail", args=[signed.pk])).content.decode()
+    assert "01/07/2024 – Retard : Recrutement décalé" in page
+    assert "15/06/2024 – participants : Préfète, président" in page
+
+
+def test_open_data_export_lists_signed_conventions(signed, make_user, client):
+    services.convention_create(collectivity=Collectivity.objects.get(code="38D"), year=2024)
+    client.force_login(make_user(Role.DGEFP))
+    lines = client.get(reverse("conventions:open_data_export")).content.decode("utf-8").splitlines()
+    assert lines[0] == "\ufeff" + ";".join(
+        [
+            "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire", "idBeneficiaire",
+            "objet", "montant", "nature", "conditionsVersement", "datesPeriodeVersement", "idRAE", "notificationUE",
+            "pourcentageSubvention",
+        ]
+    )  # fmt: skip
+    assert len(lines) == 2
+    assert ";2024-03-08;CIE-01D-2024;Conseil départemental – Ain;" in lines[1]
+    assert ";1250000,00;" in lines[1]
+
+
+def test_r_suivi_03_action_sheet_while_negotiating_only(make_user, client):
+    convention = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2025)
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    data = {
+        "number": 1,
+        "title": "Référents de parcours renforcés",
+        "context": "Délais d'orientation longs",
+        "objectives": "Orienter en 15 jours",
+        "description": "Deux référents supplémentaires",
+        "start_date": "2025-02-01",
+        "duration_months": 11,
+        "target_new_entrants": 1200,
+    }
+    response = client.post(reverse("action_plans:add", args=[convention.pk, "fiches"]), data)
+    assert response.status_code == 302
+    sheet = convention.action_sheets.get()
+    client.post(
+        reverse("action_plans:budget_line_add", args=[convention.pk, sheet.pk]),
+        {"item": "Référents (2 ETP)", "state_amount": "60 000,00", "collectivity_amount": "60 000,00"},
+    )
+    page = client.get(reverse("action_plans:plan", args=[convention.pk])).content.decode()
+    assert "Action 1 – Référents de parcours renforcés" in page
+    assert "60\u00a0000,00\u00a0€" in page
+    assert (
+        client.post(reverse("action_plans:add", args=[convention.pk, "fiches"]), data).status_code == 200
+    )  # same number
+    assert convention.action_sheets.count() == 1
