@@ -16,9 +16,14 @@ KINDS = {
 }
 
 
+def plan_editable(convention) -> bool:
+    """While negotiated; after signature, only while an avenant is pending (it will carry the change)."""
+    return convention.editable or convention.amendments.filter(applied_at__isnull=True).exists()
+
+
 def _convention(request, pk: int, *, editing=False) -> Convention:
     convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
-    if editing and not (permissions.may_negotiate_convention(request.user, convention) and convention.editable):
+    if editing and not (permissions.may_negotiate_convention(request.user, convention) and plan_editable(convention)):
         raise Http404
     return convention
 
@@ -34,7 +39,7 @@ def action_plan(request, pk: int):
             "sheets": convention.action_sheets.prefetch_related("budget_lines"),
             "roadmap": convention.roadmap_items.all(),
             "pathways": convention.typical_pathways.all(),
-            "may_edit": permissions.may_negotiate_convention(request.user, convention) and convention.editable,
+            "may_edit": permissions.may_negotiate_convention(request.user, convention) and plan_editable(convention),
         },
     )
 

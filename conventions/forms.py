@@ -19,7 +19,11 @@ class AmountField(forms.CharField):
 
 
 class ConventionForm(forms.ModelForm):
+    """Years and durations are data: a multi-year convention (from 2025) sets its own period."""
+
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    start_date = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount_volet1 = AmountField(label="Volet 1 – chefferie de projet (€)", required=False)
     amount_volet2 = AmountField(label="Volet 2 – offre de solutions locales (€)", required=False)
     amount_volet3 = AmountField(label="Volet 3 – déploiements territoriaux (€)", required=False)
@@ -27,6 +31,8 @@ class ConventionForm(forms.ModelForm):
     class Meta:
         model = Convention
         fields = [
+            "start_date",
+            "end_date",
             "amount_volet1",
             "amount_volet2",
             "amount_volet3",
@@ -58,6 +64,12 @@ class ConventionForm(forms.ModelForm):
         if value and bic_errors(value):
             raise forms.ValidationError(bic_errors(value))
         return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["start_date"] > data["end_date"]:
+            self.add_error("end_date", "La fin de la convention précède son début.")
+        return data
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

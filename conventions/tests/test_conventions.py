@@ -126,6 +126,8 @@ def test_amount_changes_are_attributable(client, draft, make_user):
     client.force_login(agent)
     data = {
         "lock_version": draft.lock_version,
+        "start_date": "2024-01-01",
+        "end_date": "2024-12-31",
         "amount_volet1": "300 000,00",
         "amount_volet2": "1 000 000,00",
         "amount_volet3": "",
@@ -153,11 +155,13 @@ def test_amount_changes_are_attributable(client, draft, make_user):
         ("amount_volet1", "-10", "Montant refusé : un montant ne peut pas être négatif."),
         ("amount_volet2", "10,123", "Montant refusé : un montant a au plus deux décimales (centimes)."),
         ("iban", "FR7630006000011234567890188", "IBAN invalide : la clé de contrôle ne correspond pas"),
+        ("end_date", "2023-12-31", "La fin de la convention précède son début."),
     ],
 )
 def test_bad_input_is_refused_in_french_and_nothing_changes(client, draft, make_user, field, value, message):
     client.force_login(make_user(Role.DDETS, "01"))
-    data = {"lock_version": draft.lock_version, "amount_volet1": "1", "amount_volet2": "1", field: value}
+    period = {"start_date": "2024-01-01", "end_date": "2024-12-31"}
+    data = {"lock_version": draft.lock_version, "amount_volet1": "1", "amount_volet2": "1", **period, field: value}
     response = client.post(reverse("conventions:edit", args=[draft.pk]), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -167,7 +171,13 @@ def test_bad_input_is_refused_in_french_and_nothing_changes(client, draft, make_
 
 def test_stale_form_is_refused(client, draft, make_user):
     client.force_login(make_user(Role.DDETS, "01"))
-    data = {"lock_version": draft.lock_version - 1, "amount_volet1": "1", "amount_volet2": "1"}
+    data = {
+        "lock_version": draft.lock_version - 1,
+        "amount_volet1": "1",
+        "amount_volet2": "1",
+        "start_date": "2024-01-01",
+        "end_date": "2024-12-31",
+    }
     response = client.post(reverse("conventions:edit", args=[draft.pk]), data)
     assert "modifiée par quelqu&#x27;un d&#x27;autre entre-temps" in response.content.decode()
 

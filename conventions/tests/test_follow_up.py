@@ -197,3 +197,29 @@ def test_r_suivi_03_action_sheet_while_negotiating_only(make_user, client):
         client.post(reverse("action_plans:add", args=[convention.pk, "fiches"]), data).status_code == 200
     )  # same number
     assert convention.action_sheets.count() == 1
+
+
+def test_r_conv_05_an_avenant_carries_changes_to_the_action_plan(signed, make_user, client):
+    from action_plans.models import ActionSheet
+
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    add = reverse("action_plans:add", args=[signed.pk, "fiches"])
+    data = {
+        "number": 1, "title": "Nouvelle action", "context": "c", "objectives": "o", "description": "d",
+        "start_date": "2024-07-01", "duration_months": 6,
+    }  # fmt: skip
+    assert client.post(add, data).status_code == 404  # signed: not without an avenant
+    amendment = services.amendment_propose(
+        convention=signed,
+        by=None,
+        purpose="Ajout d'une action",
+        amounts={"amount_volet1": signed.amount_volet1, "amount_volet2": signed.amount_volet2, "amount_volet3": 0},
+        end_date=signed.end_date,
+    )
+    assert client.post(add, data).status_code == 302
+    services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
+    services.amendment_agree(amendment=amendment, party="departement", on=date(2024, 6, 2))
+    assert signed.versions.get(number=0).snapshot["actions"] == []
+    assert signed.versions.get(number=1).snapshot["actions"] == ["Action 1 – Nouvelle action"]
+    assert ActionSheet.objects.count() == 1
+    assert client.post(add, {**data, "number": 2}).status_code == 404  # the avenant is applied: closed again
