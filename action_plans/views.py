@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -7,7 +9,9 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from action_plans.forms import ActionSheetForm, BudgetLineForm, RoadmapItemForm, TypicalPathwayForm
 from action_plans.models import ActionSheet, RoadmapItem, TypicalPathway
+from conventions.deadlines import add_months
 from conventions.models import Convention
+from indicators import results
 
 KINDS = {
     "fiches": (ActionSheet, ActionSheetForm, "fiche action", "action_sheets"),
@@ -30,13 +34,18 @@ def _convention(request, pk: int, *, editing=False) -> Convention:
 
 def action_plan(request, pk: int):
     convention = _convention(request, pk)
+    rows = results.volet2_rows(convention.collectivity)
+    sheets = list(convention.action_sheets.prefetch_related("budget_lines"))
+    for sheet in sheets:
+        end = add_months(sheet.start_date, max(sheet.duration_months, 1)) - timedelta(days=1)
+        sheet.indicators = results.period_summary(rows, sheet.start_date.replace(day=1), end)
     return render(
         request,
         "action_plans/plan.html",
         {
             "title": f"Plan d'action – {convention}",
             "convention": convention,
-            "sheets": convention.action_sheets.prefetch_related("budget_lines"),
+            "sheets": sheets,
             "roadmap": convention.roadmap_items.all(),
             "pathways": convention.typical_pathways.all(),
             "may_edit": permissions.may_negotiate_convention(request.user, convention) and plan_editable(convention),

@@ -174,9 +174,7 @@ def _accept(delivery, tables, first, last, results) -> None:
         .exclude(pk=delivery.pk)
     )
     IndicatorResult.objects.filter(delivery__in=replaced).delete()
-    IndicatorResult.objects.filter(
-        collectivity=delivery.collectivity, month__gte=first, month__lte=last
-    ).delete()
+    IndicatorResult.objects.filter(collectivity=delivery.collectivity, month__gte=first, month__lte=last).delete()
     IndicatorResult.objects.bulk_create(results)
     for old in replaced:
         old.status, old.replaced_by = DeliveryStatus.REPLACED, delivery

