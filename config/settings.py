@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "conventions",
     "action_plans",
+    "funding",
     "indicators",
     "api",
 ]

@@ -155,9 +155,14 @@ def refusals(
             reasons.append("Aucune mise en demeure en cours : enregistrez d'abord la dénonciation.")
         elif on < denunciation_effective_on:
             reasons.append(f"La résiliation ne prend effet que le {denunciation_effective_on:%d/%m/%Y}.")
-    for check in CHECKS.get(transition.name, []) + _HOOKS[transition.name]:
+    for check in CHECKS.get(transition.name, []):
         reasons += check(convention, on)
     return reasons
+
+
+def hook_refusals(transition: Transition, convention: Convention, on: date) -> list[str]:
+    """The preconditions other apps registered (they may read the database)."""
+    return [reason for check in _HOOKS[transition.name] for reason in check(convention, on)]
 
 
 def available(convention: Convention) -> list[Transition]:
@@ -189,6 +194,8 @@ def apply_transition(
             volet3_selected=selected,
             denunciation_effective_on=notice.effective_on if notice else None,
         )
+        if not reasons:
+            reasons = hook_refusals(transition, current, on)
         if reasons:
             raise TransitionRefused(reasons)
         previous = current.state

@@ -130,11 +130,16 @@ def test_final_report_after_the_end():
 
 
 def test_precondition_hooks_from_other_apps():
+    saved = list(lifecycle._HOOKS["finalise"])
+    lifecycle._HOOKS["finalise"].clear()
     lifecycle.register_precondition("finalise", lambda c, on: ["Le plan de financement enfreint une règle."])
     try:
-        assert refusals("finalise", convention()) == ["Le plan de financement enfreint une règle."]
+        transition = lifecycle.TRANSITIONS["finalise"]
+        assert lifecycle.hook_refusals(transition, convention(), date(2024, 1, 20)) == [
+            "Le plan de financement enfreint une règle."
+        ]
     finally:
-        lifecycle._HOOKS["finalise"].clear()
+        lifecycle._HOOKS["finalise"][:] = saved
 
 
 @pytest.mark.parametrize(

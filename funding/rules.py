@@ -1,0 +1,176 @@
+"""Rules of the financing plan (R-FIN-01, 03, 05, 06, 11 and the volet 1 chefferie de projet), as
+plain functions over plain values. Each check names its rule and the lines that break it."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # the line's position, as shown to the user
+    volet: int
+    section: str
+    nature: str
+    state_amount: Decimal
+    collectivity_amount: Decimal
+    label: str = ""
+
+    @property
+    def counted(self) -> bool:
+        return not section(self.volet, self.section).information_only
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    ok: bool
+    blocking: bool
+    message: str
+    lines: tuple[int, ...] = field(default_factory=tuple)
+
+
+def totals(lines: list[Line], volet: int) -> tuple[Decimal, Decimal]:
+    counted = [line for line in lines if line.volet == volet and line.counted]
+    return (
+        sum((line.state_amount for line in counted), ZERO),
+        sum((line.collectivity_amount for line in counted), ZERO),
+    )
+
+
+def check_ceilings(lines: list[Line], ceilings: dict[int, Decimal | None]) -> list[Check]:
+    """R-FIN-03: the State amount of each volet stays within the collectivité's ceiling."""
+    checks = []
+    for volet in (1, 2, 3):
+        state, _ = totals(lines, volet)
+        ceiling = ceilings.get(volet)
+        if ceiling is None:
+            if state > 0:
+                checks.append(Check("R-FIN-03", False, True, f"Volet {volet} : aucun plafond notifié pour ce volet."))
+            continue
+        if state > ceiling:
+            checks.append(
+                Check(
+                    "R-FIN-03",
+                    False,
+                    True,
+                    f"Volet {volet} : la part de l'État ({state} €) dépasse le plafond ({ceiling} €) "
+                    f"de {state - ceiling} €.",
+                    tuple(line.number for line in lines if line.volet == volet and line.counted),
+                )
+            )
+        else:
+            checks.append(
+                Check("R-FIN-03", True, True, f"Volet {volet} : dans le plafond ({state} € sur {ceiling} €).")
+            )
+    return checks
+
+
+def check_cofinancing(lines: list[Line]) -> Check:
+    """R-FIN-03: the collectivité finances at least 50 % of the total cost of volet 2 actions, overall."""
+    state, collectivity = totals(lines, 2)
+    total = state + collectivity
+    if total == 0:
+        return Check("R-FIN-03", True, True, "Volet 2 : aucune action chiffrée.")
+    share = (collectivity * 100 / total).quantize(Decimal("0.01"))
+    if collectivity * 2 >= total:
+        return Check("R-FIN-03", True, True, f"Volet 2 : cofinancement du département de {share} % (au moins 50 %).")
+    missing = total / 2 - collectivity
+    return Check(
+        "R-FIN-03",
+        False,
+        True,
+        f"Volet 2 : le département finance {share} % du coût total, il faut au moins 50 % "
+        f"(il manque {missing.quantize(Decimal('0.01'))} € de part départementale, ou moins de part État).",
+        tuple(line.number for line in lines if line.volet == 2 and line.counted),
+    )
+
+
+def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal]) -> list[Check]:
+    """R-FIN-01: credits are not fungible; each volet's State total matches the convention's amount."""
+    checks = []
+    for volet in (1, 2, 3):
+        state, _ = totals(lines, volet)
+        expected = convention_amounts.get(volet, ZERO)
+        if state != expected:
+            checks.append(
+                Check(
+                    "R-FIN-01",
+                    False,
+                    state > expected,
+                    f"Volet {volet} : la part de l'État du plan ({state} €) diffère du montant de la convention "
+                    f"({expected} €) ; les crédits ne passent pas d'un volet à l'autre.",
+                )
+            )
+    return checks or [Check("R-FIN-01", True, True, "Chaque volet correspond au montant de la convention.")]
+
+
+def check_natures(lines: list[Line]) -> list[Check]:
+    """R-FIN-05 (volet 2 exclusions) and R-FIN-06 (ineligible natures of expense)."""
+    checks = []
+    for rule in ("R-FIN-05", "R-FIN-06"):
+        offending = []
+        reasons = set()
+        for line in lines:
+            nature = NATURE_BY_CODE.get(line.nature)
+            if nature is None or nature.rule != rule or not line.counted or line.state_amount == 0:
+                continue
+            if rule in VOLET2_ONLY_RULES and line.volet != 2:
+                continue
+            offending.append(line.number)
+            reasons.add(nature.reason)
+        if offending:
+            checks.append(
+                Check(
+                    rule,
+                    False,
+                    True,
+                    "Dépense non finançable par l'État : " + ", ".join(sorted(reasons)) + ".",
+                    tuple(offending),
+                )
+            )
+        else:
+            checks.append(Check(rule, True, True, "Aucune dépense non finançable."))
+    return checks
+
+
+def check_project_lead(lines: list[Line]) -> Check:
+    """R-FIN-02: the chefferie de projet of volet 1 is financed at 100 % by the State."""
+    partial = [
+        line.number
+        for line in lines
+        if line.volet == 1 and line.nature == "chefferie_projet" and line.collectivity_amount > 0
+    ]
+    if partial:
+        return Check(
+            "R-FIN-02",
+            False,
+            False,
+            "Volet 1 : la chefferie de projet est financée à 100 % par l'État ; la part départementale est à reporter.",
+            tuple(partial),
+        )
+    return Check("R-FIN-02", True, False, "Volet 1 : chefferie de projet financée à 100 % par l'État.")
+
+
+def valorisation(lines: list[Line]) -> dict[int, Decimal]:
+    """R-FIN-11: the collectivité's own means per volet, shown in the plan."""
+    return {volet: totals(lines, volet)[1] for volet in (1, 2, 3)}
+
+
+def check_plan(
+    lines: list[Line], *, ceilings: dict[int, Decimal | None], convention_amounts: dict[int, Decimal]
+) -> list[Check]:
+    return [
+        *check_ceilings(lines, ceilings),
+        check_cofinancing(lines),
+        *check_volet_amounts(lines, convention_amounts),
+        *check_natures(lines),
+        check_project_lead(lines),
+    ]
+
+
+def blocking_failures(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if not c.ok and c.blocking]
