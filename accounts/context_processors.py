@@ -13,6 +13,8 @@ def navigation(request):
         if permissions.visible_collectivities(user).exists():
             items.append(("Collectivités", reverse("territories:collectivity_list")))
             items.append(("Conventions", reverse("conventions:list")))
+        if permissions.may_view_ceilings(user):
+            items.append(("Plafonds", reverse("funding:ceilings")))
         if permissions.may_administer(user):
             items.append(("Administration", reverse("admin:index")))
     path = request.path if request else ""

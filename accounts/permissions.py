@@ -108,3 +108,20 @@ def may_negotiate_convention(user, convention) -> bool:
 def may_create_convention(user, collectivity: Collectivity) -> bool:
     """Open a convention: the State's side, DGEFP or the DDETS / préfecture of the collectivité."""
     return may_view_collectivity(user, collectivity) and (is_national(user) or user.role == Role.DDETS)
+
+
+def may_edit_financing_plan(user, convention) -> bool:
+    """The two negotiating parties and the DGEFP, while the convention is negotiated or an avenant is pending."""
+    if not may_negotiate_convention(user, convention):
+        return False
+    return convention.editable or convention.amendments.filter(applied_at__isnull=True).exists()
+
+
+def may_view_ceilings(user) -> bool:
+    """Ceilings: the DGEFP (national) and the DREETS (their region)."""
+    return is_national(user) or user.role == Role.DREETS
+
+
+def may_set_ceilings(user) -> bool:
+    """Simulating and notifying the ceilings: the DGEFP only."""
+    return is_national(user)

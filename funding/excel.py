@@ -1,0 +1,328 @@
+"""The financing plan as an Excel workbook laid out like annexe 2, and back (all-or-nothing).
+
+One sheet per volet; the totals are formulas, with their values cached so that any reader shows them
+without recomputing. On upload the sheet's totals are never trusted: they are recomputed from the lines.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from conventions.amounts import parse_amount
+from funding.structure import NATURE_BY_CODE, NATURES, SECTIONS
+
+MARKER = "plan-de-financement"
+TEMPLATE_VERSION = "1"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_LINES = 500
+FIRST_ROW = 5
+EURO_FORMAT = '#,##0.00 "€"'
+
+COLUMNS = [
+    ("section", "Rubrique"),
+    ("subsection", "Sous-rubrique"),
+    ("action_sheet", "N° fiche action"),
+    ("nature", "Nature de la dépense"),
+    ("purpose", "Objet"),
+    ("details", "Détails"),
+    ("existing_fte", "Moyens existants (ETP)"),
+    ("existing_amount", "Moyens existants (€)"),
+    ("target", "Cible"),
+    ("delta_fte", "Delta (ETP)"),
+    ("delta_amount", "Montant du delta (€)"),
+    ("other_funding_amount", "Autres financements (€)"),
+    ("other_funding_source", "Source des autres financements"),
+    ("state_amount", "Part État (€)"),
+    ("collectivity_amount", "Part collectivité (€)"),
+]
+AMOUNTS = {"existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"}
+FTES = {"existing_fte", "delta_fte"}
+TOTALLED = ["existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"]
+HEADERS = [label for _, label in COLUMNS]
+
+
+def sheet_name(volet: int) -> str:
+    return f"Volet {volet}"
+
+
+def export_plan(convention, lines, ceilings) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    totals = {}
+    for volet in (1, 2, 3):
+        sheet = workbook.create_sheet(sheet_name(volet))
+        sheet["A1"] = f"Plan de financement – volet {volet} – {convention.collectivity.name} – {convention.year}"
+        sheet["A1"].font = Font(bold=True, size=12)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+        ceiling = ceilings.get(volet)
+        sheet["A2"] = f"Plafond du volet : {ceiling} €" if ceiling is not None else "Plafond du volet : non notifié"
+        sheet["A3"] = "Rubriques : " + ", ".join(f"{s.code} ({s.label})" for s in SECTIONS[volet])
+        for column, label in enumerate(HEADERS, 1):
+            cell = sheet.cell(row=4, column=column, value=label)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDDDFF")
+            sheet.column_dimensions[get_column_letter(column)].width = 18
+        row = FIRST_ROW
+        volet_lines = [line for line in lines if line.volet == volet]
+        for line in volet_lines:
+            for column, (field, _) in enumerate(COLUMNS, 1):
+                value = (
+                    getattr(line, field)
+                    if field != "action_sheet"
+                    else (line.action_sheet.number if line.action_sheet else None)
+                )
+                cell = sheet.cell(row=row, column=column, value=value)
+                if field in AMOUNTS:
+                    cell.number_format = EURO_FORMAT
+            row += 1
+        sheet.cell(row=row, column=1, value="Total").font = Font(bold=True)
+        for field in TOTALLED:
+            column = [f for f, _ in COLUMNS].index(field) + 1
+            letter = get_column_letter(column)
+            cell = sheet.cell(
+                row=row, column=column, value=f"=SUM({letter}{FIRST_ROW}:{letter}{max(row - 1, FIRST_ROW)})"
+            )
+            cell.number_format = EURO_FORMAT
+            cell.font = Font(bold=True)
+            totals[(volet, f"{letter}{row}")] = sum((getattr(line, field) for line in volet_lines), Decimal("0"))
+    marker = workbook.create_sheet("_modele")
+    marker["A1"], marker["A2"] = MARKER, TEMPLATE_VERSION
+    marker["A3"], marker["A4"] = convention.collectivity.code, convention.year
+    marker["A6"] = "Natures de dépense : " + ", ".join(n.code for n in NATURES)
+    marker.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _cache_totals(buffer.getvalue(), totals)
+
+
+def _cache_totals(data: bytes, totals: dict) -> bytes:
+    """openpyxl writes formulas without values: add the computed value of each total to its cell."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            match = re.match(r"xl/worksheets/sheet(\d)\.xml", item.filename)
+            if match and int(match[1]) <= 3:
+                volet = int(match[1])
+                text = content.decode()
+                for (v, ref), value in totals.items():
+                    if v == volet:
+                        text = re.sub(
+                            rf'(<c r="{ref}"[^>]*>)<f>([^<]*)</f>(<v\s*/>|<v></v>)?',
+                            lambda m, value=value: f"{m[1]}<f>{m[2]}</f><v>{value}</v>",
+                            text,
+                        )
+                content = text.encode()
+            target.writestr(item, content)
+    return output.getvalue()
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    cell: str
+    value: str | None
+    message: str
+
+    def __str__(self):
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        shown = f", valeur « {self.value} »" if self.value not in (None, "") else ""
+        return f"{where}{shown} : {self.message}"
+
+
+class PlanImportError(Exception):
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class ImportedPlan:
+    lines: list[dict]
+    warnings: list[str]
+
+
+def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[int]) -> ImportedPlan:
+    _check_file(data, filename)
+    try:
+        values = load_workbook(io.BytesIO(data), data_only=True)
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as error:
+        raise PlanImportError(
+            [CellError(filename, "", None, f"classeur illisible ({error.__class__.__name__})")]
+        ) from None
+    _check_template(values, filename, convention)
+    errors: list[CellError] = []
+    warnings: list[str] = []
+    lines = []
+    for volet in (1, 2, 3):
+        name = sheet_name(volet)
+        sheet, raw = values[name], formulas[name]
+        if sheet.max_row > FIRST_ROW + MAX_LINES:
+            errors.append(CellError(name, "", None, f"feuille trop longue : {MAX_LINES} lignes au plus"))
+            continue
+        merged = [str(r) for r in sheet.merged_cells.ranges if r.max_row >= FIRST_ROW]
+        for cell_range in merged:
+            errors.append(
+                CellError(name, cell_range, None, "cellules fusionnées dans les lignes du plan : défusionnez-les")
+            )
+        row = FIRST_ROW
+        while row <= sheet.max_row:
+            first = sheet.cell(row=row, column=1).value
+            if isinstance(first, str) and first.strip().lower() == "total":
+                _compare_totals(sheet, row, [x for x in lines if x["volet"] == volet], warnings)
+                break
+            cells = [sheet.cell(row=row, column=c).value for c in range(1, len(COLUMNS) + 1)]
+            if all(v in (None, "") for v in cells):
+                row += 1
+                continue
+            line = {"volet": volet, "position": row}
+            for column, (field, label) in enumerate(COLUMNS, 1):
+                ref = f"{get_column_letter(column)}{row}"
+                value = cells[column - 1]
+                formula = raw.cell(row=row, column=column).value
+                if isinstance(formula, str) and formula.startswith("=") and value is None:
+                    errors.append(
+                        CellError(
+                            name,
+                            ref,
+                            formula,
+                            "formule sans valeur calculée : enregistrez le fichier depuis le tableur",
+                        )
+                    )
+                    continue
+                try:
+                    line[field] = _parse(field, value, volet, action_numbers)
+                except ValueError as error:
+                    errors.append(CellError(name, ref, None if value is None else str(value), f"{label} : {error}"))
+            lines.append(line)
+            row += 1
+    if errors:
+        raise PlanImportError(errors)
+    return ImportedPlan(lines, warnings)
+
+
+def _check_file(data: bytes, filename: str) -> None:
+    lower = filename.lower()
+    if len(data) > MAX_BYTES:
+        raise PlanImportError([CellError(filename, "", None, "fichier trop volumineux (2 Mio au plus)")])
+    if data.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
+        raise PlanImportError(
+            [CellError(filename, "", None, "format .xls non accepté : enregistrez le fichier au format .xlsx")]
+        )
+    if lower.endswith(".xlsm"):
+        raise PlanImportError(
+            [CellError(filename, "", None, "classeur avec macros (.xlsm) refusé : utilisez le modèle .xlsx")]
+        )
+    if not data.startswith(b"PK"):
+        raise PlanImportError([CellError(filename, "", None, "fichier illisible : ce n'est pas un classeur .xlsx")])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if any("vbaProject" in n for n in names):
+                raise PlanImportError([CellError(filename, "", None, "classeur avec macros refusé")])
+            if sum(i.file_size for i in archive.infolist()) > 20 * MAX_BYTES:
+                raise PlanImportError([CellError(filename, "", None, "classeur trop volumineux une fois décompressé")])
+    except zipfile.BadZipFile:
+        raise PlanImportError([CellError(filename, "", None, "fichier endommagé")]) from None
+
+
+def _check_template(workbook, filename: str, convention) -> None:
+    problems = []
+    if "_modele" not in workbook.sheetnames or workbook["_modele"]["A1"].value != MARKER:
+        raise PlanImportError(
+            [CellError(filename, "", None, "modèle inconnu : téléchargez le modèle de la plateforme")]
+        )
+    marker = workbook["_modele"]
+    if str(marker["A2"].value) != TEMPLATE_VERSION:
+        problems.append(CellError("_modele", "A2", str(marker["A2"].value), "version du modèle non prise en charge"))
+    if (marker["A3"].value, str(marker["A4"].value)) != (convention.collectivity.code, str(convention.year)):
+        problems.append(
+            CellError(
+                filename,
+                "",
+                None,
+                f"ce fichier est le plan de {marker['A3'].value} {marker['A4'].value}, pas de cette convention",
+            )
+        )
+    for volet in (1, 2, 3):
+        name = sheet_name(volet)
+        if name not in workbook.sheetnames:
+            problems.append(CellError(filename, "", None, f"feuille « {name} » absente : modèle modifié"))
+            continue
+        found = [workbook[name].cell(row=4, column=c).value for c in range(1, len(COLUMNS) + 1)]
+        if found != HEADERS:
+            problems.append(CellError(name, "A4", None, "en-têtes modifiés : modèle modifié"))
+    if problems:
+        raise PlanImportError(problems)
+
+
+def _parse(field: str, value, volet: int, action_numbers: set[int]):
+    if field in AMOUNTS:
+        return _amount(value)
+    if field in FTES:
+        return _amount(value) if value not in (None, "") else Decimal("0")
+    text = "" if value is None else str(value).strip()
+    if field == "section":
+        codes = [s.code for s in SECTIONS[volet]]
+        if text not in codes:
+            raise ValueError("rubrique inconnue pour ce volet (rubriques : " + ", ".join(codes) + ")")
+    if field == "subsection" and text:
+        allowed = [code for s in SECTIONS[volet] for code, _ in s.subsections]
+        if text not in allowed:
+            raise ValueError("sous-rubrique inconnue (" + ", ".join(allowed) + ")")
+    if field == "nature" and text not in NATURE_BY_CODE:
+        raise ValueError("nature inconnue (voir la liste des natures de dépense)")
+    if field == "purpose" and not text:
+        raise ValueError("objet obligatoire")
+    if field == "action_sheet":
+        if not text:
+            return None
+        try:
+            number = int(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise ValueError("numéro de fiche action invalide") from None
+        if number not in action_numbers:
+            raise ValueError("aucune fiche action porte ce numéro")
+        return number
+    if text.startswith(("=", "+", "-", "@")):
+        raise ValueError("contenu commençant par =, +, - ou @ refusé")
+    return text
+
+
+def _amount(value) -> Decimal:
+    if value in (None, ""):
+        return Decimal("0.00")
+    if isinstance(value, bool):
+        raise ValueError("montant invalide")
+    if isinstance(value, int | float):
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if amount < 0:
+            raise ValueError("un montant ne peut pas être négatif")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("un montant a au plus deux décimales (centimes)")
+        return amount.quantize(Decimal("0.01"))
+    return parse_amount(str(value))
+
+
+def _compare_totals(sheet, row: int, lines: list[dict], warnings: list[str]) -> None:
+    for field in TOTALLED:
+        column = [f for f, _ in COLUMNS].index(field) + 1
+        shown = sheet.cell(row=row, column=column).value
+        computed = sum((line.get(field, Decimal("0")) for line in lines), Decimal("0.00"))
+        try:
+            shown_amount = _amount(shown) if shown is not None else None
+        except ValueError:
+            shown_amount = None
+        if shown_amount is not None and shown_amount != computed:
+            warnings.append(
+                f"{sheet.title}!{get_column_letter(column)}{row} : le total du fichier ({shown_amount} €) "
+                f"ne correspond pas à ses lignes ({computed} €) ; les totaux sont recalculés par la plateforme."
+            )

@@ -1,0 +1,101 @@
+"""Named write functions of the funding app. Audited models are saved one by one (never bulk), so
+that every change of an amount is attributable (django-simple-history: who, when, before, after)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from action_plans.models import ActionSheet
+from funding.ceilings import Allocation
+from funding.models import Ceiling, NationalEnvelope, PlanLine
+from territories.models import Collectivity
+
+
+@transaction.atomic
+def plan_replace(*, convention, lines: list[dict]) -> list[PlanLine]:
+    """The whole plan from an imported workbook, replacing the previous lines at once."""
+    sheets = {s.number: s for s in ActionSheet.objects.filter(convention=convention)}
+    for old in PlanLine.objects.filter(convention=convention):
+        old.delete()
+    created = []
+    for values in lines:
+        values = dict(values)
+        number = values.pop("action_sheet", None)
+        created.append(PlanLine.objects.create(convention=convention, action_sheet=sheets.get(number), **values))
+    return created
+
+
+@transaction.atomic
+def notify_volet1_ceilings(*, year: int, allocation: Allocation, notified_on: date) -> int:
+    collectivities = {c.code: c for c in Collectivity.objects.all()}
+    count = 0
+    for code, amount in allocation.amounts.items():
+        ceiling, created = Ceiling.objects.get_or_create(
+            collectivity=collectivities[code],
+            year=year,
+            volet=1,
+            defaults={"amount": amount, "source": Ceiling.Source.FORMULA, "prenotified_on": notified_on},
+        )
+        if not created and (ceiling.amount, ceiling.prenotified_on) != (amount, notified_on):
+            ceiling.amount, ceiling.source, ceiling.prenotified_on = amount, Ceiling.Source.FORMULA, notified_on
+            ceiling.save()
+        count += 1
+    return count
+
+
+class CeilingImportError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def import_calpae(*, year: int, filename: str, text: str) -> int:
+    """Volet 2 ceilings from the credits pre-notified on the CALPAE insertion axis in 2022 (R-FIN-04):
+    a CSV `code;montant`, all-or-nothing."""
+    import csv
+    import io
+
+    from conventions.amounts import parse_amount
+
+    known = {c.code: c for c in Collectivity.objects.all()}
+    rows, errors = [], []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    header = next(reader, None)
+    if header is None or [h.strip().lower() for h in header[:2]] != ["code", "montant"]:
+        raise CeilingImportError([f"{filename}, ligne 1 : en-tête attendu « code;montant »"])
+    for line, record in enumerate(reader, 2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) < 2:
+            errors.append(f"{filename}, ligne {line} : deux colonnes attendues")
+            continue
+        code, amount_text = record[0].strip(), record[1].strip()
+        if code not in known:
+            errors.append(f"{filename}, ligne {line}, colonne « code », valeur « {code} » : collectivité inconnue")
+            continue
+        try:
+            rows.append((known[code], parse_amount(amount_text)))
+        except ValueError as error:
+            errors.append(f"{filename}, ligne {line}, colonne « montant », valeur « {amount_text} » : {error}")
+    if errors:
+        raise CeilingImportError(errors)
+    with transaction.atomic():
+        for collectivity, amount in rows:
+            ceiling, created = Ceiling.objects.get_or_create(
+                collectivity=collectivity,
+                year=year,
+                volet=2,
+                defaults={"amount": amount, "source": Ceiling.Source.CALPAE},
+            )
+            if not created and ceiling.amount != amount:
+                ceiling.amount, ceiling.source = amount, Ceiling.Source.CALPAE
+                ceiling.save()
+    return len(rows)
+
+
+def envelope_for(year: int) -> NationalEnvelope | None:
+    return NationalEnvelope.objects.filter(year=year).first()
+
+
+ENVELOPE_2024 = Decimal("170000000.00")

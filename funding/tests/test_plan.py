@@ -1,0 +1,278 @@
+"""The financing plan in the database and the pages: Excel round trip, bad workbooks, the lifecycle
+hook, the editor, ceilings, simulation and CALPAE import."""
+
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from conventions import lifecycle, services
+from conventions.tests.test_conventions import step
+from funding import excel
+from funding.models import Ceiling, PlanLine
+from territories.models import Collectivity
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def convention():
+    ain = Collectivity.objects.get(code="01D")
+    c = services.convention_create(collectivity=ain, year=2024)
+    c = services.convention_update(
+        convention=c,
+        lock_version=c.lock_version,
+        values={
+            "amount_volet1": D("150000.00"),
+            "amount_volet2": D("400000.00"),
+            "prefect_name": "Préfète fictive",
+            "president_name": "Président fictif",
+            "regional_prefect_name": "Préfet de région fictif",
+        },
+    )
+    Ceiling.objects.create(collectivity=ain, year=2024, volet=1, amount=D("150000.00"), source="formule")
+    Ceiling.objects.create(collectivity=ain, year=2024, volet=2, amount=D("500000.00"), source="calpae_2022")
+    return c
+
+
+def add(convention, volet, section, nature, state, collectivity, purpose="Ligne"):
+    return PlanLine.objects.create(
+        convention=convention, volet=volet, section=section, nature=nature, purpose=purpose,
+        state_amount=D(state), collectivity_amount=D(collectivity),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def good_plan(convention):
+    add(convention, 1, "equipes_cd", "chefferie_projet", "150000.00", "0", "Chef de projet")
+    add(convention, 2, "remobilisation", "prestation_accompagnement", "250000.00", "260000.00", "Ateliers")
+    add(convention, 2, "levee_freins", "aide_individuelle", "150000.00", "140000.00", "Garde d'enfant")
+    return convention
+
+
+def test_r_fin_03_plan_breaking_cofinancing_blocks_finalisation(convention, make_user):
+    agent = make_user(Role.DDETS, "01")
+    add(convention, 1, "equipes_cd", "chefferie_projet", "150000.00", "0")
+    line = add(convention, 2, "remobilisation", "prestation_accompagnement", "400000.00", "100000.00")
+    step(convention, "open_negotiation", agent, date(2024, 1, 5))
+    with pytest.raises(lifecycle.TransitionRefused, match=r"Volet 2 : le département finance 20\.00 %"):
+        step(convention, "finalise", agent, date(2024, 1, 25))
+    line.collectivity_amount = D("400000.00")
+    line.save()
+    assert step(convention, "finalise", agent, date(2024, 1, 25)).state == "finalisee"
+
+
+def test_excel_round_trip_gives_the_same_plan(client, good_plan, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    before = list(
+        PlanLine.objects.order_by("volet", "pk").values(
+            "volet", "section", "nature", "purpose", "state_amount", "collectivity_amount"
+        )
+    )
+    data = client.get(reverse("funding:export_xlsx", args=[good_plan.pk])).content
+    workbook = load_workbook(io.BytesIO(data), data_only=True)
+    assert workbook.sheetnames == ["Volet 1", "Volet 2", "Volet 3", "_modele"]
+    assert workbook["Volet 2"]["N7"].value == 400000  # the cached value of the total formula
+    assert load_workbook(io.BytesIO(data))["Volet 2"]["N7"].value == "=SUM(N5:N6)"
+    response = client.post(
+        reverse("funding:import_xlsx", args=[good_plan.pk]),
+        {"file": SimpleUploadedFile("plan.xlsx", data)},
+        follow=True,
+    )
+    assert "Plan importé : 3 lignes." in response.content.decode()
+    after = list(
+        PlanLine.objects.order_by("volet", "pk").values(
+            "volet", "section", "nature", "purpose", "state_amount", "collectivity_amount"
+        )
+    )
+    assert after == before
+
+
+def workbook_with(convention, change) -> bytes:
+    data = excel.export_plan(convention, list(PlanLine.objects.filter(convention=convention)), {})
+    workbook = load_workbook(io.BytesIO(data))
+    change(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_errors(convention, data, filename="plan.xlsx") -> list[str]:
+    with pytest.raises(excel.PlanImportError) as error:
+        excel.import_plan(data, filename=filename, convention=convention, action_numbers=set())
+    return [str(e) for e in error.value.errors]
+
+
+def test_amounts_typed_as_text_with_any_space_are_read(good_plan):
+    def text_amounts(wb):
+        wb["Volet 2"]["N5"] = "250\u202f000,00 €"
+        wb["Volet 2"]["O5"] = "260 000,00"
+        wb["Volet 2"]["O6"] = "140\u00a0000,00 €"
+
+    data = workbook_with(good_plan, text_amounts)
+    plan = excel.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
+    volet2 = [line for line in plan.lines if line["volet"] == 2]
+    assert [line["state_amount"] for line in volet2] == [D("250000.00"), D("150000.00")]
+    assert [line["collectivity_amount"] for line in volet2] == [D("260000.00"), D("140000.00")]
+
+
+def test_sheet_totals_are_never_trusted(good_plan):
+    data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("N7", 999))
+    plan = excel.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
+    assert plan.warnings == [
+        "Volet 2!N7 : le total du fichier (999.00 €) ne correspond pas à ses lignes (400000.00 €) ; "
+        "les totaux sont recalculés par la plateforme."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda wb: wb["Volet 2"].__setitem__("N5", 12.345),
+            "Volet 2!N5, valeur « 12.345 » : Part État (€) : un montant a au plus deux décimales (centimes)",
+        ),
+        (
+            lambda wb: wb["Volet 2"].__setitem__("N5", "beaucoup"),
+            "Volet 2!N5, valeur « beaucoup » : Part État (€) : montant invalide",
+        ),
+        (
+            lambda wb: wb["Volet 2"].__setitem__("N5", -3),
+            "Volet 2!N5, valeur « -3 » : Part État (€) : un montant ne peut pas être négatif",
+        ),
+        (
+            lambda wb: wb["Volet 2"].__setitem__("D5", "cadeaux"),
+            "Volet 2!D5, valeur « cadeaux » : Nature de la dépense : nature inconnue",
+        ),
+        (
+            lambda wb: wb["Volet 2"].__setitem__("A5", "equipes_cd"),
+            "Volet 2!A5, valeur « equipes_cd » : Rubrique : rubrique inconnue pour ce volet",
+        ),
+        (
+            lambda wb: wb["Volet 2"].__setitem__("N5", "=1/3"),
+            "Volet 2!N5, valeur « =1/3 » : formule sans valeur calculée",
+        ),
+        (lambda wb: wb["Volet 2"].merge_cells("E5:F6"), "Volet 2!E5:F6 : cellules fusionnées dans les lignes du plan"),
+        (lambda wb: wb["Volet 1"].__setitem__("N4", "Part Etat"), "Volet 1!A4 : en-têtes modifiés : modèle modifié"),
+        (
+            lambda wb: wb["_modele"].__setitem__("A3", "38D"),
+            "plan.xlsx : ce fichier est le plan de 38D 2024, pas de cette convention",
+        ),
+    ],
+)
+def test_bad_workbooks_name_sheet_cell_and_value(good_plan, change, expected):
+    errors = import_errors(good_plan, workbook_with(good_plan, change))
+    assert any(error.startswith(expected) for error in errors), errors
+
+
+def test_unknown_template_and_foreign_formats(good_plan):
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    assert import_errors(good_plan, buffer.getvalue()) == [
+        "plan.xlsx : modèle inconnu : téléchargez le modèle de la plateforme"
+    ]
+    assert import_errors(good_plan, b"\xd0\xcf\x11\xe0" + b"0" * 100, "plan.xls") == [
+        "plan.xls : format .xls non accepté : enregistrez le fichier au format .xlsx"
+    ]
+    assert import_errors(good_plan, buffer.getvalue(), "plan.xlsm")[0].startswith("plan.xlsm : classeur avec macros")
+    assert import_errors(good_plan, b"PK\x03\x04 tronque") == ["plan.xlsx : fichier endommagé"]
+    assert import_errors(good_plan, b"x" * (excel.MAX_BYTES + 1)) == [
+        "plan.xlsx : fichier trop volumineux (2 Mio au plus)"
+    ]
+
+
+def test_refused_import_changes_nothing(client, good_plan, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("N6", "trop"))
+    page = client.post(
+        reverse("funding:import_xlsx", args=[good_plan.pk]),
+        {"file": SimpleUploadedFile("plan.xlsx", data)},
+        follow=True,
+    ).content.decode()
+    assert "Plan refusé, rien n&#x27;a été modifié : Volet 2!N6, valeur « trop »" in page
+    assert PlanLine.objects.count() == 3
+
+
+def test_editor_saves_at_every_change_and_returns_rules(client, good_plan, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    line = PlanLine.objects.get(purpose="Ateliers")
+    prefix = f"l{line.pk}"
+    data = {
+        f"{prefix}-section": "remobilisation", f"{prefix}-subsection": "", f"{prefix}-nature": "iae",
+        f"{prefix}-purpose": "Ateliers", f"{prefix}-details": "", f"{prefix}-existing_fte": "0",
+        f"{prefix}-existing_amount": "", f"{prefix}-target": "", f"{prefix}-delta_fte": "0",
+        f"{prefix}-delta_amount": "",
+        f"{prefix}-other_funding_amount": "", f"{prefix}-other_funding_source": "",
+        f"{prefix}-state_amount": "250 000,00", f"{prefix}-collectivity_amount": "260 000,00",
+    }  # fmt: skip
+    response = client.post(reverse("funding:line_update", args=[good_plan.pk, line.pk]), data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.startswith('<div id="plan-body">') or '<div id="plan-body">' in body[:200]
+    assert "Dépense non finançable par l&#x27;État : le volet 2 ne finance pas l&#x27;IAE. (lignes 2)" in body
+    line.refresh_from_db()
+    assert line.nature == "iae"
+    assert line.history.latest().history_user.username == "conseil_departemental-01D"
+
+
+def test_plan_frozen_after_finalisation(client, good_plan, make_user):
+    agent = make_user(Role.DDETS, "01")
+    step(good_plan, "open_negotiation", agent, date(2024, 1, 5))
+    step(good_plan, "finalise", agent, date(2024, 1, 25))
+    client.force_login(agent)
+    assert client.post(reverse("funding:line_add", args=[good_plan.pk, 2])).status_code == 404
+    assert PlanLine.objects.count() == 3
+
+
+def test_simulation_and_notification_of_volet1_ceilings(client, make_user):
+    client.force_login(make_user(Role.DGEFP))
+    data = {
+        "year": 2024,
+        "envelope": "20 000 000,00",
+        "base": "100 000,00",
+        "per_tranche": "2 000,00",
+        "tranche_size": 1000,
+    }
+    page = client.post(reverse("funding:simulation"), {**data, "simuler": "1"}).content.decode()
+    assert "Total : " in page and "pour une enveloppe de 20\u00a0000\u00a0000,00\u00a0€" in page
+    client.post(reverse("funding:simulation"), {**data, "notifier": "1"})
+    assert Ceiling.objects.filter(year=2024, volet=1).count() == 100
+    assert Ceiling.objects.get(collectivity__code="01D", volet=1).amount == D("116000.00")  # 100 000 + 8 × 2 000
+    total = sum(c.amount for c in Ceiling.objects.filter(year=2024, volet=1))
+    assert total <= D("20000000.00")
+
+
+def test_calpae_import_all_or_nothing(client, make_user):
+    client.force_login(make_user(Role.DGEFP))
+    bad = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n99X;12\n38D;-4\n")
+    page = client.post(reverse("funding:calpae_import"), {"file": bad, "annee": 2024}, follow=True).content.decode()
+    assert "calpae.csv, ligne 3, colonne « code », valeur « 99X » : collectivité inconnue" in page
+    assert "calpae.csv, ligne 4, colonne « montant », valeur « -4 » : un montant ne peut pas être négatif" in page
+    assert not Ceiling.objects.exists()
+    good = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n38D;2 500 000,50\n")
+    client.post(reverse("funding:calpae_import"), {"file": good, "annee": 2024})
+    assert Ceiling.objects.get(collectivity__code="38D", volet=2).amount == D("2500000.50")
+
+
+def test_ceilings_page_regional_for_dreets_and_refused_to_others(client, convention, make_user):
+    client.force_login(make_user(Role.DREETS, "84"))
+    page = client.get(reverse("funding:ceilings"), {"annee": 2024}).content.decode()
+    assert "Ain" in page and "Nord" not in page
+    client.force_login(make_user(Role.DDETS, "01"))
+    assert client.get(reverse("funding:ceilings")).status_code == 404
+    assert client.get(reverse("funding:simulation")).status_code == 404
+
+
+def test_xlsx_is_a_zip_with_cached_totals(good_plan):
+    data = excel.export_plan(good_plan, list(PlanLine.objects.filter(convention=good_plan)), {})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert "<f>SUM(N5:N6)</f><v>400000.00</v>" in sheet

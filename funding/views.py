@@ -1,0 +1,245 @@
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import permissions
+from conventions.models import Convention
+from funding import excel, plans, rules, services
+from funding.ceilings import Volet1Formula, allocate_volet1
+from funding.forms import PlanLineForm, SimulationForm, UploadForm
+from funding.models import Ceiling, NationalEnvelope, PlanLine
+from funding.structure import SECTIONS
+from territories.models import Collectivity
+
+
+def _convention(request, pk: int, *, editing=False) -> Convention:
+    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
+    if editing and not permissions.may_edit_financing_plan(request.user, convention):
+        raise Http404
+    return convention
+
+
+def _plan_context(request, convention) -> dict:
+    may_edit = permissions.may_edit_financing_plan(request.user, convention)
+    lines = list(PlanLine.objects.filter(convention=convention).select_related("action_sheet"))
+    rule_lines = plans.rule_lines(convention)
+    ceilings = plans.ceilings_of(convention)
+    volets = []
+    for volet in (1, 2, 3):
+        state, collectivity = rules.totals(rule_lines, volet)
+        volet_lines = [line for line in lines if line.volet == volet]
+        volets.append(
+            {
+                "number": volet,
+                "sections": SECTIONS[volet],
+                "rows": [
+                    (
+                        line,
+                        PlanLineForm(instance=line, volet=volet, prefix=f"l{line.pk}") if may_edit else None,
+                        f"line-{line.pk}",
+                    )
+                    for line in volet_lines
+                ],
+                "state_total": state,
+                "collectivity_total": collectivity,
+                "ceiling": ceilings[volet],
+                "convention_amount": getattr(convention, f"amount_volet{volet}"),
+            }
+        )
+    checks = plans.checks(convention)
+    return {
+        "convention": convention,
+        "volets": volets,
+        "checks": checks,
+        "blocking": rules.blocking_failures(checks),
+        "valorisation": rules.valorisation(rule_lines),
+        "may_edit": may_edit,
+        "upload_form": UploadForm(),
+    }
+
+
+def plan(request, pk: int):
+    convention = _convention(request, pk)
+    context = _plan_context(request, convention)
+    return render(request, "funding/plan.html", {"title": f"Plan de financement – {convention}", **context})
+
+
+def _plan_response(request, convention):
+    if request.htmx:
+        return render(request, "funding/_plan_body.html", _plan_context(request, convention))
+    return redirect("funding:plan", pk=convention.pk)
+
+
+@require_POST
+def line_add(request, pk: int, volet: int):
+    convention = _convention(request, pk, editing=True)
+    if volet not in SECTIONS:
+        raise Http404
+    PlanLine.objects.create(
+        convention=convention,
+        volet=volet,
+        section=SECTIONS[volet][0].code,
+        nature="prestation_accompagnement",
+        purpose="Nouvelle ligne",
+        position=PlanLine.objects.filter(convention=convention, volet=volet).count() + 1,
+        updated_by=request.user,
+    )
+    return _plan_response(request, convention)
+
+
+@require_POST
+def line_update(request, pk: int, line_pk: int):
+    """Saved at every change (htmx): the totals and the rules come back at once."""
+    convention = _convention(request, pk, editing=True)
+    line = get_object_or_404(PlanLine, convention=convention, pk=line_pk)
+    form = PlanLineForm(request.POST, instance=line, volet=line.volet, prefix=f"l{line.pk}")
+    if form.is_valid():
+        saved = form.save(commit=False)
+        saved.updated_by = request.user
+        saved.save()
+    else:
+        messages.error(
+            request,
+            f"Ligne « {line.purpose} » non enregistrée : "
+            + " ".join(f"{form.fields[f].label} – {e}" for f, errors in form.errors.items() for e in errors),
+        )
+    return _plan_response(request, convention)
+
+
+@require_POST
+def line_delete(request, pk: int, line_pk: int):
+    convention = _convention(request, pk, editing=True)
+    get_object_or_404(PlanLine, convention=convention, pk=line_pk).delete()
+    return _plan_response(request, convention)
+
+
+def export_xlsx(request, pk: int):
+    convention = _convention(request, pk)
+    lines = PlanLine.objects.filter(convention=convention).select_related("action_sheet")
+    data = excel.export_plan(convention, list(lines), plans.ceilings_of(convention))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-de-financement-{convention.collectivity.code}-{convention.year}.xlsx"'
+    )
+    return response
+
+
+@require_POST
+def import_xlsx(request, pk: int):
+    convention = _convention(request, pk, editing=True)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un fichier .xlsx.")
+        return redirect("funding:plan", pk=pk)
+    uploaded = form.cleaned_data["file"]
+    if uploaded.size > excel.MAX_BYTES:
+        messages.error(request, f"{uploaded.name} : fichier trop volumineux (2 Mio au plus). Rien n'a été modifié.")
+        return redirect("funding:plan", pk=pk)
+    try:
+        imported = excel.import_plan(
+            uploaded.read(),
+            filename=uploaded.name,
+            convention=convention,
+            action_numbers=set(convention.action_sheets.values_list("number", flat=True)),
+        )
+    except excel.PlanImportError as error:
+        messages.error(request, "Plan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))
+        return redirect("funding:plan", pk=pk)
+    services.plan_replace(convention=convention, lines=imported.lines)
+    for warning in imported.warnings:
+        messages.warning(request, warning)
+    messages.success(request, f"Plan importé : {len(imported.lines)} lignes.")
+    return redirect("funding:plan", pk=pk)
+
+
+def ceilings(request):
+    if not permissions.may_view_ceilings(request.user):
+        raise Http404
+    year = int(request.GET.get("annee", date.today().year if date.today().year < 2026 else 2024))
+    collectivities = permissions.visible_collectivities(request.user).select_related("region")
+    found = {}
+    for ceiling in Ceiling.objects.filter(year=year, collectivity__in=collectivities):
+        found.setdefault(ceiling.collectivity_id, {})[ceiling.volet] = ceiling
+    rows = [(c, [found.get(c.pk, {}).get(v) for v in (1, 2, 3)]) for c in collectivities]
+    totals = [sum((cs[i].amount for _, cs in rows if cs[i]), 0) for i in range(3)]
+    return render(
+        request,
+        "funding/ceilings.html",
+        {
+            "title": f"Plafonds {year}",
+            "year": year,
+            "rows": rows,
+            "totals": totals,
+            "envelope": NationalEnvelope.objects.filter(year=year).first(),
+            "national": permissions.is_national(request.user),
+            "upload_form": UploadForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def simulation(request):
+    """Volet 1 ceilings of every collectivité from the formula, against the envelope, before notifying."""
+    if not permissions.may_set_ceilings(request.user):
+        raise Http404
+    envelope = NationalEnvelope.objects.filter(year=2024).first()
+    initial = {"year": 2024, "tranche_size": 1000}
+    if envelope:
+        initial.update(
+            envelope=envelope.volet1, base=envelope.volet1_base, per_tranche=envelope.volet1_per_tranche,
+            tranche_size=envelope.volet1_tranche_size,
+        )  # fmt: skip
+    form = SimulationForm(request.POST or request.GET or None, initial=initial)
+    allocation, rows = None, []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        collectivities = list(Collectivity.objects.select_related("region"))
+        allocation = allocate_volet1(
+            {c.code: c.rsa_households for c in collectivities},
+            Volet1Formula(data["base"], data["per_tranche"], data["tranche_size"]),
+            data["envelope"],
+        )
+        rows = [(c, allocation.amounts[c.code]) for c in collectivities]
+        if request.method == "POST" and "notifier" in request.POST:
+            count = services.notify_volet1_ceilings(year=data["year"], allocation=allocation, notified_on=date.today())
+            NationalEnvelope.objects.update_or_create(
+                year=data["year"],
+                defaults={
+                    "volet1": data["envelope"], "volet1_base": data["base"], "volet1_per_tranche": data["per_tranche"],
+                    "volet1_tranche_size": data["tranche_size"],
+                    "total": envelope.total if envelope else services.ENVELOPE_2024,
+                    "volet2": envelope.volet2 if envelope else 0, "volet3": envelope.volet3 if envelope else 0,
+                },
+            )  # fmt: skip
+            messages.success(request, f"{count} plafonds du volet 1 pré-notifiés pour {data['year']}.")
+            return redirect(f"/financement/plafonds/?annee={data['year']}")
+    return render(
+        request,
+        "funding/simulation.html",
+        {"title": "Simulation des plafonds du volet 1", "form": form, "allocation": allocation, "rows": rows},
+    )
+
+
+@require_POST
+def calpae_import(request):
+    if not permissions.may_set_ceilings(request.user):
+        raise Http404
+    form = UploadForm(request.POST, request.FILES)
+    year = int(request.POST.get("annee", 2024))
+    if form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            text = uploaded.read().decode("utf-8")
+        except UnicodeDecodeError:
+            messages.error(request, f"{uploaded.name} : encodage attendu UTF-8.")
+            return redirect(f"/financement/plafonds/?annee={year}")
+        try:
+            count = services.import_calpae(year=year, filename=uploaded.name, text=text)
+        except services.CeilingImportError as error:
+            messages.error(request, "Import refusé, rien n'a été modifié : " + " ; ".join(error.errors[:50]))
+        else:
+            messages.success(request, f"{count} plafonds du volet 2 importés (crédits CALPAE 2022).")
+    return redirect(f"/financement/plafonds/?annee={year}")
