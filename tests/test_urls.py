@@ -5,7 +5,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.urls import PUBLIC_URL_NAMES
 
-SAMPLE_ARGUMENTS = {"app_label": "accounts", "model_name": "user", "object_id": "1", "content_type_id": "1", "pk": "1"}
+SAMPLE_ARGUMENTS = {
+    "app_label": "accounts",
+    "model_name": "user",
+    "object_id": "1",
+    "content_type_id": "1",
+    "pk": "1",
+    "volet": "2",
+}
 
 
 def walk(patterns, namespace=""):
