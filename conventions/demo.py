@@ -24,7 +24,8 @@ DATES = {
 }
 
 
-def seed_demo_conventions(year: int = 2024) -> list[Convention]:
+def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
+    """prepare(convention): called before the steps are taken (the funding app adds the plan)."""
     agent = User.objects.get(username="dgefp")
     Volet3Selection.objects.get_or_create(collectivity=Collectivity.objects.get(code="59D"), year=year)
     conventions = []
@@ -47,6 +48,8 @@ def seed_demo_conventions(year: int = 2024) -> list[Convention]:
                 "regional_prefect_name": f"Préfet(e) fictif(ve) de la région {collectivity.region.name}",
             },
         )
+        if prepare:
+            prepare(convention)
         for name in steps:
             values = {}
             if name == "approve":

@@ -28,7 +28,7 @@ def _or_blank(value) -> str:
     return str(value) if value else BLANK
 
 
-def sections(convention, action_sheets=(), version_number: int = 0) -> list[Section]:
+def sections(convention, action_sheets=(), version_number: int = 0, plan_lines=()) -> list[Section]:
     c = convention
     place = c.collectivity.name
     volets = [
@@ -202,7 +202,33 @@ def sections(convention, action_sheets=(), version_number: int = 0) -> list[Sect
     if not annexe.paragraphs:
         annexe.paragraphs.append("Aucune fiche action n'est encore saisie.")
     content.append(annexe)
+    content.append(_financing_plan(plan_lines))
     return content
+
+
+def _financing_plan(plan_lines) -> Section:
+    """Annexe 2: the lines of each volet and their totals (State and collectivité)."""
+    from config.formats import format_euros
+
+    section = Section("ANNEXE 2 – PLAN DE FINANCEMENT")
+    for volet in (1, 2, 3):
+        lines = [line for line in plan_lines if line.volet == volet]
+        if not lines:
+            continue
+        section.paragraphs.append(f"Volet {volet}")
+        for line in lines:
+            section.paragraphs.append(
+                f"{line.purpose} ({line.nature}) : part État {format_euros(line.state_amount)}, "
+                f"part collectivité {format_euros(line.collectivity_amount)}"
+            )
+        state = sum(line.state_amount for line in lines)
+        collectivity = sum(line.collectivity_amount for line in lines)
+        section.paragraphs.append(
+            f"Total du volet {volet} : part État {format_euros(state)}, part collectivité {format_euros(collectivity)}"
+        )
+    if not section.paragraphs:
+        section.paragraphs.append("Le plan de financement n'est pas encore saisi.")
+    return section
 
 
 def render_pdf(convention, content: list[Section]) -> bytes:

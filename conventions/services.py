@@ -147,7 +147,8 @@ def generate_documents(*, convention, by):
     from conventions.models import ConventionDocument
 
     number = current_version_number(convention)
-    content = document.sections(convention, _sheets(convention), number)
+    plan = getattr(convention, "plan_lines", None)
+    content = document.sections(convention, _sheets(convention), number, list(plan.all()) if plan is not None else [])
     base = f"convention-{convention.collectivity.code}-{convention.year}-v{number}"
     created = []
     for kind, data in (

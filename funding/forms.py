@@ -17,6 +17,7 @@ class PlanLineForm(forms.ModelForm):
         fields = [
             "section",
             "subsection",
+            "action_sheet",
             "nature",
             "purpose",
             "details",
@@ -41,7 +42,12 @@ class PlanLineForm(forms.ModelForm):
             label="Sous-rubrique", choices=[("", "—"), *subsections], required=False
         )
         self.fields["nature"] = forms.ChoiceField(label="Nature", choices=[(n.code, n.label) for n in NATURES])
-        self.fields["details"].widget = forms.TextInput()
+        if "details" in self.fields:
+            self.fields["details"].widget = forms.TextInput()
+        sheets = self.fields["action_sheet"].queryset
+        self.fields["action_sheet"].queryset = sheets.filter(convention=self.instance.convention_id)
+        self.fields["action_sheet"].label_from_instance = lambda sheet: f"Action {sheet.number}"
+        self.fields["action_sheet"].empty_label = "—"
 
     def clean(self):
         data = super().clean()
@@ -61,3 +67,63 @@ class SimulationForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Fichier")
+
+
+class EnvelopeForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
+    total = AmountField(label="Enveloppe nationale (€)")
+    volet1 = AmountField(label="Dont volet 1 (€)")
+    volet2 = AmountField(label="Dont volet 2 (€)")
+    volet3 = AmountField(label="Dont volet 3 (€)")
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get(f"volet{v}") for v in (1, 2, 3)]
+        if data.get("total") is not None and None not in parts and sum(parts) > data["total"]:
+            raise forms.ValidationError("La somme des enveloppes des volets dépasse l'enveloppe nationale.")
+        return data
+
+
+class CeilingForm(forms.Form):
+    collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None)
+    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
+    volet = forms.TypedChoiceField(label="Volet", choices=[(1, "Volet 1"), (2, "Volet 2"), (3, "Volet 3")], coerce=int)
+    amount = AmountField(label="Plafond (€)")
+    prenotified_on = forms.DateField(
+        label="Pré-notifié le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from territories.models import Collectivity
+
+        super().__init__(*args, **kwargs)
+        self.fields["collectivity"].queryset = Collectivity.objects.all()
+
+    def clean(self):
+        from conventions.models import Volet3Selection
+
+        data = super().clean()
+        if data.get("volet") == 3 and data.get("collectivity") and data.get("year"):
+            if not Volet3Selection.objects.filter(collectivity=data["collectivity"], year=data["year"]).exists():
+                raise forms.ValidationError(
+                    f"{data['collectivity']} n'est pas retenue pour le volet 3 en {data['year']} (R-CONV-04)."
+                )
+        return data
+
+
+class PlanLineInlineForm(PlanLineForm):
+    """The columns edited in the plan's table (the others come with the Excel workbook)."""
+
+    class Meta(PlanLineForm.Meta):
+        fields = [
+            "section",
+            "subsection",
+            "action_sheet",
+            "nature",
+            "purpose",
+            "existing_amount",
+            "delta_amount",
+            "other_funding_amount",
+            "state_amount",
+            "collectivity_amount",
+        ]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("plafonds/", views.ceilings, name="ceilings"),
     path("plafonds/simulation/", views.simulation, name="simulation"),
     path("plafonds/calpae/", views.calpae_import, name="calpae_import"),
+    path("plafonds/enveloppe/", views.envelope_set, name="envelope_set"),
+    path("plafonds/saisie/", views.ceiling_set, name="ceiling_set"),
 ]

@@ -9,7 +9,7 @@ from accounts import permissions
 from conventions.models import Convention
 from funding import excel, plans, rules, services
 from funding.ceilings import Volet1Formula, allocate_volet1
-from funding.forms import PlanLineForm, SimulationForm, UploadForm
+from funding.forms import CeilingForm, EnvelopeForm, PlanLineInlineForm, SimulationForm, UploadForm
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from funding.structure import SECTIONS
 from territories.models import Collectivity
@@ -38,7 +38,7 @@ def _plan_context(request, convention) -> dict:
                 "rows": [
                     (
                         line,
-                        PlanLineForm(instance=line, volet=volet, prefix=f"l{line.pk}") if may_edit else None,
+                        PlanLineInlineForm(instance=line, volet=volet, prefix=f"l{line.pk}") if may_edit else None,
                         f"line-{line.pk}",
                     )
                     for line in volet_lines
@@ -95,7 +95,7 @@ def line_update(request, pk: int, line_pk: int):
     """Saved at every change (htmx): the totals and the rules come back at once."""
     convention = _convention(request, pk, editing=True)
     line = get_object_or_404(PlanLine, convention=convention, pk=line_pk)
-    form = PlanLineForm(request.POST, instance=line, volet=line.volet, prefix=f"l{line.pk}")
+    form = PlanLineInlineForm(request.POST, instance=line, volet=line.volet, prefix=f"l{line.pk}")
     if form.is_valid():
         saved = form.save(commit=False)
         saved.updated_by = request.user
@@ -165,6 +165,10 @@ def ceilings(request):
         found.setdefault(ceiling.collectivity_id, {})[ceiling.volet] = ceiling
     rows = [(c, [found.get(c.pk, {}).get(v) for v in (1, 2, 3)]) for c in collectivities]
     totals = [sum((cs[i].amount for _, cs in rows if cs[i]), 0) for i in range(3)]
+    envelope = NationalEnvelope.objects.filter(year=year).first()
+    over = []
+    if envelope and permissions.is_national(request.user):
+        over = [v for v, total in zip((1, 2, 3), totals, strict=True) if total > getattr(envelope, f"volet{v}")]
     return render(
         request,
         "funding/ceilings.html",
@@ -173,9 +177,17 @@ def ceilings(request):
             "year": year,
             "rows": rows,
             "totals": totals,
-            "envelope": NationalEnvelope.objects.filter(year=year).first(),
+            "envelope": envelope,
+            "over_envelope": over,
             "national": permissions.is_national(request.user),
             "upload_form": UploadForm(),
+            "envelope_form": EnvelopeForm(
+                initial={
+                    "year": year,
+                    **({f: getattr(envelope, f) for f in ("total", "volet1", "volet2", "volet3")} if envelope else {}),
+                }
+            ),
+            "ceiling_form": CeilingForm(initial={"year": year, "volet": 3}),
         },
     )
 
@@ -243,3 +255,45 @@ def calpae_import(request):
         else:
             messages.success(request, f"{count} plafonds du volet 2 importés (crédits CALPAE 2022).")
     return redirect(f"/financement/plafonds/?annee={year}")
+
+
+@require_POST
+def envelope_set(request):
+    """The DGEFP sets the national envelope of a year and splits it between the volets (R-FIN-12)."""
+    if not permissions.may_set_ceilings(request.user):
+        raise Http404
+    form = EnvelopeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        envelope, _ = NationalEnvelope.objects.get_or_create(
+            year=data["year"], defaults={"total": data["total"], "volet1": 0, "volet2": 0, "volet3": 0}
+        )
+        for field in ("total", "volet1", "volet2", "volet3"):
+            setattr(envelope, field, data[field])
+        envelope.save()
+        messages.success(request, f"Enveloppe {data['year']} enregistrée.")
+    else:
+        messages.error(request, "Enveloppe refusée : " + " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")
+
+
+@require_POST
+def ceiling_set(request):
+    """A ceiling entered by the DGEFP (volet 3 for the selected territories, corrections)."""
+    if not permissions.may_set_ceilings(request.user):
+        raise Http404
+    form = CeilingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        values = {"amount": data["amount"], "source": Ceiling.Source.MANUAL, "prenotified_on": data["prenotified_on"]}
+        ceiling, created = Ceiling.objects.get_or_create(
+            collectivity=data["collectivity"], year=data["year"], volet=data["volet"], defaults=values
+        )
+        if not created:
+            for field, value in values.items():
+                setattr(ceiling, field, value)
+            ceiling.save()
+        messages.success(request, f"Plafond du volet {data['volet']} de {data['collectivity']} enregistré.")
+    else:
+        messages.error(request, "Plafond refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")

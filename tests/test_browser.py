@@ -172,3 +172,34 @@ def test_ddets_and_council_take_a_convention_from_draft_to_signed(live_server, m
         assert download.value.suggested_filename == f"convention-01D-2024-v0{suffix}"
         assert Path(download.value.path()).stat().st_size > 5000
     assert page.errors == []
+
+
+def test_council_agent_sees_the_rule_its_plan_breaks_and_fixes_it(live_server, make_user, page):
+    from decimal import Decimal
+
+    from conventions import services
+    from funding.models import Ceiling, PlanLine
+    from territories.models import Collectivity
+
+    isere = Collectivity.objects.get(code="38D")
+    convention = services.convention_create(collectivity=isere, year=2024)
+    Ceiling.objects.create(collectivity=isere, year=2024, volet=2, amount=Decimal("2000000"), source="saisie")
+    PlanLine.objects.create(
+        convention=convention, volet=2, section="remobilisation", nature="prestation_accompagnement",
+        purpose="Ateliers", state_amount=Decimal("900000"), collectivity_amount=Decimal("500000"),
+    )  # fmt: skip
+    make_user(Role.DEPARTMENTAL_COUNCIL, "38D", username="cd-isere", first_name="Lou")
+
+    log_in(page, live_server.url, "cd-isere")
+    page.goto(f"{live_server.url}/financement/conventions/{convention.pk}/plan/")
+    rules = page.get_by_test_id("rules")
+    expect(rules).to_contain_text("Volet 2 : le département finance 35.71 % du coût total, il faut au moins 50 %")
+    amount = page.get_by_test_id("volet-2").locator("input[name$='collectivity_amount']")
+    amount.fill("900 000,00")
+    amount.press("Tab")
+    expect(rules).to_contain_text("Volet 2 : cofinancement du département de 50.00 % (au moins 50 %).")
+    expect(page.get_by_test_id("state-total-2")).to_have_text("900\u00a0000,00\u00a0€")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger en Excel").click()
+    assert download.value.suggested_filename == "plan-de-financement-38D-2024.xlsx"
+    assert page.errors == []

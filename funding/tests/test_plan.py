@@ -208,10 +208,8 @@ def test_editor_saves_at_every_change_and_returns_rules(client, good_plan, make_
     prefix = f"l{line.pk}"
     data = {
         f"{prefix}-section": "remobilisation", f"{prefix}-subsection": "", f"{prefix}-nature": "iae",
-        f"{prefix}-purpose": "Ateliers", f"{prefix}-details": "", f"{prefix}-existing_fte": "0",
-        f"{prefix}-existing_amount": "", f"{prefix}-target": "", f"{prefix}-delta_fte": "0",
-        f"{prefix}-delta_amount": "",
-        f"{prefix}-other_funding_amount": "", f"{prefix}-other_funding_source": "",
+        f"{prefix}-purpose": "Ateliers", f"{prefix}-existing_amount": "", f"{prefix}-delta_amount": "",
+        f"{prefix}-other_funding_amount": "",
         f"{prefix}-state_amount": "250 000,00", f"{prefix}-collectivity_amount": "260 000,00",
     }  # fmt: skip
     response = client.post(reverse("funding:line_update", args=[good_plan.pk, line.pk]), data, HTTP_HX_REQUEST="true")
@@ -276,3 +274,30 @@ def test_xlsx_is_a_zip_with_cached_totals(good_plan):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheet = archive.read("xl/worksheets/sheet2.xml").decode()
     assert "<f>SUM(N5:N6)</f><v>400000.00</v>" in sheet
+
+
+def test_generated_convention_includes_the_financing_plan(good_plan):
+    from pypdf import PdfReader
+
+    from conventions.models import ConventionDocument
+
+    services.generate_documents(convention=good_plan, by=None)
+    pdf = ConventionDocument.objects.get(kind="pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(pdf.content))).pages).split())
+    text = text.replace("\u00a0", " ")
+    assert "ANNEXE 2 – PLAN DE FINANCEMENT" in text
+    assert "Total du volet 2 : part État 400 000,00 €, part collectivité 400 000,00 €" in text
+
+
+def test_r_conv_04_volet3_ceiling_only_for_selected_territories(client, make_user):
+    from conventions.models import Volet3Selection
+
+    client.force_login(make_user(Role.DGEFP))
+    ain = Collectivity.objects.get(code="01D")
+    data = {"collectivity": ain.pk, "year": 2024, "volet": 3, "amount": "500 000,00", "prenotified_on": ""}
+    page = client.post(reverse("funding:ceiling_set"), data, follow=True).content.decode()
+    assert "Ain n&#x27;est pas retenue pour le volet 3 en 2024 (R-CONV-04)." in page
+    assert not Ceiling.objects.exists()
+    Volet3Selection.objects.create(collectivity=ain, year=2024)
+    client.post(reverse("funding:ceiling_set"), data)
+    assert Ceiling.objects.get(volet=3).amount == D("500000.00")

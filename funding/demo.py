@@ -1,0 +1,72 @@
+"""Demo envelope, ceilings and financing plans (fictitious amounts), through the real functions."""
+
+from datetime import date
+from decimal import Decimal
+
+from funding import services
+from funding.ceilings import Volet1Formula, allocate_volet1
+from funding.models import Ceiling, NationalEnvelope, PlanLine
+from territories.models import Collectivity
+
+D = Decimal
+DEMO_VOLET2_CEILINGS = {"01D": "1100000.00", "38D": "1600000.00", "59D": "4200000.00", "02D": "1300000.00"}
+
+# collectivité → lines (volet, section, nature, purpose, state, collectivité)
+DEMO_PLANS = {
+    "01D": [
+        (1, "equipes_cd", "chefferie_projet", "Chef de projet France Travail (1 ETP)", "120000.00", "0"),
+        (1, "si", "developpement_si", "Interfaçage du SI insertion", "60000.00", "15000.00"),
+        (2, "intensification", "personnel", "Référents de parcours (4 ETP)", "500000.00", "520000.00"),
+        (2, "levee_freins", "aide_individuelle", "Aides à la mobilité", "450000.00", "440000.00"),
+    ],
+    "38D": [
+        (1, "equipes_cd", "chefferie_projet", "Chef de projet (1 ETP)", "130000.00", "0"),
+        (1, "equipes_cd", "frais_mission", "Déplacements de l'équipe", "10000.00", "0"),
+        (2, "remobilisation", "prestation_accompagnement", "Ateliers de remobilisation", "900000.00", "500000.00"),
+    ],
+    "59D": [
+        (1, "equipes_cd", "chefferie_projet", "Direction de projet (2 ETP)", "420000.00", "0"),
+        (2, "intensification", "personnel", "Conseillers en accompagnement global", "3900000.00", "3950000.00"),
+        (
+            3,
+            "solutions_locales",
+            "subvention_operateur",
+            "Plateforme d'activités hebdomadaires",
+            "1500000.00",
+            "400000.00",
+        ),
+    ],
+}
+
+
+def seed_demo_funding(year: int = 2024) -> None:
+    NationalEnvelope.objects.update_or_create(
+        year=year,
+        defaults={
+            "total": D("170000000.00"), "volet1": D("40000000.00"), "volet2": D("105000000.00"),
+            "volet3": D("25000000.00"), "volet1_base": D("200000.00"), "volet1_per_tranche": D("10000.00"),
+            "volet1_tranche_size": 1000,
+        },
+    )  # fmt: skip
+    if not Ceiling.objects.filter(year=year, volet=1).exists():
+        households = {c.code: c.rsa_households for c in Collectivity.objects.all()}
+        allocation = allocate_volet1(households, Volet1Formula(D("200000"), D("10000"), 1000), D("40000000"))
+        services.notify_volet1_ceilings(year=year, allocation=allocation, notified_on=date(2023, 12, 11))
+    text = "code;montant\n" + "\n".join(f"{code};{amount}" for code, amount in DEMO_VOLET2_CEILINGS.items())
+    services.import_calpae(year=year, filename="calpae-2022-fictif.csv", text=text)
+    Ceiling.objects.get_or_create(
+        collectivity=Collectivity.objects.get(code="59D"), year=year, volet=3,
+        defaults={"amount": D("1500000.00"), "source": Ceiling.Source.MANUAL, "prenotified_on": date(2023, 12, 11)},
+    )  # fmt: skip
+
+
+def add_demo_plan(convention) -> None:
+    if PlanLine.objects.filter(convention=convention).exists():
+        return
+    for position, (volet, section, nature, purpose, state, collectivity) in enumerate(
+        DEMO_PLANS.get(convention.collectivity.code, []), 1
+    ):
+        PlanLine.objects.create(
+            convention=convention, volet=volet, section=section, nature=nature, purpose=purpose,
+            state_amount=D(state), collectivity_amount=D(collectivity), position=position,
+        )  # fmt: skip
