@@ -103,11 +103,14 @@ class CeilingForm(forms.Form):
         from conventions.models import Volet3Selection
 
         data = super().clean()
-        if data.get("volet") == 3 and data.get("collectivity") and data.get("year"):
-            if not Volet3Selection.objects.filter(collectivity=data["collectivity"], year=data["year"]).exists():
-                raise forms.ValidationError(
-                    f"{data['collectivity']} n'est pas retenue pour le volet 3 en {data['year']} (R-CONV-04)."
-                )
+        complete = data.get("volet") == 3 and data.get("collectivity") and data.get("year")
+        if (
+            complete
+            and not Volet3Selection.objects.filter(collectivity=data["collectivity"], year=data["year"]).exists()
+        ):
+            raise forms.ValidationError(
+                f"{data['collectivity']} n'est pas retenue pour le volet 3 en {data['year']} (R-CONV-04)."
+            )
         return data
 
 
