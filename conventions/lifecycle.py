@@ -128,8 +128,17 @@ CHECKS: dict[str, list[Callable[[Convention, date], list[str]]]] = {
 _HOOKS: dict[str, list[Callable[[Convention, date], list[str]]]] = defaultdict(list)
 
 
+_EFFECTS: dict[str, list[Callable]] = defaultdict(list)
+
+
 def register_precondition(transition: str, check: Callable[[Convention, date], list[str]]) -> None:
     _HOOKS[transition].append(check)
+
+
+def register_effect(transition: str, effect: Callable) -> None:
+    """effect(convention, by, on), run in the transition's transaction once it is recorded
+    (the funding app proposes the advances at signature)."""
+    _EFFECTS[transition].append(effect)
 
 
 def refusals(
@@ -216,6 +225,8 @@ def apply_transition(
             from conventions.services import record_version
 
             record_version(current, 0)
+        for effect in _EFFECTS[transition.name]:
+            effect(current, by, on)
     return current
 
 

@@ -17,7 +17,6 @@ from openpyxl.utils import get_column_letter
 from conventions.amounts import parse_amount
 from funding.structure import NATURE_BY_CODE, NATURES, SECTIONS
 
-MARKER = "plan-de-financement"
 TEMPLATE_VERSION = "1"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINES = 500
@@ -41,10 +40,54 @@ COLUMNS = [
     ("state_amount", "Part État (€)"),
     ("collectivity_amount", "Part collectivité (€)"),
 ]
-AMOUNTS = {"existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"}
-FTES = {"existing_fte", "delta_fte"}
-TOTALLED = ["existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"]
-HEADERS = [label for _, label in COLUMNS]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One kind of workbook: the financing plan (annexe 2) or the financial report (annexe 3)."""
+
+    marker: str
+    title: str
+    columns: tuple[tuple[str, str], ...]
+    amounts: frozenset[str]
+    quantities: frozenset[str]
+    totalled: tuple[str, ...]
+
+    @property
+    def headers(self) -> list[str]:
+        return [label for _, label in self.columns]
+
+    def index(self, field: str) -> int:
+        return [f for f, _ in self.columns].index(field) + 1
+
+
+PLAN = Layout(
+    marker="plan-de-financement",
+    title="Plan de financement",
+    columns=tuple(COLUMNS),
+    amounts=frozenset(
+        {"existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"}
+    ),
+    quantities=frozenset({"existing_fte", "delta_fte"}),
+    totalled=("existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"),
+)
+REPORT = Layout(
+    marker="bilan-financier",
+    title="Bilan financier",
+    columns=(
+        ("section", "Rubrique"),
+        ("nature", "Nature de la dépense"),
+        ("purpose", "Objet"),
+        ("unit", "Unité"),
+        ("units", "Nombre d'unités"),
+        ("unit_cost", "Coût unitaire (€)"),
+        ("period", "Date ou période"),
+        ("amount", "Montant (€)"),
+    ),
+    amounts=frozenset({"unit_cost", "amount"}),
+    quantities=frozenset({"units"}),
+    totalled=("amount",),
+)
 
 
 def sheet_name(volet: int) -> str:
@@ -52,18 +95,27 @@ def sheet_name(volet: int) -> str:
 
 
 def export_plan(convention, lines, ceilings) -> bytes:
+    notes = {
+        volet: f"Plafond du volet : {ceilings[volet]} €"
+        if ceilings.get(volet) is not None
+        else "Plafond du volet : non notifié"
+        for volet in (1, 2, 3)
+    }
+    return export_workbook(PLAN, convention, lines, notes)
+
+
+def export_workbook(layout: Layout, convention, lines, notes: dict[int, str]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     totals = {}
     for volet in (1, 2, 3):
         sheet = workbook.create_sheet(sheet_name(volet))
-        sheet["A1"] = f"Plan de financement – volet {volet} – {convention.collectivity.name} – {convention.year}"
+        sheet["A1"] = f"{layout.title} – volet {volet} – {convention.collectivity.name} – {convention.year}"
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-        ceiling = ceilings.get(volet)
-        sheet["A2"] = f"Plafond du volet : {ceiling} €" if ceiling is not None else "Plafond du volet : non notifié"
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(layout.columns))
+        sheet["A2"] = notes.get(volet, "")
         sheet["A3"] = "Rubriques : " + ", ".join(f"{s.code} ({s.label})" for s in SECTIONS[volet])
-        for column, label in enumerate(HEADERS, 1):
+        for column, label in enumerate(layout.headers, 1):
             cell = sheet.cell(row=4, column=column, value=label)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDDDFF")
@@ -71,19 +123,19 @@ def export_plan(convention, lines, ceilings) -> bytes:
         row = FIRST_ROW
         volet_lines = [line for line in lines if line.volet == volet]
         for line in volet_lines:
-            for column, (field, _) in enumerate(COLUMNS, 1):
+            for column, (field, _) in enumerate(layout.columns, 1):
                 value = (
                     getattr(line, field)
                     if field != "action_sheet"
                     else (line.action_sheet.number if line.action_sheet else None)
                 )
                 cell = sheet.cell(row=row, column=column, value=value)
-                if field in AMOUNTS:
+                if field in layout.amounts:
                     cell.number_format = EURO_FORMAT
             row += 1
         sheet.cell(row=row, column=1, value="Total").font = Font(bold=True)
-        for field in TOTALLED:
-            column = [f for f, _ in COLUMNS].index(field) + 1
+        for field in layout.totalled:
+            column = layout.index(field)
             letter = get_column_letter(column)
             cell = sheet.cell(
                 row=row, column=column, value=f"=SUM({letter}{FIRST_ROW}:{letter}{max(row - 1, FIRST_ROW)})"
@@ -92,7 +144,7 @@ def export_plan(convention, lines, ceilings) -> bytes:
             cell.font = Font(bold=True)
             totals[(volet, f"{letter}{row}")] = sum((getattr(line, field) for line in volet_lines), Decimal("0"))
     marker = workbook.create_sheet("_modele")
-    marker["A1"], marker["A2"] = MARKER, TEMPLATE_VERSION
+    marker["A1"], marker["A2"] = layout.marker, TEMPLATE_VERSION
     marker["A3"], marker["A4"] = convention.collectivity.code, convention.year
     marker["A6"] = "Natures de dépense : " + ", ".join(n.code for n in NATURES)
     marker.sheet_state = "hidden"
@@ -150,6 +202,12 @@ class ImportedPlan:
 
 
 def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[int]) -> ImportedPlan:
+    return import_workbook(PLAN, data, filename=filename, convention=convention, action_numbers=action_numbers)
+
+
+def import_workbook(
+    layout: Layout, data: bytes, *, filename: str, convention, action_numbers=frozenset()
+) -> ImportedPlan:
     _check_file(data, filename)
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
@@ -158,7 +216,7 @@ def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[i
         raise PlanImportError(
             [CellError(filename, "", None, f"classeur illisible ({error.__class__.__name__})")]
         ) from None
-    _check_template(values, filename, convention)
+    _check_template(layout, values, filename, convention)
     errors: list[CellError] = []
     warnings: list[str] = []
     lines = []
@@ -177,14 +235,14 @@ def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[i
         while row <= sheet.max_row:
             first = sheet.cell(row=row, column=1).value
             if isinstance(first, str) and first.strip().lower() == "total":
-                _compare_totals(sheet, row, [x for x in lines if x["volet"] == volet], warnings)
+                _compare_totals(layout, sheet, row, [x for x in lines if x["volet"] == volet], warnings)
                 break
-            cells = [sheet.cell(row=row, column=c).value for c in range(1, len(COLUMNS) + 1)]
+            cells = [sheet.cell(row=row, column=c).value for c in range(1, len(layout.columns) + 1)]
             if all(v in (None, "") for v in cells):
                 row += 1
                 continue
             line = {"volet": volet, "position": row}
-            for column, (field, label) in enumerate(COLUMNS, 1):
+            for column, (field, label) in enumerate(layout.columns, 1):
                 ref = f"{get_column_letter(column)}{row}"
                 value = cells[column - 1]
                 formula = raw.cell(row=row, column=column).value
@@ -199,7 +257,7 @@ def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[i
                     )
                     continue
                 try:
-                    line[field] = _parse(field, value, volet, action_numbers)
+                    line[field] = _parse(layout, field, value, volet, action_numbers)
                 except ValueError as error:
                     errors.append(CellError(name, ref, None if value is None else str(value), f"{label} : {error}"))
             lines.append(line)
@@ -234,9 +292,9 @@ def _check_file(data: bytes, filename: str) -> None:
         raise PlanImportError([CellError(filename, "", None, "fichier endommagé")]) from None
 
 
-def _check_template(workbook, filename: str, convention) -> None:
+def _check_template(layout: Layout, workbook, filename: str, convention) -> None:
     problems = []
-    if "_modele" not in workbook.sheetnames or workbook["_modele"]["A1"].value != MARKER:
+    if "_modele" not in workbook.sheetnames or workbook["_modele"]["A1"].value != layout.marker:
         raise PlanImportError(
             [CellError(filename, "", None, "modèle inconnu : téléchargez le modèle de la plateforme")]
         )
@@ -257,17 +315,17 @@ def _check_template(workbook, filename: str, convention) -> None:
         if name not in workbook.sheetnames:
             problems.append(CellError(filename, "", None, f"feuille « {name} » absente : modèle modifié"))
             continue
-        found = [workbook[name].cell(row=4, column=c).value for c in range(1, len(COLUMNS) + 1)]
-        if found != HEADERS:
+        found = [workbook[name].cell(row=4, column=c).value for c in range(1, len(layout.columns) + 1)]
+        if found != layout.headers:
             problems.append(CellError(name, "A4", None, "en-têtes modifiés : modèle modifié"))
     if problems:
         raise PlanImportError(problems)
 
 
-def _parse(field: str, value, volet: int, action_numbers: set[int]):
-    if field in AMOUNTS:
+def _parse(layout: Layout, field: str, value, volet: int, action_numbers: set[int]):
+    if field in layout.amounts:
         return _amount(value)
-    if field in FTES:
+    if field in layout.quantities:
         return _amount(value) if value not in (None, "") else Decimal("0")
     text = "" if value is None else str(value).strip()
     if field == "section":
@@ -312,9 +370,9 @@ def _amount(value) -> Decimal:
     return parse_amount(str(value))
 
 
-def _compare_totals(sheet, row: int, lines: list[dict], warnings: list[str]) -> None:
-    for field in TOTALLED:
-        column = [f for f, _ in COLUMNS].index(field) + 1
+def _compare_totals(layout: Layout, sheet, row: int, lines: list[dict], warnings: list[str]) -> None:
+    for field in layout.totalled:
+        column = layout.index(field)
         shown = sheet.cell(row=row, column=column).value
         computed = sum((line.get(field, Decimal("0")) for line in lines), Decimal("0.00"))
         try:

@@ -113,3 +113,147 @@ class PlanLine(models.Model):
 
     def __str__(self):
         return f"Volet {self.volet} – {self.purpose}"
+
+
+class PaymentKind(models.TextChoices):
+    ADVANCE = "avance", "Avance de 60 %"
+    BALANCE = "solde", "Solde"
+
+
+class PaymentStatus(models.TextChoices):
+    PROPOSED = "proposee", "Proposée"
+    APPROVED = "approuvee", "Approuvée par la DDETS"
+    PAID = "payee", "Payée"
+
+
+class Payment(models.Model):
+    """A payment of a volet (R-FIN-07): the advance at signature, the balance after the final report."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="payments")
+    volet = models.PositiveSmallIntegerField("volet", choices=VOLETS)
+    kind = models.CharField("nature", max_length=10, choices=PaymentKind.choices)
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    status = models.CharField("état", max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PROPOSED)
+    proposed_at = models.DateTimeField("proposé le", auto_now_add=True)
+    approved_at = models.DateTimeField("approuvé le", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paid_on = models.DateField("payé le", null=True, blank=True)
+    chorus_reference = models.CharField("référence Chorus", max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "versement"
+        ordering = ["volet", "kind"]
+        constraints = [
+            # R-FIN-07: one advance and one balance per volet: a payment is never recorded twice.
+            models.UniqueConstraint(fields=["convention", "volet", "kind"], name="one_payment_per_volet_and_kind"),
+            models.CheckConstraint(name="payment_not_negative", condition=Q(amount__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} volet {self.volet} – {self.convention}"
+
+
+class ReportLine(models.Model):
+    """A line of the financial report (annexe 3, R-FIN-10): an expense actually incurred."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="report_lines")
+    volet = models.PositiveSmallIntegerField("volet", choices=VOLETS)
+    section = models.CharField("rubrique", max_length=40)
+    nature = models.CharField("nature de la dépense", max_length=40)
+    purpose = models.CharField("objet", max_length=200)
+    unit = models.CharField("unité", max_length=60, blank=True)
+    units = models.DecimalField("nombre d'unités", max_digits=12, decimal_places=2, null=True, blank=True)
+    unit_cost = models.DecimalField("coût unitaire (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    period = models.CharField("date ou période", max_length=60, blank=True)
+    amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    position = models.PositiveIntegerField("ordre", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ligne du bilan financier"
+        ordering = ["volet", "position", "pk"]
+        constraints = [models.CheckConstraint(name="report_line_not_negative", condition=Q(amount__gte=0))]
+
+    def __str__(self):
+        return f"Volet {self.volet} – {self.purpose}"
+
+
+class FinancialReport(models.Model):
+    """The final report (R-SUIVI-02): received when, by whom; the implementation report's text."""
+
+    convention = models.OneToOneField(Convention, on_delete=models.CASCADE, related_name="financial_report")
+    received_on = models.DateField("reçu le", null=True, blank=True)
+    implementation_summary = models.TextField("bilan de mise en œuvre du plan d'action", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bilan final"
+
+    def __str__(self):
+        return f"Bilan final – {self.convention}"
+
+
+class ActionOutcome(models.Model):
+    """Mid-year synthesis (R-SUIVI-01) and implementation report of a fiche action (R-SUIVI-02)."""
+
+    class Stage(models.TextChoices):
+        MID_YEAR = "mi_parcours", "Synthèse au 30 juin"
+        FINAL = "final", "Bilan final"
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "non_demarree", "Non démarrée"
+        STARTED = "engagee", "Engagée"
+        DONE = "realisee", "Réalisée"
+        ABANDONED = "abandonnee", "Abandonnée"
+
+    sheet = models.ForeignKey("action_plans.ActionSheet", on_delete=models.CASCADE, related_name="outcomes")
+    stage = models.CharField("étape", max_length=20, choices=Stage.choices)
+    progress = models.CharField("état de l'action", max_length=20, choices=Progress.choices)
+    credits_consumed = models.DecimalField("crédits consommés (€)", max_digits=14, decimal_places=2, default=0)
+    new_entrants = models.PositiveIntegerField("nouveaux entrants", null=True, blank=True)
+    oriented_15_days = models.PositiveIntegerField("nouveaux entrants orientés en 15 jours", null=True, blank=True)
+    beneficiaries = models.PositiveIntegerField("bénéficiaires concernés", null=True, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "synthèse ou bilan d'une action"
+        constraints = [models.UniqueConstraint(fields=["sheet", "stage"], name="one_outcome_per_sheet_and_stage")]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} – {self.sheet}"
+
+
+class VoletBalance(models.Model):
+    """The final balance of a volet (R-FIN-01, R-FIN-08), as settled."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="balances")
+    volet = models.PositiveSmallIntegerField("volet", choices=VOLETS)
+    allocated = models.DecimalField("montant alloué (€)", max_digits=14, decimal_places=2)
+    eligible_cost = models.DecimalField("coût éligible réalisé (€)", max_digits=14, decimal_places=2)
+    due = models.DecimalField("contribution due (€)", max_digits=14, decimal_places=2)
+    paid = models.DecimalField("déjà versé (€)", max_digits=14, decimal_places=2)
+    balance = models.DecimalField("solde (€)", max_digits=14, decimal_places=2)
+    to_recover = models.DecimalField("à reverser (titre de perception, €)", max_digits=14, decimal_places=2)
+    settled_at = models.DateTimeField("arrêté le", auto_now_add=True)
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "solde d'un volet"
+        ordering = ["volet"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "volet"], name="one_balance_per_volet"),
+            models.CheckConstraint(name="balance_amounts_not_negative", condition=Q(to_recover__gte=0) & Q(due__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"Solde volet {self.volet} – {self.convention}"
