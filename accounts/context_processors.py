@@ -15,6 +15,7 @@ def navigation(request):
             items.append(("Conventions", reverse("conventions:list")))
         if permissions.may_view_ceilings(user):
             items.append(("Plafonds", reverse("funding:ceilings")))
+            items.append(("Consolidation", reverse("funding:consolidation")))
         if permissions.may_administer(user):
             items.append(("Administration", reverse("admin:index")))
     path = request.path if request else ""

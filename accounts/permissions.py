@@ -125,3 +125,23 @@ def may_view_ceilings(user) -> bool:
 def may_set_ceilings(user) -> bool:
     """Simulating and notifying the ceilings: the DGEFP only."""
     return is_national(user)
+
+
+def may_manage_payments(user, convention) -> bool:
+    """Approve a payment, record it paid, settle the balance: the State's side (DDETS / préfecture of
+    the collectivité, DGEFP)."""
+    return may_view_collectivity(user, convention.collectivity) and (is_national(user) or user.role == Role.DDETS)
+
+
+def may_report(user, convention) -> bool:
+    """The financial report, the mid-year synthesis and the implementation report: the conseil
+    départemental (and the DGEFP)."""
+    return may_view_collectivity(user, convention.collectivity) and (
+        is_national(user)
+        or (user.role == Role.DEPARTMENTAL_COUNCIL and user.collectivity_id == convention.collectivity_id)
+    )
+
+
+def may_view_consolidation(user) -> bool:
+    """Consolidated credits: the DGEFP (national) and the DREETS (their region)."""
+    return may_view_ceilings(user)

@@ -47,9 +47,7 @@ SECRET_KEY = _env("SECRET_KEY", "demo-only-secret-key-not-for-production-0123456
 PSEUDONYMISATION_KEY = _env("PSEUDONYMISATION_KEY", "demo-only-pseudonymisation-key")
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

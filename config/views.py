@@ -1,10 +1,13 @@
 """Site-wide pages: home (per role) and the accessibility statement."""
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
 from accounts import permissions
 from accounts.models import Role
+from funding.todo import tasks_for
 
 ROLE_INTRODUCTIONS = {
     Role.DGEFP: "Vous pilotez la contractualisation au niveau national : toutes les régions et collectivités.",
@@ -29,6 +32,7 @@ def home(request):
             "regions": permissions.visible_regions(user),
             "collectivities": permissions.visible_collectivities(user).select_related("region"),
             "read_only": permissions.is_read_only(user),
+            "tasks": tasks_for(user, date.today()),
         },
     )
 

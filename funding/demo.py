@@ -70,3 +70,13 @@ def add_demo_plan(convention) -> None:
             convention=convention, volet=volet, section=section, nature=nature, purpose=purpose,
             state_amount=D(state), collectivity_amount=D(collectivity), position=position,
         )  # fmt: skip
+
+
+def pay_demo_advances(convention) -> None:
+    """The signed demo convention: its advances approved and paid (fictitious Chorus references)."""
+    from funding import payments
+    from funding.models import Payment, PaymentStatus
+
+    for payment in Payment.objects.filter(convention=convention, status=PaymentStatus.PROPOSED):
+        payments.approve_payment(payment_id=payment.pk, by=None)
+        payments.mark_paid(payment_id=payment.pk, paid_on=date(2024, 4, 5), chorus_reference=f"FICTIF-{payment.pk:06d}")

@@ -52,6 +52,8 @@ class Layout:
     amounts: frozenset[str]
     quantities: frozenset[str]
     totalled: tuple[str, ...]
+    # Numbers left empty stay unknown (None) instead of zero.
+    optional: frozenset[str] = frozenset()
 
     @property
     def headers(self) -> list[str]:
@@ -87,6 +89,7 @@ REPORT = Layout(
     amounts=frozenset({"unit_cost", "amount"}),
     quantities=frozenset({"units"}),
     totalled=("amount",),
+    optional=frozenset({"units", "unit_cost"}),
 )
 
 
@@ -323,6 +326,8 @@ def _check_template(layout: Layout, workbook, filename: str, convention) -> None
 
 
 def _parse(layout: Layout, field: str, value, volet: int, action_numbers: set[int]):
+    if field in layout.optional and value in (None, ""):
+        return None
     if field in layout.amounts:
         return _amount(value)
     if field in layout.quantities:

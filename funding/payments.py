@@ -149,3 +149,10 @@ def settle_balances(*, convention, by, on: date) -> list[VoletBalance]:
         convention.refresh_from_db()
         apply_transition("settle_balance", convention=convention, by=by, on=on, lock_version=convention.lock_version)
     return stored
+
+
+def record_report_received(convention, by, on: date) -> None:
+    """R-SUIVI-02: the date the final report was received (three months after the end at the latest)."""
+    report, _ = FinancialReport.objects.get_or_create(convention=convention)
+    report.received_on = on
+    report.save()

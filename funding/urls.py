@@ -1,5 +1,6 @@
 from django.urls import path
 
+from funding import execution_views as execution
 from funding import views
 
 app_name = "funding"
@@ -10,6 +11,14 @@ urlpatterns = [
     path("conventions/<int:pk>/plan/lignes/<int:line_pk>/supprimer/", views.line_delete, name="line_delete"),
     path("conventions/<int:pk>/plan.xlsx", views.export_xlsx, name="export_xlsx"),
     path("conventions/<int:pk>/plan/import/", views.import_xlsx, name="import_xlsx"),
+    path("conventions/<int:pk>/execution/", execution.execution, name="execution"),
+    path("conventions/<int:pk>/versements/<int:payment_pk>/approuver/", execution.approve, name="approve_payment"),
+    path("conventions/<int:pk>/versements/<int:payment_pk>/paye/", execution.mark_paid, name="mark_paid"),
+    path("conventions/<int:pk>/bilan.xlsx", execution.report_xlsx, name="report_xlsx"),
+    path("conventions/<int:pk>/bilan/import/", execution.report_import, name="report_import"),
+    path("conventions/<int:pk>/actions/<int:sheet_pk>/<str:stage>/", execution.outcome, name="outcome"),
+    path("conventions/<int:pk>/solde/", execution.settle, name="settle"),
+    path("consolidation/", execution.consolidation, name="consolidation"),
     path("plafonds/", views.ceilings, name="ceilings"),
     path("plafonds/simulation/", views.simulation, name="simulation"),
     path("plafonds/calpae/", views.calpae_import, name="calpae_import"),

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, seed_demo_accounts
 from conventions.demo import seed_demo_conventions
-from funding.demo import add_demo_plan, seed_demo_funding
+from funding.demo import add_demo_plan, pay_demo_advances, seed_demo_funding
 from indicators.demo import ingest_demo, write_demo_uploads
 from indicators.models import Delivery
 from territories.models import Collectivity
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Mot de passe de tous les comptes : {DEMO_PASSWORD}")
         seed_demo_funding()
         for convention in seed_demo_conventions(prepare=add_demo_plan):
+            if convention.state == "en_execution":
+                pay_demo_advances(convention)
             self.stdout.write(f"{convention} : {convention.get_state_display().lower()} (fictive).")
         for seed, code in enumerate(DEMO_COLLECTIVITIES):
             collectivity = Collectivity.objects.get(code=code)

@@ -1,0 +1,94 @@
+"""Consolidated credits per volet, per collectivité, region and nation (for the DREETS and the DGEFP)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from accounts import permissions
+from conventions.models import Convention, ConventionState
+from funding.models import Ceiling, NationalEnvelope, Payment, PaymentStatus, VoletBalance
+
+ZERO = Decimal("0.00")
+SIGNED = [
+    ConventionState.SIGNED,
+    ConventionState.IN_EXECUTION,
+    ConventionState.REPORT_RECEIVED,
+    ConventionState.BALANCE_SETTLED,
+    ConventionState.CLOSED,
+]
+MEASURES = ("allocated", "committed", "paid", "due", "to_recover")
+LABELS = {
+    "allocated": "alloué (plafonds)",
+    "committed": "engagé (conventions signées)",
+    "paid": "versé",
+    "due": "dû (soldes arrêtés)",
+    "to_recover": "à recouvrer",
+}
+
+
+@dataclass
+class Figures:
+    values: dict = field(default_factory=lambda: {(m, v): ZERO for m in MEASURES for v in (1, 2, 3)})
+
+    def add(self, measure: str, volet: int, amount: Decimal):
+        self.values[(measure, volet)] += amount
+
+    def merge(self, other: "Figures"):
+        for key, amount in other.values.items():
+            self.values[key] += amount
+
+    def get(self, measure: str, volet: int) -> Decimal:
+        return self.values[(measure, volet)]
+
+    def table(self):
+        return [(LABELS[m], [self.values[(m, v)] for v in (1, 2, 3)]) for m in MEASURES]
+
+
+@dataclass
+class Consolidation:
+    collectivities: list = field(default_factory=list)  # (collectivity, Figures)
+    regions: dict = field(default_factory=dict)  # region → Figures
+    national: Figures = field(default_factory=Figures)
+    envelope: NationalEnvelope | None = None
+
+    def collectivity_rows(self):
+        """(collectivité, volet, figures…) for every collectivité with any credit."""
+        for collectivity, figures in self.collectivities:
+            for volet in (1, 2, 3):
+                values = [figures.get(m, volet) for m in MEASURES]
+                if any(values):
+                    yield (collectivity, volet, *values)
+
+
+def consolidate(user, year: int) -> Consolidation:
+    visible = permissions.visible_collectivities(user).select_related("region")
+    by_collectivity = defaultdict(Figures)
+    for ceiling in Ceiling.objects.filter(year=year, collectivity__in=visible):
+        by_collectivity[ceiling.collectivity_id].add("allocated", ceiling.volet, ceiling.amount)
+    conventions = Convention.objects.filter(year=year, collectivity__in=visible, state__in=SIGNED)
+    for c in conventions:
+        for volet in (1, 2, 3):
+            by_collectivity[c.collectivity_id].add("committed", volet, getattr(c, f"amount_volet{volet}"))
+    for payment in Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PAID):
+        by_collectivity[payment.convention.collectivity_id].add("paid", payment.volet, payment.amount)
+    for balance in VoletBalance.objects.filter(convention__in=conventions).select_related("convention"):
+        by_collectivity[balance.convention.collectivity_id].add("due", balance.volet, balance.due)
+        by_collectivity[balance.convention.collectivity_id].add("to_recover", balance.volet, balance.to_recover)
+    result = Consolidation(envelope=NationalEnvelope.objects.filter(year=year).first())
+    for collectivity in visible:
+        figures = by_collectivity[collectivity.pk]
+        result.collectivities.append((collectivity, figures))
+        result.regions.setdefault(collectivity.region, Figures()).merge(figures)
+        result.national.merge(figures)
+    return result
+
+
+def rows_for_export(result: Consolidation):
+    header = ["niveau", "territoire"] + [f"{LABELS[m]} volet {v}" for m in MEASURES for v in (1, 2, 3)]
+    rows = []
+    for collectivity, figures in result.collectivities:
+        rows.append(["collectivité", collectivity.name, *(figures.get(m, v) for m in MEASURES for v in (1, 2, 3))])
+    for region, figures in result.regions.items():
+        rows.append(["région", region.name, *(figures.get(m, v) for m in MEASURES for v in (1, 2, 3))])
+    rows.append(["national", "France", *(result.national.get(m, v) for m in MEASURES for v in (1, 2, 3))])
+    return header, rows

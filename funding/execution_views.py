@@ -1,0 +1,217 @@
+"""Pages of the execution: payments, financial report (annexe 3), mid-year synthesis and
+implementation report, final balance; consolidation for the DREETS and the DGEFP."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from conventions.deadlines import REPORT_MONTHS, add_months
+from conventions.lifecycle import TransitionRefused
+from conventions.models import Convention, ConventionState
+from funding import excel, payments
+from funding.consolidation import consolidate, rows_for_export
+from funding.forms import UploadForm
+from funding.models import ActionOutcome, FinancialReport, Payment, ReportLine
+from indicators.exports import csv_response
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(label="Payé le", widget=forms.DateInput(attrs={"type": "date"}))
+    chorus_reference = forms.CharField(label="Référence Chorus", max_length=40)
+
+
+class OutcomeForm(forms.ModelForm):
+    from conventions.forms import AmountField
+
+    credits_consumed = AmountField(label="Crédits consommés (€)", required=False)
+
+    class Meta:
+        model = ActionOutcome
+        fields = ["progress", "credits_consumed", "new_entrants", "oriented_15_days", "beneficiaries", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+
+def _convention(request, pk: int, allowed=None) -> Convention:
+    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
+    if allowed and not allowed(request.user, convention):
+        raise Http404
+    return convention
+
+
+def execution(request, pk: int):
+    convention = _convention(request, pk)
+    report = FinancialReport.objects.filter(convention=convention).first()
+    due = add_months(convention.end_date, REPORT_MONTHS)
+    received = report.received_on if report else None
+    sheets = list(convention.action_sheets.prefetch_related("outcomes"))
+    for sheet in sheets:
+        sheet.by_stage = {o.stage: o for o in sheet.outcomes.all()}
+    return render(
+        request,
+        "funding/execution.html",
+        {
+            "title": f"Exécution – {convention}",
+            "convention": convention,
+            "payments": Payment.objects.filter(convention=convention).select_related("approved_by"),
+            "report_lines": ReportLine.objects.filter(convention=convention),
+            "report_due": due,
+            "report_late": received is None and date.today() > due and convention.state == ConventionState.IN_EXECUTION,
+            "balances": payments.balances(convention),
+            "settled": convention.balances.all(),
+            "sheets": sheets,
+            "stages": ActionOutcome.Stage.choices,
+            "outcome_form": OutcomeForm(),
+            "paid_form": PaidForm(initial={"paid_on": date.today()}),
+            "upload_form": UploadForm(),
+            "may_pay": permissions.may_manage_payments(request.user, convention),
+            "may_report": permissions.may_report(request.user, convention),
+            "can_settle": convention.state == ConventionState.REPORT_RECEIVED,
+            "report_open": convention.state in (ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED),
+        },
+    )
+
+
+@require_POST
+def approve(request, pk: int, payment_pk: int):
+    convention = _convention(request, pk, permissions.may_manage_payments)
+    payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
+    try:
+        payments.approve_payment(payment_id=payment.pk, by=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+    else:
+        messages.success(request, f"{payment} : approuvé.")
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def mark_paid(request, pk: int, payment_pk: int):
+    convention = _convention(request, pk, permissions.may_manage_payments)
+    payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
+    form = PaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez la date et la référence Chorus du paiement.")
+        return redirect("funding:execution", pk=pk)
+    try:
+        payments.mark_paid(payment_id=payment.pk, **form.cleaned_data)
+    except TransitionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+    else:
+        messages.success(request, f"{payment} : payé.")
+    return redirect("funding:execution", pk=pk)
+
+
+def report_xlsx(request, pk: int):
+    convention = _convention(request, pk)
+    lines = list(ReportLine.objects.filter(convention=convention))
+    data = excel.export_workbook(excel.REPORT, convention, lines, {})
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bilan-financier-{convention.collectivity.code}-{convention.year}.xlsx"'
+    )
+    return response
+
+
+@require_POST
+def report_import(request, pk: int):
+    convention = _convention(request, pk, permissions.may_report)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un fichier .xlsx.")
+        return redirect("funding:execution", pk=pk)
+    uploaded = form.cleaned_data["file"]
+    if uploaded.size > excel.MAX_BYTES:
+        messages.error(request, f"{uploaded.name} : fichier trop volumineux (2 Mio au plus). Rien n'a été modifié.")
+        return redirect("funding:execution", pk=pk)
+    try:
+        imported = excel.import_workbook(excel.REPORT, uploaded.read(), filename=uploaded.name, convention=convention)
+        count = payments.report_replace(convention=convention, lines=imported.lines)
+    except excel.PlanImportError as error:
+        messages.error(request, "Bilan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))
+    except TransitionRefused as refusal:
+        messages.error(request, "Bilan refusé, rien n'a été modifié : " + " ; ".join(refusal.reasons[:50]))
+    else:
+        for warning in imported.warnings:
+            messages.warning(request, warning)
+        messages.success(request, f"Bilan financier importé : {count} lignes.")
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def outcome(request, pk: int, sheet_pk: int, stage: str):
+    """Mid-year synthesis (R-SUIVI-01) or implementation report (R-SUIVI-02) of a fiche action."""
+    convention = _convention(request, pk, permissions.may_report)
+    sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
+    if stage not in ActionOutcome.Stage.values:
+        raise Http404
+    instance = ActionOutcome.objects.filter(sheet=sheet, stage=stage).first() or ActionOutcome(sheet=sheet, stage=stage)
+    form = OutcomeForm(request.POST, instance=instance)
+    if form.is_valid():
+        saved = form.save(commit=False)
+        saved.credits_consumed = saved.credits_consumed or 0
+        saved.save()
+        messages.success(request, f"{saved.get_stage_display()} de l'action {sheet.number} enregistré(e).")
+    else:
+        messages.error(request, "Refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def settle(request, pk: int):
+    convention = _convention(request, pk, permissions.may_manage_payments)
+    try:
+        payments.settle_balances(convention=convention, by=request.user, on=date.today())
+    except TransitionRefused as refusal:
+        messages.error(request, "Solde refusé : " + " ".join(refusal.reasons))
+    else:
+        messages.success(
+            request, "Solde arrêté par volet ; les soldes à verser sont proposés, les trop-perçus sont à recouvrer."
+        )
+    return redirect("funding:execution", pk=pk)
+
+
+def consolidation(request):
+    if not permissions.may_view_consolidation(request.user):
+        raise Http404
+    year = int(request.GET.get("annee", 2024))
+    result = consolidate(request.user, year)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        header, rows = rows_for_export(result)
+        if export == "csv":
+            return csv_response(f"consolidation-{year}.csv", header, rows)
+        return _xlsx_response(f"consolidation-{year}.xlsx", header, rows)
+    return render(
+        request, "funding/consolidation.html", {"title": f"Consolidation {year}", "year": year, "result": result}
+    )
+
+
+def _xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Consolidation"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_safe(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_safe(value):
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return "'" + value
+    return value

@@ -1,0 +1,174 @@
+"""Execution through the pages: approve and pay, the report as Excel, settle; consolidation; to-do list."""
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from conventions.tests.test_conventions import step
+from funding.models import Payment, ReportLine, VoletBalance
+from funding.tests.test_execution import sign
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def report_workbook(client, convention, rows) -> bytes:
+    data = client.get(reverse("funding:report_xlsx", args=[convention.pk])).content
+    workbook = load_workbook(io.BytesIO(data))
+    for volet, values in rows:
+        sheet = workbook[f"Volet {volet}"]
+        sheet.insert_rows(5)
+        for column, value in enumerate(values, 1):
+            sheet.cell(row=5, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_signature_to_settled_balance_through_the_pages(client, make_user):
+    convention, ddets = sign(make_user)
+    council = make_user(Role.DEPARTMENTAL_COUNCIL, "01D")
+    client.force_login(ddets)
+    home = client.get("/").content.decode()
+    assert "Approuver : Avance de 60 % volet 1" in home
+    for payment in Payment.objects.filter(convention=convention):
+        client.post(reverse("funding:approve_payment", args=[convention.pk, payment.pk]))
+        client.post(
+            reverse("funding:mark_paid", args=[convention.pk, payment.pk]),
+            {"paid_on": "2024-04-02", "chorus_reference": f"CH{payment.pk}"},
+        )
+    assert set(Payment.objects.values_list("status", flat=True)) == {"payee"}
+    step(convention, "start_execution", ddets, date(2024, 4, 3))
+
+    client.force_login(council)
+    wrong = report_workbook(
+        client, convention, [(1, ["equipes_cd", "chefferie_projet", "Chef de projet", "mois", 9, 10000, "2024", 80000])]
+    )
+    page = client.post(
+        reverse("funding:report_import", args=[convention.pk]),
+        {"file": SimpleUploadedFile("bilan.xlsx", wrong)},
+        follow=True,
+    ).content.decode()
+    assert (
+        "Volet 1, ligne 5 : le montant (80000.00 €) n&#x27;est pas le nombre d&#x27;unités × "
+        "le coût unitaire (90000.00 €)" in page
+    )
+    assert not ReportLine.objects.exists()
+    right = report_workbook(
+        client,
+        convention,
+        [
+            (1, ["equipes_cd", "chefferie_projet", "Chef de projet", "mois", 9, 10000, "2024", "90 000,00 €"]),
+            (2, ["remobilisation", "personnel", "Référents", "", None, None, "2024", 2400000]),
+        ],
+    )
+    page = client.post(
+        reverse("funding:report_import", args=[convention.pk]),
+        {"file": SimpleUploadedFile("bilan.xlsx", right)},
+        follow=True,
+    ).content.decode()
+    assert "Bilan financier importé : 2 lignes." in page, re.findall(r"fr-alert--[a-z]+[^>]*>\s*<p>([^<]*)", page)
+    step(convention, "receive_final_report", ddets, date(2025, 2, 15))
+
+    client.force_login(ddets)
+    client.post(reverse("funding:settle", args=[convention.pk]))
+    assert list(VoletBalance.objects.order_by("volet").values_list("volet", "to_recover")) == [
+        (1, D("30000.00")), (2, D("0.00")), (3, D("0.00")),
+    ]  # fmt: skip
+    assert "Émettre le titre de perception : 30000.00 € sur le volet 1" in client.get("/").content.decode()
+
+    client.force_login(make_user(Role.DREETS, "84"))
+    consolidation = client.get(reverse("funding:consolidation"), {"annee": 2024}).content.decode()
+    assert "<td>Ain</td><td>1</td>" in consolidation
+    lines = client.get(reverse("funding:consolidation"), {"annee": 2024, "format": "csv"}).content.decode().splitlines()
+    national = next(line for line in lines if line.startswith("national;"))
+    # recovered on volet 1 only: 30 000 ; nothing moved from volet 2
+    assert national.endswith(";30000,00;0,00;0,00")
+    xlsx = client.get(reverse("funding:consolidation"), {"annee": 2024, "format": "xlsx"})
+    assert load_workbook(io.BytesIO(xlsx.content))["Consolidation"]["A1"].value == "niveau"
+
+
+def test_only_the_state_side_approves_and_only_the_council_reports(client, make_user):
+    convention, _ = sign(make_user)
+    payment = Payment.objects.filter(convention=convention).first()
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    assert client.post(reverse("funding:approve_payment", args=[convention.pk, payment.pk])).status_code == 404
+    client.force_login(make_user(Role.DDETS, "38"))
+    assert client.post(reverse("funding:approve_payment", args=[convention.pk, payment.pk])).status_code == 404
+    client.force_login(make_user(Role.DDETS, "01"))
+    assert client.post(reverse("funding:report_import", args=[convention.pk])).status_code == 404
+    payment.refresh_from_db()
+    assert payment.status == "proposee"
+    client.force_login(make_user(Role.DDETS, "59"))
+    assert client.get(reverse("funding:consolidation")).status_code == 404
+
+
+def test_mid_year_synthesis_by_the_council(client, make_user):
+    from action_plans.models import ActionSheet
+
+    convention, _ = sign(make_user)
+    sheet = ActionSheet.objects.create(
+        convention=convention, number=1, title="Référents", context="c", objectives="o", description="d",
+        start_date=date(2024, 2, 1), duration_months=10,
+    )  # fmt: skip
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(
+        reverse("funding:outcome", args=[convention.pk, sheet.pk, "mi_parcours"]),
+        {"progress": "engagee", "credits_consumed": "120 000,00", "new_entrants": 300, "comment": "Recrutements faits"},
+    )
+    client.force_login(make_user(Role.DREETS, "84"))
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    assert "Synthèse au 30 juin : Engagée, crédits consommés 120\u00a0000,00\u00a0€, 300 nouveaux entrants" in page
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda s: s.__setitem__("H5", 12.345),
+            "Volet 2!H5, valeur « 12.345 » : Montant (€) : un montant a au plus deux",
+        ),
+        (lambda s: s.__setitem__("H5", "=E5*F5"), "Volet 2!H5, valeur « =E5*F5 » : formule sans valeur calculée"),
+        (lambda s: s.merge_cells("C5:D5"), "Volet 2!C5:D5 : cellules fusionnées dans les lignes du plan"),
+        (lambda s: s.__setitem__("B5", "iae"), None),  # an ineligible nature is accepted, and not financed
+    ],
+)
+def test_bad_report_workbooks(client, make_user, change, expected):
+    from funding import excel
+
+    convention, _ = sign(make_user)
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    data = report_workbook(
+        client, convention, [(2, ["remobilisation", "personnel", "Référents", "", None, None, "", 1000])]
+    )
+    workbook = load_workbook(io.BytesIO(data))
+    change(workbook["Volet 2"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    if expected is None:
+        assert excel.import_workbook(
+            excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=convention
+        ).lines
+        return
+    with pytest.raises(excel.PlanImportError) as error:
+        excel.import_workbook(excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=convention)
+    assert any(str(e).startswith(expected) for e in error.value.errors), error.value.errors
+
+
+def test_a_plan_workbook_is_not_a_report(client, make_user):
+    from funding import excel
+
+    convention, _ = sign(make_user)
+    plan = excel.export_plan(convention, [], {})
+    with pytest.raises(excel.PlanImportError) as error:
+        excel.import_workbook(excel.REPORT, plan, filename="plan.xlsx", convention=convention)
+    assert [str(e) for e in error.value.errors] == [
+        "plan.xlsx : modèle inconnu : téléchargez le modèle de la plateforme"
+    ]
