@@ -13,6 +13,7 @@ def navigation(request):
         if permissions.visible_collectivities(user).exists():
             items.append(("Collectivités", reverse("territories:collectivity_list")))
             items.append(("Conventions", reverse("conventions:list")))
+            items.append(("Offre", reverse("offer:dashboard")))
         if permissions.may_view_ceilings(user):
             items.append(("Plafonds", reverse("funding:ceilings")))
             items.append(("Consolidation", reverse("funding:consolidation")))

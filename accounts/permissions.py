@@ -145,3 +145,20 @@ def may_report(user, convention) -> bool:
 def may_view_consolidation(user) -> bool:
     """Consolidated credits: the DGEFP (national) and the DREETS (their region)."""
     return may_view_ceilings(user)
+
+
+def offer_departements(user) -> set[str] | None:
+    """The départements whose offer a user may reference: None for national accounts (all)."""
+    if is_national(user):
+        return None
+    codes = set()
+    for collectivity in visible_collectivities(user).prefetch_related("departements"):
+        codes.update(d.code for d in collectivity.departements.all())
+    return codes
+
+
+def may_reference_offer(user) -> bool:
+    """Import, enter, link and review the offer: the DGEFP, DDETS / préfectures and conseils
+    départementaux (the animateur du référencement), within their territory; not France Travail
+    nor the DREETS, who read."""
+    return user.is_authenticated and (is_national(user) or user.role in (Role.DDETS, Role.DEPARTMENTAL_COUNCIL))

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "conventions",
     "action_plans",
     "funding",
+    "offer",
     "indicators",
     "api",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("conventions/", include("conventions.urls")),
     path("plans-d-action/", include("action_plans.urls")),
     path("financement/", include("funding.urls")),
+    path("offre/", include("offer.urls")),
     path("indicateurs/", include("indicators.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),

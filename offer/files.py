@@ -1,0 +1,126 @@
+"""Offer files: data·inclusion open-data exports (JSON, CSV, Parquet, XLSX with sheets "Structures"
+and "Services") in, and the same formats out."""
+
+import csv
+import io
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook, load_workbook
+
+KINDS = ("structures", "services")
+SHEETS = {"structures": "Structures", "services": "Services"}
+
+
+class OfferFileError(Exception):
+    pass
+
+
+def read_offer(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    """Rows of each kind with their line number (2 = first data line of a CSV or sheet; the position
+    + 1 in a JSON list)."""
+    name = filename.lower()
+    kind_hint = next((k for k in KINDS if k in name), None)
+    if name.endswith(".json"):
+        try:
+            content = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise OfferFileError(f"{filename} : JSON illisible ({error})") from None
+        if isinstance(content, dict):
+            return {k: [(i + 1, row) for i, row in enumerate(content.get(k, []))] for k in KINDS}
+        if kind_hint is None:
+            raise OfferFileError(f"{filename} : nommez le fichier structures.json ou services.json")
+        return {kind_hint: [(i + 1, row) for i, row in enumerate(content)]}
+    if name.endswith(".csv"):
+        if kind_hint is None:
+            raise OfferFileError(f"{filename} : nommez le fichier structures.csv ou services.csv")
+        text = _decode(filename, data)
+        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        return {kind_hint: [(i + 2, row) for i, row in enumerate(reader)]}
+    if name.endswith(".parquet"):
+        if kind_hint is None:
+            raise OfferFileError(f"{filename} : nommez le fichier structures.parquet ou services.parquet")
+        try:
+            table = pq.read_table(io.BytesIO(data))
+        except Exception:
+            raise OfferFileError(f"{filename} : fichier Parquet illisible") from None
+        return {kind_hint: [(i + 2, row) for i, row in enumerate(table.to_pylist())]}
+    if name.endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:
+            raise OfferFileError(f"{filename} : classeur illisible") from None
+        result = {}
+        for kind, sheet_name in SHEETS.items():
+            if sheet_name not in workbook.sheetnames:
+                raise OfferFileError(f"{filename} : feuille « {sheet_name} » absente")
+            rows = workbook[sheet_name].iter_rows(values_only=True)
+            header = [str(h).strip() if h is not None else None for h in next(rows, [])]
+            result[kind] = [
+                (i + 2, dict(zip(header, values, strict=False)))
+                for i, values in enumerate(rows)
+                if any(v not in (None, "") for v in values)
+            ]
+        return result
+    raise OfferFileError(f"{filename} : format non pris en charge (json, csv, parquet ou xlsx)")
+
+
+def _decode(filename: str, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise OfferFileError(f"{filename} : encodage non reconnu")
+
+
+def _cell(value):
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def columns_of(records: list[dict]) -> list[str]:
+    seen = []
+    for record in records:
+        for key in record:
+            if key not in seen and not key.startswith("_"):
+                seen.append(key)
+    return seen
+
+
+def write_json(data: dict[str, list[dict]]) -> bytes:
+    return json.dumps({k: data[k] for k in KINDS}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def write_csv(records: list[dict]) -> bytes:
+    columns = columns_of(records)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=",", lineterminator="\r\n", extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: _cell(v) for k, v in record.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_parquet(records: list[dict]) -> bytes:
+    columns = columns_of(records)
+    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in records])
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(data: dict[str, list[dict]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    for kind in KINDS:
+        sheet = workbook.create_sheet(SHEETS[kind])
+        columns = columns_of(data[kind])
+        sheet.append(columns)
+        for record in data[kind]:
+            sheet.append([_cell(record.get(c)) for c in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,106 @@
+"""The offer in the platform: import by the animateur, territory checks, dashboard, search,
+duplicates, funding links."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from offer.models import DuplicateCandidate, OfferService, OfferStructure, ServiceFunding
+from offer.tests.fixtures import BASES, service, structure
+
+pytestmark = pytest.mark.django_db
+
+
+def export_file(structures, services, name="offre.json"):
+    return SimpleUploadedFile(name, json.dumps({"structures": structures, "services": services}).encode())
+
+
+@pytest.fixture
+def ain_offer():
+    structures = [structure(i, *base) for i, base in enumerate(BASES[:6])]
+    structures.append(
+        structure(99, "C.C.A.S. Bourg-en-Bresse", "Bourg-en-Bresse", "3 avenue Arsène d'Arsonval", "21010053900012")
+    )
+    services = [
+        service(
+            1,
+            structures[0],
+            "Aide aux démarches",
+            ["difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"],
+        ),
+        service(2, structures[6], "Permis B accompagné", ["mobilite--preparer-un-permis"], publics=["jeunes"]),
+        service(3, structures[3], "Colis alimentaires", ["equipement-et-alimentation--alimentation"]),
+    ]
+    return structures, services
+
+
+def test_r_offre_01_animateur_imports_and_sees_coverage_and_duplicates(client, make_user, ain_offer):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    page = client.post(reverse("offer:import"), {"file": export_file(*ain_offer)}, follow=True).content.decode()
+    assert "Import réussi : 7 structures, 3 services" in page
+    assert OfferService.objects.get(id="fixture-service--2").departement == "01"
+    dashboard = client.get(reverse("offer:dashboard"), {"territoire": "01D"}).content.decode()
+    assert "à renforcer" in dashboard and "priorité" in dashboard
+    candidate = DuplicateCandidate.objects.get(kind="structures")
+    assert {candidate.first_id, candidate.second_id} == {"fixture--0", "fixture--99"}
+    assert "même SIRET" in candidate.reasons
+
+
+def test_import_is_all_or_nothing_with_line_and_field(client, make_user, ain_offer):
+    structures, services = ain_offer
+    services[1]["thematiques"] = ["mobilite--inventee"]
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    page = client.post(
+        reverse("offer:import"), {"file": export_file(structures, services)}, follow=True
+    ).content.decode()
+    assert "Import refusé, rien n&#x27;a été enregistré : Services, ligne 2, champ « thematiques" in page
+    assert not OfferStructure.objects.exists()
+
+
+def test_another_territory_is_refused(client, make_user, ain_offer):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
+    page = client.post(reverse("offer:import"), {"file": export_file(*ain_offer)}, follow=True).content.decode()
+    assert "champ « code_insee » : hors du territoire de votre compte" in page
+    assert not OfferService.objects.exists()
+    client.force_login(make_user(Role.FRANCE_TRAVAIL, "01"))
+    assert client.post(reverse("offer:import"), {"file": export_file(*ain_offer)}).status_code == 404
+
+
+def test_merge_keeps_the_first_and_moves_funding_links(client, make_user, ain_offer):
+    from conventions import services as convention_services
+    from territories.models import Collectivity
+
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(reverse("offer:import"), {"file": export_file(*ain_offer)})
+    convention = convention_services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    client.post(reverse("offer:link_funding", args=["fixture-service--2"]), {"convention": convention.pk})
+    assert ServiceFunding.objects.get().service_id == "fixture-service--2"
+    search = client.get(reverse("offer:search"), {"thematique": "mobilite--preparer-un-permis"}).content.decode()
+    assert "Permis B accompagné" in search and "Convention 2024 – Ain" in search
+    candidate = DuplicateCandidate.objects.get(kind="structures")
+    client.post(reverse("offer:review", args=[candidate.pk]), {"decision": "fusionne"})
+    assert not OfferStructure.objects.filter(id="fixture--99").exists()
+    assert OfferService.objects.get(id="fixture-service--2").structure_id == "fixture--0"
+    assert DuplicateCandidate.objects.get().status == "fusionne"
+    links = client.get(reverse("offer:export", args=["financements"])).content.decode("utf-8").splitlines()
+    assert links[1].startswith("fixture-service--2;")
+
+
+def test_exports_accept_by_the_official_models(client, make_user, ain_offer):
+    from data_inclusion.schema.v1 import Service, Structure
+
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(reverse("offer:import"), {"file": export_file(*ain_offer)})
+    exported = json.loads(client.get(reverse("offer:export", args=["json"])).content)
+    assert len(exported["structures"]) == 7 and len(exported["services"]) == 3
+    for record in exported["structures"]:
+        Structure.model_validate(record)
+    for record in exported["services"]:
+        Service.model_validate(record)
+    # Re-importing the export changes nothing: identical data.
+    before = {s.id: s.data for s in OfferService.objects.all()}
+    client.post(reverse("offer:import"), {"file": SimpleUploadedFile("offre.json", json.dumps(exported).encode())})
+    assert {s.id: s.data for s in OfferService.objects.all()} == before

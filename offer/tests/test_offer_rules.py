@@ -1,0 +1,134 @@
+"""Validation with the official models, file formats, coverage and duplicate detection, without a database."""
+
+import io
+
+import pyarrow.parquet as pq
+import pytest
+from data_inclusion.schema.v1 import Service, Structure
+from openpyxl import load_workbook
+
+from offer import coverage, duplicates, files
+from offer.tests.fixtures import BASES, labelled_structures, service, structure
+from offer.validation import validate
+
+
+def test_r_offre_01_bad_inputs_per_line_and_field():
+    good = structure(1, "Centre social Le Lavoir", "Oyonnax", "7 rue du Lavoir", "40123456700010")
+    rows = [
+        (2, good),
+        (3, {**good, "id": "x3", "siret": "4012345670001"}),
+        (4, {**good, "id": "x4", "code_postal": "1100"}),
+        (5, {**good, "id": "x5", "date_maj": "2099-01-01"}),
+        (6, {**good, "id": "x6", "nom": "Centre social Le Lavoir."}),
+        (7, {k: v for k, v in good.items() if k != "nom"} | {"id": "x7"}),
+    ]
+    records, issues = validate("structures", rows)
+    found = {(i.line, i.field, i.level) for i in issues}
+    assert (3, "siret", "erreur") in found
+    assert (4, "code_postal", "erreur") in found
+    assert (5, "date_maj", "erreur") in found
+    assert (6, "nom", "avertissement") in found
+    assert (7, "nom", "erreur") in found
+    assert [r["id"] for r in records] == ["fixture--1", "x6"]  # a warning does not reject the line
+    message = next(str(i) for i in issues if i.line == 5)
+    assert message == (
+        "Structures, ligne 5, champ « date_maj » : "
+        "La date de dernière modification ne peut pas être dans le futur. (erreur)"
+    )
+
+
+def test_r_offre_01_unknown_thematique_or_public():
+    s = structure(1, "Centre social Le Lavoir", "Oyonnax", "7 rue du Lavoir", None)
+    rows = [
+        (2, service(1, s, "Atelier", ["mobilite--inventee"])),
+        (3, service(2, s, "Atelier", ["mobilite--preparer-un-permis"], publics=["martiens"])),
+    ]
+    records, issues = validate("services", rows)
+    assert records == []
+    assert [(i.line, i.field.split(".")[0]) for i in issues] == [(2, "thematiques"), (3, "publics")]
+
+
+def test_lists_in_csv_cells_as_json_or_separated():
+    s = structure(1, "Centre social Le Lavoir", "Oyonnax", "7 rue du Lavoir", None)
+    row = {
+        **service(1, s, "Atelier", []),
+        "thematiques": "mobilite--preparer-un-permis|sante--acces-aux-soins",
+        "publics": '["jeunes"]',
+    }
+    records, issues = validate("services", [(2, row)])
+    assert issues == []
+    assert sorted(records[0]["thematiques"]) == ["mobilite--preparer-un-permis", "sante--acces-aux-soins"]
+    assert records[0]["publics"] == ["jeunes"]
+
+
+@pytest.fixture
+def offer():
+    structures = [structure(i, *base) for i, base in enumerate(BASES[:5])]
+    services = [
+        service(
+            1,
+            structures[0],
+            "Aide aux démarches",
+            ["difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"],
+        ),
+        service(2, structures[1], "Permis accompagné", ["mobilite--preparer-un-permis"], publics=["jeunes"]),
+    ]
+    structures_records, _ = validate("structures", [(i + 2, s) for i, s in enumerate(structures)])
+    service_records, _ = validate("services", [(i + 2, s) for i, s in enumerate(services)])
+    return {"structures": structures_records, "services": service_records}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "csv", "parquet"])
+def test_r_offre_03_round_trip_and_exports_pass_the_official_models(offer, fmt):
+    if fmt == "json":
+        read = files.read_offer("offre.json", files.write_json(offer))
+    elif fmt == "xlsx":
+        read = files.read_offer("offre.xlsx", files.write_xlsx(offer))
+    elif fmt == "csv":
+        read = {k: files.read_offer(f"{k}.csv", files.write_csv(offer[k]))[k] for k in files.KINDS}
+    else:
+        read = {k: files.read_offer(f"{k}.parquet", files.write_parquet(offer[k]))[k] for k in files.KINDS}
+    for kind, model in (("structures", Structure), ("services", Service)):
+        again, issues = validate(kind, read[kind])
+        assert issues == []
+        assert again == offer[kind]
+        for record in again:
+            model.model_validate(record)
+
+
+def test_xlsx_has_the_two_sheets(offer):
+    workbook = load_workbook(io.BytesIO(files.write_xlsx(offer)))
+    assert workbook.sheetnames == ["Structures", "Services"]
+    assert workbook["Services"]["A1"].value == "source"
+    assert pq.read_table(io.BytesIO(files.write_parquet(offer["services"]))).num_rows == 2
+
+
+def test_r_offre_02_coverage_priorities_first_and_themes_to_reinforce():
+    rows = coverage.coverage(
+        [["mobilite--preparer-un-permis"], ["mobilite--preparer-un-permis", "sante--acces-aux-soins"]]
+    )
+    assert len(rows) == 69
+    assert rows[0].priority
+    permit = next(r for r in rows if r.code == "mobilite--preparer-un-permis")
+    assert (permit.services, permit.status) == (2, "référencée plusieurs fois")
+    childcare = next(r for r in rows if r.code == "famille--garde-denfants")
+    assert childcare.priority and childcare.status == "à renforcer"
+    assert coverage.summary(rows) == {"thematiques": 69, "a_renforcer": 67, "plusieurs_fois": 1}
+
+
+def test_r_offre_02_duplicate_detection_precision_and_recall_on_a_labelled_fixture():
+    records, pairs = labelled_structures()
+    assert len(pairs) >= 100
+    found = {tuple(sorted((p.a, p.b))) for p in duplicates.find_duplicates(records)}
+    true_positive = sum(1 for a, b, dup in pairs if dup and tuple(sorted((a, b))) in found)
+    false_positive = sum(1 for a, b, dup in pairs if not dup and tuple(sorted((a, b))) in found)
+    false_negative = sum(1 for a, b, dup in pairs if dup and tuple(sorted((a, b))) not in found)
+    precision = true_positive / (true_positive + false_positive)
+    recall = true_positive / (true_positive + false_negative)
+    assert precision >= 0.95, (precision, recall)
+    assert recall >= 0.85, (precision, recall)
+
+
+def test_duplicates_normalisation():
+    assert duplicates.normalise("C.C.A.S. de Saint-Denis") == "centre communal action sociale de saint denis"
+    assert duplicates.name_similarity("Restos du Cœur Ambérieu", "RESTOS DU COEUR AMBERIEU") == 1.0
