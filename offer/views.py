@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from conventions.models import Convention
 from funding.forms import UploadForm
 from indicators.exports import csv_response
 from offer import coverage, files, quality, services
+from offer.forms import ServiceForm, StructureForm
 from offer.models import DuplicateCandidate, OfferService, OfferStructure, ServiceFunding
 
 THEMES = [(t.value, t.label) for t in Thematique]
@@ -224,3 +225,31 @@ def link_funding(request, service_id: str):
     ServiceFunding.objects.get_or_create(service=service, convention=convention, action_sheet=sheet)
     messages.success(request, f"{service} est lié au financement de {convention}.")
     return redirect(request.POST.get("next") or "offer:search")
+
+
+@require_http_methods(["GET", "POST"])
+def enter(request, kind: str):
+    """Reference a structure or a service by hand, checked by the official models."""
+    if not permissions.may_reference_offer(request.user) or kind not in ("structure", "service"):
+        raise Http404
+    allowed = permissions.offer_departements(request.user)
+    structures = (
+        OfferStructure.objects.all() if allowed is None else OfferStructure.objects.filter(departement__in=allowed)
+    )
+    if kind == "structure":
+        form = StructureForm(request.POST or None)
+    else:
+        form = ServiceForm(request.POST or None, structures=structures)
+    if request.method == "POST" and form.is_valid():
+        record = form.validated
+        if allowed is not None and services.departement_of(record) not in allowed:
+            form.add_error("code_insee" if kind == "structure" else None, "hors du territoire de votre compte")
+        else:
+            if kind == "structure":
+                services.save_offer([record], [])
+            else:
+                services.save_offer([], [record])
+            messages.success(request, f"« {record['nom']} » est référencé(e) dans le schéma data·inclusion.")
+            return redirect("offer:dashboard")
+    title = "Référencer une structure" if kind == "structure" else "Référencer un service"
+    return render(request, "offer/enter.html", {"title": title, "form": form})

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from offer.models import DuplicateCandidate, OfferService, OfferStructure, ServiceFunding
-from offer.tests.fixtures import BASES, service, structure
+from offer.sample_data import BASES, service, structure
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,37 @@ def test_exports_accept_by_the_official_models(client, make_user, ain_offer):
     before = {s.id: s.data for s in OfferService.objects.all()}
     client.post(reverse("offer:import"), {"file": SimpleUploadedFile("offre.json", json.dumps(exported).encode())})
     assert {s.id: s.data for s in OfferService.objects.all()} == before
+
+
+def test_entering_a_structure_and_a_service_by_hand(client, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    page = client.post(
+        reverse("offer:enter", args=["structure"]),
+        {
+            "nom": "Garage solidaire",
+            "siret": "123",
+            "code_postal": "01000",
+            "code_insee": "01053",
+            "commune": "Bourg-en-Bresse",
+        },
+    ).content.decode()
+    assert "String should have at least 14 characters" in page
+    assert not OfferStructure.objects.exists()
+    client.post(
+        reverse("offer:enter", args=["structure"]),
+        {"nom": "Garage solidaire", "siret": "82345678900011", "code_postal": "01000", "code_insee": "01053",
+         "commune": "Bourg-en-Bresse", "adresse": "17 route de Lyon"},
+    )  # fmt: skip
+    created = OfferStructure.objects.get()
+    client.post(
+        reverse("offer:enter", args=["service"]),
+        {"structure": created.pk, "nom": "Location de voitures à petit prix", "description": "Location solidaire.",
+         "thematiques": ["mobilite--acceder-a-un-vehicule"], "publics": ["beneficiaires-des-minimas-sociaux"]},
+    )  # fmt: skip
+    service = OfferService.objects.get()
+    assert (service.departement, service.thematiques) == ("01", ["mobilite--acceder-a-un-vehicule"])
+    page = client.post(
+        reverse("offer:enter", args=["structure"]),
+        {"nom": "Ailleurs", "code_postal": "38000", "code_insee": "38185", "commune": "Grenoble"},
+    ).content.decode()
+    assert "hors du territoire de votre compte" in page

@@ -8,7 +8,7 @@ from data_inclusion.schema.v1 import Service, Structure
 from openpyxl import load_workbook
 
 from offer import coverage, duplicates, files
-from offer.tests.fixtures import BASES, labelled_structures, service, structure
+from offer.sample_data import BASES, labelled_structures, service, structure
 from offer.validation import validate
 
 

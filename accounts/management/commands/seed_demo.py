@@ -7,6 +7,7 @@ from conventions.demo import seed_demo_conventions
 from funding.demo import add_demo_plan, pay_demo_advances, seed_demo_funding
 from indicators.demo import ingest_demo, write_demo_uploads
 from indicators.models import Delivery
+from offer.demo import seed_demo_offer
 from territories.models import Collectivity
 
 DEMO_COLLECTIVITIES = ["01D", "38D", "59D", "02D"]
@@ -32,5 +33,7 @@ class Command(BaseCommand):
             if not Delivery.objects.accepted().filter(collectivity=collectivity).exists():
                 delivery = ingest_demo(collectivity, seed)
                 self.stdout.write(f"Livraison fictive {collectivity.name} : {delivery.get_status_display().lower()}.")
+        offer_file = seed_demo_offer(settings.BASE_DIR / "var" / "demo")
+        self.stdout.write(f"Offre fictive de l'Ain référencée ; export data·inclusion à réimporter : {offer_file}")
         faulty, corrected = write_demo_uploads(Collectivity.objects.get(code="01D"), settings.BASE_DIR / "var" / "demo")
         self.stdout.write(f"Fichiers à déposer pour essayer (compte cd-01) : {faulty} puis {corrected}")

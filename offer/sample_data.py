@@ -1,4 +1,4 @@
-"""Realistic, fictitious offer records for the tests: structures and services in the Ain, and a
+"""Realistic, fictitious offer records for the demo and the tests: structures and services in the Ain, and a
 labelled set of duplicate / distinct pairs for measuring the duplicate detection."""
 
 from datetime import date, timedelta

@@ -1,0 +1,43 @@
+"""Demo offer of the Ain (fictitious records), and an export to try the import page."""
+
+import json
+from pathlib import Path
+
+from offer import services
+from offer.models import OfferStructure
+from offer.sample_data import BASES, service, structure
+
+
+def demo_offer() -> dict:
+    structures = [structure(i, *base) for i, base in enumerate(BASES)]
+    structures.append(
+        structure(99, "C.C.A.S. Bourg-en-Bresse", "Bourg-en-Bresse", "3 av. Arsène d'Arsonval", "21010053900012")
+    )
+    themes = [
+        ["difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"],
+        [
+            "trouver-un-emploi--suivre-ses-candidatures-et-relancer-les-employeurs",
+            "choisir-un-metier--confirmer-son-choix-de-metier",
+        ],
+        ["equipement-et-alimentation--alimentation"],
+        ["equipement-et-alimentation--alimentation"],
+        ["equipement-et-alimentation--alimentation"],
+        ["trouver-un-emploi--convaincre-un-recruteur-en-entretien"],
+        ["mobilite--preparer-un-permis"],
+        ["mobilite--entretenir-reparer-son-vehicule"],
+        ["famille--garde-denfants"],
+        ["numerique--acceder-a-des-services-en-ligne"],
+    ]
+    services_ = [service(i, structures[i], f"Service de {structures[i]['nom']}", t) for i, t in enumerate(themes)]
+    return {"structures": structures, "services": services_}
+
+
+def seed_demo_offer(target: Path) -> Path:
+    data = demo_offer()
+    path = target / "offre-ain-data-inclusion.json"
+    target.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not OfferStructure.objects.exists():
+        services.import_offer(filename=path.name, data=path.read_bytes(), allowed_departements=None)
+        services.detect_duplicates(["01"])
+    return path
