@@ -8,6 +8,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     items = [("Accueil", reverse("home"))]
     if user is not None and user.is_authenticated:
+        if permissions.is_national(user):
+            items.append(("Pilotage", reverse("steering:national")))
         if permissions.visible_regions(user).exists():
             items.append(("Régions", reverse("territories:region_list")))
         if permissions.visible_collectivities(user).exists():

@@ -162,3 +162,9 @@ def may_reference_offer(user) -> bool:
     départementaux (the animateur du référencement), within their territory; not France Travail
     nor the DREETS, who read."""
     return user.is_authenticated and (is_national(user) or user.role in (Role.DDETS, Role.DEPARTMENTAL_COUNCIL))
+
+
+def may_share(user, collectivity: Collectivity) -> bool:
+    """A shareable link to aggregated indicators: the State's services and the conseil départemental in
+    scope (not France Travail, which reads)."""
+    return may_view_collectivity(user, collectivity) and not is_read_only(user)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "funding",
     "offer",
     "indicators",
+    "steering",
     "api",
 ]
 

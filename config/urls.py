@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans-d-action/", include("action_plans.urls")),
     path("financement/", include("funding.urls")),
     path("offre/", include("offer.urls")),
+    path("pilotage/", include("steering.urls")),
     path("indicateurs/", include("indicators.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
@@ -41,6 +42,7 @@ PUBLIC_URL_NAMES = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "admin:login",
+    "steering:shared",
     "api:openapi-json",
     "api:openapi-view",
 }

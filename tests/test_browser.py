@@ -203,3 +203,24 @@ def test_council_agent_sees_the_rule_its_plan_breaks_and_fixes_it(live_server, m
         page.get_by_role("link", name="Télécharger en Excel").click()
     assert download.value.suggested_filename == "plan-de-financement-38D-2024.xlsx"
     assert page.errors == []
+
+
+def test_dgefp_drills_down_from_the_nation_to_a_departement(live_server, make_user, page):
+    make_user(Role.DGEFP, username="dgefp-agent", first_name="Camille")
+    log_in(page, live_server.url, "dgefp-agent")
+    page.get_by_role("link", name="Pilotage").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pilotage national")
+    page.get_by_test_id("regions").get_by_role("link", name="Auvergne-Rhône-Alpes").click()
+    expect(page.get_by_test_id("region-collectivities")).to_contain_text("Métropole de Lyon")
+    page.get_by_test_id("region-collectivities").get_by_role("link", name="Ain").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pilotage – Ain")
+    expect(page.get_by_test_id("baseline")).to_contain_text("Part des personnes orientées (%)")
+    page.get_by_role("button", name="Créer un lien").click()
+    shared = page.locator(".fr-alert--success").inner_text().split(" : ", 1)[1].strip()
+    context = page.context.browser.new_context()
+    visitor = context.new_page()
+    visitor.goto(shared)
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Indicateurs de pilotage – Ain")
+    expect(visitor.get_by_role("link", name="Se connecter").first).to_be_visible()
+    context.close()
+    assert page.errors == []

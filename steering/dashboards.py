@@ -1,0 +1,138 @@
+"""What the dashboards show, assembled from the other apps (no rule of its own)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from conventions import deadlines, lifecycle
+from conventions.models import Convention
+from funding.consolidation import consolidate
+from indicators import results
+from offer import coverage
+from offer.models import OfferService
+from steering.baseline import baseline
+from steering.charts import bars
+
+SMALL = 11
+
+
+def masked(value):
+    """Counts below 11 are shown as "< 11" in shared views (statistical secrecy)."""
+    if isinstance(value, int) and value < SMALL:
+        return "< 11"
+    return value
+
+
+def convention_of(collectivity, year: int | None = None):
+    conventions = Convention.objects.filter(collectivity=collectivity).prefetch_related("events")
+    if year:
+        conventions = conventions.filter(year=year)
+    return conventions.order_by("-year").first()
+
+
+def is_late(convention, today: date) -> bool:
+    return deadlines.is_late(
+        start=convention.start_date,
+        end=convention.end_date,
+        reached=lifecycle.reached_dates(convention),
+        today=today,
+        state=convention.state,
+    )
+
+
+@dataclass
+class CollectivityView:
+    collectivity: object
+    convention: object
+    deadlines: list
+    late: bool
+    credits: list
+    volet2: list
+    chart_entrants: list
+    chart_share: list
+    volet3: list
+    organisms_year: int | None
+    organisms: list
+    baseline: list
+    offer: dict
+    action_progress: list
+
+
+def collectivity_view(user, collectivity, today: date) -> CollectivityView:
+    convention = convention_of(collectivity)
+    year = convention.year if convention else today.year
+    figures = dict(consolidate(user, year).collectivities).get(collectivity)
+    volet2 = results.volet2_rows(collectivity)
+    organisms_year, organisms = results.organism_rows(collectivity)
+    services = list(
+        OfferService.objects.filter(departement__in=collectivity.departement_codes).values_list(
+            "thematiques", flat=True
+        )
+    )
+    themes = coverage.coverage(services)
+    progress = []
+    if convention:
+        for sheet in convention.action_sheets.prefetch_related("outcomes"):
+            latest = max(sheet.outcomes.all(), key=lambda o: o.stage == "final", default=None)
+            progress.append((sheet, latest))
+    return CollectivityView(
+        collectivity=collectivity,
+        convention=convention,
+        deadlines=deadlines.deadlines(
+            start=convention.start_date,
+            end=convention.end_date,
+            reached=lifecycle.reached_dates(convention),
+            today=today,
+        )
+        if convention
+        else [],
+        late=is_late(convention, today) if convention else False,
+        credits=figures.table() if figures else [],
+        volet2=volet2,
+        chart_entrants=bars([(r["mois"].strftime("%m/%y"), r["nouveaux_entrants"]) for r in volet2]),
+        chart_share=bars([(r["mois"].strftime("%m/%y"), r["part_orientes_15_jours"]) for r in volet2]),
+        volet3=results.monthly_rows(collectivity, "volet3"),
+        organisms_year=organisms_year,
+        organisms=organisms,
+        baseline=baseline(collectivity.departement_codes),
+        offer={"services": len(services), **coverage.summary(themes), "priorities": [t for t in themes if t.priority]},
+        action_progress=progress,
+    )
+
+
+@dataclass
+class Row:
+    collectivity: object
+    convention: object
+    late: bool
+    committed: object
+    paid: object
+    last_month: dict | None
+    services: int
+
+
+def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
+    figures = dict(consolidate(user, year).collectivities)
+    conventions = {
+        c.collectivity_id: c
+        for c in Convention.objects.filter(collectivity__in=collectivities, year=year).prefetch_related("events")
+    }
+    counts = {}
+    for departement in OfferService.objects.values_list("departement", flat=True):
+        counts[departement] = counts.get(departement, 0) + 1
+    rows = []
+    for collectivity in collectivities:
+        convention = conventions.get(collectivity.pk)
+        f = figures.get(collectivity)
+        volet2 = [r for r in results.volet2_rows(collectivity) if r["nouveaux_entrants"] is not None]
+        rows.append(
+            Row(
+                collectivity=collectivity,
+                convention=convention,
+                late=is_late(convention, today) if convention else False,
+                committed=sum(f.get("committed", v) for v in (1, 2, 3)) if f else 0,
+                paid=sum(f.get("paid", v) for v in (1, 2, 3)) if f else 0,
+                last_month=volet2[-1] if volet2 else None,
+                services=sum(counts.get(code, 0) for code in collectivity.departement_codes),
+            )
+        )
+    return rows

@@ -1,0 +1,81 @@
+"""Dashboards and shareable links (R-IND-06)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from indicators.tests.test_pages import upload
+from steering.dashboards import masked
+from steering.models import SharedLink
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+
+
+def test_masking_of_small_counts():
+    assert [masked(v) for v in (0, 10, 11, 250, None, "x")] == ["< 11", "< 11", 11, 250, None, "x"]
+
+
+def shared_url(client, code="01D"):
+    page = client.post(
+        reverse("steering:share", args=[code]), {"destinataires": "Comité départemental", "jours": 10}, follow=True
+    )
+    return re.search(r"http://testserver(/pilotage/partage/[^ <]+/)", page.content.decode())[1]
+
+
+def test_r_ind_06_shared_link_shows_aggregates_only_and_stops_when_revoked(client, make_user):
+    cd = make_user(Role.DEPARTMENTAL_COUNCIL, "01D")
+    client.force_login(cd)
+    upload(client)  # the worked example: every count is small
+    url = shared_url(client)
+    client.logout()
+    page = client.get(url).content.decode()
+    assert "Comité départemental" in page
+    assert '<td>02/2024</td><td class="app-amount">&lt; 11</td>' in page
+    assert not re.search(r"B\d\d", page)  # no identifier of any kind
+    assert "a-orienter" not in page and "Se déconnecter" not in page
+    link = SharedLink.objects.get()
+    client.force_login(cd)
+    client.post(reverse("steering:revoke", args=["01D", link.pk]))
+    client.logout()
+    assert client.get(url).status_code == 410
+
+
+def test_shared_link_expires_and_a_forged_one_is_refused(client, make_user):
+    client.force_login(make_user(Role.DDETS, "01"))
+    url = shared_url(client)
+    client.logout()
+    assert client.get(url).status_code == 200
+    SharedLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(url).status_code == 410
+    assert client.get(url.replace(url.split("/")[-2][:6], "abcdef")).status_code == 404
+
+
+def test_france_travail_and_neighbours_cannot_share(client, make_user):
+    client.force_login(make_user(Role.FRANCE_TRAVAIL, "01"))
+    assert client.post(reverse("steering:share", args=["01D"])).status_code == 404
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
+    assert client.post(reverse("steering:share", args=["01D"])).status_code == 404
+    assert not SharedLink.objects.exists()
+
+
+def test_drill_down_national_region_collectivity(client, make_user):
+    client.force_login(make_user(Role.DGEFP))
+    national = client.get(reverse("steering:national")).content.decode()
+    assert 'href="/pilotage/regions/84/?annee=2024"' in national
+    region = client.get(reverse("steering:region", args=["84"])).content.decode()
+    assert 'href="/pilotage/collectivites/01D/"' in region
+    page = client.get(reverse("steering:collectivity", args=["01D"])).content.decode()
+    assert "Comparaison avec l'enquête OARSA" in page
+    assert "Part des personnes orientées (%)" in page
+    client.force_login(make_user(Role.DREETS, "32"))
+    assert client.get(reverse("steering:region", args=["84"])).status_code == 404
+    assert client.get(reverse("steering:collectivity", args=["01D"])).status_code == 404

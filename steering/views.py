@@ -1,0 +1,136 @@
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from indicators import results
+from steering import dashboards
+from steering.models import SharedLink
+
+SALT = "partage-indicateurs"
+
+
+def national(request):
+    if not permissions.visible_regions(request.user).exists() or not permissions.is_national(request.user):
+        raise Http404
+    year = int(request.GET.get("annee", 2024))
+    regions = []
+    for region in permissions.visible_regions(request.user):
+        rows = dashboards.territory_rows(
+            request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
+        )
+        regions.append(
+            (
+                region,
+                len(rows),
+                sum(1 for r in rows if r.late),
+                sum(r.committed for r in rows),
+                sum(r.paid for r in rows),
+            )
+        )
+    return render(
+        request, "steering/national.html", {"title": f"Pilotage national {year}", "year": year, "regions": regions}
+    )
+
+
+def region(request, code: str):
+    region = get_object_or_404(permissions.visible_regions(request.user), code=code)
+    year = int(request.GET.get("annee", 2024))
+    rows = dashboards.territory_rows(
+        request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
+    )
+    return render(
+        request,
+        "steering/region.html",
+        {"title": f"Pilotage – {region.name}", "region": region, "rows": rows, "year": year},
+    )
+
+
+def collectivity(request, code: str):
+    target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
+    view = dashboards.collectivity_view(request.user, target, date.today())
+    return render(
+        request,
+        "steering/collectivity.html",
+        {
+            "title": f"Pilotage – {target.name}",
+            "view": view,
+            "links": target.shared_links.all() if permissions.may_share(request.user, target) else [],
+            "may_share": permissions.may_share(request.user, target),
+        },
+    )
+
+
+@require_POST
+def share(request, code: str):
+    target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
+    if not permissions.may_share(request.user, target):
+        raise Http404
+    days = max(1, min(int(request.POST.get("jours", 30) or 30), 365))
+    link = SharedLink.objects.create(
+        collectivity=target,
+        label=request.POST.get("destinataires", "")[:200] or "comité départemental",
+        created_by=request.user,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    url = request.build_absolute_uri(reverse("steering:shared", args=[signing.dumps(link.token, salt=SALT)]))
+    messages.success(request, f"Lien de partage créé (valable {days} jours) : {url}")
+    return redirect("steering:collectivity", code=code)
+
+
+@require_POST
+def revoke(request, code: str, pk: int):
+    target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
+    if not permissions.may_share(request.user, target):
+        raise Http404
+    link = get_object_or_404(SharedLink, pk=pk, collectivity=target)
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    messages.success(request, "Lien révoqué.")
+    return redirect("steering:collectivity", code=code)
+
+
+@login_not_required
+def shared(request, signed: str):
+    """The read-only view behind a shared link: aggregated indicators only, small counts masked."""
+    try:
+        token = signing.loads(signed, salt=SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    link = SharedLink.objects.filter(token=token).select_related("collectivity").first()
+    if link is None or not link.active:
+        return render(request, "steering/shared_expired.html", {"title": "Lien expiré ou révoqué"}, status=410)
+    rows = [
+        {
+            **row,
+            **{
+                k: dashboards.masked(v)
+                for k, v in row.items()
+                if k not in ("mois", "version") and not k.startswith("part_")
+            },
+        }
+        for row in results.volet2_rows(link.collectivity)
+    ]
+    for row in rows:
+        if row["orientes_15_jours"] == "< 11" or row["nouveaux_entrants"] == "< 11":
+            row["part_orientes_15_jours"] = row["part_orientes_1_mois"] = None  # a share would reveal a small count
+    year, organisms = results.organism_rows(link.collectivity)
+    organisms = [{**o, "personnes": dashboards.masked(o["personnes"])} for o in organisms]
+    return render(
+        request,
+        "steering/shared.html",
+        {
+            "title": f"Indicateurs – {link.collectivity.name}",
+            "link": link,
+            "rows": rows,
+            "organisms_year": year,
+            "organisms": organisms,
+        },
+    )
