@@ -2,12 +2,15 @@
 an object out of the caller's scope answers 404."""
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import File, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import CursorPagination, paginate
 from ninja.security import django_auth
 
 from accounts import permissions
@@ -72,6 +75,16 @@ class Refusal(Schema):
     detail: str
 
 
+class Invalid(Schema):
+    detail: list[dict[str, Any]]
+
+
+def documented(ok, **more):
+    """Every operation documents its refusals: 401 (no valid token), 404 (outside the caller's scope),
+    422 (invalid parameters)."""
+    return {200: ok, 401: Refusal, 404: Refusal, 422: Invalid, **more}
+
+
 def _collectivity(user, code, allowed):
     collectivity = get_object_or_404(permissions.visible_collectivities(user), code=code)
     if not allowed(user, collectivity):
@@ -81,7 +94,7 @@ def _collectivity(user, code, allowed):
 
 @api.post(
     "/collectivites/{code}/livraisons",
-    response={202: DeliveryOut, 400: Refusal},
+    response={202: DeliveryOut, 400: Refusal, 401: Refusal, 404: Refusal, 422: Invalid},
     summary="Déposer une livraison de données bénéficiaires (zip, ou fichiers CSV / Parquet)",
 )
 def upload_delivery(request, code: str, fichiers: list[UploadedFile] = File(...)):  # noqa: B008 - ninja's idiom
@@ -93,7 +106,7 @@ def upload_delivery(request, code: str, fichiers: list[UploadedFile] = File(...)
     return Status(202, DeliveryOut.of(delivery))
 
 
-@api.get("/livraisons/{delivery_id}", response=DeliveryOut, summary="État d'une livraison et ses erreurs")
+@api.get("/livraisons/{delivery_id}", response=documented(DeliveryOut), summary="État d'une livraison et ses erreurs")
 def delivery_status(request, delivery_id: int):
     delivery = get_object_or_404(
         Delivery.objects.select_related("collectivity").filter(
@@ -106,12 +119,210 @@ def delivery_status(request, delivery_id: int):
 
 @api.get(
     "/collectivites/{code}/indicateurs/volet2",
-    response=list[Volet2Row],
+    response=documented(list[Volet2Row]),
     summary="Tableau du volet 2 (annexe 4 §4), un mois par ligne",
 )
 def volet2_indicators(request, code: str):
     collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
     return [Volet2Row(**row) for row in results.volet2_rows(collectivity)]
+
+
+class ConventionOut(Schema):
+    id: int
+    collectivite: str
+    annee: int
+    etat: str
+    debut: date
+    fin: date
+    montant_volet1: Decimal
+    montant_volet2: Decimal
+    montant_volet3: Decimal
+
+    @staticmethod
+    def resolve_id(c):
+        return c.pk
+
+    @staticmethod
+    def resolve_collectivite(c):
+        return c.collectivity.code
+
+    @staticmethod
+    def resolve_annee(c):
+        return c.year
+
+    @staticmethod
+    def resolve_etat(c):
+        return c.state
+
+    @staticmethod
+    def resolve_debut(c):
+        return c.start_date
+
+    @staticmethod
+    def resolve_fin(c):
+        return c.end_date
+
+    @staticmethod
+    def resolve_montant_volet1(c):
+        return c.amount_volet1
+
+    @staticmethod
+    def resolve_montant_volet2(c):
+        return c.amount_volet2
+
+    @staticmethod
+    def resolve_montant_volet3(c):
+        return c.amount_volet3
+
+
+class PlanLineOut(Schema):
+    volet: int
+    rubrique: str
+    nature: str
+    objet: str
+    part_etat: Decimal
+    part_collectivite: Decimal
+
+
+class PaymentOut(Schema):
+    volet: int
+    nature: str
+    montant: Decimal
+    etat: str
+    paye_le: date | None
+    reference_chorus: str
+
+
+class ReportLineOut(Schema):
+    volet: int
+    rubrique: str
+    nature: str
+    objet: str
+    unites: Decimal | None
+    cout_unitaire: Decimal | None
+    periode: str
+    montant: Decimal
+
+
+class ServiceOut(Schema):
+    id: str
+    departement: str
+    enregistrement: dict[str, Any]
+    conventions: list[int]
+
+    @staticmethod
+    def resolve_enregistrement(s):
+        return s.data
+
+    @staticmethod
+    def resolve_conventions(s):
+        return [f.convention_id for f in s.fundings.all()]
+
+
+def _convention(request, pk: int):
+    from conventions.models import Convention
+
+    return get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
+
+
+@api.get("/conventions", response=documented(list[ConventionOut]), summary="Conventions visibles par le compte")
+@paginate(CursorPagination, ordering=("pk",))
+def conventions(request, annee: int | None = None):
+    from conventions.models import Convention
+
+    queryset = Convention.objects.for_user(request.user).select_related("collectivity")
+    if annee:
+        queryset = queryset.filter(year=annee)
+    return queryset
+
+
+@api.get("/conventions/{convention_id}", response=documented(ConventionOut), summary="Une convention")
+def convention(request, convention_id: int):
+    return _convention(request, convention_id)
+
+
+@api.get(
+    "/conventions/{convention_id}/plan",
+    response=documented(list[PlanLineOut]),
+    summary="Plan de financement (annexe 2)",
+)
+def financing_plan(request, convention_id: int):
+    return [
+        PlanLineOut(
+            volet=line.volet,
+            rubrique=line.section,
+            nature=line.nature,
+            objet=line.purpose,
+            part_etat=line.state_amount,
+            part_collectivite=line.collectivity_amount,
+        )
+        for line in _convention(request, convention_id).plan_lines.all()
+    ]
+
+
+@api.get(
+    "/conventions/{convention_id}/versements", response=documented(list[PaymentOut]), summary="Versements par volet"
+)
+def payments(request, convention_id: int):
+    return [
+        PaymentOut(
+            volet=p.volet,
+            nature=p.kind,
+            montant=p.amount,
+            etat=p.status,
+            paye_le=p.paid_on,
+            reference_chorus=p.chorus_reference,
+        )
+        for p in _convention(request, convention_id).payments.all()
+    ]
+
+
+@api.get(
+    "/conventions/{convention_id}/bilan", response=documented(list[ReportLineOut]), summary="Bilan financier (annexe 3)"
+)
+def financial_report(request, convention_id: int):
+    return [
+        ReportLineOut(
+            volet=line.volet,
+            rubrique=line.section,
+            nature=line.nature,
+            objet=line.purpose,
+            unites=line.units,
+            cout_unitaire=line.unit_cost,
+            periode=line.period,
+            montant=line.amount,
+        )
+        for line in _convention(request, convention_id).report_lines.all()
+    ]
+
+
+@api.get(
+    "/collectivites/{code}/indicateurs/volet3",
+    response=documented(list[dict[str, Any]]),
+    summary="Tableau du volet 3, un mois par ligne (définitions : docs/indicators.md)",
+)
+def volet3_indicators(request, code: str):
+    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    return [
+        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in {**row, "mois": row["mois"].isoformat()}.items()}
+        for row in results.monthly_rows(collectivity, "volet3")
+    ]
+
+
+@api.get(
+    "/offre/services", response=documented(list[ServiceOut]), summary="Services de l'offre (schéma data·inclusion)"
+)
+@paginate(CursorPagination, ordering=("pk",))
+def offer_services(request, departement: str | None = None, thematique: str | None = None):
+    from offer.models import OfferService
+
+    allowed = permissions.offer_departements(request.user)
+    queryset = OfferService.objects.all() if allowed is None else OfferService.objects.filter(departement__in=allowed)
+    if departement:
+        queryset = queryset.filter(departement=departement)
+    if thematique:
+        queryset = queryset.filter(thematiques__icontains=f'"{thematique}"')
+    return queryset.prefetch_related("fundings")
 
 
 # The API authenticates its callers itself (401, not a redirect to the login page): its views opt out

@@ -71,3 +71,40 @@ def test_token_is_stored_as_a_digest_only(make_user, capsys):
 def test_openapi_is_published(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/collectivites/{code}/livraisons" in schema["paths"]
+
+
+def test_api_reads_with_cursor_pagination_and_the_same_permissions(client, make_user):
+    from datetime import date
+    from decimal import Decimal
+
+    from conventions import services
+    from offer.models import OfferService
+    from offer.sample_data import BASES, service, structure
+    from offer.services import save_offer
+    from offer.validation import validate
+    from territories.models import Collectivity
+
+    for code in ("01D", "38D", "59D"):
+        services.convention_create(collectivity=Collectivity.objects.get(code=code), year=2024)
+    _, dreets = ApiToken.issue(user=make_user(Role.DREETS, "84"), name="SI régional")
+    response = client.get("/api/v1/conventions", {"page_size": 1}, **bearer(dreets))
+    body = response.json()
+    assert [c["collectivite"] for c in body["results"]] == ["01D"]
+    second = client.get(body["next"], **bearer(dreets)).json()  # "next" is the URL of the next page
+    assert [c["collectivite"] for c in second["results"]] == ["38D"] and second["next"] is None
+    nord = services.convention_create(collectivity=Collectivity.objects.get(code="59D"), year=2025)
+    assert client.get(f"/api/v1/conventions/{nord.pk}", **bearer(dreets)).status_code == 404
+    ain = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2025)
+    assert client.get(f"/api/v1/conventions/{ain.pk}/versements", **bearer(dreets)).json() == []
+    assert Decimal(client.get(f"/api/v1/conventions/{ain.pk}", **bearer(dreets)).json()["montant_volet1"]) == 0
+
+    s = structure(1, *BASES[0])
+    structures, _ = validate("structures", [(2, s)])
+    svc, _ = validate("services", [(2, service(1, s, "Aide", ["mobilite--preparer-un-permis"]))])
+    save_offer(structures, svc)
+    _, neighbour = ApiToken.issue(user=make_user(Role.DEPARTMENTAL_COUNCIL, "38D"), name="voisin")
+    assert client.get("/api/v1/offre/services", **bearer(neighbour)).json()["results"] == []
+    mine = client.get("/api/v1/offre/services", **bearer(dreets)).json()["results"]
+    assert [r["enregistrement"]["nom"] for r in mine] == ["Aide"]
+    assert OfferService.objects.count() == 1
+    assert date.today()
