@@ -168,3 +168,28 @@ def may_share(user, collectivity: Collectivity) -> bool:
     """A shareable link to aggregated indicators: the State's services and the conseil départemental in
     scope (not France Travail, which reads)."""
     return may_view_collectivity(user, collectivity) and not is_read_only(user)
+
+
+def collectivity_or_404(user, code: str, allowed=None) -> Collectivity:
+    """The collectivité if in the user's scope (and `allowed(user, collectivity)` when given);
+    otherwise 404, as if it did not exist."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    collectivity = get_object_or_404(visible_collectivities(user), code=code)
+    if allowed and not allowed(user, collectivity):
+        raise Http404
+    return collectivity
+
+
+def convention_or_404(user, pk: int, allowed=None):
+    """The convention if in the user's scope (and `allowed(user, convention)` when given); otherwise 404."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from conventions.models import Convention
+
+    convention = get_object_or_404(Convention.objects.for_user(user).select_related("collectivity__region"), pk=pk)
+    if allowed and not allowed(user, convention):
+        raise Http404
+    return convention

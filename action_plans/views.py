@@ -26,10 +26,10 @@ def plan_editable(convention) -> bool:
 
 
 def _convention(request, pk: int, *, editing=False) -> Convention:
-    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
-    if editing and not (permissions.may_negotiate_convention(request.user, convention) and plan_editable(convention)):
-        raise Http404
-    return convention
+    def may_edit(user, convention):
+        return permissions.may_negotiate_convention(user, convention) and plan_editable(convention)
+
+    return permissions.convention_or_404(request.user, pk, may_edit if editing else None)
 
 
 def action_plan(request, pk: int):

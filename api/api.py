@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import File, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
@@ -85,20 +84,13 @@ def documented(ok, **more):
     return {200: ok, 401: Refusal, 404: Refusal, 422: Invalid, **more}
 
 
-def _collectivity(user, code, allowed):
-    collectivity = get_object_or_404(permissions.visible_collectivities(user), code=code)
-    if not allowed(user, collectivity):
-        raise Http404
-    return collectivity
-
-
 @api.post(
     "/collectivites/{code}/livraisons",
     response={202: DeliveryOut, 400: Refusal, 401: Refusal, 404: Refusal, 422: Invalid},
     summary="Déposer une livraison de données bénéficiaires (zip, ou fichiers CSV / Parquet)",
 )
 def upload_delivery(request, code: str, fichiers: list[UploadedFile] = File(...)):  # noqa: B008 - ninja's idiom
-    collectivity = _collectivity(request.user, code, permissions.may_upload_delivery)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_upload_delivery)
     try:
         delivery = receive_delivery(collectivity=collectivity, user=request.user, files=fichiers)
     except UploadRefused as refusal:
@@ -123,7 +115,7 @@ def delivery_status(request, delivery_id: int):
     summary="Tableau du volet 2 (annexe 4 §4), un mois par ligne",
 )
 def volet2_indicators(request, code: str):
-    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     return [Volet2Row(**row) for row in results.volet2_rows(collectivity)]
 
 
@@ -219,12 +211,6 @@ class ServiceOut(Schema):
         return [f.convention_id for f in s.fundings.all()]
 
 
-def _convention(request, pk: int):
-    from conventions.models import Convention
-
-    return get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
-
-
 @api.get("/conventions", response=documented(list[ConventionOut]), summary="Conventions visibles par le compte")
 @paginate(CursorPagination, ordering=("pk",))
 def conventions(request, annee: int | None = None):
@@ -238,7 +224,7 @@ def conventions(request, annee: int | None = None):
 
 @api.get("/conventions/{convention_id}", response=documented(ConventionOut), summary="Une convention")
 def convention(request, convention_id: int):
-    return _convention(request, convention_id)
+    return permissions.convention_or_404(request.user, convention_id)
 
 
 @api.get(
@@ -256,7 +242,7 @@ def financing_plan(request, convention_id: int):
             part_etat=line.state_amount,
             part_collectivite=line.collectivity_amount,
         )
-        for line in _convention(request, convention_id).plan_lines.all()
+        for line in permissions.convention_or_404(request.user, convention_id).plan_lines.all()
     ]
 
 
@@ -273,7 +259,7 @@ def payments(request, convention_id: int):
             paye_le=p.paid_on,
             reference_chorus=p.chorus_reference,
         )
-        for p in _convention(request, convention_id).payments.all()
+        for p in permissions.convention_or_404(request.user, convention_id).payments.all()
     ]
 
 
@@ -292,7 +278,7 @@ def financial_report(request, convention_id: int):
             periode=line.period,
             montant=line.amount,
         )
-        for line in _convention(request, convention_id).report_lines.all()
+        for line in permissions.convention_or_404(request.user, convention_id).report_lines.all()
     ]
 
 
@@ -302,7 +288,7 @@ def financial_report(request, convention_id: int):
     summary="Tableau du volet 3, un mois par ligne (définitions : docs/indicators.md)",
 )
 def volet3_indicators(request, code: str):
-    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     return [
         {k: (str(v) if isinstance(v, Decimal) else v) for k, v in {**row, "mois": row["mois"].isoformat()}.items()}
         for row in results.monthly_rows(collectivity, "volet3")

@@ -19,7 +19,6 @@ from conventions.forms import (
     SignedCopyForm,
 )
 from conventions.models import Convention, ConventionDocument, ConventionState
-from conventions.views import _convention
 from indicators.exports import csv_response
 
 
@@ -33,14 +32,14 @@ def _form_errors(request, form):
 
 @require_POST
 def generate_documents(request, pk: int):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     services.generate_documents(convention=convention, by=request.user)
     messages.success(request, "La convention a été générée en Word et en PDF.")
     return redirect("conventions:detail", pk=pk)
 
 
 def download_document(request, pk: int, document_pk: int):
-    convention = _convention(request, pk)
+    convention = permissions.convention_or_404(request.user, pk)
     document = get_object_or_404(convention.documents, pk=document_pk)
     content_type = {
         ConventionDocument.Kind.WORD: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,7 +51,7 @@ def download_document(request, pk: int, document_pk: int):
 
 @require_POST
 def upload_signed_copy(request, pk: int):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     form = SignedCopyForm(request.POST, request.FILES)
     if not form.is_valid():
         _form_errors(request, form)
@@ -70,7 +69,7 @@ def upload_signed_copy(request, pk: int):
 
 @require_POST
 def propose_amendment(request, pk: int):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     form = AmendmentForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -94,7 +93,7 @@ def propose_amendment(request, pk: int):
 @require_POST
 def agree_amendment(request, pk: int, amendment_pk: int):
     """The State's side (DDETS, DGEFP) or the conseil départemental records its agreement."""
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     amendment = get_object_or_404(convention.amendments, pk=amendment_pk)
     party = "departement" if request.user.role == Role.DEPARTMENTAL_COUNCIL else "etat"
     try:
@@ -107,7 +106,7 @@ def agree_amendment(request, pk: int, amendment_pk: int):
 
 
 def compare_versions(request, pk: int):
-    convention = _convention(request, pk)
+    convention = permissions.convention_or_404(request.user, pk)
     all_versions = {v.number: v for v in convention.versions.all()}
     try:
         a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", max(all_versions or [0])))
@@ -131,7 +130,7 @@ def compare_versions(request, pk: int):
 
 @require_POST
 def notify_denunciation(request, pk: int):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     form = DenunciationForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -149,7 +148,7 @@ def notify_denunciation(request, pk: int):
 
 @require_POST
 def withdraw_denunciation(request, pk: int, denunciation_pk: int):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     notice = get_object_or_404(convention.denunciations, pk=denunciation_pk)
     try:
         services.denunciation_withdraw(denunciation=notice, on=date.today())
@@ -161,7 +160,7 @@ def withdraw_denunciation(request, pk: int, denunciation_pk: int):
 
 
 def _create_child(request, pk: int, form_class, label: str):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     form = form_class(request.POST)
     if form.is_valid():
         item = form.save(commit=False)

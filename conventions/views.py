@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,15 +23,6 @@ from conventions.forms import (
 )
 from conventions.models import Convention
 from indicators import results
-
-
-def _convention(request, pk: int, allowed=None) -> Convention:
-    convention = get_object_or_404(
-        Convention.objects.for_user(request.user).select_related("collectivity__region"), pk=pk
-    )
-    if allowed and not allowed(request.user, convention):
-        raise Http404
-    return convention
 
 
 def _late(convention: Convention, today: date) -> bool:
@@ -109,7 +100,7 @@ def convention_create(request):
 
 
 def convention_detail(request, pk: int):
-    convention = _convention(request, pk)
+    convention = permissions.convention_or_404(request.user, pk)
     today = date.today()
     may_negotiate = permissions.may_negotiate_convention(request.user, convention)
     return render(
@@ -164,7 +155,7 @@ def convention_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def convention_edit(request, pk: int):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     form = ConventionForm(request.POST or None, instance=convention, initial={"lock_version": convention.lock_version})
     if not convention.editable:
         messages.error(request, "Cette convention ne se modifie plus que par avenant (R-CONV-05).")
@@ -186,7 +177,7 @@ def convention_edit(request, pk: int):
 
 @require_POST
 def convention_step(request, pk: int, name: str):
-    convention = _convention(request, pk, permissions.may_negotiate_convention)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     transition = lifecycle.TRANSITIONS.get(name)
     form = StepForm(request.POST)
     if transition is None:
@@ -218,7 +209,7 @@ def convention_step(request, pk: int, name: str):
 
 
 def convention_history(request, pk: int):
-    convention = _convention(request, pk)
+    convention = permissions.convention_or_404(request.user, pk)
     if not permissions.may_view_history(request.user, convention.collectivity):
         raise Http404
     return render(

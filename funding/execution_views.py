@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
-from conventions.models import Convention, ConventionState
+from conventions.models import ConventionState
 from funding import excel, payments
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
@@ -36,15 +36,8 @@ class OutcomeForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
 
-def _convention(request, pk: int, allowed=None) -> Convention:
-    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
-    if allowed and not allowed(request.user, convention):
-        raise Http404
-    return convention
-
-
 def execution(request, pk: int):
-    convention = _convention(request, pk)
+    convention = permissions.convention_or_404(request.user, pk)
     report = FinancialReport.objects.filter(convention=convention).first()
     due = add_months(convention.end_date, REPORT_MONTHS)
     received = report.received_on if report else None
@@ -78,7 +71,7 @@ def execution(request, pk: int):
 
 @require_POST
 def approve(request, pk: int, payment_pk: int):
-    convention = _convention(request, pk, permissions.may_manage_payments)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
     try:
         payments.approve_payment(payment_id=payment.pk, by=request.user)
@@ -91,7 +84,7 @@ def approve(request, pk: int, payment_pk: int):
 
 @require_POST
 def mark_paid(request, pk: int, payment_pk: int):
-    convention = _convention(request, pk, permissions.may_manage_payments)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
     form = PaidForm(request.POST)
     if not form.is_valid():
@@ -107,7 +100,7 @@ def mark_paid(request, pk: int, payment_pk: int):
 
 
 def report_xlsx(request, pk: int):
-    convention = _convention(request, pk)
+    convention = permissions.convention_or_404(request.user, pk)
     lines = list(ReportLine.objects.filter(convention=convention))
     data = excel.export_workbook(excel.REPORT, convention, lines, {})
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -119,7 +112,7 @@ def report_xlsx(request, pk: int):
 
 @require_POST
 def report_import(request, pk: int):
-    convention = _convention(request, pk, permissions.may_report)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_report)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choisissez un fichier .xlsx.")
@@ -145,7 +138,7 @@ def report_import(request, pk: int):
 @require_POST
 def outcome(request, pk: int, sheet_pk: int, stage: str):
     """Mid-year synthesis (R-SUIVI-01) or implementation report (R-SUIVI-02) of a fiche action."""
-    convention = _convention(request, pk, permissions.may_report)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_report)
     sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
     if stage not in ActionOutcome.Stage.values:
         raise Http404
@@ -163,7 +156,7 @@ def outcome(request, pk: int, sheet_pk: int, stage: str):
 
 @require_POST
 def settle(request, pk: int):
-    convention = _convention(request, pk, permissions.may_manage_payments)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     try:
         payments.settle_balances(convention=convention, by=request.user, on=date.today())
     except TransitionRefused as refusal:

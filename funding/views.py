@@ -16,10 +16,7 @@ from territories.models import Collectivity
 
 
 def _convention(request, pk: int, *, editing=False) -> Convention:
-    convention = get_object_or_404(Convention.objects.for_user(request.user).select_related("collectivity"), pk=pk)
-    if editing and not permissions.may_edit_financing_plan(request.user, convention):
-        raise Http404
-    return convention
+    return permissions.convention_or_404(request.user, pk, permissions.may_edit_financing_plan if editing else None)
 
 
 def _plan_context(request, convention) -> dict:

@@ -10,18 +10,10 @@ from indicators.engine import volet3
 from indicators.forms import DeliveryUploadForm
 from indicators.ingestion import UploadRefused, receive_delivery
 from indicators.models import Delivery
-from territories.models import Collectivity
-
-
-def _collectivity(user, code: str, allowed) -> Collectivity:
-    collectivity = get_object_or_404(permissions.visible_collectivities(user), code=code)
-    if not allowed(user, collectivity):
-        raise Http404
-    return collectivity
 
 
 def dashboard(request, code: str):
-    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     volet2_rows = results.volet2_rows(collectivity)
     year, organism_rows = results.organism_rows(collectivity)
     return render(
@@ -44,7 +36,7 @@ def dashboard(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def deliveries(request, code: str):
-    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     may_upload = permissions.may_upload_delivery(request.user, collectivity)
     form = DeliveryUploadForm()
     if request.method == "POST":
@@ -90,7 +82,7 @@ def delivery_detail(request, pk: int):
 
 
 def worklist(request, code: str):
-    collectivity = _collectivity(request.user, code, permissions.may_view_worklist)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_worklist)
     month, people = results.orientation_worklist(collectivity, date.today())
     if request.GET.get("format") == "csv":
         return exports.worklist_csv(collectivity, month, people)
@@ -102,5 +94,5 @@ def worklist(request, code: str):
 
 
 def volet2_export(request, code: str) -> HttpResponse:
-    collectivity = _collectivity(request.user, code, permissions.may_view_indicators)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     return exports.volet2_csv(collectivity, results.volet2_rows(collectivity))

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -7,15 +6,6 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from config.history import history_entries
 from territories.forms import SignatoriesForm
-from territories.models import Collectivity
-
-
-def _collectivity_for(user, code: str, allowed) -> Collectivity:
-    """The collectivité if the user may act on it; otherwise 404, as if it did not exist."""
-    collectivity = get_object_or_404(permissions.visible_collectivities(user), code=code)
-    if not allowed(user, collectivity):
-        raise Http404
-    return collectivity
 
 
 def region_list(request):
@@ -43,7 +33,7 @@ def collectivity_list(request):
 
 
 def collectivity_detail(request, code: str):
-    collectivity = _collectivity_for(request.user, code, permissions.may_view_collectivity)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_collectivity)
     return render(
         request,
         "territories/collectivity_detail.html",
@@ -59,7 +49,7 @@ def collectivity_detail(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 def collectivity_edit(request, code: str):
-    collectivity = _collectivity_for(request.user, code, permissions.may_edit_collectivity)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_edit_collectivity)
     form = SignatoriesForm(request.POST or None, instance=collectivity)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -73,7 +63,7 @@ def collectivity_edit(request, code: str):
 
 
 def collectivity_history(request, code: str):
-    collectivity = _collectivity_for(request.user, code, permissions.may_view_history)
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_history)
     return render(
         request,
         "history.html",
