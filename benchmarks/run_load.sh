@@ -10,7 +10,7 @@ run() {
   server=$!
   sleep 3
   .venv/bin/locust -f benchmarks/load.py --headless -u 50 -r 10 -t "${DURATION:-60s}" --host http://127.0.0.1:8123 \
-    --csv "var/bench/load-$label" --only-summary > /dev/null 2>&1 || true
+    --csv "var/bench/load-$label" --only-summary ${RESET_STATS:+--reset-stats} > /dev/null 2>&1 || true
   kill $server; wait $server 2>/dev/null || true
   echo "### $label"
   .venv/bin/python - "$label" <<'PY'

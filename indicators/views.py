@@ -96,3 +96,28 @@ def worklist(request, code: str):
 def volet2_export(request, code: str) -> HttpResponse:
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     return exports.volet2_csv(collectivity, results.volet2_rows(collectivity))
+
+
+def parquet_export(request, code: str) -> HttpResponse:
+    """Bulk export of the stored results (every table, month and definition version) as Parquet."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from indicators.models import IndicatorResult
+
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
+    rows = [
+        {"collectivite": collectivity.code, "tableau": r.table, "mois": r.month, "version": r.version,
+         "indicateur": key, "valeur": None if value is None else str(value)}
+        for r in IndicatorResult.objects.filter(collectivity=collectivity).order_by("table", "month")
+        for key, value in (r.values.items() if r.table != "organismes" else [])
+    ]  # fmt: skip
+    buffer = io.BytesIO()
+    pq.write_table(
+        pa.Table.from_pylist(rows) if rows else pa.table({"collectivite": pa.array([], pa.string())}), buffer
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.apache.parquet")
+    response["Content-Disposition"] = f'attachment; filename="indicateurs-{collectivity.code}.parquet"'
+    return response

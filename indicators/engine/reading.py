@@ -14,7 +14,7 @@ import csv
 import io
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -336,7 +336,3 @@ def _check_lost_leading_zeros(filename: str, id_lengths: list[tuple[int, int]], 
                 f"identifiant de {n} chiffres alors que les autres en ont {length} : "
                 "zéros initiaux perdus (fichier ouvert dans un tableur ?)",
             )
-
-
-def iter_issue_lines(error: DeliveryError) -> Iterable[str]:
-    yield from (str(issue) for issue in error.issues)

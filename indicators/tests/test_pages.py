@@ -181,3 +181,17 @@ def test_indicators_on_the_convention_page_and_on_each_action_sheet(client, cd_a
     assert "(2 mois livrés)" in plan
     assert "4 nouveaux entrants (visés : 5)" in plan
     assert "1 orientés en 15 jours (25,0 %)" in plan.replace("25.0", "25,0")
+
+
+def test_parquet_bulk_export_of_the_results(client, cd_agent):
+    import io
+
+    import pyarrow.parquet as pq
+
+    upload(client)
+    response = client.get(reverse("indicators:parquet_export", args=["01D"]))
+    table = pq.read_table(io.BytesIO(response.content)).to_pylist()
+    january = {
+        r["indicateur"]: r["valeur"] for r in table if r["tableau"] == "volet2" and str(r["mois"]) == "2024-01-01"
+    }
+    assert january["nouveaux_entrants"] == "3" and january["orientes_15_jours"] == "2"
