@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from indicators import storage
 from indicators.engine import months, worklist
+from indicators.engine.follow_ups import prepare
 from indicators.engine.runners import DuckDBRunner
 from indicators.models import Delivery, IndicatorResult, IndicatorTable
 
@@ -92,6 +93,7 @@ def orientation_worklist(collectivity, today: date) -> tuple[date | None, list[P
         return None, []
     runner = DuckDBRunner(storage.table_paths(delivery.pk))
     try:
+        prepare(runner)
         rows = runner.query(worklist.sql(months.index(delivery.last_month)))
     finally:
         runner.close()

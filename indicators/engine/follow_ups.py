@@ -5,6 +5,8 @@ Months are handled as integer indices (year × 12 + month − 1) so that "the ne
 delivery is unknown, not absent: a follow-up is never closed by the end of the data.
 """
 
+import re
+
 MONTH_INDEX = "(year({col}) * 12 + month({col}) - 1)"
 
 
@@ -12,8 +14,9 @@ def month_index(column: str) -> str:
     return MONTH_INDEX.format(col=column)
 
 
-# CTEs: sit (one row per person and month, with P), bounds (first and last month of the delivery),
-# follow_ups (one row per orientation, with the month index from which its follow-up is closed).
+# The chain of CTEs behind every table: sit (one row per person and month, with P), bounds (first and
+# last month of the delivery), follow_ups (one row per orientation, with the month index from which its
+# follow-up is closed), entrants (NE(p, M)) and entrant_orientation (their first orientation from M on).
 FOLLOW_UPS = f"""
 sit AS (
     SELECT personne,
@@ -121,3 +124,36 @@ entrant_orientation AS (
     WHERE rank = 1
 )
 """
+
+
+def _ctes() -> dict[str, str]:
+    """The chain above, split into its named CTEs (in order)."""
+    parts = re.split(r"\n(?=[a-z_]+ AS \()", FOLLOW_UPS.strip())
+    return {re.match(r"([a-z_]+) AS \(", part)[1]: part.rstrip().rstrip(",") for part in parts}
+
+
+CTES = _ctes()
+SIT = CTES["sit"]
+
+# The stages every table shares, computed once per runner and kept as tables (DuckDB) or cached views
+# (Spark), each with the CTEs it needs; an earlier stage is then read, not recomputed.
+STAGES = {
+    "bounds": ("sit", "bounds"),
+    "follow_ups": ("sit", "presence", "suspension", "orient", "suspension_close", "follow_ups"),
+    "entrants": ("sit", "flagged", "candidates", "followed_candidates", "entrants"),
+    "entrant_orientation": ("orient", "entrant_orientation"),
+}
+
+
+def stage_sql(name: str) -> str:
+    ctes = ",\n".join(CTES[cte] for cte in STAGES[name])
+    return f"WITH {ctes}\nSELECT * FROM {name}"
+
+
+def prepare(runner) -> None:
+    """Compute the shared stages once for this runner (idempotent)."""
+    if getattr(runner, "prepared", False):
+        return
+    for name in STAGES:
+        runner.materialise(name, stage_sql(name))
+    runner.prepared = True

@@ -6,7 +6,7 @@ Persons in the droits et devoirs perimeter in December of the year, with a follo
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.engine.follow_ups import FOLLOW_UPS
+from indicators.engine.follow_ups import SIT
 from indicators.engine.schema import TYPES_ORGANISME
 
 VERSION = "organismes-v1"
@@ -17,7 +17,7 @@ def sql(year: int) -> str:
     december = year * 12 + 11
     january = december + 1
     return f"""
-WITH {FOLLOW_UPS},
+WITH {SIT},
 december AS (SELECT personne FROM sit WHERE m = {december} AND p),
 latest AS (
     SELECT d.personne,

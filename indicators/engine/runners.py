@@ -44,6 +44,9 @@ class DuckDBRunner:
     def query(self, sql: str) -> list[dict]:
         return self.connection.sql(sql).to_arrow_table().to_pylist()
 
+    def materialise(self, name: str, sql: str) -> None:
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
     def close(self):
         self.connection.close()
 
@@ -67,6 +70,10 @@ class SparkRunner:
 
     def query(self, sql: str) -> list[dict]:
         return [row.asDict() for row in self.spark.sql(to_spark(sql)).collect()]
+
+    def materialise(self, name: str, sql: str) -> None:
+        frame = self.spark.sql(to_spark(sql)).cache()
+        frame.createOrReplaceTempView(name)
 
     def close(self):
         pass

@@ -3,7 +3,7 @@
 from datetime import date
 
 from indicators.engine import months, organisms, volet2, volet3
-from indicators.engine.follow_ups import month_index
+from indicators.engine.follow_ups import month_index, prepare
 
 BOUNDS_SQL = (
     f"SELECT min({month_index('mois')}) AS first_m, max({month_index('mois')}) AS last_m FROM situations_mensuelles"
@@ -20,6 +20,7 @@ def _monthly(
 ) -> list[dict]:
     """One row per month of [first, last]. A month outside the delivery, or its first month
     (M-1 unknown), has empty cells; a month of the delivery without any event has zeros."""
+    prepare(runner)
     first_m, last_m = delivery_bounds(runner)
     by_month = {row["m"]: (finish(row) if finish else row) for row in runner.query(sql)}
     table = []
@@ -48,4 +49,5 @@ def volet3_table(runner, first: date, last: date) -> list[dict]:
 
 
 def organisms_table(runner, year: int) -> list[dict]:
+    prepare(runner)
     return organisms.table(runner, year)

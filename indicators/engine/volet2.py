@@ -1,7 +1,5 @@
 """Volet 2 table (annexe 4 §4): new entrants and their orientation, per month. R-IND-01, R-IND-02, R-IND-03."""
 
-from indicators.engine.follow_ups import FOLLOW_UPS
-
 VERSION = "volet2-v1"
 
 COLUMNS = (
@@ -15,9 +13,9 @@ COLUMNS = (
 )
 
 # One row per month that has at least one new entrant; the caller fills the other months
-# (0 within the delivery, empty for its first month and outside it).
-SQL = f"""
-WITH {FOLLOW_UPS}
+# (0 within the delivery, empty for its first month and outside it). Reads the shared stage
+# entrant_orientation (follow_ups.prepare).
+SQL = """
 SELECT m,
        count(*) AS nouveaux_entrants,
        count(CASE WHEN t0 IS NULL THEN 1 END) AS t0_inconnu,

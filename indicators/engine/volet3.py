@@ -7,7 +7,7 @@ computed in Python (`finish`) so that every engine gives the same figures.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.engine.follow_ups import FOLLOW_UPS, month_index
+from indicators.engine.follow_ups import SIT, month_index
 from indicators.engine.schema import PARCOURS, TYPES_CONTRAT_EMPLOI
 
 VERSION = "volet3-v1"
@@ -59,7 +59,7 @@ COUNT_COLUMNS = {
 _in = lambda values: ", ".join(f"'{v}'" for v in values)  # noqa: E731 - constants of this module only
 
 SQL = f"""
-WITH {FOLLOW_UPS},
+WITH {SIT},
 month_list AS (
     SELECT m, {MONTH_START} AS ms,
            {MONTH_START} + INTERVAL 1 MONTH AS next_ms

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from benchmarks.pandas_reference import prepare, volet2, volet3
 from indicators.engine import volet2 as volet2_definition
 from indicators.engine import volet3 as volet3_definition
+from indicators.engine.follow_ups import prepare as prepare_stages
 from indicators.engine.runners import DuckDBRunner
 from indicators.engine.synthetic import Calibration, generate
 
@@ -29,6 +30,7 @@ def test_r_ind_01_to_05_sql_and_pandas_agree(seed, persons, delay):
         Calibration(persons=persons, mean_delay_days=delay), first=date(2023, 1, 1), last=date(2024, 6, 1), seed=seed
     )
     runner = DuckDBRunner(delivery.tables)
+    prepare_stages(runner)
     prepared = prepare(delivery.tables)
     for definition, reference in (
         (volet2_definition, volet2(prepared)),
