@@ -4,7 +4,7 @@ import math
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.pandas_reference import prepare, volet2, volet3
@@ -29,6 +29,7 @@ def test_r_ind_01_to_05_sql_and_pandas_agree(seed, persons, delay):
     delivery = generate(
         Calibration(persons=persons, mean_delay_days=delay), first=date(2023, 1, 1), last=date(2024, 6, 1), seed=seed
     )
+    assume(delivery.tables["situations_mensuelles"].num_rows > 0)  # the pandas reference needs one month
     runner = DuckDBRunner(delivery.tables)
     prepare_stages(runner)
     prepared = prepare(delivery.tables)
