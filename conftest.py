@@ -1,10 +1,16 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
 from territories.loading import load_reference_data
 from territories.models import Region
+
+# In CI the property tests explore the same examples at every run: a red build always means a change.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to be called
 # from a thread with a running loop unless told that this is a test-only situation.
