@@ -4,12 +4,13 @@ non-execution, comité départemental, and the open-data export."""
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.models import Role
+from config.downloads import attachment, csv_response
 from conventions import lifecycle, services, versions
 from conventions.forms import (
     AmendmentForm,
@@ -19,7 +20,6 @@ from conventions.forms import (
     SignedCopyForm,
 )
 from conventions.models import Convention, ConventionDocument, ConventionState
-from indicators.exports import csv_response
 
 
 def _refused(request, refusal: lifecycle.TransitionRefused):
@@ -44,9 +44,7 @@ def download_document(request, pk: int, document_pk: int):
     content_type = {
         ConventionDocument.Kind.WORD: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     }.get(document.kind, "application/pdf")
-    response = HttpResponse(bytes(document.content), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    return response
+    return attachment(bytes(document.content), document.filename, content_type)
 
 
 @require_POST

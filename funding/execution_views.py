@@ -5,11 +5,12 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from config.downloads import XLSX, attachment, csv_response, xlsx_response
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
@@ -17,7 +18,6 @@ from funding import excel, payments
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import ActionOutcome, FinancialReport, Payment, ReportLine
-from indicators.exports import csv_response
 
 
 class PaidForm(forms.Form):
@@ -103,11 +103,7 @@ def report_xlsx(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     lines = list(ReportLine.objects.filter(convention=convention))
     data = excel.export_workbook(excel.REPORT, convention, lines, {})
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="bilan-financier-{convention.collectivity.code}-{convention.year}.xlsx"'
-    )
-    return response
+    return attachment(data, f"bilan-financier-{convention.collectivity.code}-{convention.year}.xlsx", XLSX)
 
 
 @require_POST
@@ -178,33 +174,7 @@ def consolidation(request):
         header, rows = rows_for_export(result)
         if export == "csv":
             return csv_response(f"consolidation-{year}.csv", header, rows)
-        return _xlsx_response(f"consolidation-{year}.xlsx", header, rows)
+        return xlsx_response(f"consolidation-{year}.xlsx", "Consolidation", header, rows)
     return render(
         request, "funding/consolidation.html", {"title": f"Consolidation {year}", "year": year, "result": result}
     )
-
-
-def _xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Consolidation"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_safe(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _xlsx_safe(value):
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
-    return value

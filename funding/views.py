@@ -1,11 +1,12 @@
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from config.downloads import XLSX, attachment
 from conventions.models import Convention
 from funding import excel, plans, rules, services
 from funding.ceilings import Volet1Formula, allocate_volet1
@@ -117,11 +118,7 @@ def export_xlsx(request, pk: int):
     convention = _convention(request, pk)
     lines = PlanLine.objects.filter(convention=convention).select_related("action_sheet")
     data = excel.export_plan(convention, list(lines), plans.ceilings_of(convention))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-de-financement-{convention.collectivity.code}-{convention.year}.xlsx"'
-    )
-    return response
+    return attachment(data, f"plan-de-financement-{convention.collectivity.code}-{convention.year}.xlsx", XLSX)
 
 
 @require_POST

@@ -1,41 +1,9 @@
-"""CSV exports in the French format: `;`, UTF-8 with BOM (Excel opens it right), comma decimals,
-dates dd/mm/yyyy, cells protected against formula injection."""
-
-import csv
-import io
+"""The exports of the indicator pages."""
 
 from django.http import HttpResponse
 
-from config.formats import format_date
-from indicators.engine.values import FORMULA_PREFIXES
+from config.downloads import csv_response
 from indicators.engine.volet2 import COLUMNS as VOLET2_COLUMNS
-
-
-def safe(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return format_date(value)
-    text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text.replace(".", ",") if _decimal(text) else text
-
-
-def _decimal(text: str) -> bool:
-    head, dot, tail = text.partition(".")
-    return bool(dot) and head.lstrip("-").isdigit() and tail.isdigit()
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe(value) for value in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def volet2_csv(collectivity, rows) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from config.downloads import PARQUET, attachment
 from indicators import exports, results
 from indicators.engine import volet3
 from indicators.forms import DeliveryUploadForm
@@ -118,6 +119,4 @@ def parquet_export(request, code: str) -> HttpResponse:
     pq.write_table(
         pa.Table.from_pylist(rows) if rows else pa.table({"collectivite": pa.array([], pa.string())}), buffer
     )
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.apache.parquet")
-    response["Content-Disposition"] = f'attachment; filename="indicateurs-{collectivity.code}.parquet"'
-    return response
+    return attachment(buffer.getvalue(), f"indicateurs-{collectivity.code}.parquet", PARQUET)

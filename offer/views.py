@@ -4,14 +4,14 @@ from datetime import date
 from data_inclusion.schema.v1 import ModeAccueil, Public, Thematique
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from config.downloads import PARQUET, XLSX, attachment, csv_response
 from conventions.models import Convention
 from funding.forms import UploadForm
-from indicators.exports import csv_response
 from offer import coverage, files, quality, services
 from offer.forms import ServiceForm, StructureForm
 from offer.models import DuplicateCandidate, OfferService, OfferStructure, ServiceFunding
@@ -146,17 +146,15 @@ def export_offer(request, fmt: str):
     data = services.export_data(structures, service_qs)
     kind = request.GET.get("nature", "services")
     if fmt == "json":
-        return _download(files.write_json(data), "offre.json", "application/json")
+        return attachment(files.write_json(data), "offre.json", "application/json")
     if fmt == "xlsx":
-        return _download(
-            files.write_xlsx(data), "offre.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        return attachment(files.write_xlsx(data), "offre.xlsx", XLSX)
     if kind not in files.KINDS:
         raise Http404
     if fmt == "csv":
-        return _download(files.write_csv(data[kind]), f"{kind}.csv", "text/csv; charset=utf-8")
+        return attachment(files.write_csv(data[kind]), f"{kind}.csv", "text/csv; charset=utf-8")
     if fmt == "parquet":
-        return _download(files.write_parquet(data[kind]), f"{kind}.parquet", "application/vnd.apache.parquet")
+        return attachment(files.write_parquet(data[kind]), f"{kind}.parquet", PARQUET)
     if fmt == "financements":
         links = ServiceFunding.objects.filter(service__in=service_qs).select_related(
             "convention__collectivity", "action_sheet"
@@ -176,12 +174,6 @@ def export_offer(request, fmt: str):
             ),
         )
     raise Http404
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def duplicates(request):
