@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 
+from conventions import deadlines
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
 
 S = ConventionState
@@ -232,3 +233,19 @@ def apply_transition(
 
 def reached_dates(convention: Convention) -> dict[str, date]:
     return {event.to_state: event.occurred_on for event in convention.events.all()}
+
+
+def convention_deadlines(convention: Convention, today: date) -> list[deadlines.Deadline]:
+    return deadlines.deadlines(
+        start=convention.start_date, end=convention.end_date, reached=reached_dates(convention), today=today
+    )
+
+
+def convention_is_late(convention: Convention, today: date) -> bool:
+    return deadlines.is_late(
+        start=convention.start_date,
+        end=convention.end_date,
+        reached=reached_dates(convention),
+        today=today,
+        state=convention.state,
+    )

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.history import history_entries
-from conventions import deadlines, lifecycle, services
+from conventions import lifecycle, services
 from conventions.amounts import amount_in_figures_and_words
 from conventions.forms import (
     AmendmentForm,
@@ -23,16 +23,6 @@ from conventions.forms import (
 )
 from conventions.models import Convention
 from indicators import results
-
-
-def _late(convention: Convention, today: date) -> bool:
-    return deadlines.is_late(
-        start=convention.start_date,
-        end=convention.end_date,
-        reached=lifecycle.reached_dates(convention),
-        today=today,
-        state=convention.state,
-    )
 
 
 def convention_list(request):
@@ -58,7 +48,7 @@ def convention_list(request):
             conventions = conventions.filter(year=data["year"])
         only_late = data.get("late")
     today = date.today()
-    rows = [(c, _late(c, today)) for c in conventions]
+    rows = [(c, lifecycle.convention_is_late(c, today)) for c in conventions]
     if only_late:
         rows = [(c, late) for c, late in rows if late]
     return render(
@@ -110,12 +100,7 @@ def convention_detail(request, pk: int):
             "title": str(convention),
             "convention": convention,
             "events": convention.events.select_related("recorded_by"),
-            "deadlines": deadlines.deadlines(
-                start=convention.start_date,
-                end=convention.end_date,
-                reached=lifecycle.reached_dates(convention),
-                today=today,
-            ),
+            "deadlines": lifecycle.convention_deadlines(convention, today),
             "amounts": [
                 ("Volet 1 – chefferie de projet", amount_in_figures_and_words(convention.amount_volet1)),
                 ("Volet 2 – offre de solutions locales", amount_in_figures_and_words(convention.amount_volet2)),

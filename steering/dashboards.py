@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from conventions import deadlines, lifecycle
+from conventions import lifecycle
 from conventions.models import Convention
 from funding.consolidation import consolidate
 from indicators import results
@@ -27,16 +27,6 @@ def convention_of(collectivity, year: int | None = None):
     if year:
         conventions = conventions.filter(year=year)
     return conventions.order_by("-year").first()
-
-
-def is_late(convention, today: date) -> bool:
-    return deadlines.is_late(
-        start=convention.start_date,
-        end=convention.end_date,
-        reached=lifecycle.reached_dates(convention),
-        today=today,
-        state=convention.state,
-    )
 
 
 @dataclass
@@ -77,15 +67,8 @@ def collectivity_view(user, collectivity, today: date) -> CollectivityView:
     return CollectivityView(
         collectivity=collectivity,
         convention=convention,
-        deadlines=deadlines.deadlines(
-            start=convention.start_date,
-            end=convention.end_date,
-            reached=lifecycle.reached_dates(convention),
-            today=today,
-        )
-        if convention
-        else [],
-        late=is_late(convention, today) if convention else False,
+        deadlines=lifecycle.convention_deadlines(convention, today) if convention else [],
+        late=lifecycle.convention_is_late(convention, today) if convention else False,
         credits=figures.table() if figures else [],
         volet2=volet2,
         chart_entrants=bars([(r["mois"].strftime("%m/%y"), r["nouveaux_entrants"]) for r in volet2]),
@@ -128,7 +111,7 @@ def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
             Row(
                 collectivity=collectivity,
                 convention=convention,
-                late=is_late(convention, today) if convention else False,
+                late=lifecycle.convention_is_late(convention, today) if convention else False,
                 committed=sum(f.get("committed", v) for v in (1, 2, 3)) if f else 0,
                 paid=sum(f.get("paid", v) for v in (1, 2, 3)) if f else 0,
                 last_month=volet2[-1] if volet2 else None,
