@@ -33,6 +33,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "config.views.bad_request"
+
 # Pages an anonymous visitor may open. Every other URL redirects to the login;
 # tests/test_urls.py fails if a public view is missing here, or listed without being public.
 PUBLIC_URL_NAMES = {

@@ -40,3 +40,8 @@ def home(request):
 @login_not_required
 def accessibility(request):
     return render(request, "accessibility.html", {"title": "Déclaration d'accessibilité"})
+
+
+def bad_request(request, exception):
+    """A 400 page in French that says which parameter was wrong."""
+    return render(request, "400.html", {"title": "Requête invalide", "message": str(exception)}, status=400)

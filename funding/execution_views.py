@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from config.downloads import XLSX, attachment, csv_response, xlsx_response
+from config.params import year_param
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
@@ -167,7 +168,7 @@ def settle(request, pk: int):
 def consolidation(request):
     if not permissions.may_view_consolidation(request.user):
         raise Http404
-    year = int(request.GET.get("annee", 2024))
+    year = year_param(request)
     result = consolidate(request.user, year)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):

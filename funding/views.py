@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.downloads import XLSX, attachment
+from config.params import year_param
 from conventions.models import Convention
 from funding import excel, plans, rules, services
 from funding.ceilings import Volet1Formula, allocate_volet1
@@ -152,7 +153,7 @@ def import_xlsx(request, pk: int):
 def ceilings(request):
     if not permissions.may_view_ceilings(request.user):
         raise Http404
-    year = int(request.GET.get("annee", date.today().year if date.today().year < 2026 else 2024))
+    year = year_param(request)
     collectivities = permissions.visible_collectivities(request.user).select_related("region")
     found = {}
     for ceiling in Ceiling.objects.filter(year=year, collectivity__in=collectivities):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from config.params import year_param
 from indicators import results
 from steering import dashboards
 from steering.models import SharedLink
@@ -20,7 +21,7 @@ SALT = "partage-indicateurs"
 def national(request):
     if not permissions.visible_regions(request.user).exists() or not permissions.is_national(request.user):
         raise Http404
-    year = int(request.GET.get("annee", 2024))
+    year = year_param(request)
     regions = []
     for region in permissions.visible_regions(request.user):
         rows = dashboards.territory_rows(
@@ -42,7 +43,7 @@ def national(request):
 
 def region(request, code: str):
     region = get_object_or_404(permissions.visible_regions(request.user), code=code)
-    year = int(request.GET.get("annee", 2024))
+    year = year_param(request)
     rows = dashboards.territory_rows(
         request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
     )

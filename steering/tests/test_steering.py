@@ -79,3 +79,11 @@ def test_drill_down_national_region_collectivity(client, make_user):
     client.force_login(make_user(Role.DREETS, "32"))
     assert client.get(reverse("steering:region", args=["84"])).status_code == 404
     assert client.get(reverse("steering:collectivity", args=["01D"])).status_code == 404
+
+
+def test_a_year_that_is_not_a_year_is_a_french_400_not_a_crash(client, make_user):
+    client.force_login(make_user(Role.DGEFP))
+    response = client.get(reverse("steering:national"), {"annee": "2024'"})
+    assert response.status_code == 400
+    assert "Paramètre « annee » invalide : « 2024&#x27; »" in response.content.decode()
+    assert client.get(reverse("steering:national"), {"annee": "2025"}).status_code == 200
