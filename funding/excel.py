@@ -270,10 +270,21 @@ def import_workbook(
     return ImportedPlan(lines, warnings)
 
 
+def _too_large(filename: str) -> PlanImportError:
+    return PlanImportError([CellError(filename, "", None, "fichier trop volumineux (2 Mio au plus)")])
+
+
+def read_upload(uploaded) -> bytes:
+    """The bytes of an uploaded workbook, refused before reading when it is over the size limit."""
+    if uploaded.size > MAX_BYTES:
+        raise _too_large(uploaded.name)
+    return uploaded.read()
+
+
 def _check_file(data: bytes, filename: str) -> None:
     lower = filename.lower()
     if len(data) > MAX_BYTES:
-        raise PlanImportError([CellError(filename, "", None, "fichier trop volumineux (2 Mio au plus)")])
+        raise _too_large(filename)
     if data.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
         raise PlanImportError(
             [CellError(filename, "", None, "format .xls non accepté : enregistrez le fichier au format .xlsx")]

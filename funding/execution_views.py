@@ -115,11 +115,10 @@ def report_import(request, pk: int):
         messages.error(request, "Choisissez un fichier .xlsx.")
         return redirect("funding:execution", pk=pk)
     uploaded = form.cleaned_data["file"]
-    if uploaded.size > excel.MAX_BYTES:
-        messages.error(request, f"{uploaded.name} : fichier trop volumineux (2 Mio au plus). Rien n'a été modifié.")
-        return redirect("funding:execution", pk=pk)
     try:
-        imported = excel.import_workbook(excel.REPORT, uploaded.read(), filename=uploaded.name, convention=convention)
+        imported = excel.import_workbook(
+            excel.REPORT, excel.read_upload(uploaded), filename=uploaded.name, convention=convention
+        )
         count = payments.report_replace(convention=convention, lines=imported.lines)
     except excel.PlanImportError as error:
         messages.error(request, "Bilan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))

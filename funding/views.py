@@ -130,12 +130,9 @@ def import_xlsx(request, pk: int):
         messages.error(request, "Choisissez un fichier .xlsx.")
         return redirect("funding:plan", pk=pk)
     uploaded = form.cleaned_data["file"]
-    if uploaded.size > excel.MAX_BYTES:
-        messages.error(request, f"{uploaded.name} : fichier trop volumineux (2 Mio au plus). Rien n'a été modifié.")
-        return redirect("funding:plan", pk=pk)
     try:
         imported = excel.import_plan(
-            uploaded.read(),
+            excel.read_upload(uploaded),
             filename=uploaded.name,
             convention=convention,
             action_numbers=set(convention.action_sheets.values_list("number", flat=True)),

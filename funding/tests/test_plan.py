@@ -200,6 +200,13 @@ def test_refused_import_changes_nothing(client, good_plan, make_user):
     ).content.decode()
     assert "Plan refusé, rien n&#x27;a été modifié : Volet 2!N6, valeur « trop »" in page
     assert PlanLine.objects.count() == 3
+    oversized = client.post(
+        reverse("funding:import_xlsx", args=[good_plan.pk]),
+        {"file": SimpleUploadedFile("gros.xlsx", b"PK" + b"x" * excel.MAX_BYTES)},
+        follow=True,
+    ).content.decode()
+    assert "Plan refusé, rien n&#x27;a été modifié : gros.xlsx : fichier trop volumineux (2 Mio au plus)" in oversized
+    assert PlanLine.objects.count() == 3
 
 
 def test_editor_saves_at_every_change_and_returns_rules(client, good_plan, make_user):
