@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from indicators.engine import months as month_tools
@@ -254,12 +255,41 @@ def _organisms(rng, size: int, shares) -> np.ndarray:
     return rng.choice(ORGANISMS, size=size, p=probabilities / total)
 
 
+# The column that dates each volet 3 table: nothing is dated after the end of the delivery.
+VOLET3_DATE_COLUMNS = {
+    "rendez_vous": "date",
+    "contrats_engagement": "date_signature",
+    "diagnostics": "date",
+    "activites": "date_debut",
+    "emplois": "date_debut",
+    "satisfaction": "date",
+}
+
+
 def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.Table]:
+    """Meetings, contracts, diagnostics, activities, jobs and satisfaction of the oriented persons.
+
+    The draws happen in a fixed order (that of the dictionary) so that a seed gives the same delivery.
+    """
     k = len(person)
     diag_date = oriented_on + rng.integers(5, 40, k)
     status = rng.choice(np.array(["honore", "absent", "annule"]), size=k, p=[0.85, 0.1, 0.05])
     follow_date = diag_date + rng.integers(20, 60, k)
-    meetings = pa.table(
+    tables = {
+        "rendez_vous": _meetings(rng, person, oriented_on, diag_date, status, follow_date),
+        "contrats_engagement": _contracts(rng, person, oriented_on, organism),
+        "diagnostics": _diagnostics(rng, person, diag_date),
+        "activites": _activities(rng, person, diag_date),
+        "emplois": _jobs(rng, person, oriented_on),
+        "satisfaction": _satisfaction(rng, person, follow_date),
+    }
+    limit = pa.scalar(EPOCH + timedelta(days=int(end_day)), type=pa.date32())
+    return {name: t.filter(pc.less_equal(t[VOLET3_DATE_COLUMNS[name]], limit)) for name, t in tables.items()}
+
+
+def _meetings(rng, person, oriented_on, diag_date, status, follow_date) -> pa.Table:
+    k = len(person)
+    return pa.table(
         {
             "personne": pa.array(np.concatenate([person, person, person]).astype("int64")),
             "date": _dates(np.concatenate([oriented_on + 7, diag_date, follow_date])),
@@ -273,9 +303,13 @@ def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.
         },
         schema=arrow_schema(FILES["rendez_vous"]),
     )
+
+
+def _contracts(rng, person, oriented_on, organism) -> pa.Table:
+    k = len(person)
     signed = rng.random(k) < 0.7
     contract_type = np.where(organism == "france_travail", "ppae", np.where(rng.random(k) < 0.1, "ce", "cer"))
-    contracts = pa.table(
+    return pa.table(
         {
             "personne": pa.array(person[signed].astype("int64")),
             "type": pa.array(contract_type[signed].tolist(), type=pa.string()),
@@ -284,11 +318,16 @@ def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.
         },
         schema=arrow_schema(FILES["contrats_engagement"]),
     )
+
+
+def _diagnostics(rng, person, diag_date) -> pa.Table:
+    """A diagnostic for everyone, and a second one, with fewer obstacles, for one in five."""
+    k = len(person)
     obstacle_count = rng.integers(0, 4, k)
     obstacles = ["|".join(rng.choice(OBSTACLES, size=c, replace=False)) if c else "" for c in obstacle_count]
     second = (rng.random(k) < 0.2) & (obstacle_count > 0)
     fewer = ["|".join(o.split("|")[1:]) for o, s in zip(obstacles, second, strict=True) if s]
-    diagnostics = pa.table(
+    return pa.table(
         {
             "personne": pa.array(np.concatenate([person, person[second]]).astype("int64")),
             "date": _dates(np.concatenate([diag_date, diag_date[second] + 90])),
@@ -296,41 +335,52 @@ def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.
         },
         schema=arrow_schema(FILES["diagnostics"]),
     )
-    active = rng.random(k) < 0.6
+
+
+def _activities(rng, person, diag_date) -> pa.Table:
+    """Six persons in ten in an activity; one in five of those over 15 hours a week."""
+    active = rng.random(len(person)) < 0.6
     a_person, a_start = person[active], diag_date[active] + rng.integers(3, 60, active.sum())
-    length = rng.integers(5, 90, len(a_person))
-    weekly = np.where(
-        rng.random(len(a_person)) < 0.2, rng.uniform(15, 25, len(a_person)), rng.uniform(2, 10, len(a_person))
-    )
-    activities = pa.table(
+    count = len(a_person)
+    length = rng.integers(5, 90, count)
+    weekly = np.where(rng.random(count) < 0.2, rng.uniform(15, 25, count), rng.uniform(2, 10, count))
+    return pa.table(
         {
             "personne": pa.array(a_person.astype("int64")),
             "date_debut": _dates(a_start),
             "date_fin": _dates(a_start + length - 1),
             "heures": pa.array(np.round(weekly * length / 7, 1)),
-            "modalite": pa.array(np.where(rng.random(len(a_person)) < 0.6, "individuel", "collectif").tolist()),
-            "categorie": pa.array(rng.choice(ACTIVITY_CATEGORIES, size=len(a_person)).tolist(), type=pa.string()),
-            "service_id": pa.nulls(len(a_person), type=pa.string()),
+            "modalite": pa.array(np.where(rng.random(count) < 0.6, "individuel", "collectif").tolist()),
+            "categorie": pa.array(rng.choice(ACTIVITY_CATEGORIES, size=count).tolist(), type=pa.string()),
+            "service_id": pa.nulls(count, type=pa.string()),
         },
         schema=arrow_schema(FILES["activites"]),
     )
-    hired = rng.random(k) < 0.25
-    job_type = rng.choice(JOB_TYPES, size=hired.sum(), p=[0.2, 0.3, 0.15, 0.05, 0.05, 0.1, 0.1, 0.05])
-    job_start = oriented_on[hired] + rng.integers(15, 270, hired.sum())
-    duration = rng.integers(1, 13, hired.sum())
-    jobs = pa.table(
+
+
+def _jobs(rng, person, oriented_on) -> pa.Table:
+    hired = rng.random(len(person)) < 0.25
+    count = int(hired.sum())
+    job_type = rng.choice(JOB_TYPES, size=count, p=[0.2, 0.3, 0.15, 0.05, 0.05, 0.1, 0.1, 0.05])
+    job_start = oriented_on[hired] + rng.integers(15, 270, count)
+    duration = rng.integers(1, 13, count)
+    return pa.table(
         {
             "personne": pa.array(person[hired].astype("int64")),
             "date_debut": _dates(job_start),
             "type_contrat": pa.array(job_type.tolist(), type=pa.string()),
             "duree_mois": pa.array(np.where(job_type == "cdi", 0, duration).astype("int32"), mask=job_type == "cdi"),
-            "date_fin": pa.nulls(hired.sum(), type=pa.date32()),
+            "date_fin": pa.nulls(count, type=pa.date32()),
         },
         schema=arrow_schema(FILES["emplois"]),
     )
-    answered = rng.random(k) < 0.1
+
+
+def _satisfaction(rng, person, follow_date) -> pa.Table:
+    """One answer in ten, from the person and from the professional (anonymous)."""
+    answered = rng.random(len(person)) < 0.1
     answers = int(answered.sum())
-    satisfaction = pa.table(
+    return pa.table(
         {
             "date": _dates(np.concatenate([follow_date[answered], follow_date[answered]])),
             "repondant": pa.array(["personne"] * answers + ["professionnel"] * answers, type=pa.string()),
@@ -342,27 +392,6 @@ def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.
         },
         schema=arrow_schema(FILES["satisfaction"]),
     )
-    tables = {
-        "rendez_vous": meetings,
-        "contrats_engagement": contracts,
-        "diagnostics": diagnostics,
-        "activites": activities,
-        "emplois": jobs,
-        "satisfaction": satisfaction,
-    }
-    # Nothing dated after the end of the delivery.
-    limit = pa.scalar(EPOCH + timedelta(days=int(end_day)), type=pa.date32())
-    date_column = {
-        "rendez_vous": "date",
-        "contrats_engagement": "date_signature",
-        "diagnostics": "date",
-        "activites": "date_debut",
-        "emplois": "date_debut",
-        "satisfaction": "date",
-    }
-    import pyarrow.compute as pc
-
-    return {name: t.filter(pc.less_equal(t[date_column[name]], limit)) for name, t in tables.items()}
 
 
 def calibration_for(departement_codes: list[str], data_dir: Path, *, scale: float = 1.0) -> Calibration:
