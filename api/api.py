@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404
-from ninja import File, NinjaAPI, Schema, Status
+from ninja import Field, File, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import CursorPagination, paginate
 from ninja.security import django_auth
@@ -119,81 +119,46 @@ def volet2_indicators(request, code: str):
     return [Volet2Row(**row) for row in results.volet2_rows(collectivity)]
 
 
+# The API speaks French; each field names the model attribute it reads (dotted for a relation).
 class ConventionOut(Schema):
-    id: int
-    collectivite: str
-    annee: int
-    etat: str
-    debut: date
-    fin: date
-    montant_volet1: Decimal
-    montant_volet2: Decimal
-    montant_volet3: Decimal
-
-    @staticmethod
-    def resolve_id(c):
-        return c.pk
-
-    @staticmethod
-    def resolve_collectivite(c):
-        return c.collectivity.code
-
-    @staticmethod
-    def resolve_annee(c):
-        return c.year
-
-    @staticmethod
-    def resolve_etat(c):
-        return c.state
-
-    @staticmethod
-    def resolve_debut(c):
-        return c.start_date
-
-    @staticmethod
-    def resolve_fin(c):
-        return c.end_date
-
-    @staticmethod
-    def resolve_montant_volet1(c):
-        return c.amount_volet1
-
-    @staticmethod
-    def resolve_montant_volet2(c):
-        return c.amount_volet2
-
-    @staticmethod
-    def resolve_montant_volet3(c):
-        return c.amount_volet3
+    id: int = Field(alias="pk")
+    collectivite: str = Field(alias="collectivity.code")
+    annee: int = Field(alias="year")
+    etat: str = Field(alias="state")
+    debut: date = Field(alias="start_date")
+    fin: date = Field(alias="end_date")
+    montant_volet1: Decimal = Field(alias="amount_volet1")
+    montant_volet2: Decimal = Field(alias="amount_volet2")
+    montant_volet3: Decimal = Field(alias="amount_volet3")
 
 
 class PlanLineOut(Schema):
     volet: int
-    rubrique: str
+    rubrique: str = Field(alias="section")
     nature: str
-    objet: str
-    part_etat: Decimal
-    part_collectivite: Decimal
+    objet: str = Field(alias="purpose")
+    part_etat: Decimal = Field(alias="state_amount")
+    part_collectivite: Decimal = Field(alias="collectivity_amount")
 
 
 class PaymentOut(Schema):
     volet: int
-    nature: str
-    montant: Decimal
-    etat: str
-    paye_le: date | None
-    reference_chorus: str
+    nature: str = Field(alias="kind")
+    montant: Decimal = Field(alias="amount")
+    etat: str = Field(alias="status")
+    paye_le: date | None = Field(alias="paid_on")
+    reference_chorus: str = Field(alias="chorus_reference")
 
 
 class ReportLineOut(Schema):
     volet: int
-    rubrique: str
+    rubrique: str = Field(alias="section")
     nature: str
-    objet: str
-    unites: Decimal | None
-    cout_unitaire: Decimal | None
-    periode: str
-    montant: Decimal
+    objet: str = Field(alias="purpose")
+    unites: Decimal | None = Field(alias="units")
+    cout_unitaire: Decimal | None = Field(alias="unit_cost")
+    periode: str = Field(alias="period")
+    montant: Decimal = Field(alias="amount")
 
 
 class ServiceOut(Schema):
@@ -233,53 +198,21 @@ def convention(request, convention_id: int):
     summary="Plan de financement (annexe 2)",
 )
 def financing_plan(request, convention_id: int):
-    return [
-        PlanLineOut(
-            volet=line.volet,
-            rubrique=line.section,
-            nature=line.nature,
-            objet=line.purpose,
-            part_etat=line.state_amount,
-            part_collectivite=line.collectivity_amount,
-        )
-        for line in permissions.convention_or_404(request.user, convention_id).plan_lines.all()
-    ]
+    return permissions.convention_or_404(request.user, convention_id).plan_lines.all()
 
 
 @api.get(
     "/conventions/{convention_id}/versements", response=documented(list[PaymentOut]), summary="Versements par volet"
 )
 def payments(request, convention_id: int):
-    return [
-        PaymentOut(
-            volet=p.volet,
-            nature=p.kind,
-            montant=p.amount,
-            etat=p.status,
-            paye_le=p.paid_on,
-            reference_chorus=p.chorus_reference,
-        )
-        for p in permissions.convention_or_404(request.user, convention_id).payments.all()
-    ]
+    return permissions.convention_or_404(request.user, convention_id).payments.all()
 
 
 @api.get(
     "/conventions/{convention_id}/bilan", response=documented(list[ReportLineOut]), summary="Bilan financier (annexe 3)"
 )
 def financial_report(request, convention_id: int):
-    return [
-        ReportLineOut(
-            volet=line.volet,
-            rubrique=line.section,
-            nature=line.nature,
-            objet=line.purpose,
-            unites=line.units,
-            cout_unitaire=line.unit_cost,
-            periode=line.period,
-            montant=line.amount,
-        )
-        for line in permissions.convention_or_404(request.user, convention_id).report_lines.all()
-    ]
+    return permissions.convention_or_404(request.user, convention_id).report_lines.all()
 
 
 @api.get(
