@@ -74,7 +74,6 @@ def test_openapi_is_published(client):
 
 
 def test_api_reads_with_cursor_pagination_and_the_same_permissions(client, make_user):
-    from datetime import date
     from decimal import Decimal
 
     from conventions import services
@@ -107,4 +106,32 @@ def test_api_reads_with_cursor_pagination_and_the_same_permissions(client, make_
     mine = client.get("/api/v1/offre/services", **bearer(dreets)).json()["results"]
     assert [r["enregistrement"]["nom"] for r in mine] == ["Aide"]
     assert OfferService.objects.count() == 1
-    assert date.today()
+
+
+def test_plan_and_report_lines_read_with_french_names(client, make_user):
+    from decimal import Decimal
+
+    from conventions import services
+    from funding.models import PlanLine, ReportLine
+    from territories.models import Collectivity
+
+    ain = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    PlanLine.objects.create(
+        convention=ain, volet=2, section="remobilisation", nature="iae", purpose="Ateliers",
+        state_amount=Decimal("1000.50"), collectivity_amount=Decimal("1000.50"),
+    )  # fmt: skip
+    ReportLine.objects.create(
+        convention=ain, volet=2, section="remobilisation", nature="iae", purpose="Ateliers",
+        units=Decimal("3"), unit_cost=Decimal("333.50"), period="2024", amount=Decimal("1000.50"),
+    )  # fmt: skip
+    _, key = ApiToken.issue(user=make_user(Role.DDETS, "01"), name="SI préfecture")
+    plan = client.get(f"/api/v1/conventions/{ain.pk}/plan", **bearer(key)).json()
+    assert plan == [
+        {"volet": 2, "rubrique": "remobilisation", "nature": "iae", "objet": "Ateliers",
+         "part_etat": "1000.50", "part_collectivite": "1000.50"},
+    ]  # fmt: skip
+    report = client.get(f"/api/v1/conventions/{ain.pk}/bilan", **bearer(key)).json()
+    assert report == [
+        {"volet": 2, "rubrique": "remobilisation", "nature": "iae", "objet": "Ateliers", "unites": "3.00",
+         "cout_unitaire": "333.50", "periode": "2024", "montant": "1000.50"},
+    ]  # fmt: skip
