@@ -71,11 +71,6 @@ def may_view_history(user, collectivity: Collectivity) -> bool:
     return may_view_collectivity(user, collectivity) and not is_read_only(user)
 
 
-def may_view_region(user, region: Region) -> bool:
-    """The regional view: DGEFP, national France Travail, and the DREETS of that region."""
-    return visible_regions(user).filter(pk=region.pk).exists()
-
-
 def may_administer(user) -> bool:
     """Account administration (Django admin): superusers only."""
     return user.is_authenticated and user.is_superuser

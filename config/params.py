@@ -6,9 +6,9 @@ from django.core.exceptions import BadRequest
 DEFAULT_YEAR = 2024
 
 
-def year_param(request, default: int = DEFAULT_YEAR) -> int:
-    """The ``annee`` of the query string; a value that is not a year is a 400 with a French message."""
-    text = request.GET.get("annee", "").strip()
+def year_param(params, default: int = DEFAULT_YEAR) -> int:
+    """The ``annee`` of ``request.GET`` or ``request.POST``; a value that is not a year is a 400 in French."""
+    text = str(params.get("annee", "")).strip()
     if not text:
         return default
     if not (text.isdigit() and len(text) == 4):

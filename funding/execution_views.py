@@ -167,7 +167,7 @@ def settle(request, pk: int):
 def consolidation(request):
     if not permissions.may_view_consolidation(request.user):
         raise Http404
-    year = year_param(request)
+    year = year_param(request.GET)
     result = consolidate(request.user, year)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):

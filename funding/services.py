@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from action_plans.models import ActionSheet
-from funding.ceilings import Allocation
+from funding.ceilings import Allocation, Volet1Formula
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
 
@@ -41,6 +41,21 @@ def notify_volet1_ceilings(*, year: int, allocation: Allocation, notified_on: da
             ceiling.amount, ceiling.source, ceiling.prenotified_on = amount, Ceiling.Source.FORMULA, notified_on
             ceiling.save()
         count += 1
+    return count
+
+
+@transaction.atomic
+def notify_volet1(
+    *, year: int, volet1_envelope: Decimal, formula: Volet1Formula, allocation: Allocation, notified_on: date
+) -> int:
+    """Pre-notify the volet 1 ceilings and keep, in the year's envelope, the amount and formula they came from."""
+    count = notify_volet1_ceilings(year=year, allocation=allocation, notified_on=notified_on)
+    envelope = envelope_for(year) or NationalEnvelope(year=year, total=ENVELOPE_2024, volet2=0, volet3=0)
+    envelope.volet1 = volet1_envelope
+    envelope.volet1_base = formula.base
+    envelope.volet1_per_tranche = formula.per_tranche
+    envelope.volet1_tranche_size = formula.tranche_size
+    envelope.save()
     return count
 
 

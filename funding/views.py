@@ -150,14 +150,14 @@ def import_xlsx(request, pk: int):
 def ceilings(request):
     if not permissions.may_view_ceilings(request.user):
         raise Http404
-    year = year_param(request)
+    year = year_param(request.GET)
     collectivities = permissions.visible_collectivities(request.user).select_related("region")
     found = {}
     for ceiling in Ceiling.objects.filter(year=year, collectivity__in=collectivities):
         found.setdefault(ceiling.collectivity_id, {})[ceiling.volet] = ceiling
     rows = [(c, [found.get(c.pk, {}).get(v) for v in (1, 2, 3)]) for c in collectivities]
     totals = [sum((cs[i].amount for _, cs in rows if cs[i]), 0) for i in range(3)]
-    envelope = NationalEnvelope.objects.filter(year=year).first()
+    envelope = services.envelope_for(year)
     over = []
     if envelope and permissions.is_national(request.user):
         over = [v for v, total in zip((1, 2, 3), totals, strict=True) if total > getattr(envelope, f"volet{v}")]
@@ -189,8 +189,9 @@ def simulation(request):
     """Volet 1 ceilings of every collectivité from the formula, against the envelope, before notifying."""
     if not permissions.may_set_ceilings(request.user):
         raise Http404
-    envelope = NationalEnvelope.objects.filter(year=2024).first()
-    initial = {"year": 2024, "tranche_size": 1000}
+    year = year_param(request.GET)
+    envelope = services.envelope_for(year)
+    initial = {"year": year, "tranche_size": 1000}
     if envelope:
         initial.update(
             envelope=envelope.volet1, base=envelope.volet1_base, per_tranche=envelope.volet1_per_tranche,
@@ -201,23 +202,17 @@ def simulation(request):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         collectivities = list(Collectivity.objects.select_related("region"))
-        allocation = allocate_volet1(
-            {c.code: c.rsa_households for c in collectivities},
-            Volet1Formula(data["base"], data["per_tranche"], data["tranche_size"]),
-            data["envelope"],
-        )
+        formula = Volet1Formula(data["base"], data["per_tranche"], data["tranche_size"])
+        allocation = allocate_volet1({c.code: c.rsa_households for c in collectivities}, formula, data["envelope"])
         rows = [(c, allocation.amounts[c.code]) for c in collectivities]
         if request.method == "POST" and "notifier" in request.POST:
-            count = services.notify_volet1_ceilings(year=data["year"], allocation=allocation, notified_on=date.today())
-            NationalEnvelope.objects.update_or_create(
+            count = services.notify_volet1(
                 year=data["year"],
-                defaults={
-                    "volet1": data["envelope"], "volet1_base": data["base"], "volet1_per_tranche": data["per_tranche"],
-                    "volet1_tranche_size": data["tranche_size"],
-                    "total": envelope.total if envelope else services.ENVELOPE_2024,
-                    "volet2": envelope.volet2 if envelope else 0, "volet3": envelope.volet3 if envelope else 0,
-                },
-            )  # fmt: skip
+                volet1_envelope=data["envelope"],
+                formula=formula,
+                allocation=allocation,
+                notified_on=date.today(),
+            )
             messages.success(request, f"{count} plafonds du volet 1 pré-notifiés pour {data['year']}.")
             return redirect(f"/financement/plafonds/?annee={data['year']}")
     return render(
@@ -232,7 +227,7 @@ def calpae_import(request):
     if not permissions.may_set_ceilings(request.user):
         raise Http404
     form = UploadForm(request.POST, request.FILES)
-    year = int(request.POST.get("annee", 2024))
+    year = year_param(request.POST)
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:

@@ -21,7 +21,7 @@ SALT = "partage-indicateurs"
 def national(request):
     if not permissions.visible_regions(request.user).exists() or not permissions.is_national(request.user):
         raise Http404
-    year = year_param(request)
+    year = year_param(request.GET)
     regions = []
     for region in permissions.visible_regions(request.user):
         rows = dashboards.territory_rows(
@@ -43,7 +43,7 @@ def national(request):
 
 def region(request, code: str):
     region = get_object_or_404(permissions.visible_regions(request.user), code=code)
-    year = year_param(request)
+    year = year_param(request.GET)
     rows = dashboards.territory_rows(
         request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
     )

@@ -15,7 +15,7 @@ from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.tests.test_conventions import step
 from funding import excel
-from funding.models import Ceiling, PlanLine
+from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
 
 pytestmark = pytest.mark.django_db
@@ -253,6 +253,10 @@ def test_simulation_and_notification_of_volet1_ceilings(client, make_user):
     assert Ceiling.objects.get(collectivity__code="01D", volet=1).amount == D("116000.00")  # 100 000 + 8 × 2 000
     total = sum(c.amount for c in Ceiling.objects.filter(year=2024, volet=1))
     assert total <= D("20000000.00")
+    envelope = NationalEnvelope.objects.get(year=2024)
+    assert (envelope.volet1, envelope.volet1_base, envelope.volet1_per_tranche, envelope.volet1_tranche_size) == (
+        D("20000000.00"), D("100000.00"), D("2000.00"), 1000,
+    )  # fmt: skip
 
 
 def test_calpae_import_all_or_nothing(client, make_user):
@@ -265,6 +269,9 @@ def test_calpae_import_all_or_nothing(client, make_user):
     good = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n38D;2 500 000,50\n")
     client.post(reverse("funding:calpae_import"), {"file": good, "annee": 2024})
     assert Ceiling.objects.get(collectivity__code="38D", volet=2).amount == D("2500000.50")
+    wrong_year = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1,00\n")
+    assert client.post(reverse("funding:calpae_import"), {"file": wrong_year, "annee": "24"}).status_code == 400
+    assert Ceiling.objects.get(collectivity__code="01D", volet=2).amount == D("1000000.00")
 
 
 def test_ceilings_page_regional_for_dreets_and_refused_to_others(client, convention, make_user):

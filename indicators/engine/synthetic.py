@@ -96,10 +96,6 @@ def _csv_cell(column, value, french: bool) -> str:
     return str(value)
 
 
-def _days(d: date) -> int:
-    return (d - EPOCH).days
-
-
 def _dates(days: np.ndarray) -> pa.Array:
     return pa.array(days.astype("int32"), type=pa.int32()).cast(pa.date32())
 
