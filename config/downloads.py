@@ -57,3 +57,13 @@ def xlsx_response(filename: str, sheet_title: str, header: list[str], rows) -> H
     buffer = io.BytesIO()
     workbook.save(buffer)
     return attachment(buffer.getvalue(), filename, XLSX)
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def table_response(export_format: str, stem: str, sheet_title: str, header: list[str], rows) -> HttpResponse:
+    """A table of a page as a French CSV or an Excel workbook (the page's `?format=csv|xlsx`)."""
+    if export_format == "csv":
+        return csv_response(f"{stem}.csv", header, rows)
+    return xlsx_response(f"{stem}.xlsx", sheet_title, header, rows)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from config.downloads import XLSX, attachment, csv_response, xlsx_response
+from config.downloads import EXPORT_FORMATS, XLSX, attachment, table_response
 from config.params import year_param
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
@@ -170,11 +170,8 @@ def consolidation(request):
     year = year_param(request.GET)
     result = consolidate(request.user, year)
     export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        header, rows = rows_for_export(result)
-        if export == "csv":
-            return csv_response(f"consolidation-{year}.csv", header, rows)
-        return xlsx_response(f"consolidation-{year}.xlsx", "Consolidation", header, rows)
+    if export in EXPORT_FORMATS:
+        return table_response(export, f"consolidation-{year}", "Consolidation", *rows_for_export(result))
     return render(
         request, "funding/consolidation.html", {"title": f"Consolidation {year}", "year": year, "result": result}
     )

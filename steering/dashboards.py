@@ -119,3 +119,63 @@ def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
             )
         )
     return rows
+
+
+@dataclass
+class RegionTotals:
+    region: object
+    collectivities: int
+    late: int
+    committed: object
+    paid: object
+
+
+def region_totals(regions, rows: list[Row]) -> list[RegionTotals]:
+    """The national table: each region's collectivités, late conventions and credits, from the territory rows."""
+    by_region = {region.pk: [] for region in regions}
+    for row in rows:
+        by_region.setdefault(row.collectivity.region_id, []).append(row)
+    return [
+        RegionTotals(
+            region=region,
+            collectivities=len(by_region[region.pk]),
+            late=sum(1 for r in by_region[region.pk] if r.late),
+            committed=sum(r.committed for r in by_region[region.pk]),
+            paid=sum(r.paid for r in by_region[region.pk]),
+        )
+        for region in regions
+    ]
+
+
+NATIONAL_HEADER = ["code région", "région", "collectivités", "conventions en retard", "engagé (€)", "versé (€)"]
+
+
+def national_export(totals: list[RegionTotals]) -> list[list]:
+    return [[t.region.code, t.region.name, t.collectivities, t.late, t.committed, t.paid] for t in totals]
+
+
+REGION_HEADER = [
+    "code collectivité", "collectivité", "convention", "échéances", "engagé (€)", "versé (€)",
+    "dernier mois livré", "nouveaux entrants", "orientés en 15 jours (%)", "services référencés",
+]  # fmt: skip
+
+
+def region_export(rows: list[Row]) -> list[list]:
+    def deadlines(row: Row) -> str:
+        return "en retard" if row.late else ("à jour" if row.convention else "")
+
+    return [
+        [
+            r.collectivity.code,
+            r.collectivity.name,
+            r.convention.get_state_display() if r.convention else "aucune",
+            deadlines(r),
+            r.committed,
+            r.paid,
+            f"{r.last_month['mois']:%Y-%m}" if r.last_month else "",
+            r.last_month["nouveaux_entrants"] if r.last_month else "",
+            r.last_month.get("part_orientes_15_jours") if r.last_month else "",
+            r.services,
+        ]
+        for r in rows
+    ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from config.downloads import EXPORT_FORMATS, table_response
 from config.params import year_param
 from indicators import results
 from steering import dashboards
@@ -22,22 +23,16 @@ def national(request):
     if not permissions.visible_regions(request.user).exists() or not permissions.is_national(request.user):
         raise Http404
     year = year_param(request.GET)
-    regions = []
-    for region in permissions.visible_regions(request.user):
-        rows = dashboards.territory_rows(
-            request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
-        )
-        regions.append(
-            (
-                region,
-                len(rows),
-                sum(1 for r in rows if r.late),
-                sum(r.committed for r in rows),
-                sum(r.paid for r in rows),
-            )
-        )
+    collectivities = permissions.visible_collectivities(request.user)
+    rows = dashboards.territory_rows(request.user, collectivities, year, date.today())
+    totals = dashboards.region_totals(list(permissions.visible_regions(request.user)), rows)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return table_response(
+            request.GET["format"], f"pilotage-national-{year}", "Régions", dashboards.NATIONAL_HEADER,
+            dashboards.national_export(totals),
+        )  # fmt: skip
     return render(
-        request, "steering/national.html", {"title": f"Pilotage national {year}", "year": year, "regions": regions}
+        request, "steering/national.html", {"title": f"Pilotage national {year}", "year": year, "totals": totals}
     )
 
 
@@ -47,6 +42,11 @@ def region(request, code: str):
     rows = dashboards.territory_rows(
         request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
     )
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return table_response(
+            request.GET["format"], f"pilotage-{region.code}-{year}", "Collectivités", dashboards.REGION_HEADER,
+            dashboards.region_export(rows),
+        )  # fmt: skip
     return render(
         request,
         "steering/region.html",

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
@@ -87,3 +88,48 @@ def test_a_year_that_is_not_a_year_is_a_french_400_not_a_crash(client, make_user
     assert response.status_code == 400
     assert "Paramètre « annee » invalide : « 2024&#x27; »" in response.content.decode()
     assert client.get(reverse("steering:national"), {"annee": "2025"}).status_code == 200
+
+
+def test_region_totals_group_the_territory_rows_by_region():
+    from types import SimpleNamespace as N
+
+    from steering.dashboards import Row, region_totals
+
+    ara, hdf = N(pk=1), N(pk=2)
+    rows = [
+        Row(N(region_id=1), None, True, D("10.00"), D("6.00"), None, 0),
+        Row(N(region_id=1), None, False, D("5.50"), D("0"), None, 0),
+        Row(N(region_id=2), None, False, D("1.00"), D("1.00"), None, 0),
+    ]
+    totals = region_totals([ara, hdf], rows)
+    assert [(t.collectivities, t.late, t.committed, t.paid) for t in totals] == [
+        (2, 1, D("15.50"), D("6.00")),
+        (1, 0, D("1.00"), D("1.00")),
+    ]
+
+
+def test_national_and_region_tables_export_in_csv_and_xlsx(client, make_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from conventions import services
+    from territories.models import Collectivity
+
+    services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    client.force_login(make_user(Role.DGEFP))
+    national = client.get(reverse("steering:national"), {"annee": 2024, "format": "csv"})
+    assert national["Content-Disposition"] == 'attachment; filename="pilotage-national-2024.csv"'
+    lines = national.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "code région;région;collectivités;conventions en retard;engagé (€);versé (€)"
+    ara = Collectivity.objects.filter(region__code="84").count()
+    assert f"84;Auvergne-Rhône-Alpes;{ara};1;0,00;0,00" in lines
+    region = client.get(reverse("steering:region", args=["84"]), {"annee": 2024, "format": "csv"})
+    lines = region.content.decode("utf-8-sig").splitlines()
+    assert lines[1] == "01D;Ain;Brouillon;en retard;0,00;0,00;;;;0"
+    assert len(lines) == 1 + ara
+    workbook = client.get(reverse("steering:region", args=["84"]), {"annee": 2024, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(workbook.content))["Collectivités"]
+    assert [c.value for c in sheet[2]][:4] == ["01D", "Ain", "Brouillon", "en retard"]
+    client.force_login(make_user(Role.DREETS, "32"))
+    assert client.get(reverse("steering:region", args=["84"]), {"format": "csv"}).status_code == 404
