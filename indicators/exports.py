@@ -4,6 +4,7 @@ from django.http import HttpResponse
 
 from config.downloads import csv_response
 from indicators.engine.volet2 import COLUMNS as VOLET2_COLUMNS
+from indicators.engine.volet3 import COLUMNS as VOLET3_COLUMNS
 
 
 def volet2_csv(collectivity, rows) -> HttpResponse:
@@ -13,6 +14,15 @@ def volet2_csv(collectivity, rows) -> HttpResponse:
         f"indicateurs-volet2-{collectivity.code}.csv",
         columns,
         ([row["mois"].strftime("%Y-%m"), *(row.get(k) for k in keys)] for row in rows),
+    )
+
+
+def volet3_csv(collectivity, rows) -> HttpResponse:
+    """The volet 3 table, one month per line, with the column names of docs/indicators.md."""
+    return csv_response(
+        f"indicateurs-volet3-{collectivity.code}.csv",
+        [*VOLET3_COLUMNS, "version"],
+        ([row["mois"].strftime("%Y-%m"), *(row.get(k) for k in VOLET3_COLUMNS[1:]), row["version"]] for row in rows),
     )
 
 

@@ -99,6 +99,11 @@ def volet2_export(request, code: str) -> HttpResponse:
     return exports.volet2_csv(collectivity, results.volet2_rows(collectivity))
 
 
+def volet3_export(request, code: str) -> HttpResponse:
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
+    return exports.volet3_csv(collectivity, results.monthly_rows(collectivity, "volet3"))
+
+
 def parquet_export(request, code: str) -> HttpResponse:
     """Bulk export of the stored results (every table, month and definition version) as Parquet."""
     import io

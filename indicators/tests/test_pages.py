@@ -195,3 +195,19 @@ def test_parquet_bulk_export_of_the_results(client, cd_agent):
         r["indicateur"]: r["valeur"] for r in table if r["tableau"] == "volet2" and str(r["mois"]) == "2024-01-01"
     }
     assert january["nouveaux_entrants"] == "3" and january["orientes_15_jours"] == "2"
+
+
+def test_volet3_export_is_french_csv_with_one_month_per_line(client, cd_agent, make_user):
+    from indicators.engine.volet3 import COLUMNS
+
+    upload(client)
+    response = client.get(reverse("indicators:volet3_export", args=["01D"]))
+    assert response["Content-Disposition"] == 'attachment; filename="indicateurs-volet3-01D.csv"'
+    header, *lines = response.content.decode("utf-8-sig").splitlines()
+    assert header.split(";") == [*COLUMNS, "version"]
+    assert all(len(line.split(";")) == len(COLUMNS) + 1 for line in lines)
+    february = next(line.split(";") for line in lines if line.startswith("2024-02;"))
+    assert february[COLUMNS.index("nouveaux_entrants")] == "3"  # the 3 new entrants of the worked example
+    assert february[-1] == "volet3-v1"
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
+    assert client.get(reverse("indicators:volet3_export", args=["01D"])).status_code == 404
