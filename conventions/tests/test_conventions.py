@@ -218,3 +218,10 @@ def test_dreets_sees_every_convention_of_its_region_and_which_are_late(client, d
     late = client.get(reverse("conventions:list"), {"late": "on", "year": "2024"}).content.decode()
     assert "en retard" in late  # 2024 drafts are past their finalisation deadline today
     assert Convention.objects.filter(pk__in=[draft.pk, other.pk]).count() == 2
+    exported = client.get(reverse("conventions:list"), {"year": "2024", "format": "csv"})
+    assert exported["Content-Disposition"] == 'attachment; filename="conventions.csv"'
+    header, *lines = exported.content.decode("utf-8-sig").splitlines()
+    assert header == "année;code collectivité;collectivité;région;état;montant total (€);échéances"
+    assert sorted(line.split(";")[1] for line in lines) == ["01D", "38D"]  # the same filter and scope as the page
+    page = client.get(reverse("conventions:list"), {"year": "2024"}).content.decode()
+    assert 'href="?year=2024&amp;format=csv"' in page

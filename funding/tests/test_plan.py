@@ -278,6 +278,9 @@ def test_ceilings_page_regional_for_dreets_and_refused_to_others(client, convent
     client.force_login(make_user(Role.DREETS, "84"))
     page = client.get(reverse("funding:ceilings"), {"annee": 2024}).content.decode()
     assert "Ain" in page and "Nord" not in page
+    exported = client.get(reverse("funding:ceilings"), {"annee": 2024, "format": "csv"}).content.decode("utf-8-sig")
+    assert "01D;Ain;Auvergne-Rhône-Alpes;150000,00;500000,00;;" in exported.splitlines()
+    assert "59D" not in exported
     client.force_login(make_user(Role.DDETS, "01"))
     assert client.get(reverse("funding:ceilings")).status_code == 404
     assert client.get(reverse("funding:simulation")).status_code == 404
