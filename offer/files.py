@@ -4,10 +4,13 @@ and "Services") in, and the same formats out."""
 import csv
 import io
 import json
+import zipfile
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook, load_workbook
+
+from offer import dora
 
 KINDS = ("structures", "services")
 SHEETS = {"structures": "Structures", "services": "Services"}
@@ -38,7 +41,12 @@ def read_offer(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
         text = _decode(filename, data)
         delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        return {kind_hint: [(i + 2, row) for i, row in enumerate(reader)]}
+        rows = [(i + 2, row) for i, row in enumerate(reader)]
+        if dora.is_dora(reader.fieldnames or []):
+            rows = [(line, dora.CONVERT[kind_hint](row)) for line, row in rows]
+        return {kind_hint: rows}
+    if name.endswith(".zip"):
+        return _read_zip(filename, data)
     if name.endswith(".parquet"):
         if kind_hint is None:
             raise OfferFileError(f"{filename} : nommez le fichier structures.parquet ou services.parquet")
@@ -64,7 +72,33 @@ def read_offer(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
                 if any(v not in (None, "") for v in values)
             ]
         return result
-    raise OfferFileError(f"{filename} : format non pris en charge (json, csv, parquet ou xlsx)")
+    raise OfferFileError(f"{filename} : format non pris en charge (json, csv, parquet, xlsx ou zip)")
+
+
+MAX_UNZIPPED = 500 * 1024 * 1024
+
+
+def _read_zip(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    """A zip of the two files of an export (structures.* and services.*), as DORA's CSV come."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+    except zipfile.BadZipFile:
+        raise OfferFileError(f"{filename} : archive zip illisible") from None
+    if sum(m.file_size for m in members) > MAX_UNZIPPED:
+        raise OfferFileError(f"{filename} : archive trop volumineuse une fois décompressée (500 Mo au plus)")
+    result = {}
+    for member in members:
+        inner = member.filename.rsplit("/", 1)[-1]
+        if inner.lower().endswith(".zip"):
+            raise OfferFileError(f"{filename} : {inner} : archive dans l'archive refusée")
+        for kind, rows in read_offer(inner, archive.read(member)).items():
+            if kind in result:
+                raise OfferFileError(f"{filename} : deux fichiers de {kind} dans l'archive")
+            result[kind] = rows
+    if not result:
+        raise OfferFileError(f"{filename} : archive vide")
+    return result
 
 
 def _decode(filename: str, data: bytes) -> str:

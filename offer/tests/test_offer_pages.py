@@ -2,6 +2,7 @@
 duplicates, funding links."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,6 +59,19 @@ def test_import_is_all_or_nothing_with_line_and_field(client, make_user, ain_off
     ).content.decode()
     assert "Import refusé, rien n&#x27;a été enregistré : Services, ligne 2, champ « thematiques" in page
     assert not OfferStructure.objects.exists()
+
+
+def test_dora_export_imported_in_two_files(client, make_user):
+    data = Path(__file__).parent / "data"
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    for kind in ("structures", "services"):
+        upload = SimpleUploadedFile(f"dora-{kind}.csv", (data / f"dora-{kind}.csv").read_bytes())
+        page = client.post(reverse("offer:import"), {"file": upload}, follow=True).content.decode()
+        assert "Import réussi" in page
+    service = OfferService.objects.get(id="c0ffee00-1111-4c2d-8e9f-000000000002")
+    assert service.departement == "01"
+    assert service.data["frais"] == "gratuit"
+    assert OfferStructure.objects.get(id=service.data["structure_id"]).data["nom"].startswith("Mobilité 01")
 
 
 def test_another_territory_is_refused(client, make_user, ain_offer):

@@ -1,6 +1,8 @@
 """Validation with the official models, file formats, coverage and duplicate detection, without a database."""
 
 import io
+import zipfile
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -132,3 +134,65 @@ def test_r_offre_02_duplicate_detection_precision_and_recall_on_a_labelled_fixtu
 def test_duplicates_normalisation():
     assert duplicates.normalise("C.C.A.S. de Saint-Denis") == "centre communal action sociale de saint denis"
     assert duplicates.name_similarity("Restos du Cœur Ambérieu", "RESTOS DU COEUR AMBERIEU") == 1.0
+
+
+DORA = Path(__file__).parent / "data"
+
+
+def _dora(kind: str, edit=None) -> dict:
+    data = (DORA / f"dora-{kind}.csv").read_bytes()
+    if edit:
+        data = edit(data)
+    return files.read_offer(f"dora-{kind}.csv", data)
+
+
+def test_r_offre_01_dora_csv_export_read_as_data_inclusion_v1():
+    structures, issues = validate("structures", _dora("structures")["structures"])
+    assert issues == []
+    ccas = structures[0]
+    assert ccas["nom"] == "Centre communal d'action sociale de Bourg-en-Bresse"  # the final dot removed
+    assert ccas["date_maj"] == "2026-10-14"  # DORA's timestamp reduced to the date
+    assert ccas["description"].startswith("Accueil et accompagnement social")
+    assert ccas["horaires_accueil"] == "Lundi au vendredi 8h30-12h et 13h30-17h"
+    assert ccas["reseaux_porteurs"] == ["france-travail"]
+    services, issues = validate("services", _dora("services")["services"])
+    assert issues == []
+    rsa, mobility = services
+    assert rsa["publics"] == ["beneficiaires-des-minimas-sociaux"]
+    assert rsa["publics_precisions"] == "adultes"  # no v1 equivalent: kept as text
+    assert rsa["zone_eligibilite"] == ["01053"]
+    assert rsa["mobilisable_par"] == ["professionnels"]
+    assert sorted(rsa["modes_mobilisation"]) == ["envoyer-un-courriel", "telephoner"]
+    assert rsa["conditions_acces"] == "Être orienté par le Département\nNotification d'orientation"
+    assert mobility["frais"] == "gratuit"  # « gratuit-sous-conditions »
+    assert mobility["frais_precisions"] == "2 € par jour pour les allocataires du RSA"
+    assert mobility["zone_eligibilite"] == ["01"]
+    assert sorted(mobility["publics"]) == ["beneficiaires-des-minimas-sociaux", "demandeurs-emploi", "jeunes"]
+    assert sorted(mobility["mobilisable_par"]) == ["professionnels", "usagers"]
+    assert mobility["lien_mobilisation"] == "https://www.mobilite01.fr/demande"
+    assert mobility["mobilisation_precisions"] == "Sur rendez-vous uniquement"
+
+
+def test_r_offre_01_dora_value_without_v1_equivalent_reported_on_its_line_and_field():
+    rows = _dora("services", lambda d: d.replace(b"mobilite--acceder-a-un-vehicule", b"mobilite--louer-un-vehicule"))
+    records, issues = validate("services", rows["services"])
+    assert [r["nom"] for r in records] == ["Accompagnement des allocataires du RSA"]
+    assert [(i.line, i.field, i.level) for i in issues] == [(3, "thematiques.0", "erreur")]
+
+
+def test_dora_files_in_one_zip_and_bad_archives():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for kind in ("structures", "services"):
+            archive.write(DORA / f"dora-{kind}.csv", f"export-dora/dora-{kind}.csv")
+    rows = files.read_offer("export-dora.zip", buffer.getvalue())
+    assert (len(rows["structures"]), len(rows["services"])) == (2, 2)
+    assert rows["services"][1][1]["frais"] == "gratuit"
+    with pytest.raises(files.OfferFileError, match="archive zip illisible"):
+        files.read_offer("export.zip", b"PK pas une archive")
+    twice = io.BytesIO()
+    with zipfile.ZipFile(twice, "w") as archive:
+        archive.writestr("a/services.csv", "id\n")
+        archive.writestr("b/services.csv", "id\n")
+    with pytest.raises(files.OfferFileError, match="deux fichiers de services"):
+        files.read_offer("export.zip", twice.getvalue())
