@@ -4,9 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements-dev.txt
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "Installation de chromium (paquet Debian) pour les tests dans le navigateur…"
-  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null))
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=""
+  [ -x /usr/bin/chromium ] || missing="chromium"  # browser tests
+  ldconfig -p | grep -q libharfbuzz-subset || missing="$missing libharfbuzz-subset0"  # WeasyPrint's font subsetting
+  if [ -n "$missing" ]; then
+    echo "Installation des paquets Debian manquants :$missing…"
+    # shellcheck disable=SC2086
+    (apt-get install -y -qq $missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $missing >/dev/null))
+  fi
 fi
 if ! command -v java >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installation de Java 17 (paquet Debian) pour les tests Spark…"

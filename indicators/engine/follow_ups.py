@@ -1,11 +1,20 @@
-"""Shared SQL building blocks: the perimeter P(p, M) and the follow-ups S(p, M) of the spec.
+"""Shared SQL building blocks: the perimeter P(p, M), the follow-ups S(p, M) and the new entrants NE(p, M)
+of the spec.
 
-Months are handled as integer indices (year × 12 + month − 1) so that "the next month" and
-"consecutive months" are plain arithmetic on every engine. A month beyond the last one of the
-delivery is unknown, not absent: a follow-up is never closed by the end of the data.
+Months are integer indices (year × 12 + month − 1). Within a computation, the months of the delivery are
+also bits: bit k of a mask stands for the month first_m + k. Each person's months are read once and folded
+into four masks (in the perimeter, present in the RSA, suspended, registered at France Travail); "the
+previous month", "the first month after e in which p is absent" or "13 consecutive months of suspension"
+are then a few bit operations on one row per person, instead of window passes over every person-month.
+A BIGINT holds 62 months: a computation covers at most 62 consecutive months (`MAX_MONTHS`).
+
+A month beyond the last one of the delivery is unknown, not absent: a follow-up is never closed by the
+end of the data.
 """
 
 import re
+
+MAX_MONTHS = 62
 
 MONTH_INDEX = "(year({col}) * 12 + month({col}) - 1)"
 
@@ -14,9 +23,22 @@ def month_index(column: str) -> str:
     return MONTH_INDEX.format(col=column)
 
 
-# The chain of CTEs behind every table: sit (one row per person and month, with P), bounds (first and
-# last month of the delivery), follow_ups (one row per orientation, with the month index from which its
-# follow-up is closed), entrants (NE(p, M)) and entrant_orientation (their first orientation from M on).
+def bit(offset: str) -> str:
+    """The mask of the single month at `offset` from the first month of the delivery."""
+    return f"(CAST(1 AS BIGINT) << ({offset}))"
+
+
+def lowest_month(mask: str, first: str = "b.first_m") -> str:
+    """The month index of the lowest bit set in `mask`, NULL when none: the number of bits below it,
+    counted as the set bits of (x & -x) - 1."""
+    return f"CASE WHEN {mask} = 0 THEN NULL ELSE bit_count(({mask} & -({mask})) - 1) + {first} END"
+
+
+def has_month(mask: str, offset: str) -> str:
+    return f"(({mask} >> ({offset})) & 1) = 1"
+
+
+# The chain of CTEs behind every table.
 FOLLOW_UPS = f"""
 sit AS (
     SELECT personne,
@@ -29,25 +51,20 @@ sit AS (
     FROM situations_mensuelles
 ),
 bounds AS (
-    SELECT min(m) AS first_m, max(m) AS last_m FROM sit
+    SELECT min(m) AS first_m, max(m) AS last_m, max(m) - min(m) + 1 AS width,
+           {bit("max(m) - min(m) + 1")} - 1 AS all_months
+    FROM sit
 ),
-presence AS (
-    -- runs of consecutive months in the RSA (any state but radie)
-    SELECT personne, min(m) AS seg_start, max(m) AS seg_end
-    FROM (
-        SELECT personne, m, m - row_number() OVER (PARTITION BY personne ORDER BY m) AS grp
-        FROM sit WHERE etat_droit <> 'radie'
-    ) AS runs
-    GROUP BY personne, grp
-),
-suspension AS (
-    -- runs of consecutive suspended months
-    SELECT personne, min(m) AS seg_start, max(m) AS seg_end
-    FROM (
-        SELECT personne, m, m - row_number() OVER (PARTITION BY personne ORDER BY m) AS grp
-        FROM sit WHERE etat_droit = 'suspendu'
-    ) AS runs
-    GROUP BY personne, grp
+people AS (
+    -- one row per person: the months of the delivery in which p is in the perimeter, present in the RSA
+    -- (any state but radie), suspended, and in the perimeter while registered at France Travail
+    SELECT personne,
+           bit_or(CASE WHEN p THEN month_bit ELSE CAST(0 AS BIGINT) END) AS perimeter,
+           bit_or(CASE WHEN etat_droit <> 'radie' THEN month_bit ELSE CAST(0 AS BIGINT) END) AS present,
+           bit_or(CASE WHEN etat_droit = 'suspendu' THEN month_bit ELSE CAST(0 AS BIGINT) END) AS suspended,
+           bit_or(CASE WHEN p AND inscrit_france_travail THEN month_bit ELSE CAST(0 AS BIGINT) END) AS registered
+    FROM (SELECT s.*, {bit("s.m - b.first_m")} AS month_bit FROM sit AS s CROSS JOIN bounds AS b) AS s
+    GROUP BY personne
 ),
 orient AS (
     -- e: the first month after the orientation's month that the delivery covers
@@ -57,56 +74,69 @@ orient AS (
            greatest({month_index("o.date_notification")} + 1, b.first_m) AS e
     FROM orientations AS o CROSS JOIN bounds AS b
 ),
-suspension_close AS (
-    -- the first day of the 13th consecutive month of suspension after the orientation's month
-    SELECT k.personne, k.e, min(greatest(s.seg_start, k.e) + 12) AS close_m
-    FROM (SELECT DISTINCT personne, e FROM orient) AS k
-    JOIN suspension AS s ON s.personne = k.personne AND s.seg_end - greatest(s.seg_start, k.e) >= 12
-    GROUP BY k.personne, k.e
-),
-follow_ups AS (
-    SELECT o.personne, o.date_notification, o.m_o, o.parcours, o.type_organisme,
-           o.accompagnement_global, o.presence_rdv_orientation,
-           least(
-               -- date_fin_suivi: a closure dated on the first day of a month closes it from that month
-               CASE WHEN o.date_fin_suivi IS NULL THEN NULL
-                    WHEN day(o.date_fin_suivi) = 1 THEN {month_index("o.date_fin_suivi")}
-                    ELSE {month_index("o.date_fin_suivi")} + 1 END,
-               -- the first month after the orientation's month in which the person is radie or absent
-               CASE WHEN o.e > b.last_m THEN NULL
-                    WHEN ps.seg_end IS NULL THEN o.e
-                    WHEN ps.seg_end >= b.last_m THEN NULL
-                    ELSE ps.seg_end + 1 END,
-               sc.close_m
-           ) AS close_m
+orient_masks AS (
+    -- from e on: the months without the person in the RSA, and the suspended ones
+    SELECT o.*,
+           CASE WHEN o.e > b.last_m THEN CAST(0 AS BIGINT)
+                ELSE b.all_months & ~coalesce(pe.present, CAST(0 AS BIGINT)) & (b.all_months << (o.e - b.first_m))
+           END AS absent_from_e,
+           CASE WHEN o.e > b.last_m THEN CAST(0 AS BIGINT)
+                ELSE coalesce(pe.suspended, CAST(0 AS BIGINT)) & (b.all_months << (o.e - b.first_m))
+           END AS suspended_from_e
     FROM orient AS o
     CROSS JOIN bounds AS b
-    LEFT JOIN presence AS ps ON ps.personne = o.personne AND ps.seg_start <= o.e AND o.e <= ps.seg_end
-    LEFT JOIN suspension_close AS sc ON sc.personne = o.personne AND sc.e = o.e
+    LEFT JOIN people AS pe ON pe.personne = o.personne
 ),
-flagged AS (
-    SELECT personne, m, p, t0, date_ouverture_droit, inscrit_france_travail,
-           lag(m) OVER (PARTITION BY personne ORDER BY m) AS prev_m,
-           lag(p) OVER (PARTITION BY personne ORDER BY m) AS prev_p
-    FROM sit
+suspension_runs AS (
+    -- s2, s4, s8: the months that start 2, 4, 8 consecutive suspended months
+    SELECT x.*, x.s4 & (x.s4 >> 4) AS s8
+    FROM (
+        SELECT y.*, y.s2 & (y.s2 >> 2) AS s4
+        FROM (SELECT om.*, om.suspended_from_e & (om.suspended_from_e >> 1) AS s2 FROM orient_masks AS om) AS y
+    ) AS x
 ),
-candidates AS (
-    -- P(p, M) and not P(p, M-1), for every month but the first of the delivery
-    SELECT f.personne, f.m, f.t0, f.date_ouverture_droit
-    FROM flagged AS f CROSS JOIN bounds AS b
-    WHERE f.p AND f.m > b.first_m AND NOT (f.prev_m IS NOT NULL AND f.prev_m = f.m - 1 AND f.prev_p)
+closed AS (
+    SELECT r.personne, r.date_notification, r.m_o, r.parcours, r.type_organisme,
+           r.accompagnement_global, r.presence_rdv_orientation,
+           least(
+               -- date_fin_suivi: a closure dated on the first day of a month closes it from that month
+               CASE WHEN r.date_fin_suivi IS NULL THEN NULL
+                    WHEN day(r.date_fin_suivi) = 1 THEN {month_index("r.date_fin_suivi")}
+                    ELSE {month_index("r.date_fin_suivi")} + 1 END,
+               -- the first month after the orientation's month in which the person is radie or absent
+               {lowest_month("r.absent_from_e")},
+               -- the first day of the 13th consecutive month of suspension after the orientation's month
+               {lowest_month("(r.s8 & (r.s4 >> 8) & (r.suspended_from_e >> 12))")} + 12
+           ) AS close_m
+    FROM suspension_runs AS r CROSS JOIN bounds AS b
 ),
-followed_candidates AS (
-    SELECT DISTINCT c.personne, c.m
-    FROM candidates AS c
-    JOIN follow_ups AS o ON o.personne = c.personne AND o.m_o < c.m AND (o.close_m IS NULL OR o.close_m > c.m)
+follow_ups AS (
+    -- open_months: the months of the delivery on whose first day the follow-up is in progress
+    SELECT c.*,
+           CASE WHEN hi > lo THEN ({bit("hi")} - 1) & ~({bit("lo")} - 1) ELSE CAST(0 AS BIGINT) END AS open_months
+    FROM (
+        SELECT c.*,
+               greatest(c.m_o + 1 - b.first_m, 0) AS lo,
+               least(coalesce(c.close_m, b.last_m + 1) - b.first_m, b.width) AS hi
+        FROM closed AS c CROSS JOIN bounds AS b
+    ) AS c
+),
+followed_people AS (
+    SELECT personne, bit_or(open_months) AS followed FROM follow_ups GROUP BY personne
+),
+entering_people AS (
+    -- P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M)
+    SELECT pe.personne, pe.perimeter & ~(pe.perimeter << 1) & ~CAST(1 AS BIGINT)
+                        & ~coalesce(f.followed, CAST(0 AS BIGINT)) AS entering
+    FROM people AS pe LEFT JOIN followed_people AS f ON f.personne = pe.personne
 ),
 entrants AS (
-    -- NE(p, M): R-IND-01
-    SELECT c.personne, c.m, c.t0, c.date_ouverture_droit
-    FROM candidates AS c
-    LEFT JOIN followed_candidates AS f ON f.personne = c.personne AND f.m = c.m
-    WHERE f.personne IS NULL
+    -- NE(p, M): R-IND-01, with T0 and the opening date on the row of M
+    SELECT s.personne, s.m, s.t0, s.date_ouverture_droit
+    FROM sit AS s
+    JOIN entering_people AS ep ON ep.personne = s.personne AND ep.entering <> 0
+    CROSS JOIN bounds AS b
+    WHERE s.p AND {has_month("ep.entering", "s.m - b.first_m")}
 ),
 entrant_orientation AS (
     -- the first orientation notified on or after the first day of the entry month
@@ -122,6 +152,18 @@ entrant_orientation AS (
         LEFT JOIN orient AS o ON o.personne = e.personne AND o.m_o >= e.m
     ) AS ranked
     WHERE rank = 1
+),
+latest_open AS (
+    -- the months in which this orientation is the person's latest open one (the latest notified, then the
+    -- greatest parcours) while the person is in the perimeter
+    SELECT f.personne, f.parcours, f.type_organisme,
+           f.open_months & pe.perimeter
+           & ~coalesce(bit_or(f.open_months) OVER (
+                 PARTITION BY f.personne ORDER BY f.date_notification DESC, f.parcours DESC
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+             ), CAST(0 AS BIGINT)) AS months
+    FROM follow_ups AS f JOIN people AS pe ON pe.personne = f.personne
+    WHERE f.open_months <> 0
 )
 """
 
@@ -139,9 +181,11 @@ SIT = CTES["sit"]
 # (Spark), each with the CTEs it needs; an earlier stage is then read, not recomputed.
 STAGES = {
     "bounds": ("sit", "bounds"),
-    "follow_ups": ("sit", "presence", "suspension", "orient", "suspension_close", "follow_ups"),
-    "entrants": ("sit", "flagged", "candidates", "followed_candidates", "entrants"),
+    "people": ("sit", "people"),
+    "follow_ups": ("orient", "orient_masks", "suspension_runs", "closed", "follow_ups"),
+    "entrants": ("sit", "followed_people", "entering_people", "entrants"),
     "entrant_orientation": ("orient", "entrant_orientation"),
+    "latest_open": ("latest_open",),
 }
 
 
@@ -150,10 +194,39 @@ def stage_sql(name: str) -> str:
     return f"WITH {ctes}\nSELECT * FROM {name}"
 
 
+class TooManyMonths(ValueError):
+    pass
+
+
 def prepare(runner) -> None:
     """Compute the shared stages once for this runner (idempotent)."""
     if getattr(runner, "prepared", False):
         return
-    for name in STAGES:
+    runner.materialise("bounds", stage_sql("bounds"))
+    width = runner.query("SELECT width FROM bounds")[0]["width"]
+    if width is not None and width > MAX_MONTHS:
+        raise TooManyMonths(
+            f"la livraison couvre {width} mois : un calcul porte sur {MAX_MONTHS} mois consécutifs au plus"
+        )
+    for name in list(STAGES)[1:]:
         runner.materialise(name, stage_sql(name))
     runner.prepared = True
+
+
+def monthly_bits(masks: dict[str, str], width: int) -> str:
+    """Select items counting, for each month offset k, the rows whose mask has bit k: name_k."""
+    return ",\n       ".join(
+        f"count(CASE WHEN {has_month(mask, k)} THEN 1 END) AS {name}_{k}"
+        for name, mask in masks.items()
+        for k in range(width)
+    )
+
+
+def by_month(row: dict, names, first_m: int, width: int, shift: int = 0) -> dict[int, dict]:
+    """The wide row of `monthly_bits` turned into {month index: {name: count}}; `shift` moves each count
+    to a later month (a leaver of M is counted in M + 1)."""
+    return {
+        first_m + k + shift: {name: row.get(f"{name}_{k}") or 0 for name in names}
+        for k in range(width)
+        if first_m + k + shift <= first_m + width - 1
+    }

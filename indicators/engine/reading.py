@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from indicators.engine import values
+from indicators.engine.follow_ups import MAX_MONTHS
 from indicators.engine.schema import FILES, Column, Delivery, FileSpec, arrow_schema
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -104,9 +105,20 @@ def read_delivery(source: str | Path, *, key: bytes) -> Delivery:
     for name in files:
         if PurePosixPath(name).stem not in FILES:
             warnings.append(f"{name} : fichier inconnu, ignoré.")
+    delivery = Delivery(tables=tables, warnings=warnings)
+    if "situations_mensuelles" in tables:
+        first, last = delivery.months()
+        if first and (last.year - first.year) * 12 + last.month - first.month + 1 > MAX_MONTHS:
+            log.add(
+                "situations_mensuelles",
+                None,
+                "mois",
+                f"{first:%m/%Y} à {last:%m/%Y}",
+                f"une livraison couvre {MAX_MONTHS} mois consécutifs au plus",
+            )
     if log:
         raise DeliveryError(log.issues, log.truncated)
-    return Delivery(tables=tables, warnings=warnings)
+    return delivery
 
 
 def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str, bytes] | None:

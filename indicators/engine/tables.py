@@ -16,13 +16,14 @@ def delivery_bounds(runner) -> tuple[int | None, int | None]:
 
 
 def _monthly(
-    runner, sql: str, columns: tuple[str, ...], first: date, last: date, zero_ok: set[str], finish=None
+    runner, found_by_month, columns: tuple[str, ...], first: date, last: date, zero_ok: set[str]
 ) -> list[dict]:
     """One row per month of [first, last]. A month outside the delivery, or its first month
-    (M-1 unknown), has empty cells; a month of the delivery without any event has zeros."""
+    (M-1 unknown), has empty cells; a month of the delivery without any event has zeros.
+    found_by_month(first_m, last_m) gives the computed rows by month index."""
     prepare(runner)
     first_m, last_m = delivery_bounds(runner)
-    by_month = {row["m"]: (finish(row) if finish else row) for row in runner.query(sql)}
+    by_month = found_by_month(first_m, last_m) if first_m is not None else {}
     table = []
     for month in months.span(first, last):
         m = months.index(month)
@@ -41,11 +42,18 @@ def _monthly(
 
 
 def volet2_table(runner, first: date, last: date) -> list[dict]:
-    return _monthly(runner, volet2.SQL, volet2.COLUMNS, first, last, zero_ok=set(volet2.COLUMNS))
+    def found(first_m, last_m):
+        return {row["m"]: row for row in runner.query(volet2.SQL)}
+
+    return _monthly(runner, found, volet2.COLUMNS, first, last, zero_ok=set(volet2.COLUMNS))
 
 
 def volet3_table(runner, first: date, last: date) -> list[dict]:
-    return _monthly(runner, volet3.SQL, volet3.COLUMNS, first, last, zero_ok=volet3.COUNT_COLUMNS, finish=volet3.finish)
+    def found(first_m, last_m):
+        rows = volet3.rows(runner, first_m, last_m - first_m + 1)
+        return {m: volet3.finish(row) for m, row in rows.items()}
+
+    return _monthly(runner, found, volet3.COLUMNS, first, last, zero_ok=volet3.COUNT_COLUMNS)
 
 
 def organisms_table(runner, year: int) -> list[dict]:

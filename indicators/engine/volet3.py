@@ -7,7 +7,7 @@ computed in Python (`finish`) so that every engine gives the same figures.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.engine.follow_ups import SIT, month_index
+from indicators.engine.follow_ups import by_month, has_month, month_index, monthly_bits
 from indicators.engine.schema import PARCOURS, TYPES_CONTRAT_EMPLOI
 
 VERSION = "volet3-v1"
@@ -58,31 +58,27 @@ COUNT_COLUMNS = {
 
 _in = lambda values: ", ".join(f"'{v}'" for v in values)  # noqa: E731 - constants of this module only
 
-SQL = f"""
-WITH {SIT},
+
+def month_list(width: int) -> str:
+    """The months of the delivery with their first day and the first day of the next month."""
+    offsets = ", ".join(f"({k})" for k in range(width))
+    return f"""
 month_list AS (
-    SELECT m, {MONTH_START} AS ms,
-           {MONTH_START} + INTERVAL 1 MONTH AS next_ms
-    FROM (SELECT DISTINCT m FROM sit) AS d
-),
-registered AS (
-    SELECT m, count(CASE WHEN p AND inscrit_france_travail THEN 1 END) AS inscrits_france_travail
-    FROM sit GROUP BY m
-),
+    SELECT m, {MONTH_START} AS ms, {MONTH_START} + INTERVAL 1 MONTH AS next_ms
+    FROM (
+        SELECT b.first_m + ks.k AS m FROM bounds AS b CROSS JOIN (VALUES {offsets}) AS ks(k)
+        WHERE b.first_m + ks.k <= b.last_m
+    ) AS d
+)"""
+
+
+def monthly_sql(width: int) -> str:
+    """One row per month with the counts and sums that are not read from the masks. Reads the shared
+    stages (follow_ups.prepare)."""
+    return f"""
+WITH {month_list(width)},
 entrant_counts AS (
     SELECT m, count(*) AS nouveaux_entrants FROM entrants GROUP BY m
-),
-leavers AS (
-    -- P(p, M-1) and not P(p, M)
-    SELECT f.m + 1 AS m, count(*) AS sortants
-    FROM (
-        SELECT personne, m, p,
-               lead(m) OVER (PARTITION BY personne ORDER BY m) AS next_m,
-               lead(p) OVER (PARTITION BY personne ORDER BY m) AS next_p
-        FROM sit
-    ) AS f CROSS JOIN bounds AS b
-    WHERE f.p AND f.m < b.last_m AND NOT (f.next_m IS NOT NULL AND f.next_m = f.m + 1 AND f.next_p)
-    GROUP BY f.m + 1
 ),
 contracts AS (
     SELECT {month_index("date_signature")} AS m,
@@ -120,21 +116,6 @@ action_delays AS (
     SELECT m, median(days) AS median_action, sum(days) AS sum_action, count(*) AS n_action
     FROM first_action GROUP BY m
 ),
-followed AS (
-    -- persons in the perimeter with a follow-up in progress, by the parcours of their latest open orientation
-    SELECT s.personne, s.m,
-           substr(max(CAST(o.date_notification AS VARCHAR) || '|' || o.parcours), 12) AS parcours
-    FROM sit AS s
-    JOIN follow_ups AS o ON o.personne = s.personne AND o.m_o < s.m AND (o.close_m IS NULL OR o.close_m > s.m)
-    WHERE s.p
-    GROUP BY s.personne, s.m
-),
-parcours_counts AS (
-    SELECT m,
-           {", ".join(f"count(CASE WHEN parcours = '{p}' THEN 1 END) AS suivis_parcours_{p}" for p in PARCOURS)},
-           count(*) AS n_followed
-    FROM followed GROUP BY m
-),
 activity_hours AS (
     -- each activity's hours spread evenly over its days, summed over the days of M
     SELECT a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms) AS month_days,
@@ -145,13 +126,18 @@ activity_hours AS (
     WHERE a.date_fin >= a.date_debut
     GROUP BY a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms)
 ),
+followed_months AS (
+    -- persons in the perimeter with a follow-up in progress: the months of their latest open orientations
+    SELECT personne, bit_or(months) AS months FROM latest_open GROUP BY personne
+),
 intensive AS (
     -- 15 hours a week on average over the month
-    SELECT f.m, count(*) AS accompagnement_intensif
-    FROM followed AS f
-    JOIN activity_hours AS h ON h.personne = f.personne AND h.m = f.m
-    WHERE h.hours * 7 >= 15 * h.month_days
-    GROUP BY f.m
+    SELECT h.m, count(*) AS accompagnement_intensif
+    FROM activity_hours AS h
+    JOIN followed_months AS f ON f.personne = h.personne
+    CROSS JOIN bounds AS b
+    WHERE {has_month("f.months", "h.m - b.first_m")} AND h.hours * 7 >= 15 * h.month_days
+    GROUP BY h.m
 ),
 cohort AS (
     SELECT e.personne, e.m, ml.ms, ml.ms + INTERVAL 6 MONTH AS until
@@ -210,28 +196,50 @@ satisfaction_counts AS (
     FROM satisfaction GROUP BY {month_index("date")}
 )
 SELECT ml.m,
-       r.inscrits_france_travail, ec.nouveaux_entrants, l.sortants,
+       ec.nouveaux_entrants,
        ct.cer_signes, ct.ppae_signes, ct.ce_signes,
        md.median_meeting, md.sum_meeting, md.n_meeting,
        ad.median_action, ad.sum_action, ad.n_action,
-       {", ".join(f"pc.suivis_parcours_{p}" for p in PARCOURS)}, pc.n_followed,
        i.accompagnement_intensif,
        cr.retours_emploi_6_mois, cr.retours_emploi_durable_6_mois,
        {", ".join(f"cr.retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)},
        cr.progression_employabilite_6_mois,
        sc.n_persons, sc.satisfied_persons, sc.n_professionals, sc.satisfied_professionals
 FROM month_list AS ml
-LEFT JOIN registered AS r ON r.m = ml.m
 LEFT JOIN entrant_counts AS ec ON ec.m = ml.m
-LEFT JOIN leavers AS l ON l.m = ml.m
 LEFT JOIN contracts AS ct ON ct.m = ml.m
 LEFT JOIN meeting_delays AS md ON md.m = ml.m
 LEFT JOIN action_delays AS ad ON ad.m = ml.m
-LEFT JOIN parcours_counts AS pc ON pc.m = ml.m
 LEFT JOIN intensive AS i ON i.m = ml.m
 LEFT JOIN cohort_results AS cr ON cr.m = ml.m
 LEFT JOIN satisfaction_counts AS sc ON sc.m = ml.m
 """
+
+
+# Counts read from the masks, month by month.
+PEOPLE_MASKS = {
+    "inscrits_france_travail": "pe.registered",
+    # P(p, M-1) and not P(p, M): bit k marks a leaver of the month k + 1
+    "sortants": "pe.perimeter & ~(pe.perimeter >> 1) & (b.all_months >> 1)",
+}
+PARCOURS_MASKS = {
+    f"suivis_parcours_{p}": f"CASE WHEN parcours = '{p}' THEN months ELSE CAST(0 AS BIGINT) END" for p in PARCOURS
+}
+
+
+def rows(runner, first_m: int, width: int) -> dict[int, dict]:
+    """{month index: counts and sums} over the months of the delivery."""
+    result = {row["m"]: dict(row) for row in runner.query(monthly_sql(width))}
+    people = runner.query(f"SELECT {monthly_bits(PEOPLE_MASKS, width)} FROM people AS pe CROSS JOIN bounds AS b")[0]
+    parcours = runner.query(f"SELECT {monthly_bits(PARCOURS_MASKS, width)} FROM latest_open")[0]
+    for m, counts in by_month(people, ["inscrits_france_travail"], first_m, width).items():
+        result.setdefault(m, {}).update(counts)
+    for m, counts in by_month(people, ["sortants"], first_m, width, shift=1).items():
+        result.setdefault(m, {}).update(counts)
+    for m, counts in by_month(parcours, list(PARCOURS_MASKS), first_m, width).items():
+        result.setdefault(m, {}).update(counts, n_followed=sum(counts.values()))
+    return result
+
 
 TENTH = Decimal("0.1")
 

@@ -278,3 +278,15 @@ def test_many_errors_are_capped_and_counted(tmp_path):
 def test_corrupt_parquet(tmp_path):
     found = issues(write(tmp_path, situations_mensuelles__parquet=b"PAR1 pas vraiment", orientations__csv=ORIENTATIONS))
     assert found == ["situations_mensuelles.parquet : fichier Parquet illisible (ArrowInvalid)"]
+
+
+def test_a_delivery_covers_62_months_at_most(tmp_path):
+    """The engine folds each person's months into a 62-bit mask: a longer delivery is refused, and says why."""
+    header = SITUATIONS.splitlines()[0]
+    ok = header + "\n0012345;2019-01;versable;1;2019-01-05;\n0012345;2024-02;versable;1;2019-01-05;\n"
+    assert read_delivery(write(tmp_path / "a", situations_mensuelles__csv=ok, orientations__csv=ORIENTATIONS), key=KEY)
+    too_long = ok.replace("2024-02;", "2024-03;")
+    assert issues(write(tmp_path / "b", situations_mensuelles__csv=too_long, orientations__csv=ORIENTATIONS)) == [
+        "situations_mensuelles, colonne « mois », valeur « 01/2019 à 03/2024 » : "
+        "une livraison couvre 62 mois consécutifs au plus"
+    ]

@@ -13,6 +13,12 @@ from indicators.engine import volet3 as volet3_definition
 from indicators.engine.follow_ups import prepare as prepare_stages
 from indicators.engine.runners import DuckDBRunner
 from indicators.engine.synthetic import Calibration, generate
+from indicators.engine.tables import delivery_bounds
+
+
+def volet3_rows(runner, first_m: int, last_m: int) -> list[dict]:
+    return [{"m": m, **row} for m, row in volet3_definition.rows(runner, first_m, last_m - first_m + 1).items()]
+
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")
 
@@ -33,11 +39,12 @@ def test_r_ind_01_to_05_sql_and_pandas_agree(seed, persons, delay):
     runner = DuckDBRunner(delivery.tables)
     prepare_stages(runner)
     prepared = prepare(delivery.tables)
-    for definition, reference in (
-        (volet2_definition, volet2(prepared)),
-        (volet3_definition, volet3(prepared, delivery.tables)),
+    first_m, last_m = delivery_bounds(runner)
+    for definition, reference, rows in (
+        (volet2_definition, volet2(prepared), runner.query(volet2_definition.SQL)),
+        (volet3_definition, volet3(prepared, delivery.tables), volet3_rows(runner, first_m, last_m)),
     ):
-        for row in runner.query(definition.SQL):
+        for row in rows:
             for column, value in row.items():
                 if column == "m":
                     continue

@@ -1,5 +1,6 @@
 """Volet 2 definitions (R-IND-01, R-IND-02, R-IND-03) at their boundaries, on DuckDB."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,16 @@ def test_r_ind_01_first_month_of_a_delivery_is_unavailable_not_zero():
 def test_r_ind_01_never_in_droits_et_devoirs_or_suspended_is_never_new():
     sits = monthly(1, "2024-01", "2024-04", dd=False) + monthly(2, "2024-01", "2024-04", etat="suspendu")
     assert all(row["nouveaux_entrants"] == 0 for mois, row in compute(sits).items() if mois != "2024-01")
+
+
+def test_r_ind_01_rules_hold_at_the_62nd_month_of_a_delivery():
+    """The last of 62 months is the highest bit of the masks: a 13-month suspension ending there, and a
+    first entry there, are still seen."""
+    suspended = {f"m{m.year:04d}_{m.month:02d}": "suspendu" for m in months.span(date(2023, 1, 1), date(2024, 1, 1))}
+    sits = monthly(1, "2019-01", "2024-02", **suspended) + monthly(2, "2024-02", "2024-02", t0="2024-02-03")
+    orients = [{"personne": 1, "date_notification": "2019-01-10"}, {"personne": 2, "date_notification": "2024-02-10"}]
+    table = compute(sits, orients, first="2019-01", last="2024-02")
+    assert table["2024-02"]["nouveaux_entrants"] == 2
+    assert table["2024-02"]["orientes_15_jours"] == 1
+    assert table["2024-01"]["nouveaux_entrants"] == 0
+    assert table["2019-01"]["nouveaux_entrants"] is None
