@@ -1,42 +1,33 @@
-"""Load test of the demo dashboards (locust): 50 concurrent users, each logged in with a demo account,
-browsing the pages an agent reads most.
+"""Load test of the demo dashboards (locust): 50 concurrent users browsing the pages an agent reads most,
+each with a session opened beforehand by benchmarks/sessions.py (a login costs a deliberately slow password
+check, paid once a day, not at every page).
 
     benchmarks/run_load.sh            # runs it on SQLite, then on PostgreSQL, and prints the tables
 
 Requests go to 127.0.0.1 only (a gunicorn of the project started by run_load.sh).
 """
 
-import random
-import re
+import itertools
+import json
+import os
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
-# Each demo account with the collectivité and region its pages are in scope of.
-ACCOUNTS = {
-    "dgefp": ("01D", "84"),
-    "dreets-ara": ("38D", "84"),
-    "ddets-01": ("01D", None),
-    "cd-01": ("01D", None),
-    "cd-38": ("38D", None),
-    "ft-national": ("59D", "32"),
-}
-PASSWORD = "demo-contractualisation-2024"
+from benchmarks.accounts import ACCOUNTS, NATIONAL
+
+SESSIONS = json.loads(Path(os.environ.get("LOAD_SESSIONS", "var/bench/sessions.json")).read_text())
+_next_session = itertools.cycle(SESSIONS)
 
 
 class Agent(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self):
-        self.username = random.choice(list(ACCOUNTS))  # noqa: S311 - picking a demo account
+        session = next(_next_session)
+        self.username = session["username"]
         self.collectivity, self.region = ACCOUNTS[self.username]
-        page = self.client.get("/compte/connexion/", name="connexion")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
-        self.client.post(
-            "/compte/connexion/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": f"{self.host}/compte/connexion/"},
-            name="connexion",
-        )
+        self.client.cookies.set("sessionid", session["cookie"])
 
     @task(3)
     def home(self):
@@ -58,6 +49,11 @@ class Agent(HttpUser):
     def region_dashboard(self):
         if self.region:
             self.client.get(f"/pilotage/regions/{self.region}/", name="tableau de bord d'une région")
+
+    @task(1)
+    def national_dashboard(self):
+        if self.username in NATIONAL:
+            self.client.get("/pilotage/", name="tableau de bord national")
 
     @task(1)
     def offer(self):

@@ -6,10 +6,11 @@ export ALLOWED_HOSTS=127.0.0.1 DEBUG=false CONN_MAX_AGE=60  # persistent connect
 run() {
   label=$1
   .venv/bin/python manage.py migrate -v0 && .venv/bin/python manage.py seed_demo > /dev/null
+  .venv/bin/python benchmarks/sessions.py 50 > var/bench/sessions.json
   .venv/bin/python -m gunicorn config.wsgi -w 3 -b 127.0.0.1:8123 --log-level warning &
   server=$!
   sleep 3
-  .venv/bin/locust -f benchmarks/load.py --headless -u 50 -r 10 -t "${DURATION:-60s}" --host http://127.0.0.1:8123 \
+  PYTHONPATH=. .venv/bin/locust -f benchmarks/load.py --headless -u 50 -r 10 -t "${DURATION:-60s}" --host http://127.0.0.1:8123 \
     --csv "var/bench/load-$label" --only-summary ${RESET_STATS:+--reset-stats} > /dev/null 2>&1 || true
   kill $server; wait $server 2>/dev/null || true
   echo "### $label"

@@ -60,8 +60,11 @@ class Consolidation:
                     yield (collectivity, volet, *values)
 
 
-def consolidate(user, year: int) -> Consolidation:
+def consolidate(user, year: int, collectivities=None) -> Consolidation:
+    """collectivities: a queryset narrowing the user's scope (one collectivité's dashboard, one region)."""
     visible = permissions.visible_collectivities(user).select_related("region")
+    if collectivities is not None:
+        visible = visible.filter(pk__in=collectivities.values("pk"))
     by_collectivity = defaultdict(Figures)
     for ceiling in Ceiling.objects.filter(year=year, collectivity__in=visible):
         by_collectivity[ceiling.collectivity_id].add("allocated", ceiling.volet, ceiling.amount)
@@ -69,7 +72,9 @@ def consolidate(user, year: int) -> Consolidation:
     for c in conventions:
         for volet in (1, 2, 3):
             by_collectivity[c.collectivity_id].add("committed", volet, getattr(c, f"amount_volet{volet}"))
-    for payment in Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PAID):
+    for payment in Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PAID).select_related(
+        "convention"
+    ):
         by_collectivity[payment.convention.collectivity_id].add("paid", payment.volet, payment.amount)
     for balance in VoletBalance.objects.filter(convention__in=conventions).select_related("convention"):
         by_collectivity[balance.convention.collectivity_id].add("due", balance.volet, balance.due)

@@ -18,15 +18,29 @@ def share(part, whole) -> Decimal | None:
 
 
 def monthly_rows(collectivity, table: str) -> list[dict]:
-    rows = []
-    for result in IndicatorResult.objects.filter(collectivity=collectivity, table=table).order_by("month"):
-        rows.append({"mois": result.month, "version": result.version, **result.values})
-    return rows
+    results = IndicatorResult.objects.filter(collectivity=collectivity, table=table).order_by("month")
+    return [_row(result) for result in results]
+
+
+def _row(result) -> dict:
+    return {"mois": result.month, "version": result.version, **result.values}
 
 
 def volet2_rows(collectivity) -> list[dict]:
     """The volet 2 table with the share oriented within 15 days among new entrants whose T0 is known."""
-    rows = monthly_rows(collectivity, IndicatorTable.VOLET2)
+    return _with_shares(monthly_rows(collectivity, IndicatorTable.VOLET2))
+
+
+def volet2_rows_of(collectivities) -> dict[int, list[dict]]:
+    """volet2_rows of several collectivités in one query, by collectivité id."""
+    by_collectivity = {}
+    results = IndicatorResult.objects.filter(collectivity__in=collectivities, table=IndicatorTable.VOLET2)
+    for result in results.order_by("month"):
+        by_collectivity.setdefault(result.collectivity_id, []).append(_row(result))
+    return {pk: _with_shares(rows) for pk, rows in by_collectivity.items()}
+
+
+def _with_shares(rows: list[dict]) -> list[dict]:
     for row in rows:
         known = None if row["nouveaux_entrants"] is None else row["nouveaux_entrants"] - row["t0_inconnu"]
         row["part_orientes_15_jours"] = share(row["orientes_15_jours"], known) if known else None

@@ -17,6 +17,7 @@ def dashboard(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     volet2_rows = results.volet2_rows(collectivity)
     year, organism_rows = results.organism_rows(collectivity)
+    volet3_rows = results.monthly_rows(collectivity, "volet3")
     return render(
         request,
         "indicators/dashboard.html",
@@ -24,8 +25,9 @@ def dashboard(request, code: str):
             "title": f"Indicateurs – {collectivity.name}",
             "collectivity": collectivity,
             "volet2_rows": volet2_rows,
-            "volet3_rows": results.monthly_rows(collectivity, "volet3"),
-            "volet3_columns": volet3.COLUMNS[1:],
+            "volet3_rows": volet3_rows,
+            # one row per indicator, one cell per month (the table is read indicator by indicator)
+            "volet3_by_indicator": [(c, [row.get(c) for row in volet3_rows]) for c in volet3.COLUMNS[1:]],
             "organism_year": year,
             "organism_rows": organism_rows,
             "comments": results.comments(collectivity, volet2_rows),

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count
+
 from conventions import lifecycle
 from conventions.models import Convention
 from funding.consolidation import consolidate
@@ -50,7 +52,8 @@ class CollectivityView:
 def collectivity_view(user, collectivity, today: date) -> CollectivityView:
     convention = convention_of(collectivity)
     year = convention.year if convention else today.year
-    figures = dict(consolidate(user, year).collectivities).get(collectivity)
+    scope = type(collectivity).objects.filter(pk=collectivity.pk)
+    figures = dict(consolidate(user, year, scope).collectivities).get(collectivity)
     volet2 = results.volet2_rows(collectivity)
     organisms_year, organisms = results.organism_rows(collectivity)
     services = list(
@@ -94,19 +97,19 @@ class Row:
 
 
 def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
-    figures = dict(consolidate(user, year).collectivities)
+    figures = dict(consolidate(user, year, collectivities).collectivities)
     conventions = {
         c.collectivity_id: c
         for c in Convention.objects.filter(collectivity__in=collectivities, year=year).prefetch_related("events")
     }
-    counts = {}
-    for departement in OfferService.objects.values_list("departement", flat=True):
-        counts[departement] = counts.get(departement, 0) + 1
+    services = OfferService.objects.values("departement").annotate(n=Count("id"))
+    counts = {row["departement"]: row["n"] for row in services}
+    volet2_of = results.volet2_rows_of(collectivities)
     rows = []
-    for collectivity in collectivities:
+    for collectivity in collectivities.prefetch_related("departements"):
         convention = conventions.get(collectivity.pk)
         f = figures.get(collectivity)
-        volet2 = [r for r in results.volet2_rows(collectivity) if r["nouveaux_entrants"] is not None]
+        volet2 = [r for r in volet2_of.get(collectivity.pk, []) if r["nouveaux_entrants"] is not None]
         rows.append(
             Row(
                 collectivity=collectivity,

@@ -133,3 +133,16 @@ def test_national_and_region_tables_export_in_csv_and_xlsx(client, make_user):
     assert [c.value for c in sheet[2]][:4] == ["01D", "Ain", "Brouillon", "en retard"]
     client.force_login(make_user(Role.DREETS, "32"))
     assert client.get(reverse("steering:region", args=["84"]), {"format": "csv"}).status_code == 404
+
+
+def test_national_and_region_pages_read_the_database_a_fixed_number_of_times(
+    client, make_user, django_assert_max_num_queries
+):
+    """One query per table, not one per collectivité (the national page lists the 100 of them)."""
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    upload(client)
+    client.force_login(make_user(Role.DGEFP))
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("steering:national")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("steering:region", args=["84"])).status_code == 200
