@@ -4,7 +4,10 @@ against formula injection."""
 
 import csv
 import io
+import re
+from dataclasses import dataclass
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 
 from config.formats import format_date
@@ -46,20 +49,51 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
 
 
 def xlsx_response(filename: str, sheet_title: str, header: list[str], rows) -> HttpResponse:
+    return workbook_response(filename, [Table("", sheet_title, header, rows)])
+
+
+def workbook_response(filename: str, tables: list["Table"]) -> HttpResponse:
+    """One sheet per table (Excel limits a sheet's name to 31 characters, without []:*?/\\)."""
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    sheet.append(header)
-    for row in rows:
-        sheet.append(["'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in row])
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", table.title)[:31])
+        sheet.append(table.header)
+        for row in table.rows:
+            sheet.append(["'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return attachment(buffer.getvalue(), filename, XLSX)
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a page, as data: the page shows it, the exports write it."""
+
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list]
+
+
+def page_tables_response(request, stem: str, tables: list[Table]) -> HttpResponse | None:
+    """The page's tables as files when asked: `?format=xlsx` gives them all, one sheet each;
+    `?format=csv&tableau=KEY` (or `xlsx`) gives one. None when no export is asked."""
+    export_format = request.GET.get("format")
+    if export_format not in EXPORT_FORMATS:
+        return None
+    key = request.GET.get("tableau")
+    if key is None and export_format == "xlsx":
+        return workbook_response(f"{stem}.xlsx", tables)
+    chosen = next((t for t in tables if t.key == key), None)
+    if chosen is None:
+        keys = ", ".join(t.key for t in tables)
+        raise BadRequest(f"Paramètre « tableau » invalide : « {key or ''} ». Choisissez l'un de : {keys}.")
+    return table_response(export_format, f"{stem}-{chosen.key}", chosen.title, chosen.header, chosen.rows)
 
 
 def table_response(export_format: str, stem: str, sheet_title: str, header: list[str], rows) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, XLSX, attachment, table_response
+from config.downloads import EXPORT_FORMATS, XLSX, attachment, page_tables_response, table_response
 from config.params import year_param
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
@@ -19,6 +19,7 @@ from funding import excel, payments
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import ActionOutcome, FinancialReport, Payment, ReportLine
+from funding.tables import execution_tables
 
 
 class PaidForm(forms.Form):
@@ -45,17 +46,27 @@ def execution(request, pk: int):
     sheets = list(convention.action_sheets.prefetch_related("outcomes"))
     for sheet in sheets:
         sheet.by_stage = {o.stage: o for o in sheet.outcomes.all()}
+    payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by")
+    report_lines = ReportLine.objects.filter(convention=convention)
+    balances = payments.balances(convention)
+    export = page_tables_response(
+        request,
+        f"execution-{convention.collectivity.code}-{convention.year}",
+        execution_tables(payments=payment_rows, report_lines=report_lines, sheets=sheets, balances=balances),
+    )
+    if export:
+        return export
     return render(
         request,
         "funding/execution.html",
         {
             "title": f"Exécution – {convention}",
             "convention": convention,
-            "payments": Payment.objects.filter(convention=convention).select_related("approved_by"),
-            "report_lines": ReportLine.objects.filter(convention=convention),
+            "payments": payment_rows,
+            "report_lines": report_lines,
             "report_due": due,
             "report_late": received is None and date.today() > due and convention.state == ConventionState.IN_EXECUTION,
-            "balances": payments.balances(convention),
+            "balances": balances,
             "settled": convention.balances.all(),
             "sheets": sheets,
             "stages": ActionOutcome.Stage.choices,

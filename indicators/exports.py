@@ -2,28 +2,47 @@
 
 from django.http import HttpResponse
 
-from config.downloads import csv_response
+from config.downloads import Table, csv_response
+from indicators.engine.organisms import COLUMNS as ORGANISM_COLUMNS
 from indicators.engine.volet2 import COLUMNS as VOLET2_COLUMNS
 from indicators.engine.volet3 import COLUMNS as VOLET3_COLUMNS
 
 
-def volet2_csv(collectivity, rows) -> HttpResponse:
+def volet2_table(rows) -> Table:
     columns = [*VOLET2_COLUMNS, "part_orientes_15_jours_pct", "part_orientes_1_mois_pct", "version"]
     keys = [*VOLET2_COLUMNS[1:], "part_orientes_15_jours", "part_orientes_1_mois", "version"]
-    return csv_response(
-        f"indicateurs-volet2-{collectivity.code}.csv",
-        columns,
-        ([row["mois"].strftime("%Y-%m"), *(row.get(k) for k in keys)] for row in rows),
+    return Table(
+        "volet2", "Volet 2", columns, [[row["mois"].strftime("%Y-%m"), *(row.get(k) for k in keys)] for row in rows]
     )
+
+
+def volet3_table(rows) -> Table:
+    """The volet 3 table, one month per line, with the column names of docs/indicators.md."""
+    return Table(
+        "volet3",
+        "Volet 3",
+        [*VOLET3_COLUMNS, "version"],
+        [[row["mois"].strftime("%Y-%m"), *(row.get(k) for k in VOLET3_COLUMNS[1:]), row["version"]] for row in rows],
+    )
+
+
+def organisms_table(year, rows) -> Table:
+    return Table(
+        "organismes",
+        "Organismes référents",
+        list(ORGANISM_COLUMNS),
+        [[year, row["type_organisme"], row["personnes"], row["part_pct"]] for row in rows],
+    )
+
+
+def volet2_csv(collectivity, rows) -> HttpResponse:
+    table = volet2_table(rows)
+    return csv_response(f"indicateurs-volet2-{collectivity.code}.csv", table.header, table.rows)
 
 
 def volet3_csv(collectivity, rows) -> HttpResponse:
-    """The volet 3 table, one month per line, with the column names of docs/indicators.md."""
-    return csv_response(
-        f"indicateurs-volet3-{collectivity.code}.csv",
-        [*VOLET3_COLUMNS, "version"],
-        ([row["mois"].strftime("%Y-%m"), *(row.get(k) for k in VOLET3_COLUMNS[1:]), row["version"]] for row in rows),
-    )
+    table = volet3_table(rows)
+    return csv_response(f"indicateurs-volet3-{collectivity.code}.csv", table.header, table.rows)
 
 
 def worklist_csv(collectivity, month, people) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from config.downloads import PARQUET, attachment
+from config.downloads import PARQUET, attachment, page_tables_response
 from indicators import exports, results
 from indicators.engine import volet3
 from indicators.forms import DeliveryUploadForm
@@ -18,6 +18,12 @@ def dashboard(request, code: str):
     volet2_rows = results.volet2_rows(collectivity)
     year, organism_rows = results.organism_rows(collectivity)
     volet3_rows = results.monthly_rows(collectivity, "volet3")
+    tables = [exports.volet2_table(volet2_rows), exports.organisms_table(year, organism_rows)]
+    export = page_tables_response(
+        request, f"indicateurs-{collectivity.code}", [*tables, exports.volet3_table(volet3_rows)]
+    )
+    if export:
+        return export
     return render(
         request,
         "indicators/dashboard.html",

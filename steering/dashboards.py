@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count
 
+from config.downloads import Table
 from conventions import lifecycle
 from conventions.models import Convention
 from funding.consolidation import consolidate
@@ -46,6 +47,7 @@ class CollectivityView:
     organisms: list
     baseline: list
     offer: dict
+    themes: list
     action_progress: list
 
 
@@ -81,8 +83,39 @@ def collectivity_view(user, collectivity, today: date) -> CollectivityView:
         organisms=organisms,
         baseline=baseline(collectivity.departement_codes),
         offer={"services": len(services), **coverage.summary(themes), "priorities": [t for t in themes if t.priority]},
+        themes=themes,
         action_progress=progress,
     )
+
+
+def collectivity_tables(view: CollectivityView) -> list[Table]:
+    """Every table of the collectivité's dashboard, for its exports."""
+    volet2 = [
+        [
+            f"{r['mois']:%m/%Y}",
+            r["nouveaux_entrants"],
+            r["orientes_15_jours"],
+            r["part_orientes_15_jours"],
+            r["orientes_1_mois"],
+        ]
+        for r in view.volet2
+    ]
+    progress = [
+        [sheet.number, sheet.title, outcome.get_stage_display() if outcome else "",
+         outcome.get_progress_display() if outcome else "pas de synthèse"]
+        for sheet, outcome in view.action_progress
+    ]  # fmt: skip
+    return [
+        Table("credits", "Crédits par volet", ["crédits", "volet 1 (€)", "volet 2 (€)", "volet 3 (€)"],
+              [[label, *values] for label, values in view.credits]),
+        Table("volet2", "Volet 2", ["mois", "nouveaux entrants", "orientés en 15 jours",
+              "part orientés en 15 jours (%)", "orientés en 1 mois"], volet2),
+        Table("oarsa", "Enquête OARSA 2015-2018", ["indicateur", "2015", "2016", "2017", "2018"],
+              [[label, *(values.get(y, "") for y in (2015, 2016, 2017, 2018))] for label, values in view.baseline]),
+        Table("plan", "Plan d'action", ["action", "intitulé", "étape", "avancement"], progress),
+        Table("offre", "Offre par thématique", ["catégorie", "thématique", "services", "statut", "priorité"],
+              [[t.category, t.label, t.services, t.status, "oui" if t.priority else ""] for t in view.themes]),
+    ]  # fmt: skip
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, table_response
+from config.downloads import EXPORT_FORMATS, page_tables_response, table_response
 from config.params import year_param
 from indicators import results
 from steering import dashboards
@@ -57,6 +57,9 @@ def region(request, code: str):
 def collectivity(request, code: str):
     target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
     view = dashboards.collectivity_view(request.user, target, date.today())
+    export = page_tables_response(request, f"pilotage-{target.code}", dashboards.collectivity_tables(view))
+    if export:
+        return export
     return render(
         request,
         "steering/collectivity.html",

@@ -172,3 +172,39 @@ def test_a_plan_workbook_is_not_a_report(client, make_user):
     assert [str(e) for e in error.value.errors] == [
         "plan.xlsx : modèle inconnu : téléchargez le modèle de la plateforme"
     ]
+
+
+def test_execution_tables_export_in_csv_and_in_one_workbook(client, make_user):
+    from action_plans.models import ActionSheet
+
+    convention, ddets = sign(make_user)
+    sheet = ActionSheet.objects.create(
+        convention=convention, number=1, title="Référents", context="c", objectives="o", description="d",
+        start_date=date(2024, 2, 1), duration_months=10,
+    )  # fmt: skip
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(
+        reverse("funding:outcome", args=[convention.pk, sheet.pk, "mi_parcours"]),
+        {"progress": "engagee", "credits_consumed": "120 000,00", "new_entrants": 300, "comment": "=1+1"},
+    )
+    client.force_login(ddets)
+    url = reverse("funding:execution", args=[convention.pk])
+    payments = client.get(url, {"format": "csv", "tableau": "versements"})
+    assert payments["Content-Disposition"] == 'attachment; filename="execution-01D-2024-versements.csv"'
+    lines = payments.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "volet;nature;montant (€);état;approuvé par;payé le;référence Chorus"
+    advances = sorted(Payment.objects.filter(convention=convention).values_list("volet", "amount"))
+    assert sorted(line.split(";")[0] + ";" + line.split(";")[2] for line in lines[1:]) == [
+        f"{volet};{str(amount).replace('.', ',')}" for volet, amount in advances
+    ]
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert workbook.sheetnames == ["Versements", "Bilan financier", "Synthèses par fiche action", "Solde par volet"]
+    outcome = [c.value for c in workbook["Synthèses par fiche action"][2]]
+    assert outcome[:6] == [1, "Référents", "Synthèse au 30 juin", "Engagée", 120000, 300]
+    assert outcome[7] == "'=1+1"  # a formula typed in a comment stays text
+    assert [c.value for c in workbook["Solde par volet"][1]][:2] == ["volet", "alloué (€)"]
+    refused = client.get(url, {"format": "csv", "tableau": "inconnu"})
+    assert refused.status_code == 400
+    assert "Paramètre « tableau » invalide : « inconnu »" in refused.content.decode()
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
+    assert client.get(url, {"format": "xlsx"}).status_code == 404

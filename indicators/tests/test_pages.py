@@ -211,3 +211,19 @@ def test_volet3_export_is_french_csv_with_one_month_per_line(client, cd_agent, m
     assert february[-1] == "volet3-v1"
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
     assert client.get(reverse("indicators:volet3_export", args=["01D"])).status_code == 404
+
+
+def test_the_indicator_tables_export_in_one_workbook(client, cd_agent):
+    import io
+
+    from openpyxl import load_workbook
+
+    upload(client)
+    url = reverse("indicators:dashboard", args=["01D"])
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert workbook.sheetnames == ["Volet 2", "Organismes référents", "Volet 3"]
+    january = next(r for r in workbook["Volet 2"].iter_rows(values_only=True) if r[0] == "2024-01")
+    assert january[1:7] == (3, 1, 2, 2, 1, 1)  # the worked example's January
+    organisms = client.get(url, {"format": "csv", "tableau": "organismes"}).content.decode("utf-8-sig").splitlines()
+    assert organisms[0] == "annee;type_organisme;personnes;part_pct"
+    assert len(organisms) == 1 + 9  # the 7 types, the followed persons and the perimeter

@@ -146,3 +146,29 @@ def test_national_and_region_pages_read_the_database_a_fixed_number_of_times(
         assert client.get(reverse("steering:national")).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("steering:region", args=["84"])).status_code == 200
+
+
+def test_collectivity_dashboard_tables_export_one_by_one_and_all_together(client, make_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    upload(client)
+    url = reverse("steering:collectivity", args=["01D"])
+    page = client.get(url).content.decode()
+    assert "?format=csv&amp;tableau=credits" in page and "?format=xlsx&amp;tableau=offre" in page
+    volet2 = client.get(url, {"format": "csv", "tableau": "volet2"})
+    assert volet2["Content-Disposition"] == 'attachment; filename="pilotage-01D-volet2.csv"'
+    lines = volet2.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "mois;nouveaux entrants;orientés en 15 jours;part orientés en 15 jours (%);orientés en 1 mois"
+    assert lines[1] == "10/2022;;;;"  # the first month of the delivery: unavailable, not zero
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert workbook.sheetnames == [
+        "Crédits par volet", "Volet 2", "Enquête OARSA 2015-2018", "Plan d'action", "Offre par thématique",
+    ]  # fmt: skip
+    themes = list(workbook["Offre par thématique"].iter_rows(min_row=2, values_only=True))
+    assert len(themes) == 69
+    assert themes[0][4] == "oui" and themes[0][3] == "à renforcer"  # the priorities first; no service yet
+    oarsa = [row[0] for row in workbook["Enquête OARSA 2015-2018"].iter_rows(min_row=2, values_only=True)]
+    assert "Part des personnes orientées (%)" in oarsa

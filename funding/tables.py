@@ -1,0 +1,29 @@
+"""The tables of a convention's execution page, as data for its exports (CSV, Excel)."""
+
+from config.downloads import Table
+
+
+def execution_tables(*, payments, report_lines, sheets, balances) -> list[Table]:
+    outcomes = [
+        [sheet.number, sheet.title, o.get_stage_display(), o.get_progress_display(), o.credits_consumed,
+         o.new_entrants, o.oriented_15_days, o.comment]
+        for sheet in sheets
+        for o in sheet.outcomes.all()
+    ]  # fmt: skip
+    return [
+        Table("versements", "Versements", ["volet", "nature", "montant (€)", "état", "approuvé par", "payé le",
+              "référence Chorus"],
+              [[p.volet, p.get_kind_display(), p.amount, p.get_status_display(),
+                p.approved_by.get_full_name() if p.approved_by else "", p.paid_on, p.chorus_reference]
+               for p in payments]),
+        Table("bilan", "Bilan financier", ["volet", "rubrique", "nature", "objet", "unités", "unité",
+              "coût unitaire (€)", "période", "montant (€)"],
+              [[line.volet, line.section, line.nature, line.purpose, line.units, line.unit, line.unit_cost,
+                line.period, line.amount] for line in report_lines]),
+        Table("actions", "Synthèses par fiche action", ["action", "intitulé", "étape", "avancement",
+              "crédits consommés (€)", "nouveaux entrants", "orientés en 15 jours", "commentaire"], outcomes),
+        Table("solde", "Solde par volet", ["volet", "alloué (€)", "coût réalisé (€)", "coût éligible réalisé (€)",
+              "contribution due (€)", "déjà versé (€)", "solde à verser (€)", "à recouvrer (€)"],
+              [[b.volet, b.allocated, b.realised_cost, b.eligible_cost, b.due, b.paid, b.to_pay, b.to_recover]
+               for b in balances]),
+    ]  # fmt: skip
