@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "mozilla_django_oidc",
     "django_tasks",
+    "django_tasks_db",
     "territories",
     "accounts",
     "conventions",

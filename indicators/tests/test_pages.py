@@ -227,3 +227,19 @@ def test_the_indicator_tables_export_in_one_workbook(client, cd_agent):
     organisms = client.get(url, {"format": "csv", "tableau": "organismes"}).content.decode("utf-8-sig").splitlines()
     assert organisms[0] == "annee;type_organisme;personnes;part_pct"
     assert len(organisms) == 1 + 9  # the 7 types, the followed persons and the perimeter
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_task_backend_a_worker_processes_the_upload(client, cd_agent, settings):
+    """Production setting: the upload only queues the work; `manage.py db_worker` does it."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    upload(client)
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.step) == ("en_attente", "En attente de traitement")
+    assert not IndicatorResult.objects.exists()
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.progress) == ("acceptee", 100)
+    assert IndicatorResult.objects.filter(table="volet2", month="2024-01-01").exists()
