@@ -82,11 +82,14 @@ class Table:
 
 def page_tables_response(request, stem: str, tables: list[Table]) -> HttpResponse | None:
     """The page's tables as files when asked: `?format=xlsx` gives them all, one sheet each;
-    `?format=csv&tableau=KEY` (or `xlsx`) gives one. None when no export is asked."""
+    `?format=csv&tableau=KEY` (or `xlsx`) gives one; a page of one table needs no key. None when no export
+    is asked."""
     export_format = request.GET.get("format")
     if export_format not in EXPORT_FORMATS:
         return None
     key = request.GET.get("tableau")
+    if key is None and len(tables) == 1:
+        key = tables[0].key
     if key is None and export_format == "xlsx":
         return workbook_response(f"{stem}.xlsx", tables)
     chosen = next((t for t in tables if t.key == key), None)

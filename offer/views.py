@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from config.downloads import PARQUET, XLSX, attachment, csv_response
+from config.downloads import PARQUET, XLSX, attachment, csv_response, page_tables_response
 from conventions.models import Convention
 from funding.forms import UploadForm
-from offer import coverage, files, quality, services
+from offer import coverage, files, quality, services, tables
 from offer.forms import ServiceForm, StructureForm
 from offer.models import DuplicateCandidate, OfferService, OfferStructure, ServiceFunding
 
@@ -52,6 +52,9 @@ def dashboard(request):
         index = today.year * 12 + today.month - 1 - back
         key = f"{index // 12:04d}-{index % 12 + 1:02d}"
         months.append((key, referenced.get(key, 0), updated.get(key, 0)))
+    export = page_tables_response(request, "offre-tableau-de-bord", tables.dashboard_tables(months, themes))
+    if export:
+        return export
     return render(
         request,
         "offer/dashboard.html",
@@ -91,7 +94,11 @@ def search(request):
         results = results.filter(Q(commune__icontains=place) | Q(code_insee=place))
     if departement:
         results = results.filter(departement=departement)
-    results = list(results.prefetch_related("fundings__convention__collectivity", "fundings__action_sheet")[:200])
+    results = results.prefetch_related("fundings__convention__collectivity", "fundings__action_sheet")
+    export = page_tables_response(request, "offre-recherche", [tables.search_table(results)])
+    if export:
+        return export
+    results = list(results[:200])
     return render(
         request,
         "offer/search.html",
@@ -184,6 +191,9 @@ def duplicates(request):
         model = OfferStructure if candidate.kind == "structures" else OfferService
         found = {o.pk: o for o in model.objects.filter(pk__in=[candidate.first_id, candidate.second_id])}
         rows.append((candidate, found.get(candidate.first_id), found.get(candidate.second_id)))
+    export = page_tables_response(request, "offre-doublons", [tables.duplicates_table(rows)])
+    if export:
+        return export
     return render(
         request,
         "offer/duplicates.html",

@@ -152,3 +152,23 @@ def test_entering_a_structure_and_a_service_by_hand(client, make_user):
         {"nom": "Ailleurs", "code_postal": "38000", "code_insee": "38185", "commune": "Grenoble"},
     ).content.decode()
     assert "hors du territoire de votre compte" in page
+
+
+def test_offer_tables_export_search_duplicates_and_coverage(client, make_user, ain_offer):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    client.post(reverse("offer:import"), {"file": export_file(*ain_offer)})
+    found = client.get(reverse("offer:search"), {"thematique": "mobilite--preparer-un-permis", "format": "csv"})
+    lines = found.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("identifiant;service;structure;commune;département;thématiques")
+    assert len(lines) == 2 and ";Permis B accompagné;C.C.A.S. Bourg-en-Bresse;" in lines[1]
+    queue = load_workbook(io.BytesIO(client.get(reverse("offer:duplicates"), {"format": "xlsx"}).content))
+    pairs = list(queue["Doublons probables"].iter_rows(min_row=2, values_only=True))
+    assert {pairs[0][1], pairs[0][3]} == {"fixture--0", "fixture--99"}
+    themes = client.get(reverse("offer:dashboard"), {"territoire": "01D", "format": "csv", "tableau": "thematiques"})
+    rows = themes.content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + 69
+    assert "Préparer un permis" in next(r for r in rows if "permis" in r.lower())
