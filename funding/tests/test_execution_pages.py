@@ -110,10 +110,11 @@ def test_only_the_state_side_approves_and_only_the_council_reports(client, make_
     assert client.get(reverse("funding:consolidation")).status_code == 404
 
 
-def test_mid_year_synthesis_by_the_council(client, make_user):
+def signed_with_a_mid_year_synthesis(client, make_user, comment: str):
+    """A signed convention with one fiche action, whose mid-year synthesis the council entered."""
     from action_plans.models import ActionSheet
 
-    convention, _ = sign(make_user)
+    convention, ddets = sign(make_user)
     sheet = ActionSheet.objects.create(
         convention=convention, number=1, title="Référents", context="c", objectives="o", description="d",
         start_date=date(2024, 2, 1), duration_months=10,
@@ -121,8 +122,13 @@ def test_mid_year_synthesis_by_the_council(client, make_user):
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     client.post(
         reverse("funding:outcome", args=[convention.pk, sheet.pk, "mi_parcours"]),
-        {"progress": "engagee", "credits_consumed": "120 000,00", "new_entrants": 300, "comment": "Recrutements faits"},
+        {"progress": "engagee", "credits_consumed": "120 000,00", "new_entrants": 300, "comment": comment},
     )
+    return convention, ddets
+
+
+def test_mid_year_synthesis_by_the_council(client, make_user):
+    convention, _ = signed_with_a_mid_year_synthesis(client, make_user, "Recrutements faits")
     client.force_login(make_user(Role.DREETS, "84"))
     page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
     assert "Synthèse au 30 juin : Engagée, crédits consommés 120\u00a0000,00\u00a0€, 300 nouveaux entrants" in page
@@ -175,18 +181,7 @@ def test_a_plan_workbook_is_not_a_report(client, make_user):
 
 
 def test_execution_tables_export_in_csv_and_in_one_workbook(client, make_user):
-    from action_plans.models import ActionSheet
-
-    convention, ddets = sign(make_user)
-    sheet = ActionSheet.objects.create(
-        convention=convention, number=1, title="Référents", context="c", objectives="o", description="d",
-        start_date=date(2024, 2, 1), duration_months=10,
-    )  # fmt: skip
-    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
-    client.post(
-        reverse("funding:outcome", args=[convention.pk, sheet.pk, "mi_parcours"]),
-        {"progress": "engagee", "credits_consumed": "120 000,00", "new_entrants": 300, "comment": "=1+1"},
-    )
+    convention, ddets = signed_with_a_mid_year_synthesis(client, make_user, "=1+1")
     client.force_login(ddets)
     url = reverse("funding:execution", args=[convention.pk])
     payments = client.get(url, {"format": "csv", "tableau": "versements"})

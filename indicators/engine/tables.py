@@ -3,15 +3,13 @@
 from datetime import date
 
 from indicators.engine import months, organisms, volet2, volet3
-from indicators.engine.follow_ups import month_index, prepare
-
-BOUNDS_SQL = (
-    f"SELECT min({month_index('mois')}) AS first_m, max({month_index('mois')}) AS last_m FROM situations_mensuelles"
-)
+from indicators.engine.follow_ups import prepare
 
 
 def delivery_bounds(runner) -> tuple[int | None, int | None]:
-    row = runner.query(BOUNDS_SQL)[0]
+    """The first and last month indices of the delivery (from the shared stage `bounds`)."""
+    prepare(runner)
+    row = runner.query("SELECT first_m, last_m FROM bounds")[0]
     return row["first_m"], row["last_m"]
 
 
