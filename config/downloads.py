@@ -96,7 +96,8 @@ def page_tables_response(request, stem: str, tables: list[Table]) -> HttpRespons
     if chosen is None:
         keys = ", ".join(t.key for t in tables)
         raise BadRequest(f"Paramètre « tableau » invalide : « {key or ''} ». Choisissez l'un de : {keys}.")
-    return table_response(export_format, f"{stem}-{chosen.key}", chosen.title, chosen.header, chosen.rows)
+    filename = stem if len(tables) == 1 else f"{stem}-{chosen.key}"
+    return table_response(export_format, filename, chosen.title, chosen.header, chosen.rows)
 
 
 def table_response(export_format: str, stem: str, sheet_title: str, header: list[str], rows) -> HttpResponse:

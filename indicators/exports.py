@@ -45,9 +45,27 @@ def volet3_csv(collectivity, rows) -> HttpResponse:
     return csv_response(f"indicateurs-volet3-{collectivity.code}.csv", table.header, table.rows)
 
 
-def worklist_csv(collectivity, month, people) -> HttpResponse:
-    return csv_response(
-        f"a-orienter-{collectivity.code}-{month:%Y-%m}.csv" if month else f"a-orienter-{collectivity.code}.csv",
+def worklist_table(people) -> Table:
+    return Table(
+        "a-orienter",
+        "Personnes à orienter",
         ["pseudonyme", "date_ouverture_droit", "t0", "echeance_15_jours", "jours_restants"],
-        ([p.pseudonym, p.opening, p.t0, p.deadline, p.days_left] for p in people),
+        [[p.pseudonym, p.opening, p.t0, p.deadline, p.days_left] for p in people],
     )
+
+
+def deliveries_table(deliveries) -> Table:
+    return Table(
+        "livraisons",
+        "Livraisons",
+        ["numéro", "déposée le", "par", "fichier", "empreinte SHA-256", "premier mois", "dernier mois",
+         "lignes par fichier", "état", "traitée le"],
+        [[d.pk, _when(d.uploaded_at, "%d/%m/%Y %H:%M"), d.uploader_label, d.source_name, d.checksum,
+          _when(d.first_month, "%m/%Y"), _when(d.last_month, "%m/%Y"),
+          ", ".join(f"{name} : {n}" for name, n in d.row_counts.items()), d.get_status_display(),
+          _when(d.finished_at, "%d/%m/%Y %H:%M")] for d in deliveries],
+    )  # fmt: skip
+
+
+def _when(value, pattern: str) -> str:
+    return value.strftime(pattern) if value else ""

@@ -61,13 +61,17 @@ def deliveries(request, code: str):
                 form.add_error("files", str(refusal))
             else:
                 return redirect("indicators:delivery_detail", pk=delivery.pk)
+    deliveries = Delivery.objects.filter(collectivity=collectivity).select_related("uploaded_by")
+    export = page_tables_response(request, f"livraisons-{collectivity.code}", [exports.deliveries_table(deliveries)])
+    if export:
+        return export
     return render(
         request,
         "indicators/deliveries.html",
         {
             "title": f"Livraisons de données – {collectivity.name}",
             "collectivity": collectivity,
-            "deliveries": Delivery.objects.filter(collectivity=collectivity).select_related("uploaded_by"),
+            "deliveries": deliveries,
             "form": form,
             "may_upload": may_upload,
         },
@@ -93,8 +97,10 @@ def delivery_detail(request, pk: int):
 def worklist(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_worklist)
     month, people = results.orientation_worklist(collectivity, date.today())
-    if request.GET.get("format") == "csv":
-        return exports.worklist_csv(collectivity, month, people)
+    stem = f"a-orienter-{collectivity.code}-{month:%Y-%m}" if month else f"a-orienter-{collectivity.code}"
+    export = page_tables_response(request, stem, [exports.worklist_table(people)])
+    if export:
+        return export
     return render(
         request,
         "indicators/worklist.html",

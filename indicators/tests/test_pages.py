@@ -3,11 +3,13 @@ identifier kept anywhere in the database."""
 
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from django.apps import apps
 from django.db import connection, models
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from indicators.models import Delivery, IndicatorResult
@@ -151,6 +153,14 @@ def test_worklist_lists_new_entrants_not_yet_oriented(client, cd_agent):
     header, row = response.content.decode("utf-8").splitlines()
     assert header == "\ufeffpseudonyme;date_ouverture_droit;t0;echeance_15_jours;jours_restants"
     assert row.split(";")[1:4] == ["28/03/2024", "10/04/2024", "24/04/2024"]
+    assert response["Content-Disposition"] == 'attachment; filename="a-orienter-01D-2024-04.csv"'
+    workbook = client.get(reverse("indicators:worklist", args=["01D"]), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(workbook.content))["Personnes à orienter"]
+    assert [c.value.date() for c in sheet[2][2:4]] == [date(2024, 4, 10), date(2024, 4, 24)]
+    deliveries = client.get(reverse("indicators:deliveries", args=["01D"]), {"format": "csv"})
+    lines = deliveries.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("numéro;déposée le;par;fichier;empreinte SHA-256;premier mois;dernier mois")
+    assert [line.split(";")[-2] for line in lines[1:]] == ["Acceptée", "Remplacée par une livraison plus récente"]
 
 
 def test_volet2_export_is_french_csv(client, cd_agent):
