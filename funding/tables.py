@@ -27,3 +27,13 @@ def execution_tables(*, payments, report_lines, sheets, balances) -> list[Table]
               [[b.volet, b.allocated, b.realised_cost, b.eligible_cost, b.due, b.paid, b.to_pay, b.to_recover]
                for b in balances]),
     ]  # fmt: skip
+
+
+def simulation_table(rows) -> Table:
+    """The volet 1 simulation: (collectivité, ceiling) pairs."""
+    return Table(
+        "simulation",
+        "Simulation du volet 1",
+        ["code", "collectivité", "région", "foyers allocataires du RSA", "plafond du volet 1 (€)"],
+        [[c.code, c.name, c.region.name, c.rsa_households, amount] for c, amount in rows],
+    )

@@ -1,4 +1,5 @@
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -6,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, XLSX, attachment, table_response
+from config.downloads import EXPORT_FORMATS, XLSX, attachment, page_tables_response, table_response
 from config.params import year_param
 from conventions.models import Convention
 from funding import excel, plans, rules, services
@@ -14,6 +15,7 @@ from funding.ceilings import Volet1Formula, allocate_volet1
 from funding.forms import CeilingForm, EnvelopeForm, PlanLineInlineForm, SimulationForm, UploadForm
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from funding.structure import SECTIONS
+from funding.tables import simulation_table
 from territories.models import Collectivity
 
 
@@ -232,11 +234,17 @@ def simulation(request):
             )
             messages.success(request, f"{count} plafonds du volet 1 pré-notifiés pour {data['year']}.")
             return redirect(f"/financement/plafonds/?annee={data['year']}")
+        export = page_tables_response(request, f"simulation-volet1-{data['year']}", [simulation_table(rows)])
+        if export:
+            return export
+    # the export links repeat the simulation's parameters (the simulation itself may have been posted)
+    query = urlencode({k: v for k, v in form.data.items() if k in form.fields}) if form.is_bound else ""
     return render(
         request,
         "funding/simulation.html",
-        {"title": "Simulation des plafonds du volet 1", "form": form, "allocation": allocation, "rows": rows},
-    )
+        {"title": "Simulation des plafonds du volet 1", "form": form, "allocation": allocation, "rows": rows,
+         "query": query},
+    )  # fmt: skip
 
 
 @require_POST

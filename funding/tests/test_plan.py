@@ -2,6 +2,7 @@
 hook, the editor, ceilings, simulation and CALPAE import."""
 
 import io
+import re
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -248,6 +249,11 @@ def test_simulation_and_notification_of_volet1_ceilings(client, make_user):
     }
     page = client.post(reverse("funding:simulation"), {**data, "simuler": "1"}).content.decode()
     assert "Total : " in page and "pour une enveloppe de 20\u00a0000\u00a0000,00\u00a0€" in page
+    link = re.search(r'href="(\?[^"]*format=csv)"', page)[1].replace("&amp;", "&")
+    lines = client.get(reverse("funding:simulation") + link).content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "code;collectivité;région;foyers allocataires du RSA;plafond du volet 1 (€)"
+    assert len(lines) == 1 + 100
+    assert next(line for line in lines if line.startswith("01D;")).endswith(";116000,00")
     client.post(reverse("funding:simulation"), {**data, "notifier": "1"})
     assert Ceiling.objects.filter(year=2024, volet=1).count() == 100
     assert Ceiling.objects.get(collectivity__code="01D", volet=1).amount == D("116000.00")  # 100 000 + 8 × 2 000
