@@ -4,6 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.shortcuts import render
+from django.utils import timezone
+
+from config.downloads import Table, page_tables_response
 from config.formats import format_date, format_euros
 
 
@@ -62,3 +66,22 @@ def _shown(value):
     if isinstance(value, date):
         return format_date(value)
     return value
+
+
+def history_table(entries: list[HistoryEntry]) -> Table:
+    """One line per changed field (or per record without change), as the page shows them."""
+    rows = []
+    for entry in entries:
+        when = timezone.localtime(entry.when).strftime("%d/%m/%Y %H:%M")
+        for change in entry.changes or [None]:
+            shown = (change.field, change.before, change.after) if change else ("", "", "")
+            rows.append([when, entry.who, entry.kind, *shown])
+    return Table("historique", "Historique", ["date", "auteur", "opération", "champ", "avant", "après"], rows)
+
+
+def history_page(request, *, title: str, back_href: str, entries: list[HistoryEntry], stem: str):
+    """The history page of an object, or its table as CSV / Excel (`?format=`)."""
+    export = page_tables_response(request, stem, [history_table(entries)])
+    if export:
+        return export
+    return render(request, "history.html", {"title": title, "back_href": back_href, "entries": entries})

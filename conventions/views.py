@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.downloads import EXPORT_FORMATS, table_response
-from config.history import history_entries
+from config.history import history_entries, history_page
 from conventions import lifecycle, services
 from conventions.amounts import amount_in_figures_and_words
 from conventions.forms import (
@@ -210,12 +210,10 @@ def convention_history(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     if not permissions.may_view_history(request.user, convention.collectivity):
         raise Http404
-    return render(
+    return history_page(
         request,
-        "history.html",
-        {
-            "title": f"Historique – {convention}",
-            "back_href": reverse("conventions:detail", args=[pk]),
-            "entries": history_entries(convention),
-        },
+        title=f"Historique – {convention}",
+        back_href=reverse("conventions:detail", args=[pk]),
+        entries=history_entries(convention),
+        stem=f"historique-convention-{convention.collectivity.code}-{convention.year}",
     )

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from config.history import history_entries
+from config.history import history_entries, history_page
 from territories.forms import SignatoriesForm
 
 
@@ -64,13 +64,10 @@ def collectivity_edit(request, code: str):
 
 def collectivity_history(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_history)
-    return render(
+    return history_page(
         request,
-        "history.html",
-        {
-            "title": f"Historique – {collectivity.name}",
-            "object": collectivity,
-            "back_href": reverse("territories:collectivity_detail", args=[collectivity.code]),
-            "entries": history_entries(collectivity),
-        },
+        title=f"Historique – {collectivity.name}",
+        back_href=reverse("territories:collectivity_detail", args=[collectivity.code]),
+        entries=history_entries(collectivity),
+        stem=f"historique-{collectivity.code}",
     )

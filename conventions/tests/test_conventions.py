@@ -147,6 +147,15 @@ def test_amount_changes_are_attributable(client, draft, make_user):
         "<td>Jules Fictif</td><td>Modification</td><td>volet 1 – chefferie de projet (€)</td>"
         "<td>250\u00a0000,00\u00a0€</td><td>300\u00a0000,00\u00a0€</td>" in history
     )
+    export = client.get(reverse("conventions:history", args=[draft.pk]), {"format": "csv"})
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "date;auteur;opération;champ;avant;après"
+    assert any(
+        line.endswith(
+            ";Jules Fictif;Modification;volet 1 – chefferie de projet (€);250\u00a0000,00\u00a0€;300\u00a0000,00\u00a0€"
+        )
+        for line in lines
+    )
 
 
 @pytest.mark.parametrize(
