@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.models import Role
-from config.downloads import attachment, csv_response
+from config.downloads import Table, attachment, csv_response, page_tables_response
 from conventions import lifecycle, services, versions
 from conventions.forms import (
     AmendmentForm,
@@ -112,6 +112,16 @@ def compare_versions(request, pk: int):
         raise Http404 from None
     if a not in all_versions or b not in all_versions:
         raise Http404
+    rows = versions.compare(all_versions[a].snapshot, all_versions[b].snapshot)
+    table = Table(
+        "versions", f"Versions {a} et {b}", ["élément", f"version {a}", f"version {b}", "modifié"],
+        [[label, before, after, "oui" if changed else ""] for label, before, after, changed in rows],
+    )  # fmt: skip
+    export = page_tables_response(
+        request, f"versions-{convention.collectivity.code}-{convention.year}-{a}-{b}", [table]
+    )
+    if export:
+        return export
     return render(
         request,
         "conventions/compare.html",
@@ -121,7 +131,7 @@ def compare_versions(request, pk: int):
             "versions": sorted(all_versions),
             "a": a,
             "b": b,
-            "rows": versions.compare(all_versions[a].snapshot, all_versions[b].snapshot),
+            "rows": rows,
         },
     )
 

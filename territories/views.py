@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from config.downloads import Table, page_tables_response
 from config.history import history_entries, history_page
 from territories.forms import SignatoriesForm
 
@@ -13,9 +14,19 @@ def region_list(request):
     return render(request, "territories/region_list.html", {"title": "Régions", "regions": regions})
 
 
+def collectivities_table(collectivities) -> Table:
+    return Table(
+        "collectivites", "Collectivités", ["code", "collectivité", "région", "foyers allocataires du RSA"],
+        [[c.code, c.name, c.region.name, c.rsa_households] for c in collectivities],
+    )  # fmt: skip
+
+
 def region_detail(request, code: str):
     region = get_object_or_404(permissions.visible_regions(request.user), code=code)
-    collectivities = permissions.visible_collectivities(request.user).filter(region=region)
+    collectivities = permissions.visible_collectivities(request.user).filter(region=region).select_related("region")
+    export = page_tables_response(request, f"collectivites-{region.code}", [collectivities_table(collectivities)])
+    if export:
+        return export
     return render(
         request,
         "territories/region_detail.html",
@@ -25,6 +36,9 @@ def region_detail(request, code: str):
 
 def collectivity_list(request):
     collectivities = permissions.visible_collectivities(request.user).select_related("region")
+    export = page_tables_response(request, "collectivites", [collectivities_table(collectivities)])
+    if export:
+        return export
     return render(
         request,
         "territories/collectivity_list.html",

@@ -74,6 +74,10 @@ def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one
     client.force_login(make_user(Role.DREETS, "84"))
     page = client.get(reverse("conventions:compare_versions", args=[signed.pk]), {"a": 0, "b": 1}).content.decode()
     assert "<td>Volet 2</td><td>1\u00a0000\u00a0000,00\u00a0€</td><td>1\u00a0200\u00a0000,00\u00a0€</td>" in page
+    export = client.get(
+        reverse("conventions:compare_versions", args=[signed.pk]), {"a": 0, "b": 1, "format": "csv"}
+    ).content.decode("utf-8-sig")
+    assert "Volet 2;1\u00a0000\u00a0000,00\u00a0€;1\u00a0200\u00a0000,00\u00a0€;oui" in export.splitlines()
     with pytest.raises(lifecycle.TransitionRefused, match="déjà appliqué"):
         services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 4))
 

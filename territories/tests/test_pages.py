@@ -53,3 +53,12 @@ def test_dreets_region_page_lists_its_collectivities(client, make_user):
     for name in ("Aisne", "Nord", "Oise", "Pas-de-Calais", "Somme"):
         assert name in page
     assert "Ain" not in page
+
+
+def test_collectivity_lists_export_in_the_scope_of_the_user(client, make_user):
+    client.force_login(make_user(Role.DREETS, "84"))
+    lines = client.get(reverse("territories:collectivity_list"), {"format": "csv"}).content.decode("utf-8-sig")
+    rows = lines.splitlines()
+    assert rows[0] == "code;collectivité;région;foyers allocataires du RSA"
+    assert {row.split(";")[2] for row in rows[1:]} == {"Auvergne-Rhône-Alpes"}
+    assert any(row.startswith("01D;Ain;") for row in rows)
