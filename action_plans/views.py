@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from action_plans.forms import ActionSheetForm, BudgetLineForm, RoadmapItemForm, TypicalPathwayForm
 from action_plans.models import ActionSheet, RoadmapItem, TypicalPathway
+from action_plans.tables import plan_tables
+from config.downloads import page_tables_response
 from conventions.deadlines import add_months
 from conventions.models import Convention
 from indicators import results
@@ -39,6 +41,11 @@ def action_plan(request, pk: int):
     for sheet in sheets:
         end = add_months(sheet.start_date, max(sheet.duration_months, 1)) - timedelta(days=1)
         sheet.indicators = results.period_summary(rows, sheet.start_date.replace(day=1), end)
+    roadmap, pathways = convention.roadmap_items.all(), convention.typical_pathways.all()
+    stem = f"plan-action-{convention.collectivity.code}-{convention.year}"
+    export = page_tables_response(request, stem, plan_tables(sheets, roadmap, pathways))
+    if export:
+        return export
     return render(
         request,
         "action_plans/plan.html",
@@ -46,8 +53,8 @@ def action_plan(request, pk: int):
             "title": f"Plan d'action – {convention}",
             "convention": convention,
             "sheets": sheets,
-            "roadmap": convention.roadmap_items.all(),
-            "pathways": convention.typical_pathways.all(),
+            "roadmap": roadmap,
+            "pathways": pathways,
             "may_edit": permissions.may_negotiate_convention(request.user, convention) and plan_editable(convention),
         },
     )

@@ -197,6 +197,11 @@ def test_r_suivi_03_action_sheet_while_negotiating_only(make_user, client):
     page = client.get(reverse("action_plans:plan", args=[convention.pk])).content.decode()
     assert "Action 1 – Référents de parcours renforcés" in page
     assert "60\u00a0000,00\u00a0€" in page
+    budget = client.get(reverse("action_plans:plan", args=[convention.pk]), {"format": "csv", "tableau": "budget"})
+    assert budget.content.decode("utf-8-sig").splitlines() == [
+        "action;poste;État (€);collectivité (€)",
+        "1;Référents (2 ETP);60000,00;60000,00",
+    ]
     assert (
         client.post(reverse("action_plans:add", args=[convention.pk, "fiches"]), data).status_code == 200
     )  # same number
