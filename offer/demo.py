@@ -1,6 +1,7 @@
 """Demo offer of the Ain (fictitious records), and an export to try the import page."""
 
 import json
+import zipfile
 from pathlib import Path
 
 from offer import services
@@ -32,11 +33,19 @@ def demo_offer() -> dict:
     return {"structures": structures, "services": services_}
 
 
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
 def seed_demo_offer(target: Path) -> Path:
+    """Imports the demo offer once; leaves beside it, to try the import page, the same export as a file and a
+    DORA export (two CSV files, zipped)."""
     data = demo_offer()
     path = target / "offre-ain-data-inclusion.json"
     target.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with zipfile.ZipFile(target / "export-dora-ain.zip", "w") as archive:
+        for kind in ("structures", "services"):
+            archive.write(SAMPLES / f"dora-{kind}.csv", f"dora-{kind}.csv")
     if not OfferStructure.objects.exists():
         services.import_offer(filename=path.name, data=path.read_bytes(), allowed_departements=None)
         services.detect_duplicates(["01"])

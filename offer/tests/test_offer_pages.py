@@ -62,7 +62,7 @@ def test_import_is_all_or_nothing_with_line_and_field(client, make_user, ain_off
 
 
 def test_dora_export_imported_in_two_files(client, make_user):
-    data = Path(__file__).parent / "data"
+    data = Path(__file__).parent.parent / "samples"
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     for kind in ("structures", "services"):
         upload = SimpleUploadedFile(f"dora-{kind}.csv", (data / f"dora-{kind}.csv").read_bytes())

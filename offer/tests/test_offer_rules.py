@@ -136,7 +136,7 @@ def test_duplicates_normalisation():
     assert duplicates.name_similarity("Restos du Cœur Ambérieu", "RESTOS DU COEUR AMBERIEU") == 1.0
 
 
-DORA = Path(__file__).parent / "data"
+DORA = Path(__file__).parent.parent / "samples"
 
 
 def _dora(kind: str, edit=None) -> dict:

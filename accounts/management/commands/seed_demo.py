@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 delivery = ingest_demo(collectivity, seed)
                 self.stdout.write(f"Livraison fictive {collectivity.name} : {delivery.get_status_display().lower()}.")
         offer_file = seed_demo_offer(settings.BASE_DIR / "var" / "demo")
-        self.stdout.write(f"Offre fictive de l'Ain référencée ; export data·inclusion à réimporter : {offer_file}")
+        self.stdout.write(
+            f"Offre fictive de l'Ain référencée ; export data·inclusion à réimporter : {offer_file} ; "
+            f"export DORA à importer : {offer_file.parent / 'export-dora-ain.zip'}"
+        )
         faulty, corrected = write_demo_uploads(Collectivity.objects.get(code="01D"), settings.BASE_DIR / "var" / "demo")
         self.stdout.write(f"Fichiers à déposer pour essayer (compte cd-01) : {faulty} puis {corrected}")
