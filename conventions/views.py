@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, table_response
+from config.downloads import EXPORT_FORMATS, Table, page_tables_response, table_response
 from config.history import history_entries, history_page
 from conventions import lifecycle, services
 from conventions.amounts import amount_in_figures_and_words
@@ -24,6 +24,7 @@ from conventions.forms import (
 )
 from conventions.models import Convention
 from indicators import results
+from indicators.exports import volet2_table
 
 
 def convention_list(request):
@@ -106,6 +107,25 @@ def convention_detail(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     today = date.today()
     may_negotiate = permissions.may_negotiate_convention(request.user, convention)
+    volets = [
+        ("Volet 1 – chefferie de projet", convention.amount_volet1),
+        ("Volet 2 – offre de solutions locales", convention.amount_volet2),
+        ("Volet 3 – déploiements territoriaux", convention.amount_volet3),
+        ("Total", convention.total_amount),
+    ]
+    indicator_rows = [
+        row
+        for row in results.volet2_rows(convention.collectivity)
+        if convention.start_date <= row["mois"] <= convention.end_date
+    ]
+    amounts_table = Table(
+        "montants", "Montants", ["volet", "montant (€)", "en chiffres et en lettres"],
+        [[label, amount, amount_in_figures_and_words(amount)] for label, amount in volets],
+    )  # fmt: skip
+    stem = f"convention-{convention.collectivity.code}-{convention.year}"
+    export = page_tables_response(request, stem, [amounts_table, volet2_table(indicator_rows)])
+    if export:
+        return export
     return render(
         request,
         "conventions/detail.html",
@@ -114,12 +134,7 @@ def convention_detail(request, pk: int):
             "convention": convention,
             "events": convention.events.select_related("recorded_by"),
             "deadlines": lifecycle.convention_deadlines(convention, today),
-            "amounts": [
-                ("Volet 1 – chefferie de projet", amount_in_figures_and_words(convention.amount_volet1)),
-                ("Volet 2 – offre de solutions locales", amount_in_figures_and_words(convention.amount_volet2)),
-                ("Volet 3 – déploiements territoriaux", amount_in_figures_and_words(convention.amount_volet3)),
-                ("Total", amount_in_figures_and_words(convention.total_amount)),
-            ],
+            "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in volets],
             "steps": lifecycle.available(convention) if may_negotiate else [],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
             "may_negotiate": may_negotiate,
@@ -142,11 +157,7 @@ def convention_detail(request, pk: int):
             "meeting_form": CommitteeMeetingForm(),
             "signed_form": SignedCopyForm(),
             "signed": convention.state in services.AMENDABLE,
-            "indicator_rows": [
-                row
-                for row in results.volet2_rows(convention.collectivity)
-                if convention.start_date <= row["mois"] <= convention.end_date
-            ],
+            "indicator_rows": indicator_rows,
         },
     )
 

@@ -147,6 +147,10 @@ def test_amount_changes_are_attributable(client, draft, make_user):
         "<td>Jules Fictif</td><td>Modification</td><td>volet 1 – chefferie de projet (€)</td>"
         "<td>250\u00a0000,00\u00a0€</td><td>300\u00a0000,00\u00a0€</td>" in history
     )
+    amounts = client.get(reverse("conventions:detail", args=[draft.pk]), {"format": "csv", "tableau": "montants"})
+    assert amounts.content.decode("utf-8-sig").splitlines()[1] == (
+        "Volet 1 – chefferie de projet;300000,00;300\u00a0000,00\u00a0€ (trois cent mille euros)"
+    )
     export = client.get(reverse("conventions:history", args=[draft.pk]), {"format": "csv"})
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "date;auteur;opération;champ;avant;après"
