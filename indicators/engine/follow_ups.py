@@ -51,9 +51,12 @@ sit AS (
     FROM situations_mensuelles
 ),
 bounds AS (
-    SELECT min(m) AS first_m, max(m) AS last_m, max(m) - min(m) + 1 AS width,
-           {bit("max(m) - min(m) + 1")} - 1 AS all_months
-    FROM sit
+    -- from the first and last months (min and max of a column: read from the files' statistics)
+    SELECT first_m, last_m, last_m - first_m + 1 AS width, {bit("last_m - first_m + 1")} - 1 AS all_months
+    FROM (
+        SELECT {month_index("min(mois)")} AS first_m, {month_index("max(mois)")} AS last_m
+        FROM situations_mensuelles
+    ) AS b
 ),
 people AS (
     -- one row per person: the months of the delivery in which p is in the perimeter, present in the RSA
@@ -125,9 +128,12 @@ followed_people AS (
     SELECT personne, bit_or(open_months) AS followed FROM follow_ups GROUP BY personne
 ),
 entering_people AS (
-    -- P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M)
-    SELECT pe.personne, pe.perimeter & ~(pe.perimeter << 1) & ~CAST(1 AS BIGINT)
-                        & ~coalesce(f.followed, CAST(0 AS BIGINT)) AS entering
+    -- entering: P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M);
+    -- followed: P(p, M) and S(p, M)
+    SELECT pe.personne,
+           pe.perimeter & ~(pe.perimeter << 1) & ~CAST(1 AS BIGINT)
+           & ~coalesce(f.followed, CAST(0 AS BIGINT)) AS entering,
+           pe.perimeter & coalesce(f.followed, CAST(0 AS BIGINT)) AS followed
     FROM people AS pe LEFT JOIN followed_people AS f ON f.personne = pe.personne
 ),
 entrants AS (
@@ -136,7 +142,7 @@ entrants AS (
     FROM sit AS s
     JOIN entering_people AS ep ON ep.personne = s.personne AND ep.entering <> 0
     CROSS JOIN bounds AS b
-    WHERE s.p AND {has_month("ep.entering", "s.m - b.first_m")}
+    WHERE {has_month("ep.entering", "s.m - b.first_m")}
 ),
 entrant_orientation AS (
     -- the first orientation notified on or after the first day of the entry month
@@ -180,13 +186,15 @@ SIT = CTES["sit"]
 # The stages every table shares, computed once per runner and kept as tables (DuckDB) or cached views
 # (Spark), each with the CTEs it needs; an earlier stage is then read, not recomputed.
 STAGES = {
-    "bounds": ("sit", "bounds"),
+    "bounds": ("bounds",),
     "people": ("sit", "people"),
     "follow_ups": ("orient", "orient_masks", "suspension_runs", "closed", "follow_ups"),
-    "entrants": ("sit", "followed_people", "entering_people", "entrants"),
+    "entering_people": ("followed_people", "entering_people"),
+    "entrants": ("sit", "entrants"),
     "entrant_orientation": ("orient", "entrant_orientation"),
-    "latest_open": ("latest_open",),
 }
+# Read by one query only, so not kept: the latest open orientation of each person and month (volet 3).
+LATEST_OPEN = CTES["latest_open"]
 
 
 def stage_sql(name: str) -> str:

@@ -7,7 +7,7 @@ computed in Python (`finish`) so that every engine gives the same figures.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.engine.follow_ups import by_month, has_month, month_index, monthly_bits
+from indicators.engine.follow_ups import LATEST_OPEN, by_month, has_month, month_index, monthly_bits
 from indicators.engine.schema import PARCOURS, TYPES_CONTRAT_EMPLOI
 
 VERSION = "volet3-v1"
@@ -126,17 +126,14 @@ activity_hours AS (
     WHERE a.date_fin >= a.date_debut
     GROUP BY a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms)
 ),
-followed_months AS (
-    -- persons in the perimeter with a follow-up in progress: the months of their latest open orientations
-    SELECT personne, bit_or(months) AS months FROM latest_open GROUP BY personne
-),
 intensive AS (
-    -- 15 hours a week on average over the month
+    -- persons in the perimeter with a follow-up in progress whose activities reach 15 hours a week on
+    -- average over the month
     SELECT h.m, count(*) AS accompagnement_intensif
     FROM activity_hours AS h
-    JOIN followed_months AS f ON f.personne = h.personne
+    JOIN entering_people AS f ON f.personne = h.personne
     CROSS JOIN bounds AS b
-    WHERE {has_month("f.months", "h.m - b.first_m")} AND h.hours * 7 >= 15 * h.month_days
+    WHERE {has_month("f.followed", "h.m - b.first_m")} AND h.hours * 7 >= 15 * h.month_days
     GROUP BY h.m
 ),
 cohort AS (
@@ -222,22 +219,25 @@ PEOPLE_MASKS = {
     # P(p, M-1) and not P(p, M): bit k marks a leaver of the month k + 1
     "sortants": "pe.perimeter & ~(pe.perimeter >> 1) & (b.all_months >> 1)",
 }
-PARCOURS_MASKS = {
-    f"suivis_parcours_{p}": f"CASE WHEN parcours = '{p}' THEN months ELSE CAST(0 AS BIGINT) END" for p in PARCOURS
-}
 
 
 def rows(runner, first_m: int, width: int) -> dict[int, dict]:
     """{month index: counts and sums} over the months of the delivery."""
     result = {row["m"]: dict(row) for row in runner.query(monthly_sql(width))}
     people = runner.query(f"SELECT {monthly_bits(PEOPLE_MASKS, width)} FROM people AS pe CROSS JOIN bounds AS b")[0]
-    parcours = runner.query(f"SELECT {monthly_bits(PARCOURS_MASKS, width)} FROM latest_open")[0]
+    by_parcours = runner.query(
+        f"WITH {LATEST_OPEN}\n"
+        f"SELECT parcours, {monthly_bits({'suivis': 'months'}, width)} FROM latest_open GROUP BY parcours"
+    )
     for m, counts in by_month(people, ["inscrits_france_travail"], first_m, width).items():
         result.setdefault(m, {}).update(counts)
     for m, counts in by_month(people, ["sortants"], first_m, width, shift=1).items():
         result.setdefault(m, {}).update(counts)
-    for m, counts in by_month(parcours, list(PARCOURS_MASKS), first_m, width).items():
-        result.setdefault(m, {}).update(counts, n_followed=sum(counts.values()))
+    for row in by_parcours:
+        for m, counts in by_month(row, ["suivis"], first_m, width).items():
+            result.setdefault(m, {})[f"suivis_parcours_{row['parcours']}"] = counts["suivis"]
+    for counts in result.values():
+        counts["n_followed"] = sum(counts.get(f"suivis_parcours_{p}", 0) for p in PARCOURS)
     return result
 
 
