@@ -85,7 +85,8 @@ orient_masks AS (
            END AS absent_from_e,
            CASE WHEN o.e > b.last_m THEN CAST(0 AS BIGINT)
                 ELSE coalesce(pe.suspended, CAST(0 AS BIGINT)) & (b.all_months << (o.e - b.first_m))
-           END AS suspended_from_e
+           END AS suspended_from_e,
+           coalesce(pe.perimeter, CAST(0 AS BIGINT)) AS perimeter
     FROM orient AS o
     CROSS JOIN bounds AS b
     LEFT JOIN people AS pe ON pe.personne = o.personne
@@ -100,7 +101,7 @@ suspension_runs AS (
 ),
 closed AS (
     SELECT r.personne, r.date_notification, r.m_o, r.parcours, r.type_organisme,
-           r.accompagnement_global, r.presence_rdv_orientation,
+           r.accompagnement_global, r.presence_rdv_orientation, r.perimeter,
            least(
                -- date_fin_suivi: a closure dated on the first day of a month closes it from that month
                CASE WHEN r.date_fin_suivi IS NULL THEN NULL
@@ -155,7 +156,7 @@ entrant_orientation AS (
                    ORDER BY o.date_notification, o.accompagnement_global, o.presence_rdv_orientation
                ) AS rank
         FROM entrants AS e
-        LEFT JOIN orient AS o ON o.personne = e.personne AND o.m_o >= e.m
+        LEFT JOIN follow_ups AS o ON o.personne = e.personne AND o.m_o >= e.m
     ) AS ranked
     WHERE rank = 1
 ),
@@ -163,12 +164,12 @@ latest_open AS (
     -- the months in which this orientation is the person's latest open one (the latest notified, then the
     -- greatest parcours) while the person is in the perimeter
     SELECT f.personne, f.parcours, f.type_organisme,
-           f.open_months & pe.perimeter
+           f.open_months & f.perimeter
            & ~coalesce(bit_or(f.open_months) OVER (
                  PARTITION BY f.personne ORDER BY f.date_notification DESC, f.parcours DESC
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
              ), CAST(0 AS BIGINT)) AS months
-    FROM follow_ups AS f JOIN people AS pe ON pe.personne = f.personne
+    FROM follow_ups AS f
     WHERE f.open_months <> 0
 )
 """
@@ -191,7 +192,7 @@ STAGES = {
     "follow_ups": ("orient", "orient_masks", "suspension_runs", "closed", "follow_ups"),
     "entering_people": ("followed_people", "entering_people"),
     "entrants": ("sit", "entrants"),
-    "entrant_orientation": ("orient", "entrant_orientation"),
+    "entrant_orientation": ("entrant_orientation",),
 }
 # Read by one query only, so not kept: the latest open orientation of each person and month (volet 3).
 LATEST_OPEN = CTES["latest_open"]

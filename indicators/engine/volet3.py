@@ -87,23 +87,23 @@ contracts AS (
            count(CASE WHEN type = 'ce' THEN 1 END) AS ce_signes
     FROM contrats_engagement GROUP BY {month_index("date_signature")}
 ),
-first_meeting AS (
-    -- new entrants of M: from the opening of the right to the first honoured appointment
-    SELECT e.personne, e.m, date_diff('day', e.date_ouverture_droit, min(r.date)) AS days
+first_appointments AS (
+    -- new entrants of M: their first honoured appointment, and first honoured diagnostic, on or after the
+    -- opening of the right
+    SELECT e.personne, e.m, e.date_ouverture_droit, min(r.date) AS first_date,
+           min(CASE WHEN r.nature = 'diagnostic' THEN r.date END) AS diagnostic_date
     FROM entrants AS e
     JOIN rendez_vous AS r ON r.personne = e.personne AND r.statut = 'honore' AND r.date >= e.date_ouverture_droit
     GROUP BY e.personne, e.m, e.date_ouverture_droit
 ),
 meeting_delays AS (
+    -- from the opening of the right to the first honoured appointment
     SELECT m, median(days) AS median_meeting, sum(days) AS sum_meeting, count(*) AS n_meeting
-    FROM first_meeting GROUP BY m
+    FROM (SELECT m, date_diff('day', date_ouverture_droit, first_date) AS days FROM first_appointments) AS d
+    GROUP BY m
 ),
 first_diagnostic AS (
-    SELECT e.personne, e.m, min(r.date) AS diagnostic_date
-    FROM entrants AS e
-    JOIN rendez_vous AS r ON r.personne = e.personne AND r.statut = 'honore' AND r.nature = 'diagnostic'
-                          AND r.date >= e.date_ouverture_droit
-    GROUP BY e.personne, e.m
+    SELECT personne, m, diagnostic_date FROM first_appointments WHERE diagnostic_date IS NOT NULL
 ),
 first_action AS (
     -- from the first honoured diagnostic to the start of the first activity after it
