@@ -52,7 +52,8 @@ sit AS (
 ),
 bounds AS (
     -- from the first and last months (min and max of a column: read from the files' statistics)
-    SELECT first_m, last_m, last_m - first_m + 1 AS width, {bit("last_m - first_m + 1")} - 1 AS all_months
+    SELECT first_m, last_m, last_m - first_m + 1 AS width,
+           {bit(f"least(last_m - first_m + 1, {MAX_MONTHS})")} - 1 AS all_months  -- prepare() refuses wider
     FROM (
         SELECT {month_index("min(mois)")} AS first_m, {month_index("max(mois)")} AS last_m
         FROM situations_mensuelles

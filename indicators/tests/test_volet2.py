@@ -184,3 +184,10 @@ def test_r_ind_01_rules_hold_at_the_62nd_month_of_a_delivery():
     assert table["2024-02"]["orientes_15_jours"] == 1
     assert table["2024-01"]["nouveaux_entrants"] == 0
     assert table["2019-01"]["nouveaux_entrants"] is None
+
+
+def test_the_engine_refuses_more_than_62_months_in_french():
+    from indicators.engine.follow_ups import TooManyMonths
+
+    with pytest.raises(TooManyMonths, match="la livraison couvre 63 mois : un calcul porte sur 62 mois"):
+        compute(monthly(1, "2019-01", "2024-03"), first="2019-01", last="2024-03")
