@@ -132,7 +132,7 @@ def test_entering_a_structure_and_a_service_by_hand(client, make_user):
             "commune": "Bourg-en-Bresse",
         },
     ).content.decode()
-    assert "String should have at least 14 characters" in page
+    assert "au moins 14 caractères" in page
     assert not OfferStructure.objects.exists()
     client.post(
         reverse("offer:enter", args=["structure"]),

@@ -39,6 +39,29 @@ def test_r_offre_01_bad_inputs_per_line_and_field():
     )
 
 
+def test_r_offre_01_messages_are_french_with_the_value_and_the_allowed_ones():
+    good = structure(1, "Centre social Le Lavoir", "Oyonnax", "7 rue du Lavoir", "40123456700010")
+    rows = [
+        (2, {**good, "siret": "4012345670001"}),
+        (3, {**good, "site_web": "pas une adresse"}),
+        (4, {k: v for k, v in good.items() if k != "nom"}),
+        (5, {**good, "courriel": "accueil.lavoir.fr"}),
+        (6, {**good, "date_maj": "2024-13-45"}),
+    ]
+    messages = [str(i) for i in validate("structures", rows)[1]]
+    assert messages == [
+        "Structures, ligne 2, champ « siret » : au moins 14 caractères (erreur)",
+        "Structures, ligne 3, champ « site_web » : adresse web invalide (erreur)",
+        "Structures, ligne 4, champ « nom » : champ obligatoire absent (erreur)",
+        "Structures, ligne 5, champ « courriel » : adresse électronique invalide (erreur)",
+        "Structures, ligne 6, champ « date_maj » : date invalide (AAAA-MM-JJ attendu) (erreur)",
+    ]
+    paying = {**service(1, good, "Atelier", ["mobilite--preparer-un-permis"]), "frais": "cher"}
+    assert [str(i) for i in validate("services", [(2, paying)])[1]] == [
+        "Services, ligne 2, champ « frais » : valeur « cher » inconnue ; valeurs admises : gratuit, payant (erreur)"
+    ]
+
+
 def test_r_offre_01_unknown_thematique_or_public():
     s = structure(1, "Centre social Le Lavoir", "Oyonnax", "7 rue du Lavoir", None)
     rows = [
