@@ -8,12 +8,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, NinjaAPI, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import CursorPagination, paginate
 from ninja.security import django_auth
 
 from accounts import permissions
 from api.auth import TokenAuth
+from config.messages import french_message
 from indicators import results
 from indicators.ingestion import UploadRefused, receive_delivery
 from indicators.models import Delivery
@@ -25,6 +27,24 @@ api = NinjaAPI(
     # Machine clients send a token; the pages' session works too (with its CSRF check).
     auth=[TokenAuth(), django_auth],
 )
+
+
+@api.exception_handler(ValidationError)
+def validation_error_in_french(request, error: ValidationError):
+    """422 as django-ninja writes it (`detail`: type, loc, msg), with the message in French."""
+    detail = []
+    for e in error.errors:
+        if "type" in e:
+            detail.append({"type": e["type"], "loc": list(e["loc"]), "msg": french_message(e)})
+        else:  # ninja's own checks, such as {"cursor": "Invalid Cursor"}
+            for name, message in e.items():
+                detail.append(
+                    {"type": "value_error", "loc": ["query", name], "msg": NINJA_MESSAGES.get(message, message)}
+                )
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+NINJA_MESSAGES = {"Invalid Cursor": "curseur de pagination invalide"}
 
 
 class DeliveryOut(Schema):

@@ -9,6 +9,8 @@ from datetime import date
 import pydantic
 from data_inclusion.schema.v1 import Service, Structure
 
+from config.messages import french_message
+
 MODELS = {"structures": Structure, "services": Service}
 LIST_FIELDS = {
     "thematiques", "publics", "modes_accueil", "zone_eligibilite", "modes_mobilisation", "mobilisable_par",
@@ -58,48 +60,6 @@ def normalise(row: dict) -> dict:
     return clean
 
 
-# pydantic's own messages are English: the common ones in French, with their limits. The official package's
-# own checks (SIRET key, date in the future, name ending with a dot…) already speak French.
-FRENCH = {
-    "missing": "champ obligatoire absent",
-    "string_too_short": "au moins {min_length} caractères",
-    "string_too_long": "au plus {max_length} caractères",
-    "string_pattern_mismatch": "format invalide (motif attendu : {pattern})",
-    "too_short": "au moins {min_length} élément(s)",
-    "too_long": "au plus {max_length} élément(s)",
-    "enum": "valeur « {input} » inconnue ; valeurs admises : {expected}",
-    "literal_error": "valeur « {input} » inconnue ; valeurs admises : {expected}",
-    "url_parsing": "adresse web invalide",
-    "url_type": "adresse web invalide",
-    "url_scheme": "adresse web invalide (http ou https)",
-    "date_parsing": "date invalide (AAAA-MM-JJ attendu)",
-    "date_from_datetime_parsing": "date invalide (AAAA-MM-JJ attendu)",
-    "date_type": "date invalide (AAAA-MM-JJ attendu)",
-    "datetime_parsing": "date et heure invalides",
-    "float_parsing": "nombre invalide",
-    "float_type": "nombre invalide",
-    "int_parsing": "nombre entier invalide",
-    "int_type": "nombre entier invalide",
-    "bool_parsing": "booléen invalide (true ou false)",
-    "greater_than_equal": "doit être supérieur ou égal à {ge}",
-    "greater_than": "doit être strictement supérieur à {gt}",
-    "less_than_equal": "doit être inférieur ou égal à {le}",
-    "less_than": "doit être strictement inférieur à {lt}",
-    "string_type": "texte attendu",
-    "list_type": "liste attendue",
-}
-
-
-def _message(error: dict) -> str:
-    template = FRENCH.get(error["type"])
-    if template:
-        ctx = {k: str(v).replace("' or '", ", ").replace("'", "") for k, v in (error.get("ctx") or {}).items()}
-        return template.format(input=error.get("input"), **ctx)
-    if error["type"] == "value_error" and "email address" in error["msg"]:
-        return "adresse électronique invalide"
-    return error["msg"].removeprefix("Value error, ")
-
-
 def validate(kind: str, rows: list[tuple[int, dict]]) -> tuple[list[dict], list[Issue]]:
     """rows: (line number, raw row). Returns the records (as the official model dumps them in JSON
     mode) and every issue; a record with an error is left out."""
@@ -115,7 +75,7 @@ def validate(kind: str, rows: list[tuple[int, dict]]) -> tuple[list[dict], list[
             for e in error.errors():
                 field = ".".join(str(part) for part in e["loc"]) or "ligne"
                 level = "avertissement" if e["type"] == "avertissement" else "erreur"
-                issues.append(Issue(LABELS[kind], line, field, _message(e), level))
+                issues.append(Issue(LABELS[kind], line, field, french_message(e), level))
             if errors:
                 continue
             record = model.model_validate(row)

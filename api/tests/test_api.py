@@ -135,3 +135,14 @@ def test_plan_and_report_lines_read_with_french_names(client, make_user):
         {"volet": 2, "rubrique": "remobilisation", "nature": "iae", "objet": "Ateliers", "unites": "3.00",
          "cout_unitaire": "333.50", "periode": "2024", "montant": "1000.50"},
     ]  # fmt: skip
+
+
+def test_a_malformed_parameter_is_a_422_in_french(client, council_key):
+    response = client.get("/api/v1/conventions", {"annee": "deux-mille"}, **bearer(council_key))
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [{"type": "int_parsing", "loc": ["query", "annee"], "msg": "nombre entier invalide"}]
+    }
+    bad_cursor = client.get("/api/v1/conventions", {"cursor": "pas-un-curseur"}, **bearer(council_key))
+    assert bad_cursor.status_code == 422
+    assert bad_cursor.json()["detail"][0]["msg"] == "curseur de pagination invalide"
