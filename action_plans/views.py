@@ -43,7 +43,7 @@ def action_plan(request, pk: int):
         sheet.indicators = results.period_summary(rows, sheet.start_date.replace(day=1), end)
     roadmap, pathways = convention.roadmap_items.all(), convention.typical_pathways.all()
     stem = f"plan-action-{convention.collectivity.code}-{convention.year}"
-    export = page_tables_response(request, stem, plan_tables(sheets, roadmap, pathways))
+    export = page_tables_response(request, stem, lambda: plan_tables(sheets, roadmap, pathways))
     if export:
         return export
     return render(

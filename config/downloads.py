@@ -5,6 +5,7 @@ against formula injection."""
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import BadRequest
@@ -80,13 +81,14 @@ class Table:
     rows: list[list]
 
 
-def page_tables_response(request, stem: str, tables: list[Table]) -> HttpResponse | None:
+def page_tables_response(request, stem: str, tables: Callable[[], list[Table]]) -> HttpResponse | None:
     """The page's tables as files when asked: `?format=xlsx` gives them all, one sheet each;
     `?format=csv&tableau=KEY` (or `xlsx`) gives one; a page of one table needs no key. None when no export
-    is asked."""
+    is asked. `tables` is called only then (an export may read more rows than the page shows)."""
     export_format = request.GET.get("format")
     if export_format not in EXPORT_FORMATS:
         return None
+    tables = tables()
     key = request.GET.get("tableau")
     if key is None and len(tables) == 1:
         key = tables[0].key

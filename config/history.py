@@ -81,7 +81,7 @@ def history_table(entries: list[HistoryEntry]) -> Table:
 
 def history_page(request, *, title: str, back_href: str, entries: list[HistoryEntry], stem: str):
     """The history page of an object, or its table as CSV / Excel (`?format=`)."""
-    export = page_tables_response(request, stem, [history_table(entries)])
+    export = page_tables_response(request, stem, lambda: [history_table(entries)])
     if export:
         return export
     return render(request, "history.html", {"title": title, "back_href": back_href, "entries": entries})

@@ -118,7 +118,7 @@ def compare_versions(request, pk: int):
         [[label, before, after, "oui" if changed else ""] for label, before, after, changed in rows],
     )  # fmt: skip
     export = page_tables_response(
-        request, f"versions-{convention.collectivity.code}-{convention.year}-{a}-{b}", [table]
+        request, f"versions-{convention.collectivity.code}-{convention.year}-{a}-{b}", lambda: [table]
     )
     if export:
         return export

@@ -123,7 +123,7 @@ def convention_detail(request, pk: int):
         [[label, amount, amount_in_figures_and_words(amount)] for label, amount in volets],
     )  # fmt: skip
     stem = f"convention-{convention.collectivity.code}-{convention.year}"
-    export = page_tables_response(request, stem, [amounts_table, volet2_table(indicator_rows)])
+    export = page_tables_response(request, stem, lambda: [amounts_table, volet2_table(indicator_rows)])
     if export:
         return export
     return render(

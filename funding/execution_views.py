@@ -52,7 +52,7 @@ def execution(request, pk: int):
     export = page_tables_response(
         request,
         f"execution-{convention.collectivity.code}-{convention.year}",
-        execution_tables(payments=payment_rows, report_lines=report_lines, sheets=sheets, balances=balances),
+        lambda: execution_tables(payments=payment_rows, report_lines=report_lines, sheets=sheets, balances=balances),
     )
     if export:
         return export

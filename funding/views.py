@@ -234,7 +234,7 @@ def simulation(request):
             )
             messages.success(request, f"{count} plafonds du volet 1 pré-notifiés pour {data['year']}.")
             return redirect(f"/financement/plafonds/?annee={data['year']}")
-        export = page_tables_response(request, f"simulation-volet1-{data['year']}", [simulation_table(rows)])
+        export = page_tables_response(request, f"simulation-volet1-{data['year']}", lambda: [simulation_table(rows)])
         if export:
             return export
     # the export links repeat the simulation's parameters (the simulation itself may have been posted)

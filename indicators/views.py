@@ -18,9 +18,14 @@ def dashboard(request, code: str):
     volet2_rows = results.volet2_rows(collectivity)
     year, organism_rows = results.organism_rows(collectivity)
     volet3_rows = results.monthly_rows(collectivity, "volet3")
-    tables = [exports.volet2_table(volet2_rows), exports.organisms_table(year, organism_rows)]
     export = page_tables_response(
-        request, f"indicateurs-{collectivity.code}", [*tables, exports.volet3_table(volet3_rows)]
+        request,
+        f"indicateurs-{collectivity.code}",
+        lambda: [
+            exports.volet2_table(volet2_rows),
+            exports.organisms_table(year, organism_rows),
+            exports.volet3_table(volet3_rows),
+        ],
     )
     if export:
         return export
@@ -62,7 +67,9 @@ def deliveries(request, code: str):
             else:
                 return redirect("indicators:delivery_detail", pk=delivery.pk)
     deliveries = Delivery.objects.filter(collectivity=collectivity).select_related("uploaded_by")
-    export = page_tables_response(request, f"livraisons-{collectivity.code}", [exports.deliveries_table(deliveries)])
+    export = page_tables_response(
+        request, f"livraisons-{collectivity.code}", lambda: [exports.deliveries_table(deliveries)]
+    )
     if export:
         return export
     return render(
@@ -98,7 +105,7 @@ def worklist(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_worklist)
     month, people = results.orientation_worklist(collectivity, date.today())
     stem = f"a-orienter-{collectivity.code}-{month:%Y-%m}" if month else f"a-orienter-{collectivity.code}"
-    export = page_tables_response(request, stem, [exports.worklist_table(people)])
+    export = page_tables_response(request, stem, lambda: [exports.worklist_table(people)])
     if export:
         return export
     return render(

@@ -52,7 +52,7 @@ def dashboard(request):
         index = today.year * 12 + today.month - 1 - back
         key = f"{index // 12:04d}-{index % 12 + 1:02d}"
         months.append((key, referenced.get(key, 0), updated.get(key, 0)))
-    export = page_tables_response(request, "offre-tableau-de-bord", tables.dashboard_tables(months, themes))
+    export = page_tables_response(request, "offre-tableau-de-bord", lambda: tables.dashboard_tables(months, themes))
     if export:
         return export
     return render(
@@ -95,7 +95,7 @@ def search(request):
     if departement:
         results = results.filter(departement=departement)
     results = results.prefetch_related("fundings__convention__collectivity", "fundings__action_sheet")
-    export = page_tables_response(request, "offre-recherche", [tables.search_table(results)])
+    export = page_tables_response(request, "offre-recherche", lambda: [tables.search_table(results)])
     if export:
         return export
     results = list(results[:200])
@@ -191,7 +191,7 @@ def duplicates(request):
         model = OfferStructure if candidate.kind == "structures" else OfferService
         found = {o.pk: o for o in model.objects.filter(pk__in=[candidate.first_id, candidate.second_id])}
         rows.append((candidate, found.get(candidate.first_id), found.get(candidate.second_id)))
-    export = page_tables_response(request, "offre-doublons", [tables.duplicates_table(rows)])
+    export = page_tables_response(request, "offre-doublons", lambda: [tables.duplicates_table(rows)])
     if export:
         return export
     return render(

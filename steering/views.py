@@ -57,7 +57,7 @@ def region(request, code: str):
 def collectivity(request, code: str):
     target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
     view = dashboards.collectivity_view(request.user, target, date.today())
-    export = page_tables_response(request, f"pilotage-{target.code}", dashboards.collectivity_tables(view))
+    export = page_tables_response(request, f"pilotage-{target.code}", lambda: dashboards.collectivity_tables(view))
     if export:
         return export
     return render(

@@ -24,7 +24,9 @@ def collectivities_table(collectivities) -> Table:
 def region_detail(request, code: str):
     region = get_object_or_404(permissions.visible_regions(request.user), code=code)
     collectivities = permissions.visible_collectivities(request.user).filter(region=region).select_related("region")
-    export = page_tables_response(request, f"collectivites-{region.code}", [collectivities_table(collectivities)])
+    export = page_tables_response(
+        request, f"collectivites-{region.code}", lambda: [collectivities_table(collectivities)]
+    )
     if export:
         return export
     return render(
@@ -36,7 +38,7 @@ def region_detail(request, code: str):
 
 def collectivity_list(request):
     collectivities = permissions.visible_collectivities(request.user).select_related("region")
-    export = page_tables_response(request, "collectivites", [collectivities_table(collectivities)])
+    export = page_tables_response(request, "collectivites", lambda: [collectivities_table(collectivities)])
     if export:
         return export
     return render(
