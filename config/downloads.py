@@ -40,6 +40,16 @@ def _decimal(text: str) -> bool:
     return bool(dot) and head.lstrip("-").isdigit() and tail.isdigit()
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of a page, as data: the page shows it, the exports write it."""
+
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list]
+
+
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -49,11 +59,7 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     return attachment("\ufeff" + buffer.getvalue(), filename, "text/csv; charset=utf-8")
 
 
-def xlsx_response(filename: str, sheet_title: str, header: list[str], rows) -> HttpResponse:
-    return workbook_response(filename, [Table("", sheet_title, header, rows)])
-
-
-def workbook_response(filename: str, tables: list["Table"]) -> HttpResponse:
+def workbook_response(filename: str, tables: list[Table]) -> HttpResponse:
     """One sheet per table (Excel limits a sheet's name to 31 characters, without []:*?/\\)."""
     from openpyxl import Workbook
 
@@ -69,16 +75,6 @@ def workbook_response(filename: str, tables: list["Table"]) -> HttpResponse:
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of a page, as data: the page shows it, the exports write it."""
-
-    key: str
-    title: str
-    header: list[str]
-    rows: list[list]
 
 
 def page_tables_response(request, stem: str, tables: Callable[[], list[Table]]) -> HttpResponse | None:
@@ -99,11 +95,6 @@ def page_tables_response(request, stem: str, tables: Callable[[], list[Table]]) 
         keys = ", ".join(t.key for t in tables)
         raise BadRequest(f"Paramètre « tableau » invalide : « {key or ''} ». Choisissez l'un de : {keys}.")
     filename = stem if len(tables) == 1 else f"{stem}-{chosen.key}"
-    return table_response(export_format, filename, chosen.title, chosen.header, chosen.rows)
-
-
-def table_response(export_format: str, stem: str, sheet_title: str, header: list[str], rows) -> HttpResponse:
-    """A table of a page as a French CSV or an Excel workbook (the page's `?format=csv|xlsx`)."""
     if export_format == "csv":
-        return csv_response(f"{stem}.csv", header, rows)
-    return xlsx_response(f"{stem}.xlsx", sheet_title, header, rows)
+        return csv_response(f"{filename}.csv", chosen.header, chosen.rows)
+    return workbook_response(f"{filename}.xlsx", [chosen])

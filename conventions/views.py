@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, Table, page_tables_response, table_response
+from config.downloads import Table, page_tables_response
 from config.history import history_entries, history_page
 from conventions import lifecycle, services
 from conventions.amounts import amount_in_figures_and_words
@@ -25,6 +25,17 @@ from conventions.forms import (
 from conventions.models import Convention
 from indicators import results
 from indicators.exports import volet2_table
+
+
+def conventions_table(rows) -> Table:
+    """The conventions list: (convention, late) pairs."""
+    return Table(
+        "conventions",
+        "Conventions",
+        ["année", "code collectivité", "collectivité", "région", "état", "montant total (€)", "échéances"],
+        [[c.year, c.collectivity.code, c.collectivity.name, c.collectivity.region.name, c.get_state_display(),
+          c.total_amount, "en retard" if late else "à jour"] for c, late in rows],
+    )  # fmt: skip
 
 
 def convention_list(request):
@@ -53,18 +64,9 @@ def convention_list(request):
     rows = [(c, lifecycle.convention_is_late(c, today)) for c in conventions]
     if only_late:
         rows = [(c, late) for c, late in rows if late]
-    if request.GET.get("format") in EXPORT_FORMATS:
-        return table_response(
-            request.GET["format"],
-            "conventions",
-            "Conventions",
-            ["année", "code collectivité", "collectivité", "région", "état", "montant total (€)", "échéances"],
-            [
-                [c.year, c.collectivity.code, c.collectivity.name, c.collectivity.region.name, c.get_state_display(),
-                 c.total_amount, "en retard" if late else "à jour"]
-                for c, late in rows
-            ],
-        )  # fmt: skip
+    export = page_tables_response(request, "conventions", lambda: [conventions_table(rows)])
+    if export:
+        return export
     return render(
         request,
         "conventions/list.html",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, XLSX, attachment, page_tables_response, table_response
+from config.downloads import XLSX, Table, attachment, page_tables_response
 from config.params import year_param
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
@@ -180,9 +180,11 @@ def consolidation(request):
         raise Http404
     year = year_param(request.GET)
     result = consolidate(request.user, year)
-    export = request.GET.get("format")
-    if export in EXPORT_FORMATS:
-        return table_response(export, f"consolidation-{year}", "Consolidation", *rows_for_export(result))
+    export = page_tables_response(
+        request, f"consolidation-{year}", lambda: [Table("consolidation", "Consolidation", *rows_for_export(result))]
+    )
+    if export:
+        return export
     return render(
         request, "funding/consolidation.html", {"title": f"Consolidation {year}", "year": year, "result": result}
     )

@@ -37,3 +37,14 @@ def simulation_table(rows) -> Table:
         ["code", "collectivité", "région", "foyers allocataires du RSA", "plafond du volet 1 (€)"],
         [[c.code, c.name, c.region.name, c.rsa_households, amount] for c, amount in rows],
     )
+
+
+def ceilings_table(rows) -> Table:
+    """The ceilings page: (collectivité, [ceiling of volet 1, 2, 3 or None]) pairs."""
+    return Table(
+        "plafonds",
+        "Plafonds",
+        ["code collectivité", "collectivité", "région", "volet 1 (€)", "volet 2 (€)", "volet 3 (€)", "pré-notifié le"],
+        [[c.code, c.name, c.region.name, *(ceiling.amount if ceiling else "" for ceiling in cs),
+          cs[0].prenotified_on if cs[0] and cs[0].prenotified_on else ""] for c, cs in rows],
+    )  # fmt: skip

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, XLSX, attachment, page_tables_response, table_response
+from config.downloads import XLSX, attachment, page_tables_response
 from config.params import year_param
 from conventions.models import Convention
 from funding import excel, plans, rules, services
@@ -15,7 +15,7 @@ from funding.ceilings import Volet1Formula, allocate_volet1
 from funding.forms import CeilingForm, EnvelopeForm, PlanLineInlineForm, SimulationForm, UploadForm
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from funding.structure import SECTIONS
-from funding.tables import simulation_table
+from funding.tables import ceilings_table, simulation_table
 from territories.models import Collectivity
 
 
@@ -149,11 +149,6 @@ def import_xlsx(request, pk: int):
     return redirect("funding:plan", pk=pk)
 
 
-CEILINGS_HEADER = [
-    "code collectivité", "collectivité", "région", "volet 1 (€)", "volet 2 (€)", "volet 3 (€)", "pré-notifié le",
-]  # fmt: skip
-
-
 def ceilings(request):
     if not permissions.may_view_ceilings(request.user):
         raise Http404
@@ -164,18 +159,9 @@ def ceilings(request):
         found.setdefault(ceiling.collectivity_id, {})[ceiling.volet] = ceiling
     rows = [(c, [found.get(c.pk, {}).get(v) for v in (1, 2, 3)]) for c in collectivities]
     totals = [sum((cs[i].amount for _, cs in rows if cs[i]), 0) for i in range(3)]
-    if request.GET.get("format") in EXPORT_FORMATS:
-        return table_response(
-            request.GET["format"],
-            f"plafonds-{year}",
-            "Plafonds",
-            CEILINGS_HEADER,
-            [
-                [c.code, c.name, c.region.name, *(ceiling.amount if ceiling else "" for ceiling in cs),
-                 cs[0].prenotified_on if cs[0] and cs[0].prenotified_on else ""]
-                for c, cs in rows
-            ],
-        )  # fmt: skip
+    export = page_tables_response(request, f"plafonds-{year}", lambda: [ceilings_table(rows)])
+    if export:
+        return export
     envelope = services.envelope_for(year)
     over = []
     if envelope and permissions.is_national(request.user):

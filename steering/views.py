@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from config.downloads import EXPORT_FORMATS, page_tables_response, table_response
+from config.downloads import Table, page_tables_response
 from config.params import year_param
 from indicators import results
 from steering import dashboards
@@ -26,11 +26,12 @@ def national(request):
     collectivities = permissions.visible_collectivities(request.user)
     rows = dashboards.territory_rows(request.user, collectivities, year, date.today())
     totals = dashboards.region_totals(list(permissions.visible_regions(request.user)), rows)
-    if request.GET.get("format") in EXPORT_FORMATS:
-        return table_response(
-            request.GET["format"], f"pilotage-national-{year}", "Régions", dashboards.NATIONAL_HEADER,
-            dashboards.national_export(totals),
-        )  # fmt: skip
+    export = page_tables_response(
+        request, f"pilotage-national-{year}",
+        lambda: [Table("regions", "Régions", dashboards.NATIONAL_HEADER, dashboards.national_export(totals))],
+    )  # fmt: skip
+    if export:
+        return export
     return render(
         request, "steering/national.html", {"title": f"Pilotage national {year}", "year": year, "totals": totals}
     )
@@ -42,11 +43,12 @@ def region(request, code: str):
     rows = dashboards.territory_rows(
         request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
     )
-    if request.GET.get("format") in EXPORT_FORMATS:
-        return table_response(
-            request.GET["format"], f"pilotage-{region.code}-{year}", "Collectivités", dashboards.REGION_HEADER,
-            dashboards.region_export(rows),
-        )  # fmt: skip
+    export = page_tables_response(
+        request, f"pilotage-{region.code}-{year}",
+        lambda: [Table("collectivites", "Collectivités", dashboards.REGION_HEADER, dashboards.region_export(rows))],
+    )  # fmt: skip
+    if export:
+        return export
     return render(
         request,
         "steering/region.html",
