@@ -23,56 +23,70 @@ class OfferFileError(Exception):
 def read_offer(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
     """Rows of each kind with their line number (2 = first data line of a CSV or sheet; the position
     + 1 in a JSON list)."""
-    name = filename.lower()
-    kind_hint = next((k for k in KINDS if k in name), None)
-    if name.endswith(".json"):
-        try:
-            content = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise OfferFileError(f"{filename} : JSON illisible ({error})") from None
-        if isinstance(content, dict):
-            return {k: [(i + 1, row) for i, row in enumerate(content.get(k, []))] for k in KINDS}
-        if kind_hint is None:
-            raise OfferFileError(f"{filename} : nommez le fichier structures.json ou services.json")
-        return {kind_hint: [(i + 1, row) for i, row in enumerate(content)]}
-    if name.endswith(".csv"):
-        if kind_hint is None:
-            raise OfferFileError(f"{filename} : nommez le fichier structures.csv ou services.csv")
-        text = _decode(filename, data)
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        rows = [(i + 2, row) for i, row in enumerate(reader)]
-        if dora.is_dora(reader.fieldnames or []):
-            rows = [(line, dora.CONVERT[kind_hint](row)) for line, row in rows]
-        return {kind_hint: rows}
-    if name.endswith(".zip"):
-        return _read_zip(filename, data)
-    if name.endswith(".parquet"):
-        if kind_hint is None:
-            raise OfferFileError(f"{filename} : nommez le fichier structures.parquet ou services.parquet")
-        try:
-            table = pq.read_table(io.BytesIO(data))
-        except Exception:
-            raise OfferFileError(f"{filename} : fichier Parquet illisible") from None
-        return {kind_hint: [(i + 2, row) for i, row in enumerate(table.to_pylist())]}
-    if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise OfferFileError(f"{filename} : classeur illisible") from None
-        result = {}
-        for kind, sheet_name in SHEETS.items():
-            if sheet_name not in workbook.sheetnames:
-                raise OfferFileError(f"{filename} : feuille « {sheet_name} » absente")
-            rows = workbook[sheet_name].iter_rows(values_only=True)
-            header = [str(h).strip() if h is not None else None for h in next(rows, [])]
-            result[kind] = [
-                (i + 2, dict(zip(header, values, strict=False)))
-                for i, values in enumerate(rows)
-                if any(v not in (None, "") for v in values)
-            ]
-        return result
-    raise OfferFileError(f"{filename} : format non pris en charge (json, csv, parquet, xlsx ou zip)")
+    extension = filename.lower().rsplit(".", 1)[-1]
+    reader = READERS.get(extension)
+    if reader is None:
+        raise OfferFileError(f"{filename} : format non pris en charge (json, csv, parquet, xlsx ou zip)")
+    return reader(filename, data)
+
+
+def _kind(filename: str, extension: str) -> str:
+    """structures or services, from the file's name."""
+    kind = next((k for k in KINDS if k in filename.lower()), None)
+    if kind is None:
+        raise OfferFileError(f"{filename} : nommez le fichier structures.{extension} ou services.{extension}")
+    return kind
+
+
+def _read_json(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    try:
+        content = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise OfferFileError(f"{filename} : JSON illisible ({error})") from None
+    if isinstance(content, dict):
+        return {k: [(i + 1, row) for i, row in enumerate(content.get(k, []))] for k in KINDS}
+    return {_kind(filename, "json"): [(i + 1, row) for i, row in enumerate(content)]}
+
+
+def _read_csv(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    """A data·inclusion CSV, or DORA's (recognised by its columns, rewritten into v1)."""
+    kind = _kind(filename, "csv")
+    text = _decode(filename, data)
+    first_line = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if first_line.count(";") > first_line.count(",") else ",")
+    rows = [(i + 2, row) for i, row in enumerate(reader)]
+    if dora.is_dora(reader.fieldnames or []):
+        rows = [(line, dora.CONVERT[kind](row)) for line, row in rows]
+    return {kind: rows}
+
+
+def _read_parquet(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    kind = _kind(filename, "parquet")
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except Exception:
+        raise OfferFileError(f"{filename} : fichier Parquet illisible") from None
+    return {kind: [(i + 2, row) for i, row in enumerate(table.to_pylist())]}
+
+
+def _read_xlsx(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
+    """The sheets « Structures » and « Services »; empty lines skipped."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise OfferFileError(f"{filename} : classeur illisible") from None
+    result = {}
+    for kind, sheet_name in SHEETS.items():
+        if sheet_name not in workbook.sheetnames:
+            raise OfferFileError(f"{filename} : feuille « {sheet_name} » absente")
+        rows = workbook[sheet_name].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else None for h in next(rows, [])]
+        result[kind] = [
+            (i + 2, dict(zip(header, values, strict=False)))
+            for i, values in enumerate(rows)
+            if any(v not in (None, "") for v in values)
+        ]
+    return result
 
 
 MAX_UNZIPPED = 500 * 1024 * 1024
@@ -158,3 +172,6 @@ def write_xlsx(data: dict[str, list[dict]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+READERS = {"json": _read_json, "csv": _read_csv, "parquet": _read_parquet, "xlsx": _read_xlsx, "zip": _read_zip}
