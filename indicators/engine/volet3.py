@@ -72,11 +72,8 @@ month_list AS (
 )"""
 
 
-def monthly_sql(width: int) -> str:
-    """One row per month with the counts and sums that are not read from the masks. Reads the shared
-    stages (follow_ups.prepare)."""
-    return f"""
-WITH {month_list(width)},
+# Counts of the month: new entrants, contracts signed, satisfaction answers.
+COUNTS = f"""
 entrant_counts AS (
     SELECT m, count(*) AS nouveaux_entrants FROM entrants GROUP BY m
 ),
@@ -87,6 +84,20 @@ contracts AS (
            count(CASE WHEN type = 'ce' THEN 1 END) AS ce_signes
     FROM contrats_engagement GROUP BY {month_index("date_signature")}
 ),
+satisfaction_counts AS (
+    SELECT {month_index("date")} AS m,
+           count(CASE WHEN repondant = 'personne' THEN 1 END) AS n_persons,
+           count(CASE WHEN repondant = 'personne' AND satisfait THEN 1 END) AS satisfied_persons,
+           count(CASE WHEN repondant = 'professionnel' THEN 1 END) AS n_professionals,
+           count(CASE WHEN repondant = 'professionnel' AND satisfait THEN 1 END) AS satisfied_professionals
+    FROM satisfaction GROUP BY {month_index("date")}
+)
+"""
+
+
+# Delays of the new entrants of M: to the first honoured appointment, and from the first diagnostic to the
+# first activity.
+DELAYS = """
 first_appointments AS (
     -- new entrants of M: their first honoured appointment, and first honoured diagnostic, on or after the
     -- opening of the right
@@ -115,7 +126,12 @@ first_action AS (
 action_delays AS (
     SELECT m, median(days) AS median_action, sum(days) AS sum_action, count(*) AS n_action
     FROM first_action GROUP BY m
-),
+)
+"""
+
+
+# Intensive accompaniment: persons followed in the perimeter whose activity hours reach 15 a week.
+INTENSIVE = f"""
 activity_hours AS (
     -- each activity's hours spread evenly over its days, summed over the days of M
     SELECT a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms) AS month_days,
@@ -135,7 +151,12 @@ intensive AS (
     CROSS JOIN bounds AS b
     WHERE {has_month("f.followed", "h.m - b.first_m")} AND h.hours * 7 >= 15 * h.month_days
     GROUP BY h.m
-),
+)
+"""
+
+
+# The new entrants of M followed for six months: jobs, progress in employability.
+COHORT = f"""
 cohort AS (
     SELECT e.personne, e.m, ml.ms, ml.ms + INTERVAL 6 MONTH AS until
     FROM entrants AS e JOIN month_list AS ml ON ml.m = e.m
@@ -183,15 +204,19 @@ cohort_results AS (
     LEFT JOIN progress_activities AS pa ON pa.personne = c.personne AND pa.m = c.m
     LEFT JOIN lifted_obstacles AS lo ON lo.personne = c.personne AND lo.m = c.m
     GROUP BY c.m
-),
-satisfaction_counts AS (
-    SELECT {month_index("date")} AS m,
-           count(CASE WHEN repondant = 'personne' THEN 1 END) AS n_persons,
-           count(CASE WHEN repondant = 'personne' AND satisfait THEN 1 END) AS satisfied_persons,
-           count(CASE WHEN repondant = 'professionnel' THEN 1 END) AS n_professionals,
-           count(CASE WHEN repondant = 'professionnel' AND satisfait THEN 1 END) AS satisfied_professionals
-    FROM satisfaction GROUP BY {month_index("date")}
 )
+"""
+
+
+def monthly_sql(width: int) -> str:
+    """One row per month with the counts and sums that are not read from the masks. Reads the shared
+    stages (follow_ups.prepare)."""
+    return f"""
+WITH {month_list(width)},
+{COUNTS},
+{DELAYS},
+{INTENSIVE},
+{COHORT}
 SELECT ml.m,
        ec.nouveaux_entrants,
        ct.cer_signes, ct.ppae_signes, ct.ce_signes,
