@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from config.downloads import Table, page_tables_response
+from config.downloads import page_tables_response
 from config.history import history_entries, history_page
-from conventions import lifecycle, services
+from conventions import lifecycle, services, tables
 from conventions.amounts import amount_in_figures_and_words
 from conventions.forms import (
     AmendmentForm,
@@ -25,17 +25,6 @@ from conventions.forms import (
 from conventions.models import Convention
 from indicators import results
 from indicators.exports import volet2_table
-
-
-def conventions_table(rows) -> Table:
-    """The conventions list: (convention, late) pairs."""
-    return Table(
-        "conventions",
-        "Conventions",
-        ["année", "code collectivité", "collectivité", "région", "état", "montant total (€)", "échéances"],
-        [[c.year, c.collectivity.code, c.collectivity.name, c.collectivity.region.name, c.get_state_display(),
-          c.total_amount, "en retard" if late else "à jour"] for c, late in rows],
-    )  # fmt: skip
 
 
 def convention_list(request):
@@ -64,7 +53,7 @@ def convention_list(request):
     rows = [(c, lifecycle.convention_is_late(c, today)) for c in conventions]
     if only_late:
         rows = [(c, late) for c, late in rows if late]
-    export = page_tables_response(request, "conventions", lambda: [conventions_table(rows)])
+    export = page_tables_response(request, "conventions", lambda: [tables.conventions_table(rows)])
     if export:
         return export
     return render(
@@ -109,23 +98,15 @@ def convention_detail(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     today = date.today()
     may_negotiate = permissions.may_negotiate_convention(request.user, convention)
-    volets = [
-        ("Volet 1 – chefferie de projet", convention.amount_volet1),
-        ("Volet 2 – offre de solutions locales", convention.amount_volet2),
-        ("Volet 3 – déploiements territoriaux", convention.amount_volet3),
-        ("Total", convention.total_amount),
-    ]
     indicator_rows = [
         row
         for row in results.volet2_rows(convention.collectivity)
         if convention.start_date <= row["mois"] <= convention.end_date
     ]
-    amounts_table = Table(
-        "montants", "Montants", ["volet", "montant (€)", "en chiffres et en lettres"],
-        [[label, amount, amount_in_figures_and_words(amount)] for label, amount in volets],
-    )  # fmt: skip
     stem = f"convention-{convention.collectivity.code}-{convention.year}"
-    export = page_tables_response(request, stem, lambda: [amounts_table, volet2_table(indicator_rows)])
+    export = page_tables_response(
+        request, stem, lambda: [tables.amounts_table(convention), volet2_table(indicator_rows)]
+    )
     if export:
         return export
     return render(
@@ -136,7 +117,7 @@ def convention_detail(request, pk: int):
             "convention": convention,
             "events": convention.events.select_related("recorded_by"),
             "deadlines": lifecycle.convention_deadlines(convention, today),
-            "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in volets],
+            "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in tables.volets(convention)],
             "steps": lifecycle.available(convention) if may_negotiate else [],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
             "may_negotiate": may_negotiate,
