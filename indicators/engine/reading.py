@@ -241,10 +241,10 @@ def _parquet_rows(table: pa.Table) -> Iterator[tuple[int, list[str]]]:
         yield index + 2, [text(column[index]) for column in columns]
 
 
-def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.Table | None:
-    names = [cell.strip().lower() for cell in header]
+def _column_positions(filename, header, spec: FileSpec, log, warnings) -> dict[str, int] | None:
+    """Where each known column is; None when a required one is missing (each reported)."""
     positions = {}
-    for index, name in enumerate(names):
+    for index, name in enumerate(cell.strip().lower() for cell in header):
         if name in spec.column_names:
             if name in positions:
                 log.add(filename, 1, name, None, "colonne présente deux fois")
@@ -254,9 +254,13 @@ def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.
     missing = [c.name for c in spec.columns if c.required and c.name not in positions]
     for name in missing:
         log.add(filename, 1, name, None, "colonne obligatoire absente")
-    if missing:
-        return None
+    return None if missing else positions
 
+
+def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.Table | None:
+    positions = _column_positions(filename, header, spec, log, warnings)
+    if positions is None:
+        return None
     present = [c for c in spec.columns if c.name in positions]
     parsers = [(c, positions[c.name], _parser(c, key)) for c in present]
     data = {c.target: [] for c in spec.columns}
