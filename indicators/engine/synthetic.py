@@ -8,29 +8,21 @@ Vectorised with NumPy so that a national delivery (2 million persons × 24 month
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from indicators.engine import months as month_tools
 from indicators.engine.schema import FILES, arrow_schema
+from indicators.engine.synthetic_volet3 import dates, volet3_tables
 
-EPOCH = date(1970, 1, 1)
 OUT, PAYABLE, SUSPENDED, RADIATED = 0, 1, 2, 3
 STATE_NAMES = np.array(["", "versable", "suspendu", "radie"], dtype=object)
 ORGANISMS = np.array(
     ["france_travail", "mission_locale", "cap_emploi", "departement", "ccas", "association", "autre"], dtype=object
-)
-ACTIVITY_CATEGORIES = np.array(
-    ["atelier_collectif", "immersion", "formation", "accompagnement_individuel", "mobilite"], dtype=object
-)
-JOB_TYPES = np.array(["cdi", "cdd", "ctt", "creation_entreprise", "alternance", "iae", "contrat_aide", "autre"])
-OBSTACLES = np.array(
-    ["mobilite", "garde_enfant", "sante", "logement", "numerique", "langue", "budget", "administratif"]
 )
 
 
@@ -96,10 +88,6 @@ def _csv_cell(column, value, french: bool) -> str:
     return str(value)
 
 
-def _dates(days: np.ndarray) -> pa.Array:
-    return pa.array(days.astype("int32"), type=pa.int32()).cast(pa.date32())
-
-
 def _month_days(month_indices: np.ndarray) -> np.ndarray:
     """Days since epoch of the first day of each month index."""
     years = month_indices // 12
@@ -143,6 +131,27 @@ def _simulate_states(rng, n: int, horizon: int) -> np.ndarray:
 
 
 def _tables(rng, cal: Calibration, state: np.ndarray, m0: int, horizon: int) -> dict[str, pa.Table]:
+    """The monthly situations, then the orientations of the stock and of the new spells, then the volet 3
+    files (in this order: the random draws, and so a seed's delivery, depend on it)."""
+    situations, spells = _situations(rng, state, m0, horizon)
+    orientations, oriented = _orientations(rng, cal, state, spells)
+    tables = {"situations_mensuelles": situations, "orientations": orientations}
+    tables.update(volet3_tables(rng, *oriented))
+    return tables
+
+
+@dataclass(frozen=True)
+class _Spells:
+    """What the orientations need of the situations: the months' first days, who opens a spell when, and the
+    delay from the opening to T0 of each person."""
+
+    month_start: np.ndarray
+    person_idx: np.ndarray
+    spell_open: np.ndarray
+    t0_delay: np.ndarray
+
+
+def _situations(rng, state: np.ndarray, m0: int, horizon: int) -> tuple[pa.Table, _Spells]:
     n = state.shape[0]
     in_rsa = state != OUT
     previous = np.concatenate([np.full((n, 1), OUT, dtype=np.int8), state[:, :-1]], axis=1)
@@ -174,20 +183,28 @@ def _tables(rng, cal: Calibration, state: np.ndarray, m0: int, horizon: int) -> 
         {
             "personne": pa.array(rows_p.astype("int64")),
             "inscrit_france_travail": pa.array(ft_registered[rows_p]),
-            "mois": _dates(month_start[rows_t]),
+            "mois": dates(month_start[rows_t]),
             "etat_droit": pa.array(STATE_NAMES[row_state].tolist(), type=pa.string())
             .dictionary_encode()
             .cast(pa.string()),
             "soumis_droits_devoirs": pa.array(dd),
-            "date_ouverture_droit": _dates(row_opening),
+            "date_ouverture_droit": dates(row_opening),
             "date_reception_notification": pa.array(
                 np.where(t0_known[rows_p], t0_values, 0).astype("int32"), mask=~t0_known[rows_p], type=pa.int32()
             ).cast(pa.date32()),
         },
         schema=arrow_schema(FILES["situations_mensuelles"]),
     )
+    return situations, _Spells(month_start, person_idx, spell_open, t0_delay)
 
-    # Orientations: the stock was oriented before the delivery; each new spell may be oriented after T0.
+
+def _orientations(rng, cal: Calibration, state: np.ndarray, spells: _Spells) -> tuple[pa.Table, tuple]:
+    """The stock was oriented before the delivery; each new spell may be oriented after T0."""
+    n = state.shape[0]
+    in_rsa = state != OUT
+    month_start, person_idx, spell_open, t0_delay = (
+        spells.month_start, spells.person_idx, spells.spell_open, spells.t0_delay,
+    )  # fmt: skip
     end_day = month_start[-1] + 27
     stock = np.nonzero(in_rsa[:, 0] & (rng.random(n) < cal.share_oriented))[0]
     stock_dates = month_start[0] - rng.integers(20, 700, len(stock))
@@ -211,7 +228,7 @@ def _tables(rng, cal: Calibration, state: np.ndarray, m0: int, horizon: int) -> 
     orientations = pa.table(
         {
             "personne": pa.array(o_person.astype("int64")),
-            "date_notification": _dates(o_date),
+            "date_notification": dates(o_date),
             "parcours": pa.array(parcours.tolist(), type=pa.string()),
             "type_organisme": pa.array(organism.tolist(), type=pa.string()),
             "organisme_referent": pa.array(
@@ -228,9 +245,7 @@ def _tables(rng, cal: Calibration, state: np.ndarray, m0: int, horizon: int) -> 
         },
         schema=arrow_schema(FILES["orientations"]),
     )
-    tables = {"situations_mensuelles": situations, "orientations": orientations}
-    tables.update(_volet3_tables(rng, o_person, o_date, organism, end_day))
-    return tables
+    return orientations, (o_person, o_date, organism, end_day)
 
 
 def _delays(rng, size: int, mean: float) -> np.ndarray:
@@ -249,145 +264,6 @@ def _organisms(rng, size: int, shares) -> np.ndarray:
         [france_travail, other_spe * 0.7, other_spe * 0.3, departement, others * 0.4, others * 0.4, others * 0.2]
     )
     return rng.choice(ORGANISMS, size=size, p=probabilities / total)
-
-
-# The column that dates each volet 3 table: nothing is dated after the end of the delivery.
-VOLET3_DATE_COLUMNS = {
-    "rendez_vous": "date",
-    "contrats_engagement": "date_signature",
-    "diagnostics": "date",
-    "activites": "date_debut",
-    "emplois": "date_debut",
-    "satisfaction": "date",
-}
-
-
-def _volet3_tables(rng, person, oriented_on, organism, end_day) -> dict[str, pa.Table]:
-    """Meetings, contracts, diagnostics, activities, jobs and satisfaction of the oriented persons.
-
-    The draws happen in a fixed order (that of the dictionary) so that a seed gives the same delivery.
-    """
-    k = len(person)
-    diag_date = oriented_on + rng.integers(5, 40, k)
-    status = rng.choice(np.array(["honore", "absent", "annule"]), size=k, p=[0.85, 0.1, 0.05])
-    follow_date = diag_date + rng.integers(20, 60, k)
-    tables = {
-        "rendez_vous": _meetings(rng, person, oriented_on, diag_date, status, follow_date),
-        "contrats_engagement": _contracts(rng, person, oriented_on, organism),
-        "diagnostics": _diagnostics(rng, person, diag_date),
-        "activites": _activities(rng, person, diag_date),
-        "emplois": _jobs(rng, person, oriented_on),
-        "satisfaction": _satisfaction(rng, person, follow_date),
-    }
-    limit = pa.scalar(EPOCH + timedelta(days=int(end_day)), type=pa.date32())
-    return {name: t.filter(pc.less_equal(t[VOLET3_DATE_COLUMNS[name]], limit)) for name, t in tables.items()}
-
-
-def _meetings(rng, person, oriented_on, diag_date, status, follow_date) -> pa.Table:
-    k = len(person)
-    return pa.table(
-        {
-            "personne": pa.array(np.concatenate([person, person, person]).astype("int64")),
-            "date": _dates(np.concatenate([oriented_on + 7, diag_date, follow_date])),
-            "nature": pa.array(["orientation"] * k + ["diagnostic"] * k + ["accompagnement"] * k, type=pa.string()),
-            "statut": pa.array(
-                np.concatenate(
-                    [np.where(rng.random(k) < 0.8, "honore", "absent"), status, np.full(k, "honore")]
-                ).tolist(),
-                type=pa.string(),
-            ),
-        },
-        schema=arrow_schema(FILES["rendez_vous"]),
-    )
-
-
-def _contracts(rng, person, oriented_on, organism) -> pa.Table:
-    k = len(person)
-    signed = rng.random(k) < 0.7
-    contract_type = np.where(organism == "france_travail", "ppae", np.where(rng.random(k) < 0.1, "ce", "cer"))
-    return pa.table(
-        {
-            "personne": pa.array(person[signed].astype("int64")),
-            "type": pa.array(contract_type[signed].tolist(), type=pa.string()),
-            "date_signature": _dates((oriented_on + rng.integers(10, 60, k))[signed]),
-            "date_fin": _dates((oriented_on + 365)[signed]),
-        },
-        schema=arrow_schema(FILES["contrats_engagement"]),
-    )
-
-
-def _diagnostics(rng, person, diag_date) -> pa.Table:
-    """A diagnostic for everyone, and a second one, with fewer obstacles, for one in five."""
-    k = len(person)
-    obstacle_count = rng.integers(0, 4, k)
-    obstacles = ["|".join(rng.choice(OBSTACLES, size=c, replace=False)) if c else "" for c in obstacle_count]
-    second = (rng.random(k) < 0.2) & (obstacle_count > 0)
-    fewer = ["|".join(o.split("|")[1:]) for o, s in zip(obstacles, second, strict=True) if s]
-    return pa.table(
-        {
-            "personne": pa.array(np.concatenate([person, person[second]]).astype("int64")),
-            "date": _dates(np.concatenate([diag_date, diag_date[second] + 90])),
-            "freins": pa.array([o or None for o in obstacles] + [f or None for f in fewer], type=pa.string()),
-        },
-        schema=arrow_schema(FILES["diagnostics"]),
-    )
-
-
-def _activities(rng, person, diag_date) -> pa.Table:
-    """Six persons in ten in an activity; one in five of those over 15 hours a week."""
-    active = rng.random(len(person)) < 0.6
-    a_person, a_start = person[active], diag_date[active] + rng.integers(3, 60, active.sum())
-    count = len(a_person)
-    length = rng.integers(5, 90, count)
-    weekly = np.where(rng.random(count) < 0.2, rng.uniform(15, 25, count), rng.uniform(2, 10, count))
-    return pa.table(
-        {
-            "personne": pa.array(a_person.astype("int64")),
-            "date_debut": _dates(a_start),
-            "date_fin": _dates(a_start + length - 1),
-            "heures": pa.array(np.round(weekly * length / 7, 1)),
-            "modalite": pa.array(np.where(rng.random(count) < 0.6, "individuel", "collectif").tolist()),
-            "categorie": pa.array(rng.choice(ACTIVITY_CATEGORIES, size=count).tolist(), type=pa.string()),
-            "service_id": pa.nulls(count, type=pa.string()),
-        },
-        schema=arrow_schema(FILES["activites"]),
-    )
-
-
-def _jobs(rng, person, oriented_on) -> pa.Table:
-    hired = rng.random(len(person)) < 0.25
-    count = int(hired.sum())
-    job_type = rng.choice(JOB_TYPES, size=count, p=[0.2, 0.3, 0.15, 0.05, 0.05, 0.1, 0.1, 0.05])
-    job_start = oriented_on[hired] + rng.integers(15, 270, count)
-    duration = rng.integers(1, 13, count)
-    return pa.table(
-        {
-            "personne": pa.array(person[hired].astype("int64")),
-            "date_debut": _dates(job_start),
-            "type_contrat": pa.array(job_type.tolist(), type=pa.string()),
-            "duree_mois": pa.array(np.where(job_type == "cdi", 0, duration).astype("int32"), mask=job_type == "cdi"),
-            "date_fin": pa.nulls(count, type=pa.date32()),
-        },
-        schema=arrow_schema(FILES["emplois"]),
-    )
-
-
-def _satisfaction(rng, person, follow_date) -> pa.Table:
-    """One answer in ten, from the person and from the professional (anonymous)."""
-    answered = rng.random(len(person)) < 0.1
-    answers = int(answered.sum())
-    return pa.table(
-        {
-            "date": _dates(np.concatenate([follow_date[answered], follow_date[answered]])),
-            "repondant": pa.array(["personne"] * answers + ["professionnel"] * answers, type=pa.string()),
-            "satisfait": pa.array(rng.random(2 * answers) < 0.78),
-            "personne": pa.array(
-                np.concatenate([person[answered], np.full(answers, -1)]).astype("int64"),
-                mask=np.concatenate([np.zeros(answers, bool), np.ones(answers, bool)]),
-            ),
-        },
-        schema=arrow_schema(FILES["satisfaction"]),
-    )
 
 
 def calibration_for(departement_codes: list[str], data_dir: Path, *, scale: float = 1.0) -> Calibration:
