@@ -211,6 +211,7 @@ def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[i
 def import_workbook(
     layout: Layout, data: bytes, *, filename: str, convention, action_numbers=frozenset()
 ) -> ImportedPlan:
+    """All or nothing: every error of every sheet is collected, then the whole file is refused."""
     _check_file(data, filename)
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
@@ -225,49 +226,48 @@ def import_workbook(
     lines = []
     for volet in (1, 2, 3):
         name = sheet_name(volet)
-        sheet, raw = values[name], formulas[name]
-        if sheet.max_row > FIRST_ROW + MAX_LINES:
-            errors.append(CellError(name, "", None, f"feuille trop longue : {MAX_LINES} lignes au plus"))
-            continue
-        merged = [str(r) for r in sheet.merged_cells.ranges if r.max_row >= FIRST_ROW]
-        for cell_range in merged:
-            errors.append(
-                CellError(name, cell_range, None, "cellules fusionnées dans les lignes du plan : défusionnez-les")
-            )
-        row = FIRST_ROW
-        while row <= sheet.max_row:
-            first = sheet.cell(row=row, column=1).value
-            if isinstance(first, str) and first.strip().lower() == "total":
-                _compare_totals(layout, sheet, row, [x for x in lines if x["volet"] == volet], warnings)
-                break
-            cells = [sheet.cell(row=row, column=c).value for c in range(1, len(layout.columns) + 1)]
-            if all(v in (None, "") for v in cells):
-                row += 1
-                continue
-            line = {"volet": volet, "position": row}
-            for column, (field, label) in enumerate(layout.columns, 1):
-                ref = f"{get_column_letter(column)}{row}"
-                value = cells[column - 1]
-                formula = raw.cell(row=row, column=column).value
-                if isinstance(formula, str) and formula.startswith("=") and value is None:
-                    errors.append(
-                        CellError(
-                            name,
-                            ref,
-                            formula,
-                            "formule sans valeur calculée : enregistrez le fichier depuis le tableur",
-                        )
-                    )
-                    continue
-                try:
-                    line[field] = _parse(layout, field, value, volet, action_numbers)
-                except ValueError as error:
-                    errors.append(CellError(name, ref, None if value is None else str(value), f"{label} : {error}"))
-            lines.append(line)
-            row += 1
+        lines += _read_sheet(layout, values[name], formulas[name], volet, action_numbers, errors, warnings)
     if errors:
         raise PlanImportError(errors)
     return ImportedPlan(lines, warnings)
+
+
+def _read_sheet(layout: Layout, sheet, raw, volet: int, action_numbers, errors, warnings) -> list[dict]:
+    """The lines of one volet's sheet, down to its « Total » row (whose cached totals are compared)."""
+    if sheet.max_row > FIRST_ROW + MAX_LINES:
+        errors.append(CellError(sheet.title, "", None, f"feuille trop longue : {MAX_LINES} lignes au plus"))
+        return []
+    for cell_range in (str(r) for r in sheet.merged_cells.ranges if r.max_row >= FIRST_ROW):
+        errors.append(
+            CellError(sheet.title, cell_range, None, "cellules fusionnées dans les lignes du plan : défusionnez-les")
+        )
+    lines = []
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        first = sheet.cell(row=row, column=1).value
+        if isinstance(first, str) and first.strip().lower() == "total":
+            _compare_totals(layout, sheet, row, lines, warnings)
+            break
+        cells = [sheet.cell(row=row, column=c).value for c in range(1, len(layout.columns) + 1)]
+        if any(v not in (None, "") for v in cells):
+            lines.append(_read_line(layout, sheet.title, raw, row, cells, volet, action_numbers, errors))
+    return lines
+
+
+def _read_line(layout: Layout, name: str, raw, row: int, cells: list, volet: int, action_numbers, errors) -> dict:
+    line = {"volet": volet, "position": row}
+    for column, (field, label) in enumerate(layout.columns, 1):
+        ref = f"{get_column_letter(column)}{row}"
+        value = cells[column - 1]
+        formula = raw.cell(row=row, column=column).value
+        if isinstance(formula, str) and formula.startswith("=") and value is None:
+            message = "formule sans valeur calculée : enregistrez le fichier depuis le tableur"
+            errors.append(CellError(name, ref, formula, message))
+            continue
+        try:
+            line[field] = _parse(layout, field, value, volet, action_numbers)
+        except ValueError as error:
+            errors.append(CellError(name, ref, None if value is None else str(value), f"{label} : {error}"))
+    return line
 
 
 def _too_large(filename: str) -> PlanImportError:
