@@ -6,7 +6,9 @@ also bits: bit k of a mask stands for the month first_m + k. Each person's month
 into four masks (in the perimeter, present in the RSA, suspended, registered at France Travail); "the
 previous month", "the first month after e in which p is absent" or "13 consecutive months of suspension"
 are then a few bit operations on one row per person, instead of window passes over every person-month.
-A BIGINT holds 62 months: a computation covers at most 62 consecutive months (`MAX_MONTHS`).
+A BIGINT holds 62 months: a computation covers at most 62 consecutive months (`MAX_MONTHS`). The four
+masks are gathered in as few BIGINT aggregates as the width allows (two for up to 31 months), each
+aggregate holding several masks side by side: one aggregate costs as much as reading the column.
 
 A month beyond the last one of the delivery is unknown, not absent: a follow-up is never closed by the
 end of the data.
@@ -38,7 +40,59 @@ def has_month(mask: str, offset: str) -> str:
     return f"(({mask} >> ({offset})) & 1) = 1"
 
 
-# The chain of CTEs behind every table.
+# The states of a person's month (a row of sit, p: in the perimeter), most specific first, and the masks
+# each one sets (an etat_droit outside the list is refused at reading; radie sets none).
+MASKS = ("perimeter", "present", "suspended", "registered")
+STATES = (
+    ("p AND inscrit_france_travail", ("perimeter", "present", "registered")),
+    ("p", ("perimeter", "present")),
+    ("etat_droit = 'suspendu'", ("present", "suspended")),
+    ("etat_droit = 'versable'", ("present",)),
+)
+
+
+def mask_words(width: int) -> list[tuple[str, ...]]:
+    """The masks grouped by BIGINT aggregate: as many side by side as fit below the sign bit."""
+    per_word = max(1, min(len(MASKS), 63 // max(width, 1)))
+    return [MASKS[i : i + per_word] for i in range(0, len(MASKS), per_word)]
+
+
+def people_cte(width: int) -> str:
+    """people: one row per person with its four masks of the delivery's months: in the perimeter,
+    present in the RSA (any state but radie), suspended, in the perimeter while registered at France
+    Travail. Each month's row sets, in each word, the bits of its state's masks (mask i of a word at
+    offset i × width), shifted to its month."""
+    width = max(width, 1)
+    words = mask_words(width)
+    all_months = (1 << width) - 1
+
+    def word(masks: tuple[str, ...]) -> str:
+        cases = " ".join(
+            f"WHEN {condition} THEN {sum(1 << (i * width) for i, mask in enumerate(masks) if mask in sets)}"
+            for condition, sets in STATES
+        )
+        return f"CAST(CASE {cases} ELSE 0 END AS BIGINT)"
+
+    aggregates = ",\n           ".join(
+        f"bit_or({word(masks)} << (s.m - b.first_m)) AS w{j}" for j, masks in enumerate(words)
+    )
+    unpacked = ", ".join(
+        f"(w{j} >> {i * width}) & {all_months} AS {mask}"
+        for j, masks in enumerate(words)
+        for i, mask in enumerate(masks)
+    )
+    return f"""people AS (
+    SELECT personne, {unpacked}
+    FROM (
+        SELECT s.personne,
+           {aggregates}
+        FROM sit AS s CROSS JOIN bounds AS b
+        GROUP BY s.personne
+    ) AS w
+)"""
+
+
+# The chain of CTEs behind every table (people, whose layout depends on the width, is people_cte).
 FOLLOW_UPS = f"""
 sit AS (
     SELECT personne,
@@ -58,17 +112,6 @@ bounds AS (
         SELECT {month_index("min(mois)")} AS first_m, {month_index("max(mois)")} AS last_m
         FROM situations_mensuelles
     ) AS b
-),
-people AS (
-    -- one row per person: the months of the delivery in which p is in the perimeter, present in the RSA
-    -- (any state but radie), suspended, and in the perimeter while registered at France Travail
-    SELECT personne,
-           bit_or(CASE WHEN p THEN month_bit ELSE CAST(0 AS BIGINT) END) AS perimeter,
-           bit_or(CASE WHEN etat_droit <> 'radie' THEN month_bit ELSE CAST(0 AS BIGINT) END) AS present,
-           bit_or(CASE WHEN etat_droit = 'suspendu' THEN month_bit ELSE CAST(0 AS BIGINT) END) AS suspended,
-           bit_or(CASE WHEN p AND inscrit_france_travail THEN month_bit ELSE CAST(0 AS BIGINT) END) AS registered
-    FROM (SELECT s.*, {bit("s.m - b.first_m")} AS month_bit FROM sit AS s CROSS JOIN bounds AS b) AS s
-    GROUP BY personne
 ),
 orient AS (
     -- e: the first month after the orientation's month that the delivery covers
@@ -199,8 +242,9 @@ STAGES = {
 LATEST_OPEN = CTES["latest_open"]
 
 
-def stage_sql(name: str) -> str:
-    ctes = ",\n".join(CTES[cte] for cte in STAGES[name])
+def stage_sql(name: str, width: int = 1) -> str:
+    """The SQL of a stage for a delivery of `width` months."""
+    ctes = ",\n".join(people_cte(width) if cte == "people" else CTES[cte] for cte in STAGES[name])
     return f"WITH {ctes}\nSELECT * FROM {name}"
 
 
@@ -219,14 +263,14 @@ def prepare(runner) -> None:
             f"la livraison couvre {width} mois : un calcul porte sur {MAX_MONTHS} mois consécutifs au plus"
         )
     for name in list(STAGES)[1:]:
-        runner.materialise(name, stage_sql(name))
+        runner.materialise(name, stage_sql(name, width or 1))
     runner.prepared = True
 
 
 def monthly_bits(masks: dict[str, str], width: int) -> str:
     """Select items counting, for each month offset k, the rows whose mask has bit k: name_k."""
     return ",\n       ".join(
-        f"count(CASE WHEN {has_month(mask, k)} THEN 1 END) AS {name}_{k}"
+        f"CAST(sum((({mask}) >> {k}) & 1) AS BIGINT) AS {name}_{k}"
         for name, mask in masks.items()
         for k in range(width)
     )

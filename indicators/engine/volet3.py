@@ -64,7 +64,7 @@ def month_list(width: int) -> str:
     offsets = ", ".join(f"({k})" for k in range(width))
     return f"""
 month_list AS (
-    SELECT m, {MONTH_START} AS ms, {MONTH_START} + INTERVAL 1 MONTH AS next_ms
+    SELECT m, {MONTH_START} AS ms, CAST({MONTH_START} + INTERVAL 1 MONTH AS DATE) AS next_ms
     FROM (
         SELECT b.first_m + ks.k AS m FROM bounds AS b CROSS JOIN (VALUES {offsets}) AS ks(k)
         WHERE b.first_m + ks.k <= b.last_m
@@ -158,7 +158,7 @@ intensive AS (
 # The new entrants of M followed for six months: jobs, progress in employability.
 COHORT = f"""
 cohort AS (
-    SELECT e.personne, e.m, ml.ms, ml.ms + INTERVAL 6 MONTH AS until
+    SELECT e.personne, e.m, ml.ms, CAST(ml.ms + INTERVAL 6 MONTH AS DATE) AS until
     FROM entrants AS e JOIN month_list AS ml ON ml.m = e.m
 ),
 jobs AS (
