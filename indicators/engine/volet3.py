@@ -173,7 +173,7 @@ jobs AS (
     GROUP BY c.personne, c.m
 ),
 progress_activities AS (
-    SELECT DISTINCT c.personne, c.m
+    SELECT c.personne, c.m
     FROM cohort AS c
     JOIN activites AS a ON a.personne = c.personne AND a.date_debut >= c.ms AND a.date_debut < c.until
                         AND a.categorie IN ({_in(PROGRESSION_CATEGORIES)})
@@ -186,24 +186,30 @@ diagnostic_counts AS (
 ),
 lifted_obstacles AS (
     -- a diagnostic in the six months listing fewer obstacles than an earlier one
-    SELECT DISTINCT c.personne, c.m
+    SELECT c.personne, c.m
     FROM cohort AS c
     JOIN diagnostic_counts AS later ON later.personne = c.personne AND later.date >= c.ms AND later.date < c.until
     JOIN diagnostic_counts AS earlier ON earlier.personne = c.personne AND earlier.date < later.date
                                       AND earlier.n_freins > later.n_freins
 ),
-cohort_results AS (
-    SELECT c.m,
-           count(j.personne) AS retours_emploi_6_mois,
-           count(CASE WHEN j.durable = 1 THEN 1 END) AS retours_emploi_durable_6_mois,
-           {", ".join(f"count(CASE WHEN j.job_{t} = 1 THEN 1 END) AS retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)},
-           count(CASE WHEN j.short_job = 1 OR pa.personne IS NOT NULL OR lo.personne IS NOT NULL THEN 1 END)
-               AS progression_employabilite_6_mois
-    FROM cohort AS c
-    LEFT JOIN jobs AS j ON j.personne = c.personne AND j.m = c.m
-    LEFT JOIN progress_activities AS pa ON pa.personne = c.personne AND pa.m = c.m
-    LEFT JOIN lifted_obstacles AS lo ON lo.personne = c.personne AND lo.m = c.m
-    GROUP BY c.m
+progressed AS (
+    -- a short job, an immersion or a training, or fewer obstacles: each new entrant of M counted once
+    SELECT m, count(*) AS progression_employabilite_6_mois
+    FROM (
+        SELECT personne, m FROM jobs WHERE short_job = 1
+        UNION
+        SELECT personne, m FROM progress_activities
+        UNION
+        SELECT personne, m FROM lifted_obstacles
+    ) AS p
+    GROUP BY m
+),
+job_results AS (
+    SELECT m,
+           count(*) AS retours_emploi_6_mois,
+           count(CASE WHEN durable = 1 THEN 1 END) AS retours_emploi_durable_6_mois,
+           {", ".join(f"count(CASE WHEN job_{t} = 1 THEN 1 END) AS retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)}
+    FROM jobs GROUP BY m
 )
 """
 
@@ -223,9 +229,9 @@ SELECT ml.m,
        md.median_meeting, md.sum_meeting, md.n_meeting,
        ad.median_action, ad.sum_action, ad.n_action,
        i.accompagnement_intensif,
-       cr.retours_emploi_6_mois, cr.retours_emploi_durable_6_mois,
-       {", ".join(f"cr.retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)},
-       cr.progression_employabilite_6_mois,
+       jr.retours_emploi_6_mois, jr.retours_emploi_durable_6_mois,
+       {", ".join(f"jr.retours_emploi_6_mois_{t}" for t in TYPES_CONTRAT_EMPLOI)},
+       pg.progression_employabilite_6_mois,
        sc.n_persons, sc.satisfied_persons, sc.n_professionals, sc.satisfied_professionals
 FROM month_list AS ml
 LEFT JOIN entrant_counts AS ec ON ec.m = ml.m
@@ -233,7 +239,8 @@ LEFT JOIN contracts AS ct ON ct.m = ml.m
 LEFT JOIN meeting_delays AS md ON md.m = ml.m
 LEFT JOIN action_delays AS ad ON ad.m = ml.m
 LEFT JOIN intensive AS i ON i.m = ml.m
-LEFT JOIN cohort_results AS cr ON cr.m = ml.m
+LEFT JOIN job_results AS jr ON jr.m = ml.m
+LEFT JOIN progressed AS pg ON pg.m = ml.m
 LEFT JOIN satisfaction_counts AS sc ON sc.m = ml.m
 """
 
