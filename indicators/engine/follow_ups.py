@@ -160,7 +160,8 @@ closed AS (
 ),
 follow_ups AS (
     -- open_months: the months of the delivery on whose first day the follow-up is in progress
-    SELECT c.*,
+    SELECT c.personne, c.date_notification, c.m_o, c.parcours, c.type_organisme, c.accompagnement_global,
+           c.presence_rdv_orientation, c.perimeter, c.close_m,
            CASE WHEN hi > lo THEN ({bit("hi")} - 1) & ~({bit("lo")} - 1) ELSE CAST(0 AS BIGINT) END AS open_months
     FROM (
         SELECT c.*,
