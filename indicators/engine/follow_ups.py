@@ -16,6 +16,8 @@ end of the data.
 
 import re
 
+from indicators.engine.schema import PARCOURS, TYPES_ORGANISME
+
 MAX_MONTHS = 62
 
 MONTH_INDEX = "(year({col}) * 12 + month({col}) - 1)"
@@ -38,6 +40,17 @@ def lowest_month(mask: str, first: str = "b.first_m") -> str:
 
 def has_month(mask: str, offset: str) -> str:
     return f"(({mask} >> ({offset})) & 1) = 1"
+
+
+def coded(column: str, values: tuple[str, ...]) -> str:
+    """A small integer for an enumerated text column, in the order of the texts (ordering or comparing the
+    codes is ordering or comparing the texts): the follow-ups are kept and sorted without their strings."""
+    cases = " ".join(f"WHEN '{value}' THEN {code}" for code, value in enumerate(sorted(values)))
+    return f"CASE {column} {cases} END"
+
+
+def decoded(code: int | None, values: tuple[str, ...]) -> str | None:
+    return None if code is None else sorted(values)[code]
 
 
 # The states of a person's month (a row of sit, p: in the perimeter), most specific first, and the masks
@@ -114,8 +127,10 @@ bounds AS (
     ) AS b
 ),
 orient AS (
-    -- e: the first month after the orientation's month that the delivery covers
-    SELECT o.personne, o.date_notification, o.parcours, o.type_organisme, o.accompagnement_global,
+    -- e: the first month after the orientation's month that the delivery covers; parcours and type_organisme
+    -- as codes (`coded`)
+    SELECT o.personne, o.date_notification, {coded("o.parcours", PARCOURS)} AS parcours,
+           {coded("o.type_organisme", TYPES_ORGANISME)} AS type_organisme, o.accompagnement_global,
            o.presence_rdv_orientation, o.date_fin_suivi,
            {month_index("o.date_notification")} AS m_o,
            greatest({month_index("o.date_notification")} + 1, b.first_m) AS e
@@ -208,7 +223,7 @@ entrant_orientation AS (
 latest_open AS (
     -- the months in which this orientation is the person's latest open one (the latest notified, then the
     -- greatest parcours) while the person is in the perimeter
-    SELECT f.personne, f.parcours, f.type_organisme,
+    SELECT f.personne, f.parcours,
            f.open_months & f.perimeter
            & ~coalesce(bit_or(f.open_months) OVER (
                  PARTITION BY f.personne ORDER BY f.date_notification DESC, f.parcours DESC

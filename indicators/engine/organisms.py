@@ -6,7 +6,7 @@ Persons in the droits et devoirs perimeter in December of the year, with a follo
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.engine.follow_ups import SIT
+from indicators.engine.follow_ups import SIT, decoded
 from indicators.engine.schema import TYPES_ORGANISME
 
 VERSION = "organismes-v1"
@@ -20,23 +20,25 @@ def sql(year: int) -> str:
 WITH {SIT},
 december AS (SELECT personne FROM sit WHERE m = {december} AND p),
 latest AS (
+    -- the type (a code of follow_ups) of the latest notified open orientation, the greatest on the same day
     SELECT d.personne,
-           max(CAST(o.date_notification AS VARCHAR) || '|' || o.type_organisme) AS latest_key
+           max(date_diff('day', DATE '1900-01-01', o.date_notification) * 100 + o.type_organisme) AS latest_key
     FROM december AS d
     JOIN follow_ups AS o ON o.personne = d.personne AND o.m_o < {january}
                          AND (o.close_m IS NULL OR o.close_m > {january})
     GROUP BY d.personne
 )
-SELECT substr(latest_key, 12) AS type_organisme, count(*) AS personnes
-FROM latest GROUP BY substr(latest_key, 12)
+SELECT latest_key % 100 AS type_organisme, count(*) AS personnes
+FROM latest GROUP BY latest_key % 100
 UNION ALL
-SELECT 'perimetre_droits_devoirs' AS type_organisme, count(*) AS personnes FROM december
+SELECT -1 AS type_organisme, count(*) AS personnes FROM december
 """
 
 
 def table(runner, year: int) -> list[dict]:
     counts = {row["type_organisme"]: row["personnes"] for row in runner.query(sql(year))}
-    perimeter = counts.pop("perimetre_droits_devoirs", 0)
+    perimeter = counts.pop(-1, 0)
+    counts = {decoded(code, TYPES_ORGANISME): n for code, n in counts.items()}
     followed = sum(counts.values())
     rows = []
     for kind in TYPES_ORGANISME:

@@ -7,7 +7,7 @@ computed in Python (`finish`) so that every engine gives the same figures.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.engine.follow_ups import LATEST_OPEN, by_month, has_month, month_index, monthly_bits
+from indicators.engine.follow_ups import LATEST_OPEN, by_month, decoded, has_month, month_index, monthly_bits
 from indicators.engine.schema import PARCOURS, TYPES_CONTRAT_EMPLOI
 
 VERSION = "volet3-v1"
@@ -267,7 +267,8 @@ def rows(runner, first_m: int, width: int) -> dict[int, dict]:
         result.setdefault(m, {}).update(counts)
     for row in by_parcours:
         for m, counts in by_month(row, ["suivis"], first_m, width).items():
-            result.setdefault(m, {})[f"suivis_parcours_{row['parcours']}"] = counts["suivis"]
+            parcours = decoded(row["parcours"], PARCOURS)
+            result.setdefault(m, {})[f"suivis_parcours_{parcours}"] = counts["suivis"]
     for counts in result.values():
         counts["n_followed"] = sum(counts.get(f"suivis_parcours_{p}", 0) for p in PARCOURS)
     return result
