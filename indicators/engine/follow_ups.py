@@ -258,8 +258,10 @@ STAGES = {
 LATEST_OPEN = CTES["latest_open"]
 
 
-def stage_sql(name: str, width: int = 1) -> str:
-    """The SQL of a stage for a delivery of `width` months."""
+def stage_sql(name: str, width: int | None = None) -> str:
+    """The SQL of a stage; those that read `people` need the width of the delivery (in months)."""
+    if width is None and "people" in STAGES[name]:
+        raise ValueError(f"l'étape {name} dépend du nombre de mois de la livraison")
     ctes = ",\n".join(people_cte(width) if cte == "people" else CTES[cte] for cte in STAGES[name])
     return f"WITH {ctes}\nSELECT * FROM {name}"
 

@@ -11,6 +11,7 @@ from indicators.engine.schema import TYPES_ORGANISME
 
 VERSION = "organismes-v1"
 COLUMNS = ("annee", "type_organisme", "personnes", "part_pct")
+PERIMETER = -1  # the row of the persons in the perimeter, beside the codes of the types (0 and up)
 
 
 def sql(year: int) -> str:
@@ -31,13 +32,13 @@ latest AS (
 SELECT latest_key % 100 AS type_organisme, count(*) AS personnes
 FROM latest GROUP BY latest_key % 100
 UNION ALL
-SELECT -1 AS type_organisme, count(*) AS personnes FROM december
+SELECT {PERIMETER} AS type_organisme, count(*) AS personnes FROM december
 """
 
 
 def table(runner, year: int) -> list[dict]:
     counts = {row["type_organisme"]: row["personnes"] for row in runner.query(sql(year))}
-    perimeter = counts.pop(-1, 0)
+    perimeter = counts.pop(PERIMETER, 0)
     counts = {decoded(code, TYPES_ORGANISME): n for code, n in counts.items()}
     followed = sum(counts.values())
     rows = []
