@@ -186,7 +186,10 @@ follow_ups AS (
     ) AS c
 ),
 followed_people AS (
-    SELECT personne, bit_or(open_months) AS followed FROM follow_ups GROUP BY personne
+    -- the months with a follow-up in progress; the number of follow-ups and, when there is only one, its
+    -- parcours
+    SELECT personne, bit_or(open_months) AS followed, count(*) AS follow_ups, any_value(parcours) AS parcours
+    FROM follow_ups GROUP BY personne
 ),
 entering_people AS (
     -- entering: P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M);
@@ -194,7 +197,8 @@ entering_people AS (
     SELECT pe.personne,
            pe.perimeter & ~(pe.perimeter << 1) & ~CAST(1 AS BIGINT)
            & ~coalesce(f.followed, CAST(0 AS BIGINT)) AS entering,
-           pe.perimeter & coalesce(f.followed, CAST(0 AS BIGINT)) AS followed
+           pe.perimeter & coalesce(f.followed, CAST(0 AS BIGINT)) AS followed,
+           coalesce(f.follow_ups, 0) AS follow_ups, f.parcours
     FROM people AS pe LEFT JOIN followed_people AS f ON f.personne = pe.personne
 ),
 entrants AS (
@@ -221,15 +225,19 @@ entrant_orientation AS (
     WHERE rank = 1
 ),
 latest_open AS (
-    -- the months in which this orientation is the person's latest open one (the latest notified, then the
-    -- greatest parcours) while the person is in the perimeter
-    SELECT f.personne, f.parcours,
+    -- the parcours of the person's latest open follow-up (the latest notified, then the greatest parcours)
+    -- and the months it is so while the person is in the perimeter. Most persons have one follow-up: its
+    -- months; for the others, each follow-up's months minus those of the follow-ups notified after it.
+    SELECT parcours, followed AS months FROM entering_people WHERE follow_ups = 1
+    UNION ALL
+    SELECT f.parcours,
            f.open_months & f.perimeter
            & ~coalesce(bit_or(f.open_months) OVER (
                  PARTITION BY f.personne ORDER BY f.date_notification DESC, f.parcours DESC
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
              ), CAST(0 AS BIGINT)) AS months
     FROM follow_ups AS f
+    JOIN entering_people AS several ON several.personne = f.personne AND several.follow_ups > 1
     WHERE f.open_months <> 0
 )
 """
