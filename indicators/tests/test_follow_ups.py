@@ -1,5 +1,6 @@
 """The per-person month masks (follow_ups.people_cte), gathered in one, two or four BIGINT aggregates
-depending on the width of the delivery: each mask must come out the same whatever its neighbours."""
+depending on the width of the delivery: each mask must come out the same whatever its neighbours; and the
+latest open orientation of volet 3, taken from that aggregation for a single follow-up, by a window otherwise."""
 
 from datetime import date
 
@@ -55,3 +56,54 @@ def test_masks_share_an_aggregate_while_they_fit_below_the_sign_bit(width, aggre
     words = mask_words(width)
     assert len(words) == aggregates
     assert all(len(word) * width <= 63 for word in words)
+
+
+def followed_by_parcours(orients, last="2024-06"):
+    """suivis_parcours_* of volet 3, month by month, for one person in the perimeter from January."""
+    from indicators.engine.tables import volet3_table
+    from indicators.tests.builders import monthly, orientations
+
+    runner = DuckDBRunner(
+        {
+            "situations_mensuelles": situations(*monthly(1, "2024-01", last)),
+            "orientations": orientations(*({"personne": 1, **o} for o in orients)),
+        }
+    )
+    table = volet3_table(runner, months.parse("2024-01"), months.parse(last))
+    return {
+        row["mois"]: next((p for p in ("emploi", "social", "socio_professionnel") if row[f"suivis_parcours_{p}"]), None)
+        for row in table
+    }
+
+
+def test_r_ind_05_one_follow_up_counts_under_its_parcours_from_the_next_month():
+    by_month = followed_by_parcours([{"date_notification": "2024-02-10", "parcours": "social"}], last="2024-04")
+    assert by_month == {"2024-01": None, "2024-02": None, "2024-03": "social", "2024-04": "social"}
+
+
+def test_r_ind_05_a_later_orientation_takes_over_and_the_earlier_one_comes_back_when_it_closes():
+    by_month = followed_by_parcours(
+        [
+            {"date_notification": "2024-01-10", "parcours": "social"},
+            {"date_notification": "2024-03-05", "parcours": "emploi", "date_fin_suivi": "2024-05-01"},
+        ]
+    )
+    assert by_month == {
+        "2024-01": None,
+        "2024-02": "social",
+        "2024-03": "social",
+        "2024-04": "emploi",
+        "2024-05": "social",
+        "2024-06": "social",
+    }
+
+
+def test_r_ind_05_two_orientations_on_the_same_day_count_under_the_greatest_parcours():
+    by_month = followed_by_parcours(
+        [
+            {"date_notification": "2024-02-10", "parcours": "socio_professionnel"},
+            {"date_notification": "2024-02-10", "parcours": "emploi"},
+        ],
+        last="2024-03",
+    )
+    assert by_month == {"2024-01": None, "2024-02": None, "2024-03": "socio_professionnel"}
