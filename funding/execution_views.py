@@ -15,7 +15,7 @@ from config.params import year_param
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
-from funding import excel, payments
+from funding import excel, excel_import, payments
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import ActionOutcome, FinancialReport, Payment, ReportLine
@@ -127,11 +127,11 @@ def report_import(request, pk: int):
         return redirect("funding:execution", pk=pk)
     uploaded = form.cleaned_data["file"]
     try:
-        imported = excel.import_workbook(
-            excel.REPORT, excel.read_upload(uploaded), filename=uploaded.name, convention=convention
+        imported = excel_import.import_workbook(
+            excel.REPORT, excel_import.read_upload(uploaded), filename=uploaded.name, convention=convention
         )
         count = payments.report_replace(convention=convention, lines=imported.lines)
-    except excel.PlanImportError as error:
+    except excel_import.PlanImportError as error:
         messages.error(request, "Bilan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))
     except TransitionRefused as refusal:
         messages.error(request, "Bilan refusé, rien n'a été modifié : " + " ; ".join(refusal.reasons[:50]))

@@ -10,7 +10,7 @@ from accounts import permissions
 from config.downloads import XLSX, attachment, page_tables_response
 from config.params import year_param
 from conventions.models import Convention
-from funding import excel, plans, rules, services
+from funding import excel, excel_import, plans, rules, services
 from funding.ceilings import Volet1Formula, allocate_volet1
 from funding.forms import CeilingForm, EnvelopeForm, PlanLineInlineForm, SimulationForm, UploadForm
 from funding.models import Ceiling, NationalEnvelope, PlanLine
@@ -133,13 +133,13 @@ def import_xlsx(request, pk: int):
         return redirect("funding:plan", pk=pk)
     uploaded = form.cleaned_data["file"]
     try:
-        imported = excel.import_plan(
-            excel.read_upload(uploaded),
+        imported = excel_import.import_plan(
+            excel_import.read_upload(uploaded),
             filename=uploaded.name,
             convention=convention,
             action_numbers=set(convention.action_sheets.values_list("number", flat=True)),
         )
-    except excel.PlanImportError as error:
+    except excel_import.PlanImportError as error:
         messages.error(request, "Plan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))
         return redirect("funding:plan", pk=pk)
     services.plan_replace(convention=convention, lines=imported.lines)

@@ -147,7 +147,7 @@ def test_mid_year_synthesis_by_the_council(client, make_user):
     ],
 )
 def test_bad_report_workbooks(client, make_user, change, expected):
-    from funding import excel
+    from funding import excel, excel_import
 
     convention, _ = sign(make_user)
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
@@ -159,22 +159,22 @@ def test_bad_report_workbooks(client, make_user, change, expected):
     buffer = io.BytesIO()
     workbook.save(buffer)
     if expected is None:
-        assert excel.import_workbook(
+        assert excel_import.import_workbook(
             excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=convention
         ).lines
         return
-    with pytest.raises(excel.PlanImportError) as error:
-        excel.import_workbook(excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=convention)
+    with pytest.raises(excel_import.PlanImportError) as error:
+        excel_import.import_workbook(excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=convention)
     assert any(str(e).startswith(expected) for e in error.value.errors), error.value.errors
 
 
 def test_a_plan_workbook_is_not_a_report(client, make_user):
-    from funding import excel
+    from funding import excel, excel_import
 
     convention, _ = sign(make_user)
     plan = excel.export_plan(convention, [], {})
-    with pytest.raises(excel.PlanImportError) as error:
-        excel.import_workbook(excel.REPORT, plan, filename="plan.xlsx", convention=convention)
+    with pytest.raises(excel_import.PlanImportError) as error:
+        excel_import.import_workbook(excel.REPORT, plan, filename="plan.xlsx", convention=convention)
     assert [str(e) for e in error.value.errors] == [
         "plan.xlsx : modèle inconnu : téléchargez le modèle de la plateforme"
     ]

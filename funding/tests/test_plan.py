@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.tests.test_conventions import step
-from funding import excel
+from funding import excel, excel_import
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
 
@@ -106,8 +106,8 @@ def workbook_with(convention, change) -> bytes:
 
 
 def import_errors(convention, data, filename="plan.xlsx") -> list[str]:
-    with pytest.raises(excel.PlanImportError) as error:
-        excel.import_plan(data, filename=filename, convention=convention, action_numbers=set())
+    with pytest.raises(excel_import.PlanImportError) as error:
+        excel_import.import_plan(data, filename=filename, convention=convention, action_numbers=set())
     return [str(e) for e in error.value.errors]
 
 
@@ -118,7 +118,7 @@ def test_amounts_typed_as_text_with_any_space_are_read(good_plan):
         wb["Volet 2"]["O6"] = "140\u00a0000,00 €"
 
     data = workbook_with(good_plan, text_amounts)
-    plan = excel.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
+    plan = excel_import.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
     volet2 = [line for line in plan.lines if line["volet"] == 2]
     assert [line["state_amount"] for line in volet2] == [D("250000.00"), D("150000.00")]
     assert [line["collectivity_amount"] for line in volet2] == [D("260000.00"), D("140000.00")]
@@ -126,7 +126,7 @@ def test_amounts_typed_as_text_with_any_space_are_read(good_plan):
 
 def test_sheet_totals_are_never_trusted(good_plan):
     data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("N7", 999))
-    plan = excel.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
+    plan = excel_import.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
     assert plan.warnings == [
         "Volet 2!N7 : le total du fichier (999.00 €) ne correspond pas à ses lignes (400000.00 €) ; "
         "les totaux sont recalculés par la plateforme."
@@ -186,7 +186,7 @@ def test_unknown_template_and_foreign_formats(good_plan):
     ]
     assert import_errors(good_plan, buffer.getvalue(), "plan.xlsm")[0].startswith("plan.xlsm : classeur avec macros")
     assert import_errors(good_plan, b"PK\x03\x04 tronque") == ["plan.xlsx : fichier endommagé"]
-    assert import_errors(good_plan, b"x" * (excel.MAX_BYTES + 1)) == [
+    assert import_errors(good_plan, b"x" * (excel_import.MAX_BYTES + 1)) == [
         "plan.xlsx : fichier trop volumineux (2 Mio au plus)"
     ]
 
@@ -203,7 +203,7 @@ def test_refused_import_changes_nothing(client, good_plan, make_user):
     assert PlanLine.objects.count() == 3
     oversized = client.post(
         reverse("funding:import_xlsx", args=[good_plan.pk]),
-        {"file": SimpleUploadedFile("gros.xlsx", b"PK" + b"x" * excel.MAX_BYTES)},
+        {"file": SimpleUploadedFile("gros.xlsx", b"PK" + b"x" * excel_import.MAX_BYTES)},
         follow=True,
     ).content.decode()
     assert "Plan refusé, rien n&#x27;a été modifié : gros.xlsx : fichier trop volumineux (2 Mio au plus)" in oversized

@@ -1,0 +1,242 @@
+"""Reading a financing plan or financial report workbook back (all-or-nothing): every error of every sheet,
+named by sheet, cell and value, then the whole file refused. The sheet's totals are never trusted: they are
+recomputed from the lines.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from conventions.amounts import parse_amount
+from funding.excel import FIRST_ROW, PLAN, TEMPLATE_VERSION, Layout, sheet_name
+from funding.structure import NATURE_BY_CODE, SECTIONS
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    cell: str
+    value: str | None
+    message: str
+
+    def __str__(self):
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        shown = f", valeur « {self.value} »" if self.value not in (None, "") else ""
+        return f"{where}{shown} : {self.message}"
+
+
+class PlanImportError(Exception):
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class ImportedPlan:
+    lines: list[dict]
+    warnings: list[str]
+
+
+def import_plan(data: bytes, *, filename: str, convention, action_numbers: set[int]) -> ImportedPlan:
+    return import_workbook(PLAN, data, filename=filename, convention=convention, action_numbers=action_numbers)
+
+
+def import_workbook(
+    layout: Layout, data: bytes, *, filename: str, convention, action_numbers=frozenset()
+) -> ImportedPlan:
+    """All or nothing: every error of every sheet is collected, then the whole file is refused."""
+    _check_file(data, filename)
+    try:
+        values = load_workbook(io.BytesIO(data), data_only=True)
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as error:
+        raise PlanImportError(
+            [CellError(filename, "", None, f"classeur illisible ({error.__class__.__name__})")]
+        ) from None
+    _check_template(layout, values, filename, convention)
+    errors: list[CellError] = []
+    warnings: list[str] = []
+    lines = []
+    for volet in (1, 2, 3):
+        name = sheet_name(volet)
+        lines += _read_sheet(layout, values[name], formulas[name], volet, action_numbers, errors, warnings)
+    if errors:
+        raise PlanImportError(errors)
+    return ImportedPlan(lines, warnings)
+
+
+def _read_sheet(layout: Layout, sheet, raw, volet: int, action_numbers, errors, warnings) -> list[dict]:
+    """The lines of one volet's sheet, down to its « Total » row (whose cached totals are compared)."""
+    if sheet.max_row > FIRST_ROW + MAX_LINES:
+        errors.append(CellError(sheet.title, "", None, f"feuille trop longue : {MAX_LINES} lignes au plus"))
+        return []
+    for cell_range in (str(r) for r in sheet.merged_cells.ranges if r.max_row >= FIRST_ROW):
+        errors.append(
+            CellError(sheet.title, cell_range, None, "cellules fusionnées dans les lignes du plan : défusionnez-les")
+        )
+    lines = []
+    for row in range(FIRST_ROW, sheet.max_row + 1):
+        first = sheet.cell(row=row, column=1).value
+        if isinstance(first, str) and first.strip().lower() == "total":
+            _compare_totals(layout, sheet, row, lines, warnings)
+            break
+        cells = [sheet.cell(row=row, column=c).value for c in range(1, len(layout.columns) + 1)]
+        if any(v not in (None, "") for v in cells):
+            lines.append(_read_line(layout, sheet.title, raw, row, cells, volet, action_numbers, errors))
+    return lines
+
+
+def _read_line(layout: Layout, name: str, raw, row: int, cells: list, volet: int, action_numbers, errors) -> dict:
+    line = {"volet": volet, "position": row}
+    for column, (field, label) in enumerate(layout.columns, 1):
+        ref = f"{get_column_letter(column)}{row}"
+        value = cells[column - 1]
+        formula = raw.cell(row=row, column=column).value
+        if isinstance(formula, str) and formula.startswith("=") and value is None:
+            message = "formule sans valeur calculée : enregistrez le fichier depuis le tableur"
+            errors.append(CellError(name, ref, formula, message))
+            continue
+        try:
+            line[field] = _parse(layout, field, value, volet, action_numbers)
+        except ValueError as error:
+            errors.append(CellError(name, ref, None if value is None else str(value), f"{label} : {error}"))
+    return line
+
+
+def _too_large(filename: str) -> PlanImportError:
+    return PlanImportError([CellError(filename, "", None, "fichier trop volumineux (2 Mio au plus)")])
+
+
+def read_upload(uploaded) -> bytes:
+    """The bytes of an uploaded workbook, refused before reading when it is over the size limit."""
+    if uploaded.size > MAX_BYTES:
+        raise _too_large(uploaded.name)
+    return uploaded.read()
+
+
+def _check_file(data: bytes, filename: str) -> None:
+    lower = filename.lower()
+    if len(data) > MAX_BYTES:
+        raise _too_large(filename)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or lower.endswith(".xls"):
+        raise PlanImportError(
+            [CellError(filename, "", None, "format .xls non accepté : enregistrez le fichier au format .xlsx")]
+        )
+    if lower.endswith(".xlsm"):
+        raise PlanImportError(
+            [CellError(filename, "", None, "classeur avec macros (.xlsm) refusé : utilisez le modèle .xlsx")]
+        )
+    if not data.startswith(b"PK"):
+        raise PlanImportError([CellError(filename, "", None, "fichier illisible : ce n'est pas un classeur .xlsx")])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if any("vbaProject" in n for n in names):
+                raise PlanImportError([CellError(filename, "", None, "classeur avec macros refusé")])
+            if sum(i.file_size for i in archive.infolist()) > 20 * MAX_BYTES:
+                raise PlanImportError([CellError(filename, "", None, "classeur trop volumineux une fois décompressé")])
+    except zipfile.BadZipFile:
+        raise PlanImportError([CellError(filename, "", None, "fichier endommagé")]) from None
+
+
+def _check_template(layout: Layout, workbook, filename: str, convention) -> None:
+    problems = []
+    if "_modele" not in workbook.sheetnames or workbook["_modele"]["A1"].value != layout.marker:
+        raise PlanImportError(
+            [CellError(filename, "", None, "modèle inconnu : téléchargez le modèle de la plateforme")]
+        )
+    marker = workbook["_modele"]
+    if str(marker["A2"].value) != TEMPLATE_VERSION:
+        problems.append(CellError("_modele", "A2", str(marker["A2"].value), "version du modèle non prise en charge"))
+    if (marker["A3"].value, str(marker["A4"].value)) != (convention.collectivity.code, str(convention.year)):
+        problems.append(
+            CellError(
+                filename,
+                "",
+                None,
+                f"ce fichier est le plan de {marker['A3'].value} {marker['A4'].value}, pas de cette convention",
+            )
+        )
+    for volet in (1, 2, 3):
+        name = sheet_name(volet)
+        if name not in workbook.sheetnames:
+            problems.append(CellError(filename, "", None, f"feuille « {name} » absente : modèle modifié"))
+            continue
+        found = [workbook[name].cell(row=4, column=c).value for c in range(1, len(layout.columns) + 1)]
+        if found != layout.headers:
+            problems.append(CellError(name, "A4", None, "en-têtes modifiés : modèle modifié"))
+    if problems:
+        raise PlanImportError(problems)
+
+
+def _parse(layout: Layout, field: str, value, volet: int, action_numbers: set[int]):
+    if field in layout.optional and value in (None, ""):
+        return None
+    if field in layout.amounts:
+        return _amount(value)
+    if field in layout.quantities:
+        return _amount(value) if value not in (None, "") else Decimal("0")
+    text = "" if value is None else str(value).strip()
+    if field == "section":
+        codes = [s.code for s in SECTIONS[volet]]
+        if text not in codes:
+            raise ValueError("rubrique inconnue pour ce volet (rubriques : " + ", ".join(codes) + ")")
+    if field == "subsection" and text:
+        allowed = [code for s in SECTIONS[volet] for code, _ in s.subsections]
+        if text not in allowed:
+            raise ValueError("sous-rubrique inconnue (" + ", ".join(allowed) + ")")
+    if field == "nature" and text not in NATURE_BY_CODE:
+        raise ValueError("nature inconnue (voir la liste des natures de dépense)")
+    if field == "purpose" and not text:
+        raise ValueError("objet obligatoire")
+    if field == "action_sheet":
+        if not text:
+            return None
+        try:
+            number = int(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise ValueError("numéro de fiche action invalide") from None
+        if number not in action_numbers:
+            raise ValueError("aucune fiche action porte ce numéro")
+        return number
+    if text.startswith(("=", "+", "-", "@")):
+        raise ValueError("contenu commençant par =, +, - ou @ refusé")
+    return text
+
+
+def _amount(value) -> Decimal:
+    if value in (None, ""):
+        return Decimal("0.00")
+    if isinstance(value, bool):
+        raise ValueError("montant invalide")
+    if isinstance(value, int | float):
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if amount < 0:
+            raise ValueError("un montant ne peut pas être négatif")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError("un montant a au plus deux décimales (centimes)")
+        return amount.quantize(Decimal("0.01"))
+    return parse_amount(str(value))
+
+
+def _compare_totals(layout: Layout, sheet, row: int, lines: list[dict], warnings: list[str]) -> None:
+    for field in layout.totalled:
+        column = layout.index(field)
+        shown = sheet.cell(row=row, column=column).value
+        computed = sum((line.get(field, Decimal("0")) for line in lines), Decimal("0.00"))
+        try:
+            shown_amount = _amount(shown) if shown is not None else None
+        except ValueError:
+            shown_amount = None
+        if shown_amount is not None and shown_amount != computed:
+            warnings.append(
+                f"{sheet.title}!{get_column_letter(column)}{row} : le total du fichier ({shown_amount} €) "
+                f"ne correspond pas à ses lignes ({computed} €) ; les totaux sont recalculés par la plateforme."
+            )
