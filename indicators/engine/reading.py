@@ -257,6 +257,23 @@ def _column_positions(filename, header, spec: FileSpec, log, warnings) -> dict[s
     return None if missing else positions
 
 
+def _read_cells(filename, line: int, record: list[str], parsers, data: dict[str, list], log) -> None:
+    """Each column's value of one line appended to `data` (None where missing or invalid, with its error)."""
+    for column, index, parse in parsers:
+        cell = record[index].strip()
+        if not cell:
+            if column.required:
+                log.add(filename, line, column.name, None, "valeur obligatoire manquante")
+            data[column.target].append(None if column.kind != "id_presence" else False)
+            continue
+        try:
+            data[column.target].append(parse(cell))
+        except ValueError as error:
+            shown = None if column.kind in ("id", "id_presence") else cell[:80]
+            log.add(filename, line, column.name, shown, str(error))
+            data[column.target].append(None)
+
+
 def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.Table | None:
     positions = _column_positions(filename, header, spec, log, warnings)
     if positions is None:
@@ -277,19 +294,7 @@ def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.
         if len(record) != width:
             log.add(filename, line, None, None, f"{len(record)} champs au lieu de {width} (séparateur ou guillemets ?)")
             continue
-        for column, index, parse in parsers:
-            cell = record[index].strip()
-            if not cell:
-                if column.required:
-                    log.add(filename, line, column.name, None, "valeur obligatoire manquante")
-                data[column.target].append(None if column.kind != "id_presence" else False)
-                continue
-            try:
-                data[column.target].append(parse(cell))
-            except ValueError as error:
-                shown = None if column.kind in ("id", "id_presence") else cell[:80]
-                log.add(filename, line, column.name, shown, str(error))
-                data[column.target].append(None)
+        _read_cells(filename, line, record, parsers, data, log)
         if id_index is not None and record[id_index].strip().isdigit():
             id_lengths.append((line, len(record[id_index].strip())))
         if key_fields:
