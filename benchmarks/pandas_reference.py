@@ -2,6 +2,8 @@
 donnees-beneficiaires.md), written independently of the SQL: the benchmark's point of comparison,
 and a cross-check of the engine in the tests."""
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -93,7 +95,7 @@ def volet2(prepared: dict) -> pd.DataFrame:
 
 def volet3(prepared: dict, tables: dict) -> pd.DataFrame:
     sit, o, entrants = prepared["sit"], prepared["follow_ups"], prepared["entrants"]
-    months = pd.Index(sorted(sit["m"].unique()), name="m")
+    months = pd.Index(range(prepared["first_m"], prepared["last_m"] + 1), name="m")
     out = pd.DataFrame(index=months)
     out["inscrits_france_travail"] = sit[sit["p"] & sit["inscrit_france_travail"]].groupby("m").size()
     out["nouveaux_entrants"] = entrants.groupby("m").size()
@@ -133,8 +135,11 @@ def volet3(prepared: dict, tables: dict) -> pd.DataFrame:
         o[["personne", "m_o", "close_m", "date_notification", "parcours"]], on="personne"
     )
     f = f[(f["m_o"] < f["m"]) & (f["close_m"].isna() | (f["close_m"] > f["m"]))]
-    f["key"] = f["date_notification"].dt.strftime("%Y-%m-%d") + "|" + f["parcours"]
-    latest = f.groupby(["personne", "m"])["key"].max().str[11:].rename("parcours").reset_index()
+    latest = (
+        f.sort_values(["personne", "m", "date_notification", "parcours"])
+        .drop_duplicates(["personne", "m"], keep="last")[["personne", "m", "parcours"]]
+        .reset_index(drop=True)
+    )
     for parcours in PARCOURS:
         out[f"suivis_parcours_{parcours}"] = latest[latest["parcours"] == parcours].groupby("m").size()
     out["n_followed"] = latest.groupby("m").size()
@@ -204,3 +209,34 @@ def volet3(prepared: dict, tables: dict) -> pd.DataFrame:
         out[f"n_{label}"] = s.groupby("m").size()
         out[f"satisfied_{label}"] = s[s["satisfait"]].groupby("m").size()
     return out
+
+
+def disagreements(runner, tables: dict) -> list[tuple]:
+    """The cells where the engine's volet 2 and volet 3 rows (computed by `runner` on `tables`) differ from
+    this reference: (definition, month index, column, engine's value, reference's value)."""
+    from indicators.engine import volet2 as volet2_definition
+    from indicators.engine import volet3 as volet3_definition
+    from indicators.engine.tables import delivery_bounds
+
+    first_m, last_m = delivery_bounds(runner)
+    prepared = prepare(tables)
+    volet3_rows = volet3_definition.rows(runner, first_m, last_m - first_m + 1)
+    found = []
+    for definition, reference, rows in (
+        (volet2_definition, volet2(prepared), runner.query(volet2_definition.SQL)),
+        (volet3_definition, volet3(prepared, tables), [{"m": m, **row} for m, row in volet3_rows.items()]),
+    ):
+        for row in rows:
+            for column, value in row.items():
+                if column == "m":
+                    continue
+                expected = reference.loc[row["m"], column] if row["m"] in reference.index else None
+                if not _same(value, expected):
+                    found.append((definition.VERSION, row["m"], column, value, expected))
+    return found
+
+
+def _same(value, reference) -> bool:
+    if isinstance(reference, float) and math.isnan(reference):
+        reference = None
+    return (value or 0) == (reference or 0) or abs((value or 0) - (reference or 0)) < 1e-9

@@ -32,6 +32,13 @@ def bit(offset: str) -> str:
     return f"(CAST(1 AS BIGINT) << ({offset}))"
 
 
+def months_from(offset: str) -> str:
+    """The mask of the delivery's months from `offset` on (none when `offset` is the width): the bits
+    below `offset` cleared from all the months. Never a left shift of a wide mask, which would overflow
+    a BIGINT once the width plus the offset passes 63."""
+    return f"(b.all_months & ~({bit(offset)} - 1))"
+
+
 def lowest_month(mask: str, first: str = "b.first_m") -> str:
     """The month index of the lowest bit set in `mask`, NULL when none: the number of bits below it,
     counted as the set bits of (x & -x) - 1."""
@@ -139,15 +146,13 @@ orient AS (
 orient_masks AS (
     -- from e on: the months without the person in the RSA, and the suspended ones
     SELECT o.*,
-           CASE WHEN o.e > b.last_m THEN CAST(0 AS BIGINT)
-                ELSE b.all_months & ~coalesce(pe.present, CAST(0 AS BIGINT)) & (b.all_months << (o.e - b.first_m))
-           END AS absent_from_e,
-           CASE WHEN o.e > b.last_m THEN CAST(0 AS BIGINT)
-                ELSE coalesce(pe.suspended, CAST(0 AS BIGINT)) & (b.all_months << (o.e - b.first_m))
-           END AS suspended_from_e,
+           ~coalesce(pe.present, CAST(0 AS BIGINT)) & o.from_e AS absent_from_e,
+           coalesce(pe.suspended, CAST(0 AS BIGINT)) & o.from_e AS suspended_from_e,
            coalesce(pe.perimeter, CAST(0 AS BIGINT)) AS perimeter
-    FROM orient AS o
-    CROSS JOIN bounds AS b
+    FROM (
+        SELECT o.*, {months_from("least(o.e - b.first_m, b.width)")} AS from_e
+        FROM orient AS o CROSS JOIN bounds AS b
+    ) AS o
     LEFT JOIN people AS pe ON pe.personne = o.personne
 ),
 suspension_runs AS (

@@ -1,7 +1,5 @@
 """The same definitions on DuckDB and on Spark; the same delivery in every French variant."""
 
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -39,16 +37,6 @@ def test_synthetic_delivery_in_iso_and_french_variants_gives_the_same_indicators
     # Reading back the fictitious identifiers changes only the pseudonyms, never the figures.
     assert results == all_tables(DuckDBRunner(delivery.tables))
     assert sum(row["nouveaux_entrants"] or 0 for row in results[0]) > 50
-
-
-@pytest.fixture(scope="module")
-def spark_available():
-    """Spark needs pyspark and Java; CI (REQUIRE_SPARK=1) fails instead of skipping without them."""
-    if os.environ.get("REQUIRE_SPARK"):
-        return
-    pytest.importorskip("pyspark")
-    if not shutil.which("java"):
-        pytest.skip("Java absent : les tests Spark demandent Java 17")
 
 
 @pytest.mark.once
