@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from conventions.models import Convention
+from conventions.models import Convention, within_digits
 
 
 class ActionSheet(models.Model):
@@ -58,7 +58,8 @@ class ActionBudgetLine(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="action_budget_not_negative", condition=Q(state_amount__gte=0) & Q(collectivity_amount__gte=0)
-            )
+            ),
+            within_digits("action_budget_within_digits", ("state_amount", "collectivity_amount")),
         ]
 
     def __str__(self):

@@ -114,7 +114,7 @@ TRANSITIONS = {
         Transition(
             "receive_final_report", "Enregistrer la remise du bilan final", (S.IN_EXECUTION,), S.REPORT_RECEIVED
         ),
-        Transition("settle_balance", "Arrêter le solde", (S.REPORT_RECEIVED,), S.BALANCE_SETTLED),
+        Transition("settle_balance", "Arrêter le solde", (S.REPORT_RECEIVED, S.TERMINATED), S.BALANCE_SETTLED),
         Transition("close", "Clore", (S.BALANCE_SETTLED,), S.CLOSED),
         Transition("terminate", "Constater la résiliation", (S.SIGNED, S.IN_EXECUTION), S.TERMINATED),
     )
@@ -172,7 +172,18 @@ def refusals(
 
 def hook_refusals(transition: Transition, convention: Convention, on: date) -> list[str]:
     """The preconditions other apps registered (they may read the database)."""
-    return [reason for check in _HOOKS[transition.name] for reason in check(convention, on)]
+    return precondition_refusals(transition.name, convention, on)
+
+
+def precondition_refusals(name: str, convention: Convention, on: date) -> list[str]:
+    """The registered preconditions of a step: a transition's name, or "amend" for an avenant (checked on
+    the convention as the avenant would make it, before it is applied)."""
+    return [reason for check in _HOOKS[name] for reason in check(convention, on)]
+
+
+def run_effects(name: str, convention: Convention, by, on: date) -> None:
+    for effect in _EFFECTS[name]:
+        effect(convention, by, on)
 
 
 def available(convention: Convention) -> list[Transition]:
@@ -226,8 +237,7 @@ def apply_transition(
             from conventions.services import record_version
 
             record_version(current, 0)
-        for effect in _EFFECTS[transition.name]:
-            effect(current, by, on)
+        run_effects(transition.name, current, by, on)
     return current
 
 

@@ -5,7 +5,17 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from conventions.amounts import LIMIT
+from conventions.volets import VoletAmounts
 from territories.models import Collectivity
+
+
+def within_digits(name: str, fields: tuple[str, ...]) -> models.CheckConstraint:
+    """A check that each amount field stays below 10^12 €, the limit of DECIMAL(14, 2) (R-FIN-13)."""
+    condition = Q()
+    for field in fields:
+        condition &= Q(**{f"{field}__lt": LIMIT})
+    return models.CheckConstraint(name=name, condition=condition)
 
 
 class ConventionState(models.TextChoices):
@@ -85,7 +95,11 @@ class Convention(models.Model):
                 condition=Q(amount_volet1__gte=0) & Q(amount_volet2__gte=0) & Q(amount_volet3__gte=0),
             ),
             models.CheckConstraint(name="convention_dates_ordered", condition=Q(start_date__lte=F("end_date"))),
+            # DECIMAL(14, 2) even where the database does not enforce it (SQLite would keep 1E+20 as a float).
+            within_digits("convention_amounts_within_digits", ("amount_volet1", "amount_volet2", "amount_volet3")),
         ]
+
+    amounts = VoletAmounts()
 
     def __str__(self):
         return f"Convention {self.year} – {self.collectivity}"
@@ -182,7 +196,10 @@ class Amendment(models.Model):
                 name="amendment_amounts_not_negative",
                 condition=Q(amount_volet1__gte=0) & Q(amount_volet2__gte=0) & Q(amount_volet3__gte=0),
             ),
+            within_digits("amendment_amounts_within_digits", ("amount_volet1", "amount_volet2", "amount_volet3")),
         ]
+
+    amounts = VoletAmounts()
 
     def __str__(self):
         return f"Avenant n° {self.number} – {self.convention}"

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from conventions import lifecycle
 from conventions.lifecycle import ConcurrentEdit, TransitionRefused
 from conventions.models import Convention, ConventionState, default_period
 
@@ -97,14 +98,23 @@ def amendment_agree(*, amendment, party: str, on):
         else:
             raise TransitionRefused(["Partie inconnue."])
         if current.state_agreed_on and current.council_agreed_on:
-            convention = Convention.objects.select_for_update().get(pk=current.convention_id)
-            for field in ("amount_volet1", "amount_volet2", "amount_volet3", "end_date"):
-                setattr(convention, field, getattr(current, field))
+            convention = (
+                Convention.objects.select_for_update().select_related("collectivity").get(pk=current.convention_id)
+            )
+            for volet, amount in current.amounts.items():
+                setattr(convention, volet.amount_field, amount)
+            convention.end_date = current.end_date
+            # The same rules as the first version (ceilings, volet 3, plan, co-financing, payments), on the
+            # convention as the avenant makes it; refused, nothing is recorded, not even this agreement.
+            reasons = lifecycle.precondition_refusals("amend", convention, on)
+            if reasons:
+                raise TransitionRefused([f"L'avenant n° {current.number} ne peut pas être appliqué :", *reasons])
             convention.lock_version += 1
             convention._change_reason = f"Avenant n° {current.number}"
             convention.save()
             current.applied_at = timezone.now()
             record_version(convention, current.number)
+            lifecycle.run_effects("amend", convention, None, on)
         current.save()
     return current
 

@@ -60,9 +60,31 @@ def seed_demo_funding(year: int = 2024) -> None:
     )  # fmt: skip
 
 
+# collectivité → fiches action of volet 2 (number, title) and, for volet 3, the axis of its feuille de route
+DEMO_ACTIONS = {
+    "01D": [(1, "Référents de parcours renforcés"), (2, "Aides à la mobilité des nouveaux entrants")],
+    "38D": [(1, "Ateliers de remobilisation")],
+    "59D": [(1, "Conseillers en accompagnement global")],
+    "02D": [],
+}
+DEMO_ROADMAPS = {"59D": "Plateforme d'activités hebdomadaires de 15 heures ; jalons trimestriels."}
+
+
 def add_demo_plan(convention) -> None:
+    """The financing plan, the fiches action and the feuille de route finalisation requires."""
+    from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
+
     if PlanLine.objects.filter(convention=convention).exists():
         return
+    code = convention.collectivity.code
+    for number, title in DEMO_ACTIONS.get(code, []):
+        ActionSheet.objects.create(
+            convention=convention, number=number, title=title, context="Contexte fictif de démonstration",
+            objectives="Orienter chaque nouvel entrant en moins de 15 jours", description=title,
+            start_date=convention.start_date, duration_months=12,
+        )  # fmt: skip
+    if code in DEMO_ROADMAPS:
+        RoadmapItem.objects.create(convention=convention, axis=RoadmapAxis.ENTRY, commitments=DEMO_ROADMAPS[code])
     for position, (volet, section, nature, purpose, state, collectivity) in enumerate(
         DEMO_PLANS.get(convention.collectivity.code, []), 1
     ):

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from conventions.amounts import parse_amount
+from conventions.amounts import checked_amount, parse_amount
 from funding.excel import FIRST_ROW, PLAN, TEMPLATE_VERSION, Layout, sheet_name
 from funding.structure import NATURE_BY_CODE, SECTIONS
 
@@ -217,12 +217,7 @@ def _amount(value) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("montant invalide")
     if isinstance(value, int | float):
-        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if amount < 0:
-            raise ValueError("un montant ne peut pas être négatif")
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError("un montant a au plus deux décimales (centimes)")
-        return amount.quantize(Decimal("0.01"))
+        return checked_amount(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
     return parse_amount(str(value))
 
 

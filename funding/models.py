@@ -3,10 +3,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from conventions.models import Convention
+from conventions.models import Convention, within_digits
+from conventions.volets import Volet
 from territories.models import Collectivity
 
-VOLETS = [(1, "Volet 1"), (2, "Volet 2"), (3, "Volet 3")]
+VOLETS = Volet.choices
 
 
 class NationalEnvelope(models.Model):
@@ -17,6 +18,7 @@ class NationalEnvelope(models.Model):
     volet1 = models.DecimalField("dont volet 1 (€)", max_digits=14, decimal_places=2)
     volet2 = models.DecimalField("dont volet 2 (€)", max_digits=14, decimal_places=2)
     volet3 = models.DecimalField("dont volet 3 (€)", max_digits=14, decimal_places=2)
+    reserve = models.DecimalField("dont réserve (€)", max_digits=14, decimal_places=2, default=0)
     # Volet 1 formula: base + per started tranche of RSA households.
     volet1_base = models.DecimalField("volet 1 : forfait de base (€)", max_digits=12, decimal_places=2, default=0)
     volet1_per_tranche = models.DecimalField(
@@ -31,8 +33,9 @@ class NationalEnvelope(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="envelope_split_within_total",
-                condition=Q(volet1__gte=0) & Q(volet2__gte=0) & Q(volet3__gte=0),
-            )
+                condition=Q(volet1__gte=0) & Q(volet2__gte=0) & Q(volet3__gte=0) & Q(reserve__gte=0),
+            ),
+            within_digits("envelope_within_digits", ("total", "volet1", "volet2", "volet3", "reserve")),
         ]
 
     def __str__(self):
@@ -62,6 +65,7 @@ class Ceiling(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["collectivity", "year", "volet"], name="one_ceiling_per_volet_year"),
             models.CheckConstraint(name="ceiling_not_negative", condition=Q(amount__gte=0)),
+            within_digits("ceiling_within_digits", ("amount",)),
         ]
 
     def __str__(self):
@@ -108,7 +112,11 @@ class PlanLine(models.Model):
                 & Q(other_funding_amount__gte=0)
                 & Q(state_amount__gte=0)
                 & Q(collectivity_amount__gte=0),
-            )
+            ),
+            within_digits(
+                "plan_line_amounts_within_digits",
+                ("existing_amount", "delta_amount", "other_funding_amount", "state_amount", "collectivity_amount"),
+            ),
         ]
 
     def __str__(self):
@@ -124,6 +132,11 @@ class PaymentStatus(models.TextChoices):
     PROPOSED = "proposee", "Proposée"
     APPROVED = "approuvee", "Approuvée par la DDETS"
     PAID = "payee", "Payée"
+    CANCELLED = "annulee", "Annulée"
+
+
+# A proposed or approved payment is still to be paid: it counts against what may be paid (R-FIN-07).
+OPEN_STATUSES = (PaymentStatus.PROPOSED, PaymentStatus.APPROVED)
 
 
 class Payment(models.Model):
@@ -141,6 +154,7 @@ class Payment(models.Model):
     )
     paid_on = models.DateField("payé le", null=True, blank=True)
     chorus_reference = models.CharField("référence Chorus", max_length=40, blank=True)
+    cancelled_reason = models.CharField("motif d'annulation", max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -149,8 +163,13 @@ class Payment(models.Model):
         ordering = ["volet", "kind"]
         constraints = [
             # R-FIN-07: one advance and one balance per volet: a payment is never recorded twice.
-            models.UniqueConstraint(fields=["convention", "volet", "kind"], name="one_payment_per_volet_and_kind"),
+            models.UniqueConstraint(
+                fields=["convention", "volet", "kind"],
+                condition=~Q(status="annulee"),
+                name="one_payment_per_volet_and_kind",
+            ),
             models.CheckConstraint(name="payment_not_negative", condition=Q(amount__gte=0)),
+            within_digits("payment_within_digits", ("amount",)),
         ]
 
     def __str__(self):
@@ -177,7 +196,10 @@ class ReportLine(models.Model):
     class Meta:
         verbose_name = "ligne du bilan financier"
         ordering = ["volet", "position", "pk"]
-        constraints = [models.CheckConstraint(name="report_line_not_negative", condition=Q(amount__gte=0))]
+        constraints = [
+            models.CheckConstraint(name="report_line_not_negative", condition=Q(amount__gte=0)),
+            within_digits("report_line_within_digits", ("amount", "unit_cost")),
+        ]
 
     def __str__(self):
         return f"Volet {self.volet} – {self.purpose}"
@@ -257,3 +279,54 @@ class VoletBalance(models.Model):
 
     def __str__(self):
         return f"Solde volet {self.volet} – {self.convention}"
+
+
+class Recovery(models.Model):
+    """The titre de perception of an overpayment found at the final balance (R-FIN-08, art. 6): issued,
+    then recovered; the to-do clears once the amount is recovered."""
+
+    balance = models.OneToOneField(VoletBalance, on_delete=models.PROTECT, related_name="recovery")
+    number = models.CharField("n° du titre de perception", max_length=40)
+    amount = models.DecimalField("montant du titre (€)", max_digits=14, decimal_places=2)
+    issued_on = models.DateField("émis le")
+    recovered_on = models.DateField("recouvré le", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "titre de perception"
+        constraints = [
+            models.CheckConstraint(name="recovery_positive", condition=Q(amount__gt=0)),
+            within_digits("recovery_within_digits", ("amount",)),
+        ]
+
+    def __str__(self):
+        return f"Titre n° {self.number} – {self.balance}"
+
+
+class OnSiteControl(models.Model):
+    """Article 8: an on-site control by the administration, during or after the convention."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="controls")
+    controlled_on = models.DateField("date du contrôle")
+    controller = models.CharField("contrôle mené par", max_length=200)
+    findings = models.TextField("constats")
+    documents = models.TextField("pièces justificatives examinées")
+    unjustified_amount = models.DecimalField(
+        "dépenses non justifiées relevées (€)", max_digits=14, decimal_places=2, default=0
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "contrôle sur place"
+        ordering = ["controlled_on", "pk"]
+        constraints = [
+            models.CheckConstraint(name="control_amount_not_negative", condition=Q(unjustified_amount__gte=0)),
+            within_digits("control_within_digits", ("unjustified_amount",)),
+        ]
+
+    def __str__(self):
+        return f"Contrôle sur place du {self.controlled_on:%d/%m/%Y} – {self.convention}"

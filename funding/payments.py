@@ -1,8 +1,15 @@
-"""Named write functions for payments, the financial report and the final balance.
+"""Named write functions for payments, the financial report, the final balance and the recovery.
 
-A payment is never recorded twice: a unique constraint per (convention, volet, kind) and row locks
-(SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) around every
-change of state.
+Every write that moves money reads the convention's money (`money_of`, computed by the pure
+`funding.money.volet_money`) under a lock on the convention row, refuses with the rule it would break,
+and otherwise writes. A payment is never recorded twice: a unique constraint per (convention, volet,
+kind) among the payments not cancelled, and row locks (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+IMMEDIATE transactions serialise writers) around every change of state.
+
+Settlement (art. 6, R-FIN-08): the balance pays what is due minus what was actually paid. An advance
+still only proposed when the balance is settled is cancelled by the settlement (its amount is then part
+of the balance); an advance approved but not yet marked paid may already be in Chorus, so the
+settlement is refused until it is marked paid or cancelled.
 """
 
 from datetime import date
@@ -12,37 +19,145 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conventions.lifecycle import TransitionRefused, apply_transition
-from conventions.models import ConventionState
+from conventions.models import Convention, ConventionState, Volet3Selection
+from conventions.volets import Volet
 from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
-from funding.models import FinancialReport, Payment, PaymentKind, PaymentStatus, ReportLine, VoletBalance
+from funding.models import (
+    OPEN_STATUSES,
+    FinancialReport,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Recovery,
+    ReportLine,
+    VoletBalance,
+)
+from funding.money import PaymentRow, VoletMoney, new_payment_breaches, payment_breaches, volet_money
+from funding.plans import ceilings_of
 
 ZERO = Decimal("0.00")
+# Advances are paid on a signed convention (art. 6); the balance once it is settled.
+ADVANCE_STATES = (ConventionState.SIGNED, ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED)
+SETTLED_STATES = (ConventionState.BALANCE_SETTLED, ConventionState.CLOSED)
+# The final report and the settlement close every path, a terminated convention's too.
+REPORTING_STATES = (ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED, ConventionState.TERMINATED)
+SETTLING_STATES = (ConventionState.REPORT_RECEIVED, ConventionState.TERMINATED)
 
 
-def planned_amounts(convention) -> dict[int, Decimal]:
-    return {1: convention.amount_volet1, 2: convention.amount_volet2, 3: convention.amount_volet3}
+def planned_amounts(convention) -> dict[Volet, Decimal]:
+    return convention.amounts
+
+
+def money_of(convention, *, allocated: dict[Volet, Decimal] | None = None) -> dict[Volet, VoletMoney]:
+    """The money of each volet, from the database; `allocated` replaces the convention's amounts (an avenant)."""
+    balances = VoletBalance.objects.filter(convention=convention)
+    return volet_money(
+        allocated=allocated or convention.amounts,
+        ceilings=ceilings_of(convention),
+        volet3_selected=Volet3Selection.objects.filter(
+            collectivity_id=convention.collectivity_id, year=convention.year
+        ).exists(),
+        payments=[
+            PaymentRow(Volet(volet), status, amount)
+            for volet, status, amount in Payment.objects.filter(convention=convention).values_list(
+                "volet", "status", "amount"
+            )
+        ],
+        due={Volet(b.volet): b.due for b in balances},
+        titled={
+            Volet(volet): amount
+            for volet, amount in Recovery.objects.filter(balance__convention=convention).values_list(
+                "balance__volet", "amount"
+            )
+        },
+    )
+
+
+def _locked(convention_id: int) -> Convention:
+    return Convention.objects.select_for_update().select_related("collectivity").get(pk=convention_id)
+
+
+def _refuse(found) -> None:
+    if found:
+        raise TransitionRefused([f"{breach.message} ({breach.rule})." for breach in found])
 
 
 def propose_advances(convention) -> list[Payment]:
+    """R-FIN-07: at signature, 60 % of each volet's amount, within what may be paid on it."""
     created = []
+    money = money_of(convention)
     for volet, planned in planned_amounts(convention).items():
-        if planned > 0:
-            payment, new = Payment.objects.get_or_create(
+        if (
+            planned <= 0
+            or Payment.objects.filter(
                 convention=convention,
                 volet=volet,
                 kind=PaymentKind.ADVANCE,
-                defaults={"amount": advance_amount(planned)},
-            )
-            if new:
-                created.append(payment)
+                status__in=[*OPEN_STATUSES, PaymentStatus.PAID],
+            ).exists()
+        ):
+            continue
+        amount = min(advance_amount(planned), money[volet].room)
+        if amount <= 0:
+            continue
+        _refuse(new_payment_breaches(money[volet], amount, settled=False, balance=False))
+        created.append(
+            Payment.objects.create(convention=convention, volet=volet, kind=PaymentKind.ADVANCE, amount=amount)
+        )
     return created
+
+
+def amendment_payment_refusals(convention, on) -> list[str]:
+    """An avenant cannot bring a volet below what is approved and not yet paid (R-FIN-07); a reduction
+    below what was paid is allowed: the difference is to recover (R-FIN-08). Proposed advances are
+    proposed anew once the avenant applies (`readjust_advances`)."""
+    reasons = []
+    for money in money_of(convention).values():
+        without_proposed = VoletMoney(**{**money.__dict__, "proposed": ZERO})
+        reasons += [f"{breach.message} ({breach.rule})." for breach in payment_breaches(without_proposed)]
+    return reasons
+
+
+def readjust_advances(convention) -> list[Payment]:
+    """After an avenant: a proposed advance no longer 60 % of its volet's amount is cancelled and proposed anew."""
+    for payment in Payment.objects.filter(
+        convention=convention, kind=PaymentKind.ADVANCE, status=PaymentStatus.PROPOSED
+    ):
+        if payment.amount != advance_amount(convention.amounts[Volet(payment.volet)]):
+            payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, "Montant changé par avenant"
+            payment.save()
+    return propose_advances(convention)
+
+
+def balances_stored_refusals(convention, on) -> list[str]:
+    if not VoletBalance.objects.filter(convention=convention).exists():
+        return ["Le solde s'arrête depuis la page « Exécution » : il y est calculé volet par volet (R-FIN-08)."]
+    return []
+
+
+def _payment_may_move(payment: Payment, convention: Convention) -> None:
+    """Approving or paying: the convention's state allows this kind of payment, and the money still holds."""
+    balance = payment.kind == PaymentKind.BALANCE
+    settled = convention.state in SETTLED_STATES
+    if not balance and convention.state not in ADVANCE_STATES:
+        raise TransitionRefused(
+            [
+                f"La convention est « {ConventionState(convention.state).label} » : "
+                f"l'avance du volet {payment.volet} ne peut plus être versée (R-FIN-07)."
+            ]
+        )
+    money = money_of(convention)[Volet(payment.volet)]
+    _refuse(new_payment_breaches(money, ZERO, settled=settled, balance=balance))
 
 
 def approve_payment(*, payment_id: int, by) -> Payment:
     with transaction.atomic():
+        convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
+        convention = _locked(convention_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.PROPOSED:
             raise TransitionRefused([f"Ce versement est déjà « {payment.get_status_display().lower()} »."])
+        _payment_may_move(payment, convention)
         payment.status, payment.approved_by, payment.approved_at = PaymentStatus.APPROVED, by, timezone.now()
         payment.save()
     return payment
@@ -50,16 +165,36 @@ def approve_payment(*, payment_id: int, by) -> Payment:
 
 def mark_paid(*, payment_id: int, paid_on: date, chorus_reference: str) -> Payment:
     with transaction.atomic():
+        convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
+        convention = _locked(convention_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.APPROVED:
             raise TransitionRefused(["Seul un versement approuvé peut être marqué payé."])
         if not chorus_reference.strip():
             raise TransitionRefused(["Indiquez la référence Chorus du paiement."])
+        _payment_may_move(payment, convention)
         payment.status, payment.paid_on, payment.chorus_reference = (
             PaymentStatus.PAID,
             paid_on,
             chorus_reference.strip(),
         )
+        payment.save()
+    return payment
+
+
+def cancel_payment(*, payment_id: int, reason: str) -> Payment:
+    """A proposed or approved payment withdrawn (not paid): it no longer counts against the volet."""
+    with transaction.atomic():
+        convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
+        _locked(convention_id)
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status not in OPEN_STATUSES:
+            raise TransitionRefused(
+                [f"Ce versement est « {payment.get_status_display().lower()} » : il ne s'annule pas."]
+            )
+        if not reason.strip():
+            raise TransitionRefused(["Indiquez le motif de l'annulation."])
+        payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, reason.strip()[:200]
         payment.save()
     return payment
 
@@ -71,8 +206,8 @@ def expenses_of(convention) -> list[Expense]:
     ]
 
 
-def paid_amounts(convention) -> dict[int, Decimal]:
-    paid = dict.fromkeys((1, 2, 3), ZERO)
+def paid_amounts(convention) -> dict[Volet, Decimal]:
+    paid = dict.fromkeys(Volet, ZERO)
     for payment in Payment.objects.filter(convention=convention, status=PaymentStatus.PAID):
         paid[payment.volet] += payment.amount
     return paid
@@ -104,9 +239,9 @@ def report_errors(lines: list[dict]) -> list[str]:
 
 @transaction.atomic
 def report_replace(*, convention, lines: list[dict]) -> int:
-    if convention.state not in (ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED):
+    if convention.state not in REPORTING_STATES:
         raise TransitionRefused(
-            ["Le bilan financier se dépose pour une convention en exécution ou dont le bilan est reçu."]
+            ["Le bilan financier se dépose pour une convention en exécution, résiliée ou dont le bilan est reçu."]
         )
     errors = report_errors(lines)
     if errors:
@@ -120,35 +255,88 @@ def report_replace(*, convention, lines: list[dict]) -> int:
 
 
 def settle_balances(*, convention, by, on: date) -> list[VoletBalance]:
-    """R-FIN-08: the balance of each volet, stored; the balance payments proposed; the convention
-    moves to "balance settled"."""
-    with transaction.atomic():
-        results = balances(convention)
-        stored = []
-        for result in results:
-            balance = VoletBalance.objects.create(
-                convention=convention,
-                volet=result.volet,
-                allocated=result.allocated,
-                eligible_cost=result.eligible_cost,
-                due=result.due,
-                paid=result.paid,
-                balance=result.balance,
-                to_recover=result.to_recover,
-                settled_by=by,
-            )
-            stored.append(balance)
-            if result.to_pay > 0:
-                try:
-                    with transaction.atomic():
-                        Payment.objects.create(
-                            convention=convention, volet=result.volet, kind=PaymentKind.BALANCE, amount=result.to_pay
-                        )
-                except IntegrityError:
-                    raise TransitionRefused([f"Un solde est déjà proposé pour le volet {result.volet}."]) from None
-        convention.refresh_from_db()
-        apply_transition("settle_balance", convention=convention, by=by, on=on, lock_version=convention.lock_version)
+    """R-FIN-08: the balance of each volet, stored; open advances settled (see the module's docstring);
+    the balance payments proposed; the convention moves to "balance settled". A résiliée convention is
+    settled the same way: what was executed is due, the rest of what was paid is recovered."""
+    try:
+        with transaction.atomic():
+            current = _locked(convention.pk)
+            if current.state not in SETTLING_STATES:
+                raise TransitionRefused(
+                    [f"Le solde ne s'arrête pas pour une convention « {ConventionState(current.state).label} »."]
+                )
+            approved = Payment.objects.filter(convention=current, status=PaymentStatus.APPROVED)
+            if approved.exists():
+                raise TransitionRefused(
+                    [
+                        f"{payment} : approuvé mais pas encore marqué payé ; marquez-le payé ou annulez-le "
+                        "avant d'arrêter le solde (R-FIN-07)."
+                        for payment in approved
+                    ]
+                )
+            for payment in Payment.objects.filter(convention=current, status=PaymentStatus.PROPOSED):
+                payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, "Annulé par l'arrêté du solde"
+                payment.save()
+            stored = []
+            for result in balances(current):
+                stored.append(
+                    VoletBalance.objects.create(
+                        convention=current,
+                        volet=result.volet,
+                        allocated=result.allocated,
+                        eligible_cost=result.eligible_cost,
+                        due=result.due,
+                        paid=result.paid,
+                        balance=result.balance,
+                        to_recover=result.to_recover,
+                        settled_by=by,
+                    )
+                )
+                if result.to_pay > 0:
+                    Payment.objects.create(
+                        convention=current, volet=result.volet, kind=PaymentKind.BALANCE, amount=result.to_pay
+                    )
+            _refuse([breach for money in money_of(current).values() for breach in payment_breaches(money)])
+            apply_transition("settle_balance", convention=current, by=by, on=on, lock_version=current.lock_version)
+    except IntegrityError:
+        raise TransitionRefused(["Le solde de cette convention vient d'être arrêté par quelqu'un d'autre."]) from None
     return stored
+
+
+def record_recovery(*, balance_id: int, by, number: str, issued_on: date, amount: Decimal) -> Recovery:
+    """R-FIN-08: the titre de perception of an overpayment, for the amount to recover on the volet."""
+    with transaction.atomic():
+        balance = VoletBalance.objects.select_for_update().get(pk=balance_id)
+        _locked(balance.convention_id)
+        if balance.to_recover <= 0:
+            raise TransitionRefused([f"Rien n'est à reverser sur le volet {balance.volet}."])
+        if Recovery.objects.filter(balance=balance).exists():
+            raise TransitionRefused([f"Un titre de perception est déjà émis pour le volet {balance.volet}."])
+        if amount != balance.to_recover:
+            raise TransitionRefused(
+                [
+                    f"Le titre de perception porte sur le montant à reverser du volet {balance.volet} "
+                    f"({balance.to_recover} €), pas {amount} € (R-FIN-08)."
+                ]
+            )
+        if not number.strip():
+            raise TransitionRefused(["Indiquez le numéro du titre de perception."])
+        return Recovery.objects.create(
+            balance=balance, number=number.strip(), amount=amount, issued_on=issued_on, recorded_by=by
+        )
+
+
+def record_recovered(*, recovery_id: int, on: date) -> Recovery:
+    """The amount of the titre was recovered: the to-do clears."""
+    with transaction.atomic():
+        recovery = Recovery.objects.select_for_update().get(pk=recovery_id)
+        if recovery.recovered_on:
+            raise TransitionRefused([f"Le titre n° {recovery.number} est déjà recouvré."])
+        if on < recovery.issued_on:
+            raise TransitionRefused([f"Le recouvrement précède l'émission du titre ({recovery.issued_on:%d/%m/%Y})."])
+        recovery.recovered_on = on
+        recovery.save()
+    return recovery
 
 
 def record_report_received(convention, by, on: date) -> None:

@@ -1,7 +1,9 @@
-"""The financing plan of a convention: its lines as rule inputs, its checks, and the lifecycle hook."""
+"""The financing plan of a convention: its lines as rule inputs, its checks, and the preconditions of the
+steps that fix the amounts (finalisation, signature, avenant)."""
 
 from decimal import Decimal
 
+from conventions.volets import Volet
 from funding import rules
 from funding.models import Ceiling, PlanLine
 
@@ -23,23 +25,55 @@ def rule_lines(convention) -> list[rules.Line]:
     ]
 
 
-def ceilings_of(convention) -> dict[int, Decimal | None]:
+def ceilings_of(convention) -> dict[Volet, Decimal | None]:
     found = dict(
-        Ceiling.objects.filter(collectivity=convention.collectivity, year=convention.year).values_list(
+        Ceiling.objects.filter(collectivity_id=convention.collectivity_id, year=convention.year).values_list(
             "volet", "amount"
         )
     )
-    return {volet: found.get(volet) for volet in (1, 2, 3)}
+    return {volet: found.get(volet) for volet in Volet}
 
 
-def checks(convention) -> list[rules.Check]:
+def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rules.Check]:
+    """The plan's checks against the convention's amounts, or against an avenant's (`amounts`)."""
     return rules.check_plan(
-        rule_lines(convention),
-        ceilings=ceilings_of(convention),
-        convention_amounts={1: convention.amount_volet1, 2: convention.amount_volet2, 3: convention.amount_volet3},
+        rule_lines(convention), ceilings=ceilings_of(convention), convention_amounts=amounts or convention.amounts
     )
 
 
+def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> list[str]:
+    """The convention's amounts themselves (R-FIN-03, R-CONV-04), the plan that details them (R-FIN-01: the
+    same State total per volet, and no blocking rule broken) and the action plan behind each financed volet
+    (R-SUIVI-03, R-SUIVI-04). Checked when the convention is finalised and signed and when an avenant is agreed."""
+    from funding.money import allocation_breaches, euros
+    from funding.payments import money_of
+
+    amounts = amounts or convention.amounts
+    reasons = [
+        f"{breach.message} ({breach.rule})."
+        for money in money_of(convention, allocated=amounts).values()
+        for breach in allocation_breaches(money)
+    ]
+    lines = rule_lines(convention)
+    for volet in Volet:
+        state, _ = rules.totals(lines, volet)
+        if state != amounts[volet]:
+            reasons.append(
+                f"Plan de financement : la part de l'État du {volet.label.lower()} ({euros(state)}) doit être "
+                f"égale au montant de la convention ({euros(amounts[volet])}) (R-FIN-01)."
+            )
+    reasons += [
+        f"Plan de financement : {c.message} ({c.rule})"
+        for c in rules.blocking_failures(checks(convention, amounts))
+        if c.rule != "R-FIN-01"
+    ]
+    if amounts[Volet.LOCAL_SOLUTIONS] > 0 and not convention.action_sheets.exists():
+        reasons.append("Le volet 2 est financé : au moins une fiche action est attendue (annexe 1, R-SUIVI-03).")
+    if amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0 and not convention.roadmap_items.exists():
+        reasons.append("Le volet 3 est financé : la feuille de route est attendue (annexe 3, R-SUIVI-04).")
+    return reasons
+
+
 def finalisation_refusals(convention, on) -> list[str]:
-    """Lifecycle precondition: no convention is finalised while its plan breaks a blocking rule."""
-    return [f"Plan de financement : {c.message} ({c.rule})" for c in rules.blocking_failures(checks(convention))]
+    """Lifecycle precondition of finalisation and signature."""
+    return amount_refusals(convention)

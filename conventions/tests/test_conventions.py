@@ -9,7 +9,9 @@ from django.urls import reverse
 from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
+from funding.payments import settle_balances
 from territories.models import Collectivity
+from tests.factories import financeable
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +24,18 @@ def ain():
 @pytest.fixture
 def draft(ain):
     convention = services.convention_create(collectivity=ain, year=2024)
-    return services.convention_update(
-        convention=convention,
-        lock_version=convention.lock_version,
-        values={
-            "amount_volet1": Decimal("250000.00"),
-            "amount_volet2": Decimal("1000000.00"),
-            "prefect_name": "Préfète fictive",
-            "president_name": "Président fictif",
-            "regional_prefect_name": "Préfet de région fictif",
-        },
+    return financeable(
+        services.convention_update(
+            convention=convention,
+            lock_version=convention.lock_version,
+            values={
+                "amount_volet1": Decimal("250000.00"),
+                "amount_volet2": Decimal("1000000.00"),
+                "prefect_name": "Préfète fictive",
+                "president_name": "Président fictif",
+                "regional_prefect_name": "Préfet de région fictif",
+            },
+        )
     )
 
 
@@ -56,13 +60,14 @@ def test_r_conv_03_from_draft_to_closed(draft, make_user):
         president_signed_on=date(2024, 3, 5),
         regional_prefect_signed_on=date(2024, 3, 15),
     )
-    for name, on in [
-        ("start_execution", date(2024, 3, 16)),
-        ("receive_final_report", date(2025, 2, 10)),
-        ("settle_balance", date(2025, 4, 1)),
-        ("close", date(2025, 5, 1)),
-    ]:
-        step(draft, name, agent, on)
+    step(draft, "start_execution", agent, date(2024, 3, 16))
+    step(draft, "receive_final_report", agent, date(2025, 2, 10))
+    # The balance is settled by the funding app, volet by volet; never by the bare step (R-FIN-08).
+    with pytest.raises(lifecycle.TransitionRefused, match="depuis la page « Exécution »"):
+        step(draft, "settle_balance", agent, date(2025, 4, 1))
+    draft.refresh_from_db()
+    settle_balances(convention=draft, by=agent, on=date(2025, 4, 1))
+    step(draft, "close", agent, date(2025, 5, 1))
     draft.refresh_from_db()
     assert draft.state == ConventionState.CLOSED
     events = list(
@@ -118,6 +123,10 @@ def test_r_conv_04_volet3_selection(draft, make_user, ain):
     with pytest.raises(lifecycle.TransitionRefused, match="R-CONV-04"):
         step(draft, "finalise", agent, date(2024, 1, 25))
     Volet3Selection.objects.create(collectivity=ain, year=2024)
+    draft.refresh_from_db()
+    with pytest.raises(lifecycle.TransitionRefused, match="Volet 3 : 5,00\u00a0€ sans plafond notifié"):
+        step(draft, "finalise", agent, date(2024, 1, 25))
+    financeable(draft)
     assert step(draft, "finalise", agent, date(2024, 1, 25)).state == ConventionState.FINALISED
 
 

@@ -15,7 +15,9 @@ from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.models import ConventionDocument, ConventionState, ExecutionReport
 from conventions.tests.test_conventions import step
+from conventions.volets import Volet
 from territories.models import Collectivity
+from tests.factories import CeilingFactory, PlanLineFactory, financeable
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +37,7 @@ def signed(make_user):
             "regional_prefect_name": "Préfet de région fictif",
         },
     )
+    financeable(convention)
     step(convention, "open_negotiation", agent, date(2024, 1, 5))
     step(convention, "finalise", agent, date(2024, 1, 25))
     step(convention, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))
@@ -64,6 +67,11 @@ def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one
         },
         end_date=date(2024, 12, 31),
     )
+    # The avenant follows the rules of the first version: within the ceiling, with the plan updated.
+    ceiling = CeilingFactory(collectivity=signed.collectivity, volet=Volet.LOCAL_SOLUTIONS)
+    ceiling.amount = Decimal("1300000.00")
+    ceiling.save()
+    PlanLineFactory(convention=signed, volet=Volet.LOCAL_SOLUTIONS, state_amount=Decimal("200000.00"))
     services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
     signed.refresh_from_db()
     assert signed.amount_volet2 == Decimal("1000000.00")  # not applied before both agreements
@@ -228,7 +236,7 @@ def test_r_conv_05_an_avenant_carries_changes_to_the_action_plan(signed, make_us
     assert client.post(add, data).status_code == 302
     services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
     services.amendment_agree(amendment=amendment, party="departement", on=date(2024, 6, 2))
-    assert signed.versions.get(number=0).snapshot["actions"] == []
-    assert signed.versions.get(number=1).snapshot["actions"] == ["Action 1 – Nouvelle action"]
-    assert ActionSheet.objects.count() == 1
+    (existing,) = signed.versions.get(number=0).snapshot["actions"]  # the one fiche finalisation required
+    assert signed.versions.get(number=1).snapshot["actions"] == ["Action 1 – Nouvelle action", existing]
+    assert ActionSheet.objects.count() == 2
     assert client.post(add, {**data, "number": 2}).status_code == 404  # the avenant is applied: closed again

@@ -15,6 +15,7 @@ from conventions.tests.test_conventions import step
 from funding import payments
 from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
 from funding.models import Payment, PaymentKind, VoletBalance
+from tests.factories import financeable
 
 D = Decimal
 
@@ -85,6 +86,7 @@ def sign(make_user):
             "president_name": "P", "regional_prefect_name": "P",
         },
     )  # fmt: skip
+    financeable(c)
     step(c, "open_negotiation", agent, date(2024, 1, 5))
     step(c, "finalise", agent, date(2024, 1, 25))
     step(c, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))

@@ -18,6 +18,7 @@ from conventions.tests.test_conventions import step
 from funding import excel, excel_import
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
+from tests.factories import ActionSheetFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -40,6 +41,7 @@ def convention():
     )
     Ceiling.objects.create(collectivity=ain, year=2024, volet=1, amount=D("150000.00"), source="formule")
     Ceiling.objects.create(collectivity=ain, year=2024, volet=2, amount=D("500000.00"), source="calpae_2022")
+    ActionSheetFactory(convention=c)
     return c
 
 

@@ -1,0 +1,92 @@
+"""factory-boy factories of the funding loop: ceilings, plan lines, fiches action, feuille de route items.
+
+`financeable(convention)` gives a convention what finalisation requires (R-FIN-01, R-FIN-03, R-SUIVI-03,
+R-SUIVI-04): a ceiling covering each financed volet, a financing plan whose State totals are the
+convention's amounts (volet 2 co-financed at 50 %), a fiche action for volet 2 and a feuille de route
+item for volet 3.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
+from conventions.volets import Volet
+from funding.models import Ceiling, PlanLine
+
+# volet → (section, nature) of a line that breaks no rule
+ELIGIBLE_LINE = {
+    Volet.PROJECT_LEAD: ("equipes_cd", "chefferie_projet"),
+    Volet.LOCAL_SOLUTIONS: ("remobilisation", "prestation_accompagnement"),
+    Volet.TERRITORIAL_DEPLOYMENT: ("solutions_locales", "subvention_operateur"),
+}
+
+
+class CeilingFactory(DjangoModelFactory):
+    class Meta:
+        model = Ceiling
+        django_get_or_create = ("collectivity", "year", "volet")
+
+    year = 2024
+    volet = Volet.PROJECT_LEAD
+    amount = Decimal("300000.00")
+    source = Ceiling.Source.MANUAL
+
+
+class PlanLineFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanLine
+
+    volet = Volet.PROJECT_LEAD
+    section = factory.LazyAttribute(lambda line: ELIGIBLE_LINE[Volet(line.volet)][0])
+    nature = factory.LazyAttribute(lambda line: ELIGIBLE_LINE[Volet(line.volet)][1])
+    purpose = factory.Sequence(lambda n: f"Action fictive {n}")
+    state_amount = Decimal("0.00")
+    collectivity_amount = factory.LazyAttribute(
+        lambda line: line.state_amount if line.volet == Volet.LOCAL_SOLUTIONS else Decimal("0.00")
+    )
+
+
+class ActionSheetFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionSheet
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Fiche action fictive {n}")
+    context = "Contexte fictif"
+    objectives = "Objectifs fictifs"
+    description = "Description fictive"
+    start_date = date(2024, 1, 1)
+    duration_months = 12
+
+
+class RoadmapItemFactory(DjangoModelFactory):
+    class Meta:
+        model = RoadmapItem
+        django_get_or_create = ("convention", "axis")
+
+    axis = RoadmapAxis.ENTRY
+    commitments = "Engagements fictifs"
+
+
+def financeable(convention):
+    """What finalisation requires, for the convention's current amounts (what is there already is kept)."""
+    for volet, amount in convention.amounts.items():
+        if amount <= 0:
+            continue
+        ceiling = CeilingFactory(collectivity=convention.collectivity, year=convention.year, volet=volet)
+        if ceiling.amount < amount:
+            ceiling.amount = amount
+            ceiling.save()
+        planned = sum(
+            PlanLine.objects.filter(convention=convention, volet=volet).values_list("state_amount", flat=True)
+        )
+        if amount > planned:
+            PlanLineFactory(convention=convention, volet=volet, state_amount=amount - planned)
+    if convention.amounts[Volet.LOCAL_SOLUTIONS] > 0 and not convention.action_sheets.exists():
+        ActionSheetFactory(convention=convention)
+    if convention.amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0:
+        RoadmapItemFactory(convention=convention)
+    return convention
