@@ -18,13 +18,41 @@ from conventions.models import ConventionState
 from funding import excel, excel_import, payments
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
-from funding.models import ActionOutcome, FinancialReport, Payment, ReportLine
+from funding.models import ActionOutcome, FinancialReport, OnSiteControl, Payment, Recovery, ReportLine, VoletBalance
 from funding.tables import execution_tables
 
 
 class PaidForm(forms.Form):
     paid_on = forms.DateField(label="Payé le", widget=forms.DateInput(attrs={"type": "date"}))
     chorus_reference = forms.CharField(label="Référence Chorus", max_length=40)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Motif de l'annulation", max_length=200)
+
+
+class RecoveryForm(forms.Form):
+    number = forms.CharField(label="N° du titre de perception", max_length=40)
+    issued_on = forms.DateField(label="Émis le", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RecoveredForm(forms.Form):
+    recovered_on = forms.DateField(label="Recouvré le", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ControlForm(forms.ModelForm):
+    from conventions.forms import AmountField
+
+    unjustified_amount = AmountField(label="Dépenses non justifiées relevées (€)", required=False)
+
+    class Meta:
+        model = OnSiteControl
+        fields = ["controlled_on", "controller", "findings", "documents", "unjustified_amount"]
+        widgets = {
+            "controlled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+            "documents": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class OutcomeForm(forms.ModelForm):
@@ -75,8 +103,12 @@ def execution(request, pk: int):
             "upload_form": UploadForm(),
             "may_pay": permissions.may_manage_payments(request.user, convention),
             "may_report": permissions.may_report(request.user, convention),
-            "can_settle": convention.state == ConventionState.REPORT_RECEIVED,
-            "report_open": convention.state in (ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED),
+            "can_settle": convention.state in payments.SETTLING_STATES,
+            "report_open": convention.state in payments.REPORTING_STATES,
+            "money": payments.money_of(convention).values(),
+            "recoveries": convention.balances.filter(to_recover__gt=0).select_related("recovery"),
+            "controls": convention.controls.all(),
+            "control_form": ControlForm(),
         },
     )
 
@@ -108,6 +140,71 @@ def mark_paid(request, pk: int, payment_pk: int):
         messages.error(request, " ".join(refusal.reasons))
     else:
         messages.success(request, f"{payment} : payé.")
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def cancel_payment(request, pk: int, payment_pk: int):
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
+    payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le motif de l'annulation.")
+        return redirect("funding:execution", pk=pk)
+    try:
+        payments.cancel_payment(payment_id=payment.pk, reason=form.cleaned_data["reason"])
+    except TransitionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+    else:
+        messages.success(request, f"{payment} : annulé.")
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def recovery_issue(request, pk: int, balance_pk: int):
+    """R-FIN-08: the titre de perception of a volet's overpayment."""
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
+    balance = get_object_or_404(VoletBalance, convention=convention, pk=balance_pk)
+    form = RecoveryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le numéro et la date d'émission du titre de perception.")
+        return redirect("funding:execution", pk=pk)
+    try:
+        payments.record_recovery(balance_id=balance.pk, by=request.user, amount=balance.to_recover, **form.cleaned_data)
+    except TransitionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+    else:
+        messages.success(request, f"Titre de perception enregistré pour le volet {balance.volet}.")
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def recovery_done(request, pk: int, recovery_pk: int):
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
+    recovery = get_object_or_404(Recovery, balance__convention=convention, pk=recovery_pk)
+    form = RecoveredForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez la date du recouvrement.")
+        return redirect("funding:execution", pk=pk)
+    try:
+        payments.record_recovered(recovery_id=recovery.pk, on=form.cleaned_data["recovered_on"])
+    except TransitionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+    else:
+        messages.success(request, f"Titre n° {recovery.number} : recouvré.")
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def control_add(request, pk: int):
+    """Article 8: an on-site control, during or after the convention."""
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
+    form = ControlForm(request.POST)
+    if form.is_valid():
+        payments.record_control(convention=convention, by=request.user, values=form.cleaned_data)
+        messages.success(request, "Contrôle sur place enregistré.")
+    else:
+        messages.error(request, "Contrôle refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("funding:execution", pk=pk)
 
 

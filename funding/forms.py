@@ -75,12 +75,18 @@ class EnvelopeForm(forms.Form):
     volet1 = AmountField(label="Dont volet 1 (€)")
     volet2 = AmountField(label="Dont volet 2 (€)")
     volet3 = AmountField(label="Dont volet 3 (€)")
+    reserve = AmountField(label="Dont réserve (€)", required=False, help_text="Ce qui n'est affecté à aucun volet.")
 
     def clean(self):
+        from conventions.volets import Volet
+        from funding.envelope import split_refusals
+
         data = super().clean()
-        parts = [data.get(f"volet{v}") for v in (1, 2, 3)]
-        if data.get("total") is not None and None not in parts and sum(parts) > data["total"]:
-            raise forms.ValidationError("La somme des enveloppes des volets dépasse l'enveloppe nationale.")
+        parts = {volet: data.get(f"volet{volet.value}") for volet in Volet}
+        data["reserve"] = data.get("reserve") or 0
+        if data.get("total") is not None and None not in parts.values():
+            for reason in split_refusals(data["total"], parts, data["reserve"]):
+                raise forms.ValidationError(reason)
         return data
 
 

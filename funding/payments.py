@@ -25,6 +25,7 @@ from funding.execution import Expense, advance_amount, amount_mismatch, volet_ba
 from funding.models import (
     OPEN_STATUSES,
     FinancialReport,
+    OnSiteControl,
     Payment,
     PaymentKind,
     PaymentStatus,
@@ -344,3 +345,10 @@ def record_report_received(convention, by, on: date) -> None:
     report, _ = FinancialReport.objects.get_or_create(convention=convention)
     report.received_on = on
     report.save()
+
+
+def record_control(*, convention, by, values: dict) -> OnSiteControl:
+    """Article 8: the on-site control, its findings and the pièces justificatives examined."""
+    return OnSiteControl.objects.create(
+        convention=convention, recorded_by=by, **{**values, "unjustified_amount": values.get("unjustified_amount") or 0}
+    )

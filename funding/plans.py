@@ -41,6 +41,44 @@ def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rule
     )
 
 
+def sheet_budgets(convention) -> list[rules.SheetBudget]:
+    from django.db.models import Sum
+
+    from action_plans.models import ActionSheet
+
+    planned = dict(
+        PlanLine.objects.filter(convention=convention, action_sheet__isnull=False)
+        .values_list("action_sheet")
+        .annotate(total=Sum("state_amount"))
+    )
+    return [
+        rules.SheetBudget(sheet.number, sheet.budget_state, planned.get(sheet.pk) or Decimal("0.00"))
+        for sheet in ActionSheet.objects.filter(convention=convention, budget_lines__isnull=False)
+        .annotate(budget_state=Sum("budget_lines__state_amount"))
+        .order_by("number")
+    ]
+
+
+def budget_checks(convention) -> list[rules.Check]:
+    return rules.check_action_budgets(sheet_budgets(convention), ceilings_of(convention)[Volet.LOCAL_SOLUTIONS])
+
+
+def allocation_checks(convention) -> list[rules.Check]:
+    """The convention's own amounts against the ceilings and the volet 3 selection, as plan checks."""
+    from funding.money import allocation_breaches
+    from funding.payments import money_of
+
+    breaches = [breach for money in money_of(convention).values() for breach in allocation_breaches(money)]
+    return [rules.Check(b.rule, False, True, f"Convention : {b.message}.") for b in breaches] or [
+        rules.Check("R-FIN-03", True, True, "Montants de la convention dans les plafonds notifiés.")
+    ]
+
+
+def page_checks(convention) -> list[rules.Check]:
+    """Everything the plan page shows: the convention's amounts, the plan, the fiches' budgets."""
+    return [*allocation_checks(convention), *checks(convention), *budget_checks(convention)]
+
+
 def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> list[str]:
     """The convention's amounts themselves (R-FIN-03, R-CONV-04), the plan that details them (R-FIN-01: the
     same State total per volet, and no blocking rule broken) and the action plan behind each financed volet
@@ -67,6 +105,7 @@ def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> 
         for c in rules.blocking_failures(checks(convention, amounts))
         if c.rule != "R-FIN-01"
     ]
+    reasons += [f"{c.message} ({c.rule})" for c in rules.blocking_failures(budget_checks(convention))]
     if amounts[Volet.LOCAL_SOLUTIONS] > 0 and not convention.action_sheets.exists():
         reasons.append("Le volet 2 est financé : au moins une fiche action est attendue (annexe 1, R-SUIVI-03).")
     if amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0 and not convention.roadmap_items.exists():

@@ -172,5 +172,43 @@ def check_plan(
     ]
 
 
+@dataclass(frozen=True)
+class SheetBudget:
+    """A fiche action's detailed budget (State share of its budget lines) and the State amount of the plan
+    lines that claim it."""
+
+    number: int
+    budget_state: Decimal
+    planned_state: Decimal
+
+
+def check_action_budgets(budgets: list[SheetBudget], volet2_ceiling: Decimal | None) -> list[Check]:
+    """R-SUIVI-03: a fiche action's budget is the plan lines it claims, and stays within the volet 2 ceiling.
+    A fiche without a detailed budget is not checked."""
+    checks = []
+    for budget in budgets:
+        if volet2_ceiling is not None and budget.budget_state > volet2_ceiling:
+            checks.append(
+                Check(
+                    "R-SUIVI-03",
+                    False,
+                    True,
+                    f"Fiche action {budget.number} : sa part État ({budget.budget_state} €) dépasse le plafond "
+                    f"du volet 2 ({volet2_ceiling} €).",
+                )
+            )
+        elif budget.budget_state != budget.planned_state:
+            checks.append(
+                Check(
+                    "R-SUIVI-03",
+                    False,
+                    True,
+                    f"Fiche action {budget.number} : son budget prévoit {budget.budget_state} € de part État, "
+                    f"les lignes du plan qui s'y rattachent {budget.planned_state} €.",
+                )
+            )
+    return checks or [Check("R-SUIVI-03", True, True, "Budgets des fiches action cohérents avec le plan.")]
+
+
 def blocking_failures(checks: list[Check]) -> list[Check]:
     return [c for c in checks if not c.ok and c.blocking]

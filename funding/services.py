@@ -7,7 +7,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from action_plans.models import ActionSheet
+from conventions.volets import Volet
 from funding.ceilings import Allocation, Volet1Formula
+from funding.envelope import ceilings_refusals, split_refusals
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
 
@@ -55,7 +57,13 @@ def notify_volet1(
     envelope.volet1_base = formula.base
     envelope.volet1_per_tranche = formula.per_tranche
     envelope.volet1_tranche_size = formula.tranche_size
+    # R-FIN-12: the reserve holds what the volets leave of the envelope; a volet 1 beyond it is refused.
+    parts = {volet: getattr(envelope, f"volet{volet.value}") for volet in Volet}
+    envelope.reserve = envelope.total - sum(parts.values())
+    if envelope.reserve < 0:
+        raise CeilingImportError(split_refusals(envelope.total, parts, Decimal("0.00")))
     envelope.save()
+    _within_envelope(year)
     return count
 
 
@@ -106,7 +114,53 @@ def import_calpae(*, year: int, filename: str, text: str) -> int:
             if not created and ceiling.amount != amount:
                 ceiling.amount, ceiling.source = amount, Ceiling.Source.CALPAE
                 ceiling.save()
+        _within_envelope(year)
     return len(rows)
+
+
+def ceiling_sums(year: int) -> dict[Volet, Decimal]:
+    from django.db.models import Sum
+
+    found = dict(Ceiling.objects.filter(year=year).values_list("volet").annotate(total=Sum("amount")))
+    return {volet: found.get(volet) or Decimal("0.00") for volet in Volet}
+
+
+def _within_envelope(year: int) -> None:
+    """R-FIN-12: once the year's envelope is set, each volet's ceilings stay within its envelope."""
+    envelope = envelope_for(year)
+    if envelope is None:
+        return
+    parts = {volet: getattr(envelope, f"volet{volet.value}") for volet in Volet}
+    refusals = ceilings_refusals(parts, ceiling_sums(year))
+    if refusals:
+        raise CeilingImportError(refusals)
+
+
+@transaction.atomic
+def envelope_save(*, year: int, total: Decimal, parts: dict[Volet, Decimal], reserve: Decimal) -> NationalEnvelope:
+    refusals = split_refusals(total, parts, reserve)
+    if refusals:
+        raise CeilingImportError(refusals)
+    envelope = envelope_for(year) or NationalEnvelope(year=year)
+    envelope.total, envelope.reserve = total, reserve
+    for volet, amount in parts.items():
+        setattr(envelope, f"volet{volet.value}", amount)
+    envelope.save()
+    _within_envelope(year)
+    return envelope
+
+
+@transaction.atomic
+def ceiling_save(*, collectivity, year: int, volet: Volet, amount: Decimal, prenotified_on) -> Ceiling:
+    """A ceiling entered by the DGEFP; refused (nothing saved) when its volet's ceilings would exceed the envelope."""
+    values = {"amount": amount, "source": Ceiling.Source.MANUAL, "prenotified_on": prenotified_on}
+    ceiling, created = Ceiling.objects.get_or_create(collectivity=collectivity, year=year, volet=volet, defaults=values)
+    if not created:
+        for field, value in values.items():
+            setattr(ceiling, field, value)
+        ceiling.save()
+    _within_envelope(year)
+    return ceiling
 
 
 def envelope_for(year: int) -> NationalEnvelope | None:

@@ -30,13 +30,19 @@ def tasks_for(user, today: date) -> list[Task]:
                 tasks.append(Task(f"Approuver : {payment}", reverse("funding:execution", args=[payment.convention_id])))
         for convention in conventions.filter(state=ConventionState.REPORT_RECEIVED):
             tasks.append(Task(f"Calculer le solde : {convention}", reverse("funding:execution", args=[convention.pk])))
-        for balance in VoletBalance.objects.filter(convention__in=conventions, to_recover__gt=0).select_related(
-            "convention__collectivity"
-        ):
+        # R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered.
+        for balance in VoletBalance.objects.filter(
+            convention__in=conventions, to_recover__gt=0, recovery__recovered_on__isnull=True
+        ).select_related("convention__collectivity", "recovery"):
+            recovery = getattr(balance, "recovery", None)
+            label = (
+                f"Constater le recouvrement du titre n° {recovery.number}"
+                if recovery
+                else "Émettre le titre de perception"
+            )
             tasks.append(
                 Task(
-                    f"Émettre le titre de perception : {balance.to_recover} € sur le volet {balance.volet} "
-                    f"– {balance.convention}",
+                    f"{label} : {balance.to_recover} € sur le volet {balance.volet} – {balance.convention}",
                     reverse("funding:execution", args=[balance.convention_id]),
                 )
             )

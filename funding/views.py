@@ -10,10 +10,11 @@ from accounts import permissions
 from config.downloads import XLSX, attachment, page_tables_response
 from config.params import year_param
 from conventions.models import Convention
+from conventions.volets import Volet
 from funding import excel, excel_import, plans, rules, services
 from funding.ceilings import Volet1Formula, allocate_volet1
 from funding.forms import CeilingForm, EnvelopeForm, PlanLineInlineForm, SimulationForm, UploadForm
-from funding.models import Ceiling, NationalEnvelope, PlanLine
+from funding.models import Ceiling, PlanLine
 from funding.structure import SECTIONS
 from funding.tables import ceilings_table, simulation_table
 from territories.models import Collectivity
@@ -50,7 +51,7 @@ def _plan_context(request, convention) -> dict:
                 "convention_amount": getattr(convention, f"amount_volet{volet}"),
             }
         )
-    checks = plans.checks(convention)
+    checks = plans.page_checks(convention)
     return {
         "convention": convention,
         "volets": volets,
@@ -211,15 +212,21 @@ def simulation(request):
         allocation = allocate_volet1({c.code: c.rsa_households for c in collectivities}, formula, data["envelope"])
         rows = [(c, allocation.amounts[c.code]) for c in collectivities]
         if request.method == "POST" and "notifier" in request.POST:
-            count = services.notify_volet1(
-                year=data["year"],
-                volet1_envelope=data["envelope"],
-                formula=formula,
-                allocation=allocation,
-                notified_on=date.today(),
-            )
-            messages.success(request, f"{count} plafonds du volet 1 pré-notifiés pour {data['year']}.")
-            return redirect(f"/financement/plafonds/?annee={data['year']}")
+            try:
+                count = services.notify_volet1(
+                    year=data["year"],
+                    volet1_envelope=data["envelope"],
+                    formula=formula,
+                    allocation=allocation,
+                    notified_on=date.today(),
+                )
+            except services.CeilingImportError as refusal:
+                messages.error(
+                    request, "Pré-notification refusée, rien n'a été enregistré : " + " ".join(refusal.errors)
+                )
+            else:
+                messages.success(request, f"{count} plafonds du volet 1 pré-notifiés pour {data['year']}.")
+                return redirect(f"/financement/plafonds/?annee={data['year']}")
         export = page_tables_response(request, f"simulation-volet1-{data['year']}", lambda: [simulation_table(rows)])
         if export:
             return export
@@ -263,13 +270,17 @@ def envelope_set(request):
     form = EnvelopeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        envelope, _ = NationalEnvelope.objects.get_or_create(
-            year=data["year"], defaults={"total": data["total"], "volet1": 0, "volet2": 0, "volet3": 0}
-        )
-        for field in ("total", "volet1", "volet2", "volet3"):
-            setattr(envelope, field, data[field])
-        envelope.save()
-        messages.success(request, f"Enveloppe {data['year']} enregistrée.")
+        try:
+            services.envelope_save(
+                year=data["year"],
+                total=data["total"],
+                parts={volet: data[f"volet{volet.value}"] for volet in Volet},
+                reserve=data["reserve"],
+            )
+        except services.CeilingImportError as refusal:
+            messages.error(request, "Enveloppe refusée : " + " ".join(refusal.errors))
+        else:
+            messages.success(request, f"Enveloppe {data['year']} enregistrée.")
     else:
         messages.error(request, "Enveloppe refusée : " + " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")
@@ -283,15 +294,18 @@ def ceiling_set(request):
     form = CeilingForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        values = {"amount": data["amount"], "source": Ceiling.Source.MANUAL, "prenotified_on": data["prenotified_on"]}
-        ceiling, created = Ceiling.objects.get_or_create(
-            collectivity=data["collectivity"], year=data["year"], volet=data["volet"], defaults=values
-        )
-        if not created:
-            for field, value in values.items():
-                setattr(ceiling, field, value)
-            ceiling.save()
-        messages.success(request, f"Plafond du volet {data['volet']} de {data['collectivity']} enregistré.")
+        try:
+            services.ceiling_save(
+                collectivity=data["collectivity"],
+                year=data["year"],
+                volet=Volet(data["volet"]),
+                amount=data["amount"],
+                prenotified_on=data["prenotified_on"],
+            )
+        except services.CeilingImportError as refusal:
+            messages.error(request, "Plafond refusé : " + " ".join(refusal.errors))
+        else:
+            messages.success(request, f"Plafond du volet {data['volet']} de {data['collectivity']} enregistré.")
     else:
         messages.error(request, "Plafond refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")

@@ -8,6 +8,8 @@ from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import Role
+from conventions.models import Convention
+from tests.factories import financeable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -149,6 +151,11 @@ def test_ddets_and_council_take_a_convention_from_draft_to_signed(live_server, m
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_test_id("amounts")).to_contain_text("(un million deux cent cinquante mille euros)")
     page.get_by_test_id("step-open_negotiation").get_by_role("button").click()
+    page.get_by_test_id("step-finalise").get_by_role("button").click()
+    # Not without ceilings, a financing plan and a fiche action: the page says which rule refuses.
+    expect(page.locator(".fr-alert--error")).to_contain_text("sans plafond notifié pour ce volet (R-FIN-03)")
+    expect(page.get_by_test_id("state")).to_have_text("En négociation")
+    financeable(Convention.objects.get(collectivity__code="01D", year=2024))
     page.get_by_test_id("step-finalise").get_by_role("button").click()
     expect(page.get_by_test_id("state")).to_have_text("Finalisée")
     log_out(page, live_server.url)
