@@ -14,13 +14,14 @@ class FundingConfig(AppConfig):
             readjust_advances,
             record_report_received,
         )
-        from funding.plans import finalisation_refusals
+        from funding.plans import allocation_refusals, finalisation_refusals
 
         # The amounts, their plan and their action plan hold before the convention is finalised, signed or
         # changed by avenant (R-FIN-01, R-FIN-03, R-CONV-04, R-SUIVI-03, R-SUIVI-04).
         for step in ("finalise", "sign", "amend"):
             register_precondition(step, finalisation_refusals)
         register_precondition("amend", amendment_payment_refusals)
+        register_precondition("propose_amendment", allocation_refusals)
         # The balance is settled through funding.payments.settle_balances only (it stores each volet's balance).
         register_precondition("settle_balance", balances_stored_refusals)
         # R-FIN-07: the advance of each volet is proposed at signature, and proposed anew after an avenant.

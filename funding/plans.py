@@ -63,12 +63,16 @@ def budget_checks(convention) -> list[rules.Check]:
     return rules.check_action_budgets(sheet_budgets(convention), ceilings_of(convention)[Volet.LOCAL_SOLUTIONS])
 
 
-def allocation_checks(convention) -> list[rules.Check]:
-    """The convention's own amounts against the ceilings and the volet 3 selection, as plan checks."""
+def allocation_breaches_of(convention) -> list:
+    """The convention's own amounts against the ceilings and the volet 3 selection (R-FIN-03, R-CONV-04)."""
     from funding.money import allocation_breaches
     from funding.payments import money_of
 
-    breaches = [breach for money in money_of(convention).values() for breach in allocation_breaches(money)]
+    return [breach for money in money_of(convention).values() for breach in allocation_breaches(money)]
+
+
+def allocation_checks(convention) -> list[rules.Check]:
+    breaches = allocation_breaches_of(convention)
     return [rules.Check(b.rule, False, True, f"Convention : {b.message}.") for b in breaches] or [
         rules.Check("R-FIN-03", True, True, "Montants de la convention dans les plafonds notifiés.")
     ]
@@ -111,6 +115,11 @@ def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> 
     if amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0 and not convention.roadmap_items.exists():
         reasons.append("Le volet 3 est financé : la feuille de route est attendue (annexe 3, R-SUIVI-04).")
     return reasons
+
+
+def allocation_refusals(convention, on) -> list[str]:
+    """The convention's amounts against the ceilings and the volet 3 selection only (an avenant proposed)."""
+    return [f"{breach}." for breach in allocation_breaches_of(convention)]
 
 
 def finalisation_refusals(convention, on) -> list[str]:

@@ -4,6 +4,7 @@ plain functions over plain values. Each check names its rule and the lines that 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from config.formats import format_euros
 from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
 
 ZERO = Decimal("0.00")
@@ -193,8 +194,8 @@ def check_action_budgets(budgets: list[SheetBudget], volet2_ceiling: Decimal | N
                     "R-SUIVI-03",
                     False,
                     True,
-                    f"Fiche action {budget.number} : sa part État ({budget.budget_state} €) dépasse le plafond "
-                    f"du volet 2 ({volet2_ceiling} €).",
+                    f"Fiche action {budget.number} : sa part État ({format_euros(budget.budget_state)}) dépasse "
+                    f"le plafond du volet 2 ({format_euros(volet2_ceiling)}).",
                 )
             )
         elif budget.budget_state != budget.planned_state:
@@ -203,8 +204,8 @@ def check_action_budgets(budgets: list[SheetBudget], volet2_ceiling: Decimal | N
                     "R-SUIVI-03",
                     False,
                     True,
-                    f"Fiche action {budget.number} : son budget prévoit {budget.budget_state} € de part État, "
-                    f"les lignes du plan qui s'y rattachent {budget.planned_state} €.",
+                    f"Fiche action {budget.number} : son budget prévoit {format_euros(budget.budget_state)} de part "
+                    f"État, les lignes du plan qui s'y rattachent {format_euros(budget.planned_state)}.",
                 )
             )
     return checks or [Check("R-SUIVI-03", True, True, "Budgets des fiches action cohérents avec le plan.")]

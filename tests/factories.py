@@ -13,6 +13,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
+from conventions.models import Convention
 from conventions.volets import Volet
 from funding.models import Ceiling, PlanLine
 
@@ -22,6 +23,23 @@ ELIGIBLE_LINE = {
     Volet.LOCAL_SOLUTIONS: ("remobilisation", "prestation_accompagnement"),
     Volet.TERRITORIAL_DEPLOYMENT: ("solutions_locales", "subvention_operateur"),
 }
+
+
+class ConventionFactory(DjangoModelFactory):
+    """A 2024 convention of a collectivité (pass `collectivity`), its three signatories named."""
+
+    class Meta:
+        model = Convention
+
+    year = 2024
+    start_date = factory.LazyAttribute(lambda c: date(c.year, 1, 1))
+    end_date = factory.LazyAttribute(lambda c: date(c.year, 12, 31))
+    amount_volet1 = Decimal("0.00")
+    amount_volet2 = Decimal("0.00")
+    amount_volet3 = Decimal("0.00")
+    prefect_name = "Préfète fictive"
+    president_name = "Président fictif"
+    regional_prefect_name = "Préfet de région fictif"
 
 
 class CeilingFactory(DjangoModelFactory):
@@ -89,4 +107,24 @@ def financeable(convention):
         ActionSheetFactory(convention=convention)
     if convention.amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0:
         RoadmapItemFactory(convention=convention)
+    return convention
+
+
+def signed(convention, by, *, on=date(2024, 3, 8)):
+    """A financeable convention taken through negotiation, finalisation, délibération and signature (its
+    advances are then proposed)."""
+    from conventions import lifecycle
+
+    financeable(convention)
+    for name, values in (
+        ("open_negotiation", {}),
+        ("finalise", {}),
+        ("approve", {"deliberation_date": on}),
+        ("sign", {"prefect_signed_on": on, "president_signed_on": on, "regional_prefect_signed_on": on}),
+    ):
+        convention.refresh_from_db()
+        lifecycle.apply_transition(
+            name, convention=convention, by=by, on=on, lock_version=convention.lock_version, **values
+        )
+    convention.refresh_from_db()
     return convention
