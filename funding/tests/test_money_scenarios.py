@@ -342,3 +342,106 @@ def test_article_8_an_on_site_control_is_recorded_from_the_execution_page(client
     page = client.get(reverse("funding:execution", args=[ain_signed.pk])).content.decode()
     assert "Deux factures manquantes" in page
     assert 'data-testid="money"' in page
+
+
+def _race(*actions):
+    """Run the actions at the same moment, each in its own thread and database connection."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = action()
+        except Exception as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def _ready_to_settle(make_user):
+    agent = make_user(Role.DDETS, "01", username="ddets-course")
+    ain = Collectivity.objects.get(code="01D")
+    convention = signed(
+        ConventionFactory(collectivity=ain, amount_volet1=D("180000.00"), amount_volet2=D("950000.00")), agent
+    )
+    step(convention, "start_execution", agent, date(2024, 4, 3))
+    step(convention, "receive_final_report", agent, date(2025, 2, 15))
+    return convention, agent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_settlement_posts_one_settles_the_others_are_told_why(make_user, territories):
+    from django.test import Client
+
+    convention, agent = _ready_to_settle(make_user)
+    url = reverse("funding:settle", args=[convention.pk])
+
+    def post():
+        client = Client()
+        client.force_login(agent)
+        response = client.post(url, follow=True)
+        page = response.content.decode()
+        said = [m for m in ("Solde arrêté par volet", "Solde refusé : Le solde ne s&#x27;arrête pas") if m in page]
+        return response.status_code, said
+
+    outcomes = _race(post, post, post)
+    assert all(not isinstance(o, Exception) for o in outcomes), outcomes
+    assert sorted(outcomes) == [
+        (200, ["Solde arrêté par volet"]),
+        (200, ["Solde refusé : Le solde ne s&#x27;arrête pas"]),
+        (200, ["Solde refusé : Le solde ne s&#x27;arrête pas"]),
+    ]
+    assert payments.VoletBalance.objects.filter(convention=convention).count() == len(Volet)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_settlement_racing_an_approval_never_lets_both_through(make_user, territories):
+    convention, agent = _ready_to_settle(make_user)
+    advance = Payment.objects.get(convention=convention, volet=V1, kind=PaymentKind.ADVANCE)
+    outcomes = _race(
+        lambda: payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1)),
+        lambda: payments.approve_payment(payment_id=advance.pk, by=agent),
+    )
+    refused = [o for o in outcomes if isinstance(o, lifecycle.TransitionRefused)]
+    assert len(refused) == 1 and not [o for o in outcomes if isinstance(o, Exception) and o not in refused], outcomes
+    advance.refresh_from_db()
+    if isinstance(outcomes[0], lifecycle.TransitionRefused):  # the approval came first: no settlement yet
+        assert "approuvé mais pas encore marqué payé" in outcomes[0].reasons[0]
+        assert advance.status == PaymentStatus.APPROVED
+    else:  # the settlement came first: the advance is cancelled, its approval refused
+        assert advance.status == PaymentStatus.CANCELLED
+        assert outcomes[1].reasons == ["Ce versement est déjà « annulée »."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_payments_of_the_same_advance_pay_it_once(make_user, territories):
+    convention, agent = _ready_to_settle(make_user)
+    advance = Payment.objects.get(convention=convention, volet=V2, kind=PaymentKind.ADVANCE)
+    payments.approve_payment(payment_id=advance.pk, by=agent)
+
+    def pay_it(reference):
+        return lambda: payments.mark_paid(payment_id=advance.pk, paid_on=date(2024, 5, 2), chorus_reference=reference)
+
+    outcomes = _race(pay_it("CH-A"), pay_it("CH-B"), pay_it("CH-C"))
+    assert sum(isinstance(o, Payment) for o in outcomes) == 1, outcomes
+    assert all(
+        isinstance(o, Payment)
+        or (
+            isinstance(o, lifecycle.TransitionRefused)
+            and o.reasons == ["Seul un versement approuvé peut être marqué payé."]
+        )
+        for o in outcomes
+    ), outcomes
+    assert Payment.objects.get(pk=advance.pk).history.filter(status="payee").count() == 1
