@@ -1,17 +1,17 @@
-"""The life of a convention (R-CONV-03, R-CONV-05, R-CONV-06): each step is a transition whose
-preconditions are plain functions over the convention's values; `apply_transition` records who and
-when, or refuses with French messages and changes nothing.
-
-Other apps add preconditions with `register_precondition` (the funding app forbids "finalised" while
-the financing plan breaks a rule) without this module knowing them.
+"""The life of a convention (R-CONV-03, R-CONV-05, R-CONV-06): each step is a transition that declares, in
+one place, its pure checks (functions over the convention's values and a few facts), its preconditions that
+read the database (the money rules of the funding app, named by their dotted path) and its effects (run in
+the step's transaction once it is recorded). `apply_transition` records who and when, or refuses with
+French messages and changes nothing. An avenant (`AMENDMENT_STEPS`) declares its preconditions and effects
+the same way.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from conventions import deadlines
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
@@ -30,6 +30,20 @@ class ConcurrentEdit(TransitionRefused):
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the pure checks read besides the convention's own values."""
+
+    volet3_selected: bool = False
+    denunciation_effective_on: date | None = None
+
+
+Check = Callable[[Convention, date, Facts], list[str]]
+
+# The money rules (funding app): the amounts within the ceilings, their plan and their action plan.
+AMOUNTS_HOLD = "funding.plans.finalisation_refusals"
+
+
+@dataclass(frozen=True)
 class Transition:
     name: str
     label: str
@@ -37,9 +51,13 @@ class Transition:
     target: str
     # Fields the step records (dates of the délibération, of the signatures).
     fields: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    # Dotted paths of precondition(convention, on) -> list[str] and effect(convention, by, on).
+    preconditions: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
 
 
-def _signatories(c: Convention, on: date) -> list[str]:
+def _signatories(c: Convention, on: date, facts: Facts) -> list[str]:
     """R-CONV-02: the préfet de département, the président du conseil départemental, the préfet de région."""
     missing = [
         label
@@ -53,11 +71,11 @@ def _signatories(c: Convention, on: date) -> list[str]:
     return [f"Renseignez le nom du signataire : {', '.join(missing)}."] if missing else []
 
 
-def _amounts(c: Convention, on: date, *, volet3_selected: bool) -> list[str]:
+def _amounts(c: Convention, on: date, facts: Facts) -> list[str]:
     reasons = []
     if c.amount_volet1 <= 0 and c.amount_volet2 <= 0:
         reasons.append("La convention doit porter un montant sur le volet 1 ou le volet 2.")
-    if c.amount_volet3 > 0 and not volet3_selected:
+    if c.amount_volet3 > 0 and not facts.volet3_selected:
         reasons.append(
             "Le volet 3 est réservé aux territoires retenus par la DGEFP (R-CONV-04) ; "
             f"{c.collectivity} ne l'est pas pour {c.year}."
@@ -73,11 +91,11 @@ def _not_future(label: str, value: date | None, on: date) -> list[str]:
     return []
 
 
-def _deliberation(c: Convention, on: date) -> list[str]:
+def _deliberation(c: Convention, on: date, facts: Facts) -> list[str]:
     return _not_future("de la délibération", c.deliberation_date, on)
 
 
-def _signatures(c: Convention, on: date) -> list[str]:
+def _signatures(c: Convention, on: date, facts: Facts) -> list[str]:
     reasons = []
     for label, value in (
         ("de signature du préfet de département", c.prefect_signed_on),
@@ -91,9 +109,18 @@ def _signatures(c: Convention, on: date) -> list[str]:
     return reasons
 
 
-def _after_end(c: Convention, on: date) -> list[str]:
+def _after_end(c: Convention, on: date, facts: Facts) -> list[str]:
     if on <= c.end_date:
         return [f"Le bilan final se remet après la fin de la convention ({c.end_date:%d/%m/%Y})."]
+    return []
+
+
+def _notice_elapsed(c: Convention, on: date, facts: Facts) -> list[str]:
+    """R-CONV-06: two months after a formal notice that was not withdrawn."""
+    if facts.denunciation_effective_on is None:
+        return ["Aucune mise en demeure en cours : enregistrez d'abord la dénonciation."]
+    if on < facts.denunciation_effective_on:
+        return [f"La résiliation ne prend effet que le {facts.denunciation_effective_on:%d/%m/%Y}."]
     return []
 
 
@@ -101,45 +128,85 @@ TRANSITIONS = {
     t.name: t
     for t in (
         Transition("open_negotiation", "Ouvrir la négociation", (S.DRAFT,), S.NEGOTIATION),
-        Transition("finalise", "Finaliser", (S.NEGOTIATION,), S.FINALISED),
-        Transition("approve", "Enregistrer la délibération", (S.FINALISED,), S.APPROVED, ("deliberation_date",)),
+        Transition(
+            "finalise",
+            "Finaliser",
+            (S.NEGOTIATION,),
+            S.FINALISED,
+            checks=(_amounts, _signatories),
+            preconditions=(AMOUNTS_HOLD,),
+        ),
+        Transition(
+            "approve",
+            "Enregistrer la délibération",
+            (S.FINALISED,),
+            S.APPROVED,
+            ("deliberation_date",),
+            checks=(_deliberation,),
+        ),
         Transition(
             "sign",
             "Enregistrer les signatures",
             (S.APPROVED,),
             S.SIGNED,
             ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on"),
+            checks=(_signatures,),
+            preconditions=(AMOUNTS_HOLD,),
+            # The signed text is version 0 (R-CONV-05); the advance of each volet is proposed (R-FIN-07).
+            effects=("conventions.services.record_signed_version", "funding.payments.propose_advances_at"),
         ),
         Transition("start_execution", "Passer en exécution", (S.SIGNED,), S.IN_EXECUTION),
         Transition(
-            "receive_final_report", "Enregistrer la remise du bilan final", (S.IN_EXECUTION,), S.REPORT_RECEIVED
+            "receive_final_report",
+            "Enregistrer la remise du bilan final",
+            (S.IN_EXECUTION,),
+            S.REPORT_RECEIVED,
+            checks=(_after_end,),
+            effects=("funding.payments.record_report_received",),
         ),
-        Transition("settle_balance", "Arrêter le solde", (S.REPORT_RECEIVED, S.TERMINATED), S.BALANCE_SETTLED),
+        Transition(
+            "settle_balance",
+            "Arrêter le solde",
+            (S.REPORT_RECEIVED, S.TERMINATED),
+            S.BALANCE_SETTLED,
+            # Only through funding.payments.settle_balances, which stores each volet's balance first.
+            preconditions=("funding.payments.balances_stored_refusals",),
+        ),
         Transition("close", "Clore", (S.BALANCE_SETTLED,), S.CLOSED),
-        Transition("terminate", "Constater la résiliation", (S.SIGNED, S.IN_EXECUTION), S.TERMINATED),
+        Transition(
+            "terminate", "Constater la résiliation", (S.SIGNED, S.IN_EXECUTION), S.TERMINATED, checks=(_notice_elapsed,)
+        ),
     )
 }
 
-CHECKS: dict[str, list[Callable[[Convention, date], list[str]]]] = {
-    "finalise": [_signatories],
-    "approve": [_deliberation],
-    "sign": [_signatures],
-    "receive_final_report": [_after_end],
+
+@dataclass(frozen=True)
+class AmendmentStep:
+    """An avenant is not a change of state, but its steps declare their rules the same way."""
+
+    name: str
+    preconditions: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+
+
+AMENDMENT_STEPS = {
+    s.name: s
+    for s in (
+        # Proposed: the amounts against the ceilings and the volet 3 selection, at once.
+        AmendmentStep("propose_amendment", preconditions=("funding.plans.allocation_refusals",)),
+        # Agreed by both parties: the same rules as the first version, on the convention as the avenant
+        # makes it; then the proposed advances follow the new amounts.
+        AmendmentStep(
+            "amend",
+            preconditions=(AMOUNTS_HOLD, "funding.payments.amendment_payment_refusals"),
+            effects=("funding.payments.readjust_advances_at",),
+        ),
+    )
 }
-_HOOKS: dict[str, list[Callable[[Convention, date], list[str]]]] = defaultdict(list)
 
 
-_EFFECTS: dict[str, list[Callable]] = defaultdict(list)
-
-
-def register_precondition(transition: str, check: Callable[[Convention, date], list[str]]) -> None:
-    _HOOKS[transition].append(check)
-
-
-def register_effect(transition: str, effect: Callable) -> None:
-    """effect(convention, by, on), run in the transition's transaction once it is recorded
-    (the funding app proposes the advances at signature)."""
-    _EFFECTS[transition].append(effect)
+def _step(name: str) -> Transition | AmendmentStep:
+    return TRANSITIONS.get(name) or AMENDMENT_STEPS[name]
 
 
 def refusals(
@@ -156,34 +223,23 @@ def refusals(
             f"« {transition.label} » n'est pas possible pour une convention à l'état "
             f"« {ConventionState(convention.state).label} »."
         ]
-    reasons = []
-    if transition.name == "finalise":
-        reasons += _amounts(convention, on, volet3_selected=volet3_selected)
-    if transition.name == "terminate":
-        # R-CONV-06: two months after a formal notice that was not withdrawn.
-        if denunciation_effective_on is None:
-            reasons.append("Aucune mise en demeure en cours : enregistrez d'abord la dénonciation.")
-        elif on < denunciation_effective_on:
-            reasons.append(f"La résiliation ne prend effet que le {denunciation_effective_on:%d/%m/%Y}.")
-    for check in CHECKS.get(transition.name, []):
-        reasons += check(convention, on)
-    return reasons
-
-
-def hook_refusals(transition: Transition, convention: Convention, on: date) -> list[str]:
-    """The preconditions other apps registered (they may read the database)."""
-    return precondition_refusals(transition.name, convention, on)
+    facts = Facts(volet3_selected=volet3_selected, denunciation_effective_on=denunciation_effective_on)
+    return [reason for check in transition.checks for reason in check(convention, on, facts)]
 
 
 def precondition_refusals(name: str, convention: Convention, on: date) -> list[str]:
-    """The registered preconditions of a step: a transition's name, or "amend" for an avenant (checked on
-    the convention as the avenant would make it, before it is applied)."""
-    return [reason for check in _HOOKS[name] for reason in check(convention, on)]
+    """The preconditions a step declares that read the database: a transition's name, or an avenant's step
+    (checked on the convention as the avenant would make it, before it is applied)."""
+    return [reason for path in _step(name).preconditions for reason in import_string(path)(convention, on)]
+
+
+def hook_refusals(transition: Transition, convention: Convention, on: date) -> list[str]:
+    return precondition_refusals(transition.name, convention, on)
 
 
 def run_effects(name: str, convention: Convention, by, on: date) -> None:
-    for effect in _EFFECTS[name]:
-        effect(convention, by, on)
+    for path in _step(name).effects:
+        import_string(path)(convention, by, on)
 
 
 def available(convention: Convention) -> list[Transition]:
@@ -233,10 +289,6 @@ def apply_transition(
             recorded_by=by,
             note=note,
         )
-        if transition.target == S.SIGNED:
-            from conventions.services import record_version
-
-            record_version(current, 0)
         run_effects(transition.name, current, by, on)
     return current
 

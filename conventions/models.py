@@ -11,7 +11,7 @@ from territories.models import Collectivity
 
 
 def within_digits(name: str, fields: tuple[str, ...]) -> models.CheckConstraint:
-    """A check that each amount field stays below 10^12 €, the limit of DECIMAL(14, 2) (R-FIN-13)."""
+    """A check that each amount field stays below 10^12 €, the limit of DECIMAL(14, 2)."""
     condition = Q()
     for field in fields:
         condition &= Q(**{f"{field}__lt": LIMIT})

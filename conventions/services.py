@@ -59,6 +59,11 @@ def record_version(convention, number: int):
     )
 
 
+def record_signed_version(convention, by, on):
+    """Lifecycle effect of the signature: the text as signed is version 0 (R-CONV-05)."""
+    return record_version(convention, 0)
+
+
 AMENDABLE = (ConventionState.SIGNED, ConventionState.IN_EXECUTION)
 
 

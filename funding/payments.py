@@ -136,6 +136,16 @@ def balances_stored_refusals(convention, on) -> list[str]:
     return []
 
 
+def propose_advances_at(convention, by, on) -> list[Payment]:
+    """Lifecycle effect of the signature (R-FIN-07)."""
+    return propose_advances(convention)
+
+
+def readjust_advances_at(convention, by, on) -> list[Payment]:
+    """Effect of an avenant applied (R-FIN-07)."""
+    return readjust_advances(convention)
+
+
 def _payment_may_move(payment: Payment, convention: Convention) -> None:
     """Approving or paying: the convention's state allows this kind of payment, and the money still holds."""
     balance = payment.kind == PaymentKind.BALANCE

@@ -56,6 +56,10 @@ def signed(make_user):
 
 def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one(signed, make_user, client):
     assert list(signed.versions.values_list("number", flat=True)) == [0]
+    # The avenant follows the rules of the first version: within the ceiling (raised first), with the plan updated.
+    ceiling = CeilingFactory(collectivity=signed.collectivity, volet=Volet.LOCAL_SOLUTIONS)
+    ceiling.amount = Decimal("1300000.00")
+    ceiling.save()
     amendment = services.amendment_propose(
         convention=signed,
         by=None,
@@ -67,10 +71,6 @@ def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one
         },
         end_date=date(2024, 12, 31),
     )
-    # The avenant follows the rules of the first version: within the ceiling, with the plan updated.
-    ceiling = CeilingFactory(collectivity=signed.collectivity, volet=Volet.LOCAL_SOLUTIONS)
-    ceiling.amount = Decimal("1300000.00")
-    ceiling.save()
     PlanLineFactory(convention=signed, volet=Volet.LOCAL_SOLUTIONS, state_amount=Decimal("200000.00"))
     services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
     signed.refresh_from_db()

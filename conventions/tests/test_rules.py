@@ -129,17 +129,22 @@ def test_final_report_after_the_end():
     assert refusals("receive_final_report", c, on=date(2025, 1, 15)) == []
 
 
-def test_precondition_hooks_from_other_apps():
-    saved = list(lifecycle._HOOKS["finalise"])
-    lifecycle._HOOKS["finalise"].clear()
-    lifecycle.register_precondition("finalise", lambda c, on: ["Le plan de financement enfreint une règle."])
-    try:
-        transition = lifecycle.TRANSITIONS["finalise"]
-        assert lifecycle.hook_refusals(transition, convention(), date(2024, 1, 20)) == [
-            "Le plan de financement enfreint une règle."
-        ]
-    finally:
-        lifecycle._HOOKS["finalise"][:] = saved
+def test_each_step_declares_its_checks_preconditions_and_effects_in_one_place():
+    from django.utils.module_loading import import_string
+
+    steps = [*lifecycle.TRANSITIONS.values(), *lifecycle.AMENDMENT_STEPS.values()]
+    for step in steps:
+        for path in (*step.preconditions, *step.effects):
+            assert callable(import_string(path)), path
+    declared = {step.name: step.preconditions for step in steps}
+    # The amounts, their plan and their fiches hold before finalisation, signature and an avenant.
+    for name in ("finalise", "sign", "amend"):
+        assert lifecycle.AMOUNTS_HOLD in declared[name]
+    assert declared["settle_balance"] == ("funding.payments.balances_stored_refusals",)
+    assert lifecycle.TRANSITIONS["sign"].effects == (
+        "conventions.services.record_signed_version",
+        "funding.payments.propose_advances_at",
+    )
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_r_fin_12_the_envelope_split_adds_up_with_its_reserve():
         ("0", D("0.00")),
     ],
 )
-def test_r_fin_13_french_amounts_are_read(typed, expected):
+def test_amount_french_amounts_are_read(typed, expected):
     assert parse_amount(typed) == expected
 
 
@@ -134,19 +134,19 @@ def test_r_fin_13_french_amounts_are_read(typed, expected):
         ("1 23", "montant invalide"),
     ],
 )
-def test_r_fin_13_hostile_amounts_are_refused_with_the_reason(typed, reason):
+def test_amount_hostile_amounts_are_refused_with_the_reason(typed, reason):
     with pytest.raises(ValueError, match=reason):
         parse_amount(typed)
 
 
 @pytest.mark.parametrize("number", [D("1E+20"), D("1e30"), D("-1"), D("0.001"), D("NaN"), D("Infinity")])
-def test_r_fin_13_numbers_from_excel_or_the_api_are_checked_the_same_way(number):
+def test_amount_numbers_from_excel_or_the_api_are_checked_the_same_way(number):
     with pytest.raises(ValueError):
         checked_amount(number)
 
 
 @given(st.decimals(min_value=0, max_value=D("999999999999.99"), places=2))
-def test_r_fin_13_every_amount_written_the_french_way_reads_back(amount):
+def test_amount_every_amount_written_the_french_way_reads_back(amount):
     from config.formats import format_euros
 
     assert parse_amount(format_euros(amount)) == amount

@@ -183,14 +183,14 @@ def test_r_fin_08_a_proposed_advance_is_cancelled_by_the_settlement(ain_signed, 
     assert not Payment.objects.filter(convention=convention, kind=PaymentKind.BALANCE).exists()
 
 
-def test_r_fin_13_a_float_amount_cannot_be_stored(ain_signed):
+def test_amount_a_float_amount_cannot_be_stored(ain_signed):
     ain_signed.amount_volet1 = D("1E+20")
     with pytest.raises(IntegrityError), transaction.atomic():
         ain_signed.save()
 
 
 @pytest.mark.parametrize("typed", ["1e30", "1E+20", "99999999999999999", "１２３", "٣٠٠", "1_000", "1e-2", "-3"])
-def test_r_fin_13_hostile_amounts_in_the_forms_get_a_french_error_not_a_500(client, make_user, typed):
+def test_amount_hostile_amounts_in_the_forms_get_a_french_error_not_a_500(client, make_user, typed):
     aisne = Collectivity.objects.get(code="02D")
     convention = ConventionFactory(collectivity=aisne, state=ConventionState.NEGOTIATION)
     client.force_login(make_user(Role.DDETS, "02"))
@@ -206,7 +206,7 @@ def test_r_fin_13_hostile_amounts_in_the_forms_get_a_french_error_not_a_500(clie
     assert convention.amount_volet1 == D("0.00")
 
 
-def test_r_fin_13_an_avenant_of_1e20_is_refused_and_the_page_still_opens(client, ain_signed, make_user):
+def test_amount_an_avenant_of_1e20_is_refused_and_the_page_still_opens(client, ain_signed, make_user):
     client.force_login(make_user(Role.DDETS, "01", username="ddets-avenant"))
     page = client.post(
         reverse("conventions:propose_amendment", args=[ain_signed.pk]),
@@ -219,7 +219,7 @@ def test_r_fin_13_an_avenant_of_1e20_is_refused_and_the_page_still_opens(client,
     assert not ain_signed.amendments.exists()
 
 
-def test_r_fin_13_a_bilan_cell_of_1e20_is_refused_with_its_sheet_and_cell(ain_signed, agent):
+def test_amount_a_bilan_cell_of_1e20_is_refused_with_its_sheet_and_cell(ain_signed, agent):
     from openpyxl import load_workbook
 
     from funding import excel_import
