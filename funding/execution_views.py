@@ -66,6 +66,12 @@ class OutcomeForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
 
+def _recoveries(convention) -> list[tuple]:
+    """(balance, its titre de perception or None) for each volet with an overpayment to recover."""
+    titres = {r.balance_id: r for r in Recovery.objects.filter(balance__convention=convention)}
+    return [(b, titres.get(b.pk)) for b in convention.balances.filter(to_recover__gt=0)]
+
+
 def execution(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     report = FinancialReport.objects.filter(convention=convention).first()
@@ -106,7 +112,7 @@ def execution(request, pk: int):
             "can_settle": convention.state in payments.SETTLING_STATES,
             "report_open": convention.state in payments.REPORTING_STATES,
             "money": payments.money_of(convention).values(),
-            "recoveries": convention.balances.filter(to_recover__gt=0).select_related("recovery"),
+            "recoveries": _recoveries(convention),
             "controls": convention.controls.all(),
             "control_form": ControlForm(),
         },
@@ -126,38 +132,47 @@ def approve(request, pk: int, payment_pk: int):
     return redirect("funding:execution", pk=pk)
 
 
+def _money_step(request, pk: int, form, missing: str, action, done: str):
+    """A money step posted from the execution page: the form's values to the service, its refusal or
+    `done` told in French, back to the page."""
+    if not form.is_valid():
+        messages.error(request, missing)
+    else:
+        try:
+            action(form.cleaned_data)
+        except TransitionRefused as refusal:
+            messages.error(request, " ".join(refusal.reasons))
+        else:
+            messages.success(request, done)
+    return redirect("funding:execution", pk=pk)
+
+
 @require_POST
 def mark_paid(request, pk: int, payment_pk: int):
     convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
-    form = PaidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Indiquez la date et la référence Chorus du paiement.")
-        return redirect("funding:execution", pk=pk)
-    try:
-        payments.mark_paid(payment_id=payment.pk, **form.cleaned_data)
-    except TransitionRefused as refusal:
-        messages.error(request, " ".join(refusal.reasons))
-    else:
-        messages.success(request, f"{payment} : payé.")
-    return redirect("funding:execution", pk=pk)
+    return _money_step(
+        request,
+        pk,
+        PaidForm(request.POST),
+        "Indiquez la date et la référence Chorus du paiement.",
+        lambda data: payments.mark_paid(payment_id=payment.pk, **data),
+        f"{payment} : payé.",
+    )
 
 
 @require_POST
 def cancel_payment(request, pk: int, payment_pk: int):
     convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Indiquez le motif de l'annulation.")
-        return redirect("funding:execution", pk=pk)
-    try:
-        payments.cancel_payment(payment_id=payment.pk, reason=form.cleaned_data["reason"])
-    except TransitionRefused as refusal:
-        messages.error(request, " ".join(refusal.reasons))
-    else:
-        messages.success(request, f"{payment} : annulé.")
-    return redirect("funding:execution", pk=pk)
+    return _money_step(
+        request,
+        pk,
+        CancelForm(request.POST),
+        "Indiquez le motif de l'annulation.",
+        lambda data: payments.cancel_payment(payment_id=payment.pk, reason=data["reason"]),
+        f"{payment} : annulé.",
+    )
 
 
 @require_POST
@@ -165,34 +180,30 @@ def recovery_issue(request, pk: int, balance_pk: int):
     """R-FIN-08: the titre de perception of a volet's overpayment."""
     convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     balance = get_object_or_404(VoletBalance, convention=convention, pk=balance_pk)
-    form = RecoveryForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Indiquez le numéro et la date d'émission du titre de perception.")
-        return redirect("funding:execution", pk=pk)
-    try:
-        payments.record_recovery(balance_id=balance.pk, by=request.user, amount=balance.to_recover, **form.cleaned_data)
-    except TransitionRefused as refusal:
-        messages.error(request, " ".join(refusal.reasons))
-    else:
-        messages.success(request, f"Titre de perception enregistré pour le volet {balance.volet}.")
-    return redirect("funding:execution", pk=pk)
+    return _money_step(
+        request,
+        pk,
+        RecoveryForm(request.POST),
+        "Indiquez le numéro et la date d'émission du titre de perception.",
+        lambda data: payments.record_recovery(
+            balance_id=balance.pk, by=request.user, amount=balance.to_recover, **data
+        ),
+        f"Titre de perception enregistré pour le volet {balance.volet}.",
+    )
 
 
 @require_POST
 def recovery_done(request, pk: int, recovery_pk: int):
     convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     recovery = get_object_or_404(Recovery, balance__convention=convention, pk=recovery_pk)
-    form = RecoveredForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Indiquez la date du recouvrement.")
-        return redirect("funding:execution", pk=pk)
-    try:
-        payments.record_recovered(recovery_id=recovery.pk, on=form.cleaned_data["recovered_on"])
-    except TransitionRefused as refusal:
-        messages.error(request, " ".join(refusal.reasons))
-    else:
-        messages.success(request, f"Titre n° {recovery.number} : recouvré.")
-    return redirect("funding:execution", pk=pk)
+    return _money_step(
+        request,
+        pk,
+        RecoveredForm(request.POST),
+        "Indiquez la date du recouvrement.",
+        lambda data: payments.record_recovered(recovery_id=recovery.pk, on=data["recovered_on"]),
+        f"Titre n° {recovery.number} : recouvré.",
+    )
 
 
 @require_POST

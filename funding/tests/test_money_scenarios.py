@@ -445,3 +445,36 @@ def test_parallel_payments_of_the_same_advance_pay_it_once(make_user, territorie
         for o in outcomes
     ), outcomes
     assert Payment.objects.get(pk=advance.pk).history.filter(status="payee").count() == 1
+
+
+def test_titre_de_perception_and_cancellation_from_the_execution_page(client, ain_signed, agent):
+    convention = ain_signed
+    volet1 = Payment.objects.get(convention=convention, volet=V1, kind=PaymentKind.ADVANCE)
+    pay(volet1, agent)
+    client.force_login(agent)
+    volet2 = Payment.objects.get(convention=convention, volet=V2, kind=PaymentKind.ADVANCE)
+    page = client.post(
+        reverse("funding:cancel_payment", args=[convention.pk, volet2.pk]), {"reason": ""}, follow=True
+    ).content.decode()
+    assert "Indiquez le motif de l&#x27;annulation." in page
+    client.post(reverse("funding:cancel_payment", args=[convention.pk, volet2.pk]), {"reason": "Doublon"})
+    assert Payment.objects.get(pk=volet2.pk).status == PaymentStatus.CANCELLED
+    step(convention, "start_execution", agent, date(2024, 4, 3))
+    step(convention, "receive_final_report", agent, date(2025, 2, 15))
+    payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    assert "Enregistrer le titre" in page  # volet 1: 108 000 € paid, nothing reported, all to recover
+    balance = convention.balances.get(volet=V1)
+    client.post(
+        reverse("funding:recovery_issue", args=[convention.pk, balance.pk]),
+        {"number": "TP-01-2025-7", "issued_on": "2025-04-10"},
+    )
+    recovery = balance.recovery
+    assert (recovery.number, recovery.amount) == ("TP-01-2025-7", D("108000.00"))
+    page = client.post(
+        reverse("funding:recovery_done", args=[convention.pk, recovery.pk]), {"recovered_on": "2025-04-01"}, follow=True
+    ).content.decode()
+    assert "Le recouvrement précède l&#x27;émission du titre (10/04/2025)." in page
+    client.post(reverse("funding:recovery_done", args=[convention.pk, recovery.pk]), {"recovered_on": "2025-05-20"})
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    assert "n° TP-01-2025-7 émis le 10/04/2025, recouvré le 20/05/2025" in page
