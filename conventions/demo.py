@@ -43,8 +43,8 @@ def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
                 "amount_volet1": Decimal(volet1),
                 "amount_volet2": Decimal(volet2),
                 "amount_volet3": Decimal(volet3),
-                "prefect_name": f"Préfet(e) fictif(ve) de {collectivity.name}",
-                "president_name": f"Président(e) fictif(ve) du département {collectivity.name}",
+                "prefect_name": f"Préfet(e) fictif(ve) {collectivity.of_name}",
+                "president_name": f"Président(e) fictif(ve) du département {collectivity.of_name}",
                 "regional_prefect_name": f"Préfet(e) fictif(ve) de la région {collectivity.region.name}",
             },
         )

@@ -114,21 +114,21 @@ def _budget_header(c, version_number: int) -> Section:
 
 
 def _parties(c) -> Section:
-    place = c.collectivity.name
+    place = c.collectivity.of_name  # « de l'Ain », « du Nord » (TNCC of the COG)
     return Section(
         f"CONVENTION DÉPARTEMENTALE POUR L'INSERTION ET L'EMPLOI DANS LE CADRE DE LA RÉFORME FRANCE TRAVAIL – {c.year}",
         [
             "Entre",
             f"Le Ministère du travail, du plein emploi et de l'insertion, représenté par {_or_blank(c.prefect_name)}, "
-            f"préfet du département de {place}, et désigné ci-après par les termes « l'administration », d'une part,",
+            f"préfet du département {place}, et désigné ci-après par les termes « l'administration », d'une part,",
             "Et",
-            f"Le Conseil départemental de {place}, représenté par {_or_blank(c.president_name)}, président du Conseil "
-            f"départemental de {place}, et désigné ci-après par les termes « le Conseil départemental », d'autre part,",
+            f"Le Conseil départemental {place}, représenté par {_or_blank(c.president_name)}, président du Conseil "
+            f"départemental {place}, et désigné ci-après par les termes « le Conseil départemental », d'autre part,",
             "Vu la loi n° 2023-1196 du 18 décembre 2023 pour le plein emploi ;",
             "Vu l'instruction n° DGEFP/DPE/2023/192 du 27 décembre 2023 relative à la mise en œuvre de la "
             "contractualisation entre l'État et les conseils départementaux pour l'insertion et l'emploi dans le "
             "cadre de la réforme France Travail ;",
-            f"Vu la délibération du Département de {place} en date du "
+            f"Vu la délibération du Département {place} en date du "
             f"{format_date(c.deliberation_date) or BLANK} autorisant le président du Conseil départemental à "
             "signer la présente convention.",
             "Il est convenu ce qui suit :",
@@ -140,7 +140,7 @@ def _purpose(c) -> Section:
     return Section(
         "ARTICLE 1 – OBJET DE LA CONVENTION",
         [
-            f"Par la présente convention, le préfet et le président du conseil départemental de {c.collectivity.name} "
+            f"Par la présente convention, le préfet et le président du conseil départemental {c.collectivity.of_name} "
             "définissent les engagements relevant de la contractualisation pour l'insertion et l'emploi dans le cadre "
             "de la réforme France Travail sur trois volets.",
             "Le volet 1 vise à préparer la mise en place de la réforme France Travail et l'application des "

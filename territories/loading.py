@@ -56,7 +56,7 @@ def load_reference_data() -> LoadReport:
         dep, created, changed = upsert(
             Departement,
             {"code": row["code_departement"]},
-            {"name": row["nom"], "region": regions[row["code_region"]]},
+            {"name": row["nom"], "region": regions[row["code_region"]], "tncc": int(row["tncc"])},
         )
         departements[dep.code] = dep
         report.count("départements", created, changed)
@@ -90,6 +90,7 @@ def load_reference_data() -> LoadReport:
             {
                 "name": row["nom"],
                 "kind": row["type"],
+                "tncc": int(row["tncc"]),
                 "region": regions[row["code_region"]],
                 "rsa_households": figure.households,
                 "rsa_households_year": figure.year,

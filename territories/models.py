@@ -1,6 +1,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from territories.names import of_name, with_article
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=2, unique=True)
@@ -18,6 +20,7 @@ class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, unique=True)
     name = models.CharField("nom", max_length=100)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    tncc = models.PositiveSmallIntegerField("type de nom en clair (COG)", default=0)
 
     class Meta:
         verbose_name = "département"
@@ -25,6 +28,11 @@ class Departement(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.name}"
+
+    @property
+    def of_name(self) -> str:
+        """« de l'Ain », « du Nord »: the name after « de »."""
+        return of_name(self.name, self.tncc)
 
 
 class CollectivityKind(models.TextChoices):
@@ -47,6 +55,7 @@ class Collectivity(models.Model):
     code = models.CharField("code COG (compétences départementales)", max_length=4, unique=True)
     name = models.CharField("nom", max_length=120)
     kind = models.CharField("type", max_length=40, choices=CollectivityKind.choices)
+    tncc = models.PositiveSmallIntegerField("type de nom en clair (COG)", default=0)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="collectivities")
     departements = models.ManyToManyField(Departement, related_name="collectivities")
 
@@ -70,6 +79,15 @@ class Collectivity(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def of_name(self) -> str:
+        """« de l'Ain », « du Nord », « de la Métropole de Lyon »: the name after « de »."""
+        return of_name(self.name, self.tncc)
+
+    @property
+    def with_article(self) -> str:
+        return with_article(self.name, self.tncc)
 
     @property
     def departement_codes(self):
