@@ -218,6 +218,7 @@ class FundingLoop(RuleBasedStateMachine):
         for pending in convention.amendments.filter(applied_at__isnull=True):
             pending.delete()
 
+    @precondition(lambda self: self._current().state in services.AMENDABLE)
     @rule(volet=volets, share=st.integers(0, 100), update_plan=st.booleans())
     def avenant_within_the_ceiling(self, volet, share, update_plan):
         """The avenant a user means: a share of the ceiling, typed the French way."""
