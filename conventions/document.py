@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from config.formats import format_date
 from conventions.amounts import amount_in_figures_and_words
+from conventions.volets import Volet
 
 TEMPLATE_DOCX = Path(__file__).resolve().parent / "docx" / "convention.docx"
 BLANK = "[à compléter]"
@@ -237,7 +238,7 @@ def _financing_plan(plan_lines) -> Section:
     from config.formats import format_euros
 
     section = Section("ANNEXE 2 – PLAN DE FINANCEMENT")
-    for volet in (1, 2, 3):
+    for volet in Volet:
         lines = [line for line in plan_lines if line.volet == volet]
         if not lines:
             continue

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from accounts import permissions
 from conventions.models import Convention, ConventionState
+from conventions.volets import Volet
 from funding.models import Ceiling, NationalEnvelope, Payment, PaymentStatus, VoletBalance
 
 ZERO = Decimal("0.00")
@@ -28,7 +29,7 @@ LABELS = {
 
 @dataclass
 class Figures:
-    values: dict = field(default_factory=lambda: {(m, v): ZERO for m in MEASURES for v in (1, 2, 3)})
+    values: dict = field(default_factory=lambda: {(m, v): ZERO for m in MEASURES for v in Volet})
 
     def add(self, measure: str, volet: int, amount: Decimal):
         self.values[(measure, volet)] += amount
@@ -41,7 +42,7 @@ class Figures:
         return self.values[(measure, volet)]
 
     def table(self):
-        return [(LABELS[m], [self.values[(m, v)] for v in (1, 2, 3)]) for m in MEASURES]
+        return [(LABELS[m], [self.values[(m, v)] for v in Volet]) for m in MEASURES]
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Consolidation:
     def collectivity_rows(self):
         """(collectivité, volet, figures…) for every collectivité with any credit."""
         for collectivity, figures in self.collectivities:
-            for volet in (1, 2, 3):
+            for volet in Volet:
                 values = [figures.get(m, volet) for m in MEASURES]
                 if any(values):
                     yield (collectivity, volet, *values)
@@ -70,8 +71,8 @@ def consolidate(user, year: int, collectivities=None) -> Consolidation:
         by_collectivity[ceiling.collectivity_id].add("allocated", ceiling.volet, ceiling.amount)
     conventions = Convention.objects.filter(year=year, collectivity__in=visible, state__in=SIGNED)
     for c in conventions:
-        for volet in (1, 2, 3):
-            by_collectivity[c.collectivity_id].add("committed", volet, getattr(c, f"amount_volet{volet}"))
+        for volet in Volet:
+            by_collectivity[c.collectivity_id].add("committed", volet, c.amounts[volet])
     for payment in Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PAID).select_related(
         "convention"
     ):
@@ -89,11 +90,11 @@ def consolidate(user, year: int, collectivities=None) -> Consolidation:
 
 
 def rows_for_export(result: Consolidation):
-    header = ["niveau", "territoire"] + [f"{LABELS[m]} volet {v}" for m in MEASURES for v in (1, 2, 3)]
+    header = ["niveau", "territoire"] + [f"{LABELS[m]} volet {v}" for m in MEASURES for v in Volet]
     rows = []
     for collectivity, figures in result.collectivities:
-        rows.append(["collectivité", collectivity.name, *(figures.get(m, v) for m in MEASURES for v in (1, 2, 3))])
+        rows.append(["collectivité", collectivity.name, *(figures.get(m, v) for m in MEASURES for v in Volet)])
     for region, figures in result.regions.items():
-        rows.append(["région", region.name, *(figures.get(m, v) for m in MEASURES for v in (1, 2, 3))])
-    rows.append(["national", "France", *(result.national.get(m, v) for m in MEASURES for v in (1, 2, 3))])
+        rows.append(["région", region.name, *(figures.get(m, v) for m in MEASURES for v in Volet)])
+    rows.append(["national", "France", *(result.national.get(m, v) for m in MEASURES for v in Volet)])
     return header, rows

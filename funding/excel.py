@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from conventions.volets import Volet
 from funding.structure import NATURES, SECTIONS
 
 TEMPLATE_VERSION = "1"
@@ -100,7 +101,7 @@ def export_plan(convention, lines, ceilings) -> bytes:
         volet: f"Plafond du volet : {ceilings[volet]} €"
         if ceilings.get(volet) is not None
         else "Plafond du volet : non notifié"
-        for volet in (1, 2, 3)
+        for volet in Volet
     }
     return export_workbook(PLAN, convention, lines, notes)
 
@@ -109,7 +110,7 @@ def export_workbook(layout: Layout, convention, lines, notes: dict[int, str]) ->
     workbook = Workbook()
     workbook.remove(workbook.active)
     totals = {}
-    for volet in (1, 2, 3):
+    for volet in Volet:
         sheet = workbook.create_sheet(sheet_name(volet))
         sheet["A1"] = f"{layout.title} – volet {volet} – {convention.collectivity.name} – {convention.year}"
         sheet["A1"].font = Font(bold=True, size=12)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from conventions.amounts import checked_amount, parse_amount
+from conventions.volets import Volet
 from funding.excel import FIRST_ROW, PLAN, TEMPLATE_VERSION, Layout, sheet_name
 from funding.structure import NATURE_BY_CODE, SECTIONS
 
@@ -64,7 +65,7 @@ def import_workbook(
     errors: list[CellError] = []
     warnings: list[str] = []
     lines = []
-    for volet in (1, 2, 3):
+    for volet in Volet:
         name = sheet_name(volet)
         lines += _read_sheet(layout, values[name], formulas[name], volet, action_numbers, errors, warnings)
     if errors:
@@ -164,7 +165,7 @@ def _check_template(layout: Layout, workbook, filename: str, convention) -> None
                 f"ce fichier est le plan de {marker['A3'].value} {marker['A4'].value}, pas de cette convention",
             )
         )
-    for volet in (1, 2, 3):
+    for volet in Volet:
         name = sheet_name(volet)
         if name not in workbook.sheetnames:
             problems.append(CellError(filename, "", None, f"feuille « {name} » absente : modèle modifié"))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from config.formats import format_euros
+from conventions.volets import Volet
 from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
 
 ZERO = Decimal("0.00")
@@ -45,7 +46,7 @@ def totals(lines: list[Line], volet: int) -> tuple[Decimal, Decimal]:
 def check_ceilings(lines: list[Line], ceilings: dict[int, Decimal | None]) -> list[Check]:
     """R-FIN-03: the State amount of each volet stays within the collectivité's ceiling."""
     checks = []
-    for volet in (1, 2, 3):
+    for volet in Volet:
         state, _ = totals(lines, volet)
         ceiling = ceilings.get(volet)
         if ceiling is None:
@@ -93,7 +94,7 @@ def check_cofinancing(lines: list[Line]) -> Check:
 def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal]) -> list[Check]:
     """R-FIN-01: credits are not fungible; each volet's State total matches the convention's amount."""
     checks = []
-    for volet in (1, 2, 3):
+    for volet in Volet:
         state, _ = totals(lines, volet)
         expected = convention_amounts.get(volet, ZERO)
         if state != expected:
@@ -158,7 +159,7 @@ def check_project_lead(lines: list[Line]) -> Check:
 
 def valorisation(lines: list[Line]) -> dict[int, Decimal]:
     """R-FIN-11: the collectivité's own means per volet, shown in the plan."""
-    return {volet: totals(lines, volet)[1] for volet in (1, 2, 3)}
+    return {volet: totals(lines, volet)[1] for volet in Volet}
 
 
 def check_plan(

@@ -30,7 +30,7 @@ def _plan_context(request, convention) -> dict:
     rule_lines = plans.rule_lines(convention)
     ceilings = plans.ceilings_of(convention)
     volets = []
-    for volet in (1, 2, 3):
+    for volet in Volet:
         state, collectivity = rules.totals(rule_lines, volet)
         volet_lines = [line for line in lines if line.volet == volet]
         volets.append(
@@ -48,7 +48,7 @@ def _plan_context(request, convention) -> dict:
                 "state_total": state,
                 "collectivity_total": collectivity,
                 "ceiling": ceilings[volet],
-                "convention_amount": getattr(convention, f"amount_volet{volet}"),
+                "convention_amount": convention.amounts[volet],
             }
         )
     checks = plans.page_checks(convention)
@@ -158,7 +158,7 @@ def ceilings(request):
     found = {}
     for ceiling in Ceiling.objects.filter(year=year, collectivity__in=collectivities):
         found.setdefault(ceiling.collectivity_id, {})[ceiling.volet] = ceiling
-    rows = [(c, [found.get(c.pk, {}).get(v) for v in (1, 2, 3)]) for c in collectivities]
+    rows = [(c, [found.get(c.pk, {}).get(v) for v in Volet]) for c in collectivities]
     totals = [sum((cs[i].amount for _, cs in rows if cs[i]), 0) for i in range(3)]
     export = page_tables_response(request, f"plafonds-{year}", lambda: [ceilings_table(rows)])
     if export:
@@ -166,7 +166,7 @@ def ceilings(request):
     envelope = services.envelope_for(year)
     over = []
     if envelope and permissions.is_national(request.user):
-        over = [v for v, total in zip((1, 2, 3), totals, strict=True) if total > getattr(envelope, f"volet{v}")]
+        over = [v for v, total in zip(Volet, totals, strict=True) if total > getattr(envelope, f"volet{v}")]
     return render(
         request,
         "funding/ceilings.html",

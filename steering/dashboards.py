@@ -8,6 +8,7 @@ from django.db.models import Count
 from config.downloads import Table
 from conventions import lifecycle
 from conventions.models import Convention
+from conventions.volets import Volet
 from funding.consolidation import consolidate
 from indicators import results
 from offer import coverage
@@ -148,8 +149,8 @@ def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
                 collectivity=collectivity,
                 convention=convention,
                 late=lifecycle.convention_is_late(convention, today) if convention else False,
-                committed=sum(f.get("committed", v) for v in (1, 2, 3)) if f else 0,
-                paid=sum(f.get("paid", v) for v in (1, 2, 3)) if f else 0,
+                committed=sum(f.get("committed", v) for v in Volet) if f else 0,
+                paid=sum(f.get("paid", v) for v in Volet) if f else 0,
                 last_month=volet2[-1] if volet2 else None,
                 services=sum(counts.get(code, 0) for code in collectivity.departement_codes),
             )
