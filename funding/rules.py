@@ -4,7 +4,7 @@ plain functions over plain values. Each check names its rule and the lines that 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from config.formats import format_euros
+from config.formats import NBSP, format_decimal, format_euros
 from conventions.volets import Volet
 from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
 
@@ -59,14 +59,19 @@ def check_ceilings(lines: list[Line], ceilings: dict[int, Decimal | None]) -> li
                     "R-FIN-03",
                     False,
                     True,
-                    f"Volet {volet} : la part de l'État ({state} €) dépasse le plafond ({ceiling} €) "
-                    f"de {state - ceiling} €.",
+                    f"Volet {volet} : la part de l'État ({format_euros(state)}) dépasse le plafond "
+                    f"({format_euros(ceiling)}) de {format_euros(state - ceiling)}.",
                     tuple(line.number for line in lines if line.volet == volet and line.counted),
                 )
             )
         else:
             checks.append(
-                Check("R-FIN-03", True, True, f"Volet {volet} : dans le plafond ({state} € sur {ceiling} €).")
+                Check(
+                    "R-FIN-03",
+                    True,
+                    True,
+                    f"Volet {volet} : dans le plafond ({format_euros(state)} sur {format_euros(ceiling)}).",
+                )
             )
     return checks
 
@@ -77,16 +82,18 @@ def check_cofinancing(lines: list[Line]) -> Check:
     total = state + collectivity
     if total == 0:
         return Check("R-FIN-03", True, True, "Volet 2 : aucune action chiffrée.")
-    share = (collectivity * 100 / total).quantize(Decimal("0.01"))
+    share = format_decimal(collectivity * 100 / total)
     if collectivity * 2 >= total:
-        return Check("R-FIN-03", True, True, f"Volet 2 : cofinancement du département de {share} % (au moins 50 %).")
+        return Check(
+            "R-FIN-03", True, True, f"Volet 2 : cofinancement du département de {share}{NBSP}% (au moins 50 %)."
+        )
     missing = total / 2 - collectivity
     return Check(
         "R-FIN-03",
         False,
         True,
-        f"Volet 2 : le département finance {share} % du coût total, il faut au moins 50 % "
-        f"(il manque {missing.quantize(Decimal('0.01'))} € de part départementale, ou moins de part État).",
+        f"Volet 2 : le département finance {share}{NBSP}% du coût total, il faut au moins 50 % "
+        f"(il manque {format_euros(missing)} de part départementale, ou moins de part État).",
         tuple(line.number for line in lines if line.volet == 2 and line.counted),
     )
 
@@ -103,8 +110,8 @@ def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal
                     "R-FIN-01",
                     False,
                     state > expected,
-                    f"Volet {volet} : la part de l'État du plan ({state} €) diffère du montant de la convention "
-                    f"({expected} €) ; les crédits ne passent pas d'un volet à l'autre.",
+                    f"Volet {volet} : la part de l'État du plan ({format_euros(state)}) diffère du montant de la "
+                    f"convention ({format_euros(expected)}) ; les crédits ne passent pas d'un volet à l'autre.",
                 )
             )
     return checks or [Check("R-FIN-01", True, True, "Chaque volet correspond au montant de la convention.")]

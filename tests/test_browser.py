@@ -200,7 +200,7 @@ def test_council_agent_sees_the_rule_its_plan_breaks_and_fixes_it(live_server, m
     log_in(page, live_server.url, "cd-isere")
     page.goto(f"{live_server.url}/financement/conventions/{convention.pk}/plan/")
     rules = page.get_by_test_id("rules")
-    expect(rules).to_contain_text("Volet 2 : le département finance 35.71 % du coût total, il faut au moins 50 %")
+    expect(rules).to_contain_text("Volet 2 : le département finance 35,71\u00a0% du coût total, il faut au moins 50 %")
     amount = page.get_by_test_id("volet-2").locator("input[name$='collectivity_amount']")
     amount.fill("900 000,00")
     amount.press("Tab")

@@ -65,7 +65,7 @@ def test_r_fin_03_plan_breaking_cofinancing_blocks_finalisation(convention, make
     add(convention, 1, "equipes_cd", "chefferie_projet", "150000.00", "0")
     line = add(convention, 2, "remobilisation", "prestation_accompagnement", "400000.00", "100000.00")
     step(convention, "open_negotiation", agent, date(2024, 1, 5))
-    with pytest.raises(lifecycle.TransitionRefused, match=r"Volet 2 : le département finance 20\.00 %"):
+    with pytest.raises(lifecycle.TransitionRefused, match="Volet 2 : le département finance 20,00\u00a0%"):
         step(convention, "finalise", agent, date(2024, 1, 25))
     line.collectivity_amount = D("400000.00")
     line.save()

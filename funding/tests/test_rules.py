@@ -24,7 +24,10 @@ def failing(checks, rule):
 def test_r_fin_03_state_amount_within_the_ceiling():
     lines = [line(1, 1, "100000.00", "0"), line(2, 1, "50000.01", "0")]
     [check] = failing(rules.check_ceilings(lines, {1: D("150000.00"), 2: None, 3: None}), "R-FIN-03")
-    assert check.message == "Volet 1 : la part de l'État (150000.01 €) dépasse le plafond (150000.00 €) de 0.01 €."
+    assert check.message == (
+        "Volet 1 : la part de l'État (150\u00a0000,01\u00a0€) dépasse le plafond (150\u00a0000,00\u00a0€) "
+        "de 0,01\u00a0€."
+    )
     assert check.lines == (1, 2)
     assert not failing(rules.check_ceilings(lines[:1], {1: D("150000.00")}), "R-FIN-03")
 
@@ -33,7 +36,7 @@ def test_r_fin_03_cofinancing_exactly_half_passes_one_cent_less_fails():
     assert rules.check_cofinancing([line(1, 2, "500000.00", "500000.00")]).ok
     check = rules.check_cofinancing([line(1, 2, "500000.00", "499999.99")])
     assert not check.ok and check.blocking
-    assert check.message.startswith("Volet 2 : le département finance 50.00 % du coût total, il faut au moins 50 %")
+    assert check.message.startswith("Volet 2 : le département finance 50,00\u00a0% du coût total, il faut au moins 50 %")
 
 
 @given(state=st.decimals(min_value=0, max_value=10**9, places=2), share=st.integers(0, 100))
@@ -47,7 +50,7 @@ def test_r_fin_01_no_credit_moved_between_volets():
     lines = [line(1, 1, "120000.00", "0"), line(2, 2, "80000.00", "80000.00")]
     checks = rules.check_volet_amounts(lines, {1: D("100000.00"), 2: D("100000.00"), 3: D("0")})
     assert [(c.rule, c.blocking) for c in checks] == [("R-FIN-01", True), ("R-FIN-01", False)]
-    assert checks[0].message.startswith("Volet 1 : la part de l'État du plan (120000.00 €) diffère")
+    assert checks[0].message.startswith("Volet 1 : la part de l'État du plan (120\u00a0000,00\u00a0€) diffère")
 
 
 def test_r_fin_05_volet2_exclusions_only_in_volet2():
