@@ -36,7 +36,9 @@ def test_r_fin_03_cofinancing_exactly_half_passes_one_cent_less_fails():
     assert rules.check_cofinancing([line(1, 2, "500000.00", "500000.00")]).ok
     check = rules.check_cofinancing([line(1, 2, "500000.00", "499999.99")])
     assert not check.ok and check.blocking
-    assert check.message.startswith("Volet 2 : le département finance 50,00\u00a0% du coût total, il faut au moins 50 %")
+    assert check.message.startswith(
+        "Volet 2 : le département finance 50,00\u00a0% du coût total, il faut au moins 50 %"
+    )
 
 
 @given(state=st.decimals(min_value=0, max_value=10**9, places=2), share=st.integers(0, 100))
