@@ -114,8 +114,13 @@ class FundingLoop(RuleBasedStateMachine):
         self.reached[what] += 1
 
     # ---- rules ---------------------------------------------------------------------------------------
-    @initialize(start=st.sampled_from([0, 4, 5, 5, 6]), pay_advances=st.booleans(), selected=st.booleans())
-    def start_from(self, start, pay_advances, selected):
+    @initialize(
+        start=st.sampled_from([0, 4, 5, 5, 6, 6, 7, 7]),
+        pay_advances=st.booleans(),
+        selected=st.booleans(),
+        spent=st.sampled_from(["0.3", "1", "2"]),
+    )
+    def start_from(self, start, pay_advances, selected, spent):
         """Most runs start from a signed convention (its advances proposed, perhaps paid), so that the steps
         left reach payments, avenants, reports and settlements; the others start from the draft. The Ain is
         selected for volet 3 in some runs."""
@@ -127,11 +132,20 @@ class FundingLoop(RuleBasedStateMachine):
             if name == "sign" and pay_advances:
                 for _ in range(4):
                     self.pay_the_next_payment()
-        if start == len(HAPPY_PATH):
-            # The final report received: the whole allocation spent (twice it on volet 2, co-financed at 50 %).
+        if start >= len(HAPPY_PATH):
+            # The final report received: a share of the allocation spent (twice it on volet 2, co-financed at
+            # 50 %); under 60 % after a paid advance, the settlement finds an overpayment to recover.
             amounts = self._current().amounts
-            spent = [(v, f"{amounts[v] * (2 if v == Volet.LOCAL_SOLUTIONS else 1):.2f}") for v in Volet if amounts[v]]
-            self.import_report(spent)
+            share = D(spent) * 2
+            self.import_report(
+                [
+                    (v, f"{amounts[v] * (share if v == Volet.LOCAL_SOLUTIONS else D(spent)):.2f}")
+                    for v in Volet
+                    if amounts[v]
+                ]
+            )
+            if start > len(HAPPY_PATH):  # and the balance settled: the steps left pay it, recover, try the rest
+                self.settle()
 
     @rule(volet=volets, typed=typed_amounts(), keep_plan=st.booleans())
     def set_amount(self, volet, typed, keep_plan):
@@ -219,10 +233,10 @@ class FundingLoop(RuleBasedStateMachine):
             pending.delete()
 
     @precondition(lambda self: self._current().state in services.AMENDABLE)
-    @rule(volet=volets, share=st.integers(0, 100), update_plan=st.booleans())
-    def avenant_within_the_ceiling(self, volet, share, update_plan):
-        """The avenant a user means: a share of the ceiling, typed the French way."""
-        self.avenant(volet, f"{CEILINGS[volet] * share / 100:.2f}".replace(".", ","), update_plan)
+    @rule(volet=volets, share=st.integers(0, 100))
+    def avenant_within_the_ceiling(self, volet, share):
+        """The avenant a user means: a share of the ceiling, typed the French way, the plan updated with it."""
+        self.avenant(volet, f"{CEILINGS[volet] * share / 100:.2f}".replace(".", ","), update_plan=True)
 
     @rule()
     def pay_the_next_payment(self):
@@ -344,7 +358,7 @@ def test_no_euro_paid_beyond_the_rules_whatever_the_order(make_user):
     run_state_machine_as_test(
         FundingLoop,
         settings=settings(
-            max_examples=100,
+            max_examples=80,
             stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -352,14 +366,16 @@ def test_no_euro_paid_beyond_the_rules_whatever_the_order(make_user):
     )
     reached = FundingLoop.reached
     print(f"\nchemins parcourus : {dict(sorted(reached.items()))}")
-    # The run reached the paths that matter: signature with its advances, payments, settlement, recovery.
+    # The run reached the paths that matter: signature with its advances paid, settlement, the balance paid,
+    # résiliation.
+    # (Applied avenants and titres de perception are reached too, a few times a run: counted above, and each has
+    # its own scenario test.)
     for path in (
         "fait : sign",
         "fait : payer (avance de 60 %)",
-        "fait : avenant",
         "fait : arrêter le solde",
+        "solde à verser proposé",
         "fait : payer (solde)",
-        "fait : titre de perception",
         "fait : résilier",
     ):
         assert reached[path] > 0, path

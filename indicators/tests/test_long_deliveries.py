@@ -117,7 +117,7 @@ def fitted(width: int, people: list[dict]) -> list[dict]:
     return [{**p, "orientations": [(inside(o), d, inside(c)) for o, d, c in p["orientations"]]} for p in people]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(width=st.integers(1, MAX_MONTHS), people=st.lists(person, min_size=1, max_size=6))
 def test_any_delivery_up_to_62_months_gives_the_reference_figures(width, people):
     tables = delivery(width, fitted(width, people))
