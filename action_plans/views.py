@@ -92,21 +92,11 @@ def budget_line_add(request, pk: int, sheet_pk: int):
     sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
     form = BudgetLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django.db.models import Sum
+        from funding.plans import budget_line_refusal
 
-        from conventions.volets import Volet
-        from funding.plans import ceilings_of
-
-        ceiling = ceilings_of(convention)[Volet.LOCAL_SOLUTIONS]
-        budget = (sheet.budget_lines.aggregate(total=Sum("state_amount"))["total"] or 0) + form.cleaned_data[
-            "state_amount"
-        ]
-        if ceiling is not None and budget > ceiling:
-            form.add_error(
-                "state_amount",
-                f"La part État de l'action {sheet.number} atteindrait {budget} €, au-delà du plafond du volet 2 "
-                f"({ceiling} €) (R-SUIVI-03).",
-            )
+        refusal = budget_line_refusal(sheet, form.cleaned_data["state_amount"])
+        if refusal:
+            form.add_error("state_amount", refusal)
     if request.method == "POST" and form.is_valid():
         line = form.save(commit=False)
         line.sheet = sheet

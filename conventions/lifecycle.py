@@ -233,10 +233,6 @@ def precondition_refusals(name: str, convention: Convention, on: date) -> list[s
     return [reason for path in _step(name).preconditions for reason in import_string(path)(convention, on)]
 
 
-def hook_refusals(transition: Transition, convention: Convention, on: date) -> list[str]:
-    return precondition_refusals(transition.name, convention, on)
-
-
 def run_effects(name: str, convention: Convention, by, on: date) -> None:
     for path in _step(name).effects:
         import_string(path)(convention, by, on)
@@ -272,7 +268,7 @@ def apply_transition(
             denunciation_effective_on=notice.effective_on if notice else None,
         )
         if not reasons:
-            reasons = hook_refusals(transition, current, on)
+            reasons = precondition_refusals(transition.name, current, on)
         if reasons:
             raise TransitionRefused(reasons)
         previous = current.state

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from config.formats import format_euros
 from conventions.volets import Volet
 
 ZERO = Decimal("0.00")
@@ -75,34 +76,29 @@ class Breach:
         return f"{self.message} ({self.rule})"
 
 
-def euros(amount: Decimal) -> str:
-    from config.formats import format_euros
-
-    return format_euros(amount)
-
-
 def allocation_breaches(money: VoletMoney) -> list[Breach]:
     """R-FIN-03 and R-CONV-04: what the convention allocates to the volet."""
     volet, allocated = money.volet, money.allocated
     if allocated <= 0:
         return []
+    shown = format_euros(allocated)
     if volet == Volet.TERRITORIAL_DEPLOYMENT and not money.selected:
         return [
             Breach(
                 "R-CONV-04",
                 volet,
-                f"{volet.label} : {euros(allocated)} alors que la collectivité n'est pas retenue pour le volet 3",
+                f"{volet.label} : {shown} alors que la collectivité n'est pas retenue pour le volet 3",
             )
         ]
     if money.ceiling is None:
-        return [Breach("R-FIN-03", volet, f"{volet.label} : {euros(allocated)} sans plafond notifié pour ce volet")]
+        return [Breach("R-FIN-03", volet, f"{volet.label} : {shown} sans plafond notifié pour ce volet")]
     if allocated > money.ceiling:
         return [
             Breach(
                 "R-FIN-03",
                 volet,
-                f"{volet.label} : {euros(allocated)} dépasse le plafond de {euros(money.ceiling)} "
-                f"de {euros(allocated - money.ceiling)}",
+                f"{volet.label} : {shown} dépasse le plafond de {format_euros(money.ceiling)} "
+                f"de {format_euros(allocated - money.ceiling)}",
             )
         ]
     return []
@@ -117,8 +113,8 @@ def payment_breaches(money: VoletMoney) -> list[Breach]:
             Breach(
                 "R-FIN-07",
                 volet,
-                f"{volet.label} : les versements proposés, approuvés ou payés ({euros(money.committed)}) "
-                f"dépasseraient {what} ({euros(money.payable)})",
+                f"{volet.label} : les versements proposés, approuvés ou payés ({format_euros(money.committed)}) "
+                f"dépasseraient {what} ({format_euros(money.payable)})",
             )
         ]
     return []

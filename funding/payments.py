@@ -45,10 +45,6 @@ REPORTING_STATES = (ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVE
 SETTLING_STATES = (ConventionState.REPORT_RECEIVED, ConventionState.TERMINATED)
 
 
-def planned_amounts(convention) -> dict[Volet, Decimal]:
-    return convention.amounts
-
-
 def money_of(convention, *, allocated: dict[Volet, Decimal] | None = None) -> dict[Volet, VoletMoney]:
     """The money of each volet, from the database; `allocated` replaces the convention's amounts (an avenant)."""
     balances = VoletBalance.objects.filter(convention=convention)
@@ -87,7 +83,7 @@ def propose_advances(convention) -> list[Payment]:
     """R-FIN-07: at signature, 60 % of each volet's amount, within what may be paid on it."""
     created = []
     money = money_of(convention)
-    for volet, planned in planned_amounts(convention).items():
+    for volet, planned in convention.amounts.items():
         if (
             planned <= 0
             or Payment.objects.filter(
@@ -229,7 +225,7 @@ def balances(convention):
     paid = paid_amounts(convention)
     return [
         volet_balance(volet=volet, allocated=allocated, expenses=expenses, paid=paid[volet])
-        for volet, allocated in planned_amounts(convention).items()
+        for volet, allocated in convention.amounts.items()
     ]
 
 

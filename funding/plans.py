@@ -3,6 +3,7 @@ steps that fix the amounts (finalisation, signature, avenant)."""
 
 from decimal import Decimal
 
+from config.formats import format_euros
 from conventions.volets import Volet
 from funding import rules
 from funding.models import Ceiling, PlanLine
@@ -63,6 +64,20 @@ def budget_checks(convention) -> list[rules.Check]:
     return rules.check_action_budgets(sheet_budgets(convention), ceilings_of(convention)[Volet.LOCAL_SOLUTIONS])
 
 
+def budget_line_refusal(sheet, state_amount: Decimal) -> str | None:
+    """R-SUIVI-03: a new budget line may not bring the fiche's State share beyond the volet 2 ceiling."""
+    from django.db.models import Sum
+
+    ceiling = ceilings_of(sheet.convention)[Volet.LOCAL_SOLUTIONS]
+    budget = (sheet.budget_lines.aggregate(total=Sum("state_amount"))["total"] or 0) + state_amount
+    if ceiling is not None and budget > ceiling:
+        return (
+            f"La part État de l'action {sheet.number} atteindrait {budget} €, au-delà du plafond du volet 2 "
+            f"({ceiling} €) (R-SUIVI-03)."
+        )
+    return None
+
+
 def allocation_breaches_of(convention) -> list:
     """The convention's own amounts against the ceilings and the volet 3 selection (R-FIN-03, R-CONV-04)."""
     from funding.money import allocation_breaches
@@ -87,7 +102,7 @@ def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> 
     """The convention's amounts themselves (R-FIN-03, R-CONV-04), the plan that details them (R-FIN-01: the
     same State total per volet, and no blocking rule broken) and the action plan behind each financed volet
     (R-SUIVI-03, R-SUIVI-04). Checked when the convention is finalised and signed and when an avenant is agreed."""
-    from funding.money import allocation_breaches, euros
+    from funding.money import allocation_breaches
     from funding.payments import money_of
 
     amounts = amounts or convention.amounts
@@ -101,8 +116,8 @@ def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> 
         state, _ = rules.totals(lines, volet)
         if state != amounts[volet]:
             reasons.append(
-                f"Plan de financement : la part de l'État du {volet.label.lower()} ({euros(state)}) doit être "
-                f"égale au montant de la convention ({euros(amounts[volet])}) (R-FIN-01)."
+                f"Plan de financement : la part de l'État du {volet.label.lower()} ({format_euros(state)}) doit être "
+                f"égale au montant de la convention ({format_euros(amounts[volet])}) (R-FIN-01)."
             )
     reasons += [
         f"Plan de financement : {c.message} ({c.rule})"
