@@ -26,3 +26,41 @@ def iban_errors(text: str) -> list[str]:
 
 def bic_errors(text: str) -> list[str]:
     return [] if BIC.match(text.strip().upper()) else ["BIC invalide : 8 ou 11 caractères (ex. BDFEFRPPCCT)"]
+
+
+# French RIB (relevé d'identité bancaire): the letters of an account number count as these digits.
+RIB_LETTERS = {
+    c: str(d)
+    for d, letters in enumerate(("AJ", "BKS", "CLT", "DMU", "ENV", "FOW", "GPX", "HQY", "IRZ"), 1)
+    for c in letters
+}
+
+
+def rib_key(bank_code: str, branch_code: str, account_number: str) -> str:
+    """The two-digit clé RIB: 97 − ((89 × établissement + 15 × guichet + 3 × compte) mod 97)."""
+    account = "".join(RIB_LETTERS.get(c, c) for c in account_number.upper())
+    return f"{97 - (89 * int(bank_code) + 15 * int(branch_code) + 3 * int(account)) % 97:02d}"
+
+
+def rib_errors(bank_code: str, branch_code: str, account_number: str, key: str, iban: str = "") -> list[str]:
+    """The RIB of article 6: five-digit codes, an 11-character account, its key, and the same account as the IBAN."""
+    errors = []
+    if not re.fullmatch(r"\d{5}", bank_code):
+        errors.append("Code établissement invalide : 5 chiffres")
+    if not re.fullmatch(r"\d{5}", branch_code):
+        errors.append("Code guichet invalide : 5 chiffres")
+    if not re.fullmatch(r"[0-9A-Z]{11}", account_number.upper()):
+        errors.append("Numéro de compte invalide : 11 chiffres ou lettres")
+    if not re.fullmatch(r"\d{2}", key):
+        errors.append("Clé RIB invalide : 2 chiffres")
+    if errors:
+        return errors
+    expected = rib_key(bank_code, branch_code, account_number)
+    if key != expected:
+        return [f"Clé RIB {key} incohérente avec le code établissement, le code guichet et le numéro de compte"]
+    iban = normalise_iban(iban)
+    if iban.startswith("FR") and iban[4:] != f"{bank_code}{branch_code}{account_number.upper()}{key}":
+        return [
+            "Le RIB ne correspond pas à l'IBAN : l'IBAN français reprend code établissement, guichet, compte et clé"
+        ]
+    return []

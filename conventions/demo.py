@@ -15,6 +15,23 @@ DEMO = {
     "59D": ("420000.00", "3900000.00", "1500000.00", ["open_negotiation", "finalise"]),
     "02D": ("190000.00", "1100000.00", "0", []),
 }
+# Fictitious signatories, the place of signature and the budget and bank fields of article 6.
+PEOPLE = {
+    "01D": ("Claire Fontaine", "Jean Morel", "Bourg-en-Bresse"),
+    "38D": ("Sophie Garnier", "Luc Bernard", "Grenoble"),
+    "59D": ("Anne Lefebvre", "Paul Dumont", "Lille"),
+    "02D": ("Marc Girard", "Hélène Roux", "Laon"),
+}
+REGIONAL_PREFECTS = {"84": "Isabelle Perrin", "32": "Thomas Lambert"}
+# A fictitious account at the Banque de France (RIB key and IBAN checksum consistent).
+BANK = {
+    "bank_code": "30001",
+    "branch_code": "00794",
+    "account_number": "12345678901",
+    "rib_key": "85",
+    "iban": "FR7630001007941234567890185",
+    "bic": "BDFEFRPPCCT",
+}
 DATES = {
     "open_negotiation": date(2024, 1, 8),
     "finalise": date(2024, 1, 29),
@@ -43,9 +60,21 @@ def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
                 "amount_volet1": Decimal(volet1),
                 "amount_volet2": Decimal(volet2),
                 "amount_volet3": Decimal(volet3),
-                "prefect_name": f"Préfet(e) fictif(ve) {collectivity.of_name}",
-                "president_name": f"Président(e) fictif(ve) du département {collectivity.of_name}",
-                "regional_prefect_name": f"Préfet(e) fictif(ve) de la région {collectivity.region.name}",
+                "prefect_name": PEOPLE[code][0],
+                "president_name": PEOPLE[code][1],
+                "regional_prefect_name": REGIONAL_PREFECTS.get(collectivity.region.code, ""),
+                "signing_place": PEOPLE[code][2],
+                "budget_action": "01",
+                "budget_sub_action": "03",
+                "budget_activity": "010201010101",
+                "financial_centre": f"0102-CDIE-D{collectivity.code[:-1]}",
+                "functional_domain": "0102-01-03",
+                "goods_group": "10.01.01",
+                "chorus_third_party": f"1000{collectivity.code[:-1].zfill(3)}",
+                "account_holder": f"Paierie départementale {collectivity.of_name}",
+                **BANK,
+                "authorising_officer": f"le préfet {collectivity.of_name}",
+                "assigning_accountant": f"le directeur régional des finances publiques {collectivity.region.of_name}",
             },
         )
         if prepare:

@@ -1,279 +1,473 @@
-"""The text of the convention, on the model of annexe 7 (R-CONV-07), filled from the data.
+"""The convention as annexe 7 of the instruction writes it (R-CONV-07), filled from the data, with its annexes.
 
-`sections()` builds the content once, as plain titled paragraphs; the Word (docxtpl) and PDF
-(WeasyPrint) renderings only lay it out. Each file's SHA-256 is kept with the version it renders.
+The fixed wording lives in `model/annexe7.txt`, the model word for word with only the fields it marks
+(« *[…]* ») replaced by template variables; `tests/test_model_text.py` compares the generated files with the
+instruction itself. The annexes that are model text too (the bilan template of annexe 3, the indicators of
+annexe 4, the cooperation of annexe 5) are read from the instruction shipped in `model/`.
+
+`blocks()` builds the content once as typed blocks; the Word (python-docx) and PDF (WeasyPrint) renderings
+only lay them out. Each file's SHA-256 is kept with the version it renders.
 """
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from itertools import groupby
 from pathlib import Path
 
+from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from config.formats import format_date
+from config.formats import format_euros, format_long_date
 from conventions.amounts import amount_in_figures_and_words
 from conventions.volets import Volet
 
-TEMPLATE_DOCX = Path(__file__).resolve().parent / "docx" / "convention.docx"
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+INSTRUCTION = MODEL_DIR / "instruction-2023-192.txt"
 BLANK = "[à compléter]"
+# The loi de finances each campaign's visa cites (« Vu la loi n° … du … de finances pour 2024 »).
+FINANCE_LAWS = {2024: "n° 2023-1322 du 29 décembre 2023", 2025: "n° 2025-127 du 14 février 2025"}
+ANNEX_TITLES = (
+    ("1", "ANNEXE 1 - Plan d'action : Fiche action (volet 2)"),
+    ("1 bis", "ANNEXE 1 bis - Plan d'action : Feuille de route (volet 3)"),
+    ("2", "ANNEXE 2 - Plan de financement"),
+    ("3", "ANNEXE 3 - Trame de bilan financier"),
+    ("4", "ANNEXE 4 - Indicateurs de pilotage"),
+    ("5", "ANNEXE 5 - Coopération opérationnelle entre France Travail et le Conseil départemental"),
+)
 
 
-@dataclass
-class Section:
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, heading or table row of the document.
+
+    kind: title, article, subarticle, paragraph, item, subitem, row, header (a table's heading row), logo,
+    imputation, bank, signature (cells: role, territory, name), annex (an annexe's title, on a new page), label.
+    """
+
+    kind: str
+    text: str = ""
+    cells: tuple[str, ...] = ()
 
 
-def _or_blank(value) -> str:
-    return str(value) if value else BLANK
+TABLE_KINDS = {"row", "header"}
+PREFIXES = (
+    ("### ", "subarticle"),
+    ("## ", "article"),
+    ("# ", "title"),
+    ("-- ", "subitem"),
+    ("- ", "item"),
+    ("[logo] ", "logo"),
+    ("[imputation] ", "imputation"),
+    ("[bank] ", "bank"),
+)
 
 
-def sections(convention, action_sheets=(), version_number: int = 0, plan_lines=()) -> list[Section]:
-    """The convention in reading order: header, parties, articles 1 to 11, signatures, annexes 1 and 2."""
-    c = convention
+def blocks(convention, action_sheets=(), version_number: int = 0, plan_lines=(), roadmap=(), ceilings=None):
+    """The whole document: annexe 7's text, the list of annexes, then the annexes in the model's order."""
     return [
-        _budget_header(c, version_number),
-        _parties(c),
-        _purpose(c),
-        Section(
-            "ARTICLE 2 – DURÉE DE LA CONVENTION",
-            [
-                f"La présente convention est conclue pour la période du {format_date(c.start_date)} au {format_date(c.end_date)}."
-            ],
-        ),
-        Section("ARTICLE 3 – ENGAGEMENTS DU DÉPARTEMENT", list(DEPARTMENT_COMMITMENTS)),
-        _state_commitments(c),
-        Section("ARTICLE 5 – SUIVI DE L'EXÉCUTION DE LA CONVENTION", [FOLLOW_UP]),
-        _financial_conditions(c),
-        *(Section(title, [text]) for title, text in STANDARD_CLAUSES),
-        _signatures(c),
-        _action_plan(action_sheets),
-        _financing_plan(plan_lines),
+        *model_text(convention, version_number),
+        *annex_list(convention),
+        *action_plan(action_sheets),
+        *(roadmap_annex(roadmap) if has_volet3(convention) else ()),
+        *financing_plan(convention, plan_lines, ceilings or {}),
+        *financial_report_template(convention),
+        *indicators(convention, action_sheets),
+        *instruction_excerpt(ANNEX_TITLES[5][1], None, annex=True),
     ]
 
 
-DEPARTMENT_COMMITMENTS = (
-    "Les engagements sont décrits dans un plan d'action détaillé (annexe 1 et 1 bis) associé à un plan de "
-    "financement (annexe 2).",
-    "Le conseil départemental s'engage à produire un bilan final au plus tard trois mois suivant la fin de "
-    "la durée de convention mentionnée à l'article 2 : un bilan de mise en œuvre du plan d'action et un "
-    "bilan financier établi sur le modèle de l'annexe 3.",
-    "Le Conseil départemental participe à hauteur de 50 % du coût total des actions inscrites au volet 2 "
-    "au titre du co-financement avec l'administration.",
-    "Pour chacun des volets, le Conseil départemental s'engage à renseigner les indicateurs précisés dans l'annexe 4.",
-)
-
-FOLLOW_UP = (
-    "Le suivi de l'exécution de la présente convention est effectué de façon conjointe par le Conseil "
-    "départemental et l'administration, au niveau national et au niveau territorial (DDETS-PP), au sein du "
-    "comité départemental."
-)
-
-# Articles 7 to 11: the same text in every convention.
-STANDARD_CLAUSES = (
-    (
-        "ARTICLE 7 – AUTRES ENGAGEMENTS",
-        "En cas d'inexécution ou de modification des conditions d'exécution et de retard pris dans l'exécution "
-        "de la présente convention par le Conseil départemental, pour une raison quelconque, celui-ci doit en "
-        "informer l'administration sans délai en lettre recommandée avec accusé de réception.",
-    ),
-    (
-        "ARTICLE 8 – CONTRÔLE DE L'ADMINISTRATION",
-        "L'administration contrôle à l'issue de la convention que la contribution financière n'excède pas le "
-        "coût de la mise en œuvre de l'action. Elle peut exiger le remboursement des sommes indues.",
-    ),
-    (
-        "ARTICLE 9 – MODIFICATION DE LA CONVENTION",
-        "La présente convention peut être modifiée en cours d'exécution d'un commun accord par les deux "
-        "parties. Les modifications ainsi effectuées sont formalisées par un avenant.",
-    ),
-    (
-        "ARTICLE 10 – DÉNONCIATION DE LA CONVENTION",
-        "En cas de non-respect par l'une ou l'autre des parties de l'une de ses obligations, la convention peut "
-        "être résiliée de plein droit par l'autre partie à l'expiration d'un délai de deux mois suivant l'envoi "
-        "d'une lettre recommandée avec accusé de réception valant mise en demeure restée infructueuse.",
-    ),
-    (
-        "ARTICLE 11 – LITIGE",
-        "Tout litige résultant de l'exécution de la présente convention est du ressort du tribunal "
-        "administratif territorialement compétent après la recherche d'une résolution amiable.",
-    ),
-)
+def has_volet3(convention) -> bool:
+    return bool(convention.amount_volet3) or volet3_selection(convention) is not None
 
 
-def _budget_header(c, version_number: int) -> Section:
-    return Section(
-        "Imputation budgétaire",
-        [
-            f"Programme : {c.programme} – Action : {_or_blank(c.budget_action)} – Sous-action : "
-            f"{_or_blank(c.budget_sub_action)} – Activité : {_or_blank(c.budget_activity)}",
-            f"Montant : {amount_in_figures_and_words(c.total_amount)} – GM : {_or_blank(c.goods_group)}",
-            f"Version : {'convention initiale' if version_number == 0 else f'avenant n° {version_number}'}",
-        ],
-    )
+def volet3_selection(convention):
+    return convention.collectivity.volet3_selections.filter(year=convention.year).first()
 
 
-def _parties(c) -> Section:
-    place = c.collectivity.of_name  # « de l'Ain », « du Nord » (TNCC of the COG)
-    return Section(
-        f"CONVENTION DÉPARTEMENTALE POUR L'INSERTION ET L'EMPLOI DANS LE CADRE DE LA RÉFORME FRANCE TRAVAIL – {c.year}",
-        [
-            "Entre",
-            f"Le Ministère du travail, du plein emploi et de l'insertion, représenté par {_or_blank(c.prefect_name)}, "
-            f"préfet du département {place}, et désigné ci-après par les termes « l'administration », d'une part,",
-            "Et",
-            f"Le Conseil départemental {place}, représenté par {_or_blank(c.president_name)}, président du Conseil "
-            f"départemental {place}, et désigné ci-après par les termes « le Conseil départemental », d'autre part,",
-            "Vu la loi n° 2023-1196 du 18 décembre 2023 pour le plein emploi ;",
-            "Vu l'instruction n° DGEFP/DPE/2023/192 du 27 décembre 2023 relative à la mise en œuvre de la "
-            "contractualisation entre l'État et les conseils départementaux pour l'insertion et l'emploi dans le "
-            "cadre de la réforme France Travail ;",
-            f"Vu la délibération du Département {place} en date du "
-            f"{format_date(c.deliberation_date) or BLANK} autorisant le président du Conseil départemental à "
-            "signer la présente convention.",
-            "Il est convenu ce qui suit :",
-        ],
-    )
+def model_text(convention, version_number: int = 0) -> list[Block]:
+    """Annexe 7 word for word, its fields filled from the convention."""
+    template = Template((MODEL_DIR / "annexe7.txt").read_text(encoding="utf-8"))
+    text = template.render(Context(model_fields(convention, version_number), autoescape=False))
+    return [parse_line(line) for line in text.splitlines() if line.strip()]
 
 
-def _purpose(c) -> Section:
-    return Section(
-        "ARTICLE 1 – OBJET DE LA CONVENTION",
-        [
-            f"Par la présente convention, le préfet et le président du conseil départemental {c.collectivity.of_name} "
-            "définissent les engagements relevant de la contractualisation pour l'insertion et l'emploi dans le cadre "
-            "de la réforme France Travail sur trois volets.",
-            "Le volet 1 vise à préparer la mise en place de la réforme France Travail et l'application des "
-            "dispositions législatives et réglementaires issues de la loi pour le plein emploi.",
-            "Le volet 2 vise à étoffer l'offre de solutions d'insertion locales, dans une approche subsidiaire et "
-            "une recherche d'impact.",
-            "Le volet 3 vise à assurer de nouveaux déploiements territorialisés pour un accompagnement rénové des "
-            "allocataires du RSA.",
-        ],
-    )
-
-
-def _state_commitments(c) -> Section:
-    """Article 4: the non-fungible amount of each volet, in figures and words; volet 3 only when selected."""
-    volets = [
-        f"{amount_in_figures_and_words(c.amount_volet1)} au titre du volet 1 visant la préparation et la mise en place "
-        "de la réforme France Travail et l'application des dispositions législatives et réglementaires issues de la loi "
-        "pour le plein emploi ;",
-        f"{amount_in_figures_and_words(c.amount_volet2)} au titre du volet 2 visant à étoffer l'offre de solutions "
-        "d'insertion locales ;",
+def model_fields(c, version_number: int) -> dict:
+    """The values of the fields annexe 7 marks, « [à compléter] » where the convention does not have them yet."""
+    selection = volet3_selection(c)
+    number = c.number if version_number == 0 else f"{c.number} (version consolidée, avenant n° {version_number})"
+    names = [
+        "programme",
+        "budget_action",
+        "budget_sub_action",
+        "budget_activity",
+        "goods_group",
+        "prefect_name",
+        "president_name",
+        "regional_prefect_name",
+        "account_holder",
+        "bank_code",
+        "branch_code",
+        "account_number",
+        "rib_key",
+        "bic",
+        "authorising_officer",
+        "assigning_accountant",
+        "financial_centre",
+        "functional_domain",
+        "chorus_third_party",
     ]
-    if c.amount_volet3:
-        volets.append(
-            f"{amount_in_figures_and_words(c.amount_volet3)} au titre du volet 3 relatif aux nouveaux déploiements "
-            "territorialisés pour un accompagnement rénové des allocataires du RSA."
-        )
-    return Section(
-        "ARTICLE 4 – ENGAGEMENTS DE L'ADMINISTRATION",
-        [
-            "L'administration apporte son soutien financier au Conseil départemental dans le cadre de la présente "
-            f"convention. Un montant de {amount_in_figures_and_words(c.total_amount)} est alloué au Conseil "
-            "départemental. Ce montant se décline de la façon suivante :",
-            *volets,
-            "Les dépenses liées aux frais généraux (fournitures, reprographie, locations de salles, équipement...), "
-            "aux frais de mission ou au recours à des prestations d'évaluation, de formation ou de gestion de projet "
-            "ne sont pas éligibles au financement de l'État. Les dépenses d'investissement, hors développements "
-            "informatiques répondant aux besoins du projet, sont exclues.",
-        ],
-    )
+    fields = {name: getattr(c, name) or BLANK for name in names}
+    fields["iban"] = " ".join(re.findall(".{1,4}", c.iban)) if c.iban else BLANK
+    return {
+        "f": fields,
+        "year": c.year,
+        "number": number,
+        "total": amount_in_figures_and_words(c.total_amount),
+        "volet1": amount_in_figures_and_words(c.amount_volet1),
+        "volet2": amount_in_figures_and_words(c.amount_volet2),
+        "volet3": amount_in_figures_and_words(c.amount_volet3) if c.amount_volet3 else "",
+        "volet3_pilot": selection is not None and selection.pilot_since_2023,
+        "volet3_new": selection is not None and not selection.pilot_since_2023,
+        "of_departement": c.collectivity.of_name,
+        "of_region": c.collectivity.region.of_name,
+        "court": c.collectivity.administrative_court,
+        "finance_law": FINANCE_LAWS.get(c.year, "n° ... du ..."),
+        "standing_committee": c.deliberation_body == "commission_permanente",
+        "deliberation_date": format_long_date(c.deliberation_date) or BLANK,
+        "start": format_long_date(c.start_date),
+        "end": format_long_date(c.end_date),
+        "place": c.signing_place or "...",
+        "signed_on": format_long_date(signing_date(c)) or "...",
+    }
 
 
-def _financial_conditions(c) -> Section:
-    return Section(
-        "ARTICLE 6 – CONDITIONS FINANCIÈRES",
-        [
-            "La contribution de l'administration est versée de la manière suivante : une avance de 60 % du montant "
-            "prévisionnel indiqué à l'article 4 à la signature de la convention ; le solde suivant la production "
-            "du bilan final mentionné à l'article 3.",
-            "En cas de trop-perçu, les montants indus sont remboursés à l'État lors de la production du bilan final "
-            "d'exécution.",
-            f"Les versements seront effectués sur le compte IBAN {_or_blank(c.iban)}, BIC {_or_blank(c.bic)}.",
-            f"La dépense est imputée suivant : CF {_or_blank(c.financial_centre)}, DF {_or_blank(c.functional_domain)}, "
-            f"activité {_or_blank(c.budget_activity)}, GM {_or_blank(c.goods_group)}, "
-            f"n° de tiers Chorus {_or_blank(c.chorus_third_party)}.",
-        ],
-    )
+def parse_line(line: str) -> Block:
+    if line.startswith("| "):
+        return Block("row", cells=tuple(cell.strip() for cell in line[2:].split(" | ")))
+    if line.startswith("[signature] "):
+        return Block("signature", cells=tuple(part.strip() for part in line[12:].split("//")))
+    for prefix, kind in PREFIXES:
+        if line.startswith(prefix):
+            return Block(kind, line[len(prefix) :].strip())
+    return Block("paragraph", line.strip())
 
 
-def _signed(role: str, name, signed_on) -> str:
-    return f"{role} : {_or_blank(name)}" + (f", le {format_date(signed_on)}" if signed_on else "")
+def annex_list(convention) -> list[Block]:
+    """The table of annexes, after the signatures: the annexes the convention carries, in order."""
+    titles = [title for key, title in ANNEX_TITLES if key != "1 bis" or has_volet3(convention)]
+    return [Block("article", "ANNEXES"), *(Block("item", title.replace("ANNEXE", "Annexe", 1)) for title in titles)]
 
 
-def _signatures(c) -> Section:
-    return Section(
-        "Signatures",
-        [
-            _signed("Le préfet de département", c.prefect_name, c.prefect_signed_on),
-            _signed("Le président du Conseil départemental", c.president_name, c.president_signed_on),
-            _signed(
-                "Le préfet de région, responsable du BOP 102", c.regional_prefect_name, c.regional_prefect_signed_on
-            ),
-        ],
-    )
-
-
-def _action_plan(action_sheets) -> Section:
-    """Annexe 1: the fiches action of volet 2."""
-    annexe = Section("ANNEXE 1 – PLAN D'ACTION : FICHES ACTION (VOLET 2)")
+def action_plan(action_sheets) -> list[Block]:
+    """Annexe 1: one fiche action per action of volet 2, under the model's headings."""
+    result = [Block("annex", ANNEX_TITLES[0][1])]
     for sheet in action_sheets:
-        annexe.paragraphs += [
-            f"Action {sheet.number} – {sheet.title}",
-            f"Contexte : {sheet.context}",
-            f"Enjeux et objectifs : {sheet.objectives}",
-            f"Description : {sheet.description}",
-            f"Démarrage le {format_date(sheet.start_date)}, pour {sheet.duration_months} mois.",
+        lines = list(sheet.budget_lines.all())
+        result += [
+            Block("subarticle", f"Action {sheet.number}"),
+            Block("paragraph", f"Intitulé de l'action : {sheet.title}"),
+            Block("paragraph", f"Contexte / État du préexistant : {sheet.context}"),
+            Block("paragraph", f"Enjeux identifiés et objectifs visés par l'action : {sheet.objectives}"),
+            Block("paragraph", f"Description de l'action : {sheet.description}"),
+            Block("paragraph", f"Date de mise en place de l'action : {format_long_date(sheet.start_date)}"),
+            Block("paragraph", f"Durée de l'action : {sheet.duration_months} mois"),
+            Block("paragraph", f"Partenaires et co-financeurs : {partners(sheet)}"),
+            Block("paragraph", "Budget détaillé :"),
+            Block(
+                "header",
+                cells=("Poste de dépenses", "Montant apporté par l'État", "Montant apporté par la collectivité"),
+            ),
+            *(
+                Block("row", cells=(line.item, format_euros(line.state_amount), format_euros(line.collectivity_amount)))
+                for line in lines
+            ),
+            Block(
+                "row",
+                cells=(
+                    "Total",
+                    format_euros(sum((line.state_amount for line in lines), Decimal(0))),
+                    format_euros(sum((line.collectivity_amount for line in lines), Decimal(0))),
+                ),
+            ),
+            Block("paragraph", f"Calendrier prévisionnel : {sheet.schedule or BLANK}"),
+            Block(
+                "paragraph",
+                "Indicateurs de suivi et de pilotage de l'action (le cas échéant à compléter par les porteurs) :",
+            ),
+            Block("header", cells=("Indicateur", "Cible")),
+            *(Block("row", cells=(label, target)) for label, target in action_targets(sheet)),
         ]
-    if not annexe.paragraphs:
-        annexe.paragraphs.append("Aucune fiche action n'est encore saisie.")
-    return annexe
+    if len(result) == 1:
+        result.append(Block("paragraph", "Aucune fiche action n'est encore saisie."))
+    return result
 
 
-def _financing_plan(plan_lines) -> Section:
-    """Annexe 2: the lines of each volet and their totals (State and collectivité)."""
-    from config.formats import format_euros
+def partners(sheet) -> str:
+    parts = [
+        f"partenaires : {sheet.partners}" if sheet.partners else "",
+        f"co-financeurs : {sheet.co_financers}" if sheet.co_financers else "",
+    ]
+    return " ; ".join(p for p in parts if p) or BLANK
 
-    section = Section("ANNEXE 2 – PLAN DE FINANCEMENT")
+
+def action_targets(sheet) -> list[tuple[str, str]]:
+    year = sheet.start_date.year
+    labels = (
+        (f"Nombre de nouveaux entrants {year}", sheet.target_new_entrants),
+        (f"Nombre de nouveaux entrants orientés en 15 jours et moins en {year}", sheet.target_oriented_15_days),
+        (f"Nombre de nouveaux entrants concernés par l'action en {year}", sheet.target_new_entrants_concerned),
+        (
+            "Nombre d'allocataires (nouveaux entrants + ARSA avec antériorité dans le dispositif) concernés par "
+            f"l'action en {year}",
+            sheet.target_beneficiaries_concerned,
+        ),
+    )
+    return [(label, BLANK if value is None else f"{value:n}".replace(",", "\u00a0")) for label, value in labels]
+
+
+def roadmap_annex(roadmap) -> list[Block]:
+    """Annexe 1 bis: the feuille de route of volet 3, axis by axis."""
+    result = [
+        Block("annex", ANNEX_TITLES[1][1]),
+        Block("paragraph", "Document sous format PowerPoint transmis en parallèle par les services de la DGEFP."),
+        Block("header", cells=("Axe", "Engagements et actions", "Jalons")),
+    ]
+    result += [Block("row", cells=(item.get_axis_display(), item.commitments, item.milestones)) for item in roadmap]
+    if len(result) == 3:
+        result[-1] = Block("paragraph", "La feuille de route n'est pas encore saisie.")
+    return result
+
+
+PLAN_HEADER = (
+    "Nature de dépenses",
+    "Objet de la dépense",
+    "Précisions sur l'action / objet",
+    "Ressources existantes (ETP et volumes financiers)",
+    "Cible (besoins en ETP et volumes financiers)",
+    "Delta entre la cible et l'existant (en ETP et volumes financiers)",
+    "Montant delta (en volume financier compte tenu d'une montée en charge progressive)",
+    "Si source(s) de financement complémentaire identifiée(s) préciser (pilotes, redéploiement interne, FSE ...)",
+)
+
+
+def financing_plan(convention, plan_lines, ceilings: dict) -> list[Block]:
+    """Annexe 2: the instruction's table for each volet, its sections and totals, and the ceiling."""
+    from funding.structure import NATURE_BY_CODE, SECTIONS
+
+    period = f"Période du {convention.start_date:%d/%m/%y} au {convention.end_date:%d/%m/%y}"
+    result = [Block("annex", ANNEX_TITLES[2][1])]
     for volet in Volet:
-        lines = [line for line in plan_lines if line.volet == volet]
-        if not lines:
+        if volet == Volet.TERRITORIAL_DEPLOYMENT and not has_volet3(convention):
             continue
-        section.paragraphs.append(f"Volet {volet}")
-        for line in lines:
-            section.paragraphs.append(
-                f"{line.purpose} ({line.nature}) : part État {format_euros(line.state_amount)}, "
-                f"part collectivité {format_euros(line.collectivity_amount)}"
+        lines = [line for line in plan_lines if line.volet == volet]
+        ceiling = ceilings.get(volet)
+        result += [
+            Block("subarticle", f"Volet {volet}"),
+            Block("label", f"Construction du plan de financement - VOLET {volet} - {period}"),
+            Block("label", f"PLAFOND DEPARTEMENT : {format_euros(ceiling) if ceiling is not None else BLANK}"),
+            Block("header", cells=PLAN_HEADER),
+        ]
+        for section in SECTIONS[volet]:
+            in_section = [line for line in lines if line.section == section.code]
+            result.append(Block("row", cells=(section.label, *[""] * 7)))
+            for line in in_section:
+                nature = NATURE_BY_CODE.get(line.nature)
+                result.append(Block("row", cells=plan_cells(line, nature.label if nature else line.nature)))
+            total = sum((line.state_amount + line.collectivity_amount for line in in_section), Decimal(0))
+            result.append(Block("row", cells=("Total", *[""] * 5, format_euros(total), "")))
+        state = sum((line.state_amount for line in lines if not line_information_only(line)), Decimal(0))
+        council = sum((line.collectivity_amount for line in lines if not line_information_only(line)), Decimal(0))
+        result += [
+            Block(
+                "row",
+                cells=(
+                    f"TOTAL BESOINS DEPARTEMENTAUX AU TITRE DU VOLET {volet} :",
+                    *[""] * 5,
+                    format_euros(state + council),
+                    "",
+                ),
+            ),
+            Block(
+                "paragraph",
+                f"Dont financement de l'État : {format_euros(state)} ; dont Conseil départemental : {format_euros(council)}.",
+            ),
+        ]
+    return result
+
+
+def line_information_only(line) -> bool:
+    from funding.structure import section
+
+    try:
+        return section(line.volet, line.section).information_only
+    except KeyError:
+        return False
+
+
+def plan_cells(line, nature_label: str) -> tuple[str, ...]:
+    existing = f"{format_fte(line.existing_fte)} ETP ; {format_euros(line.existing_amount)}"
+    other = line.other_funding_source
+    if line.other_funding_amount:
+        other = f"{other} ({format_euros(line.other_funding_amount)})".strip()
+    return (
+        nature_label,
+        line.purpose,
+        line.details,
+        existing,
+        line.target,
+        f"{format_fte(line.delta_fte)} ETP",
+        format_euros(line.state_amount + line.collectivity_amount),
+        other,
+    )
+
+
+def format_fte(value) -> str:
+    return f"{Decimal(value):.2f}".replace(".", ",")
+
+
+def financial_report_template(convention) -> list[Block]:
+    """Annexe 3: the instruction's bilan template for the volets of the convention."""
+    result = [Block("annex", ANNEX_TITLES[3][1])]
+    volets = ["Volet 1", "Volet 2"] + (["Volet 3"] if has_volet3(convention) else [])
+    for number, name in enumerate(volets, 1):
+        following = f"Volet {number + 1}" if number < 3 else None
+        result += instruction_excerpt(name, following, within=ANNEX_TITLES[3][1], stop=ANNEX_TITLES[4][1])
+    return result
+
+
+def indicators(convention, action_sheets) -> list[Block]:
+    """Annexe 4: the indicators of each volet the convention commits to, and the targets of its fiches action."""
+    result = [Block("annex", ANNEX_TITLES[4][1])]
+    result += instruction_excerpt("1. Volet 1", "2. Volet 2", within=ANNEX_TITLES[4][1], heading=True)
+    result += instruction_excerpt("2. Volet 2", "3. Volet 3", within=ANNEX_TITLES[4][1], heading=True)
+    if has_volet3(convention):
+        result += instruction_excerpt("3. Volet 3", "4. Paramétrage", within=ANNEX_TITLES[4][1], heading=True)
+    sheets = list(action_sheets)
+    if sheets:
+        result += [
+            Block("subarticle", "Cibles des fiches action"),
+            Block("header", cells=("Action", "Indicateur", "Cible")),
+        ]
+        for sheet in sheets:
+            result += [
+                Block("row", cells=(f"Action {sheet.number}", label, target)) for label, target in action_targets(sheet)
+            ]
+    return result
+
+
+@cache
+def instruction_lines() -> tuple[str, ...]:
+    return tuple(INSTRUCTION.read_text(encoding="utf-8").splitlines())
+
+
+def instruction_excerpt(
+    start: str, end: str | None, within: str | None = None, stop: str | None = None, annex=False, heading=False
+):
+    """The instruction's lines from `start` (excluded unless a heading) up to `end`, as blocks.
+
+    within: the title of the annexe to search in (its last occurrence: annexe 7's own annexes come last).
+    """
+    lines = instruction_lines()
+    first = max(i for i, line in enumerate(lines) if line.strip() == within) if within else 0
+    begin = next(i for i in range(first, len(lines)) if lines[i].strip() == start or lines[i].startswith(start))
+    finish = len(lines)
+    for marker in (end, stop):
+        if marker:
+            finish = min(
+                finish, next((i for i in range(begin + 1, len(lines)) if lines[i].startswith(marker)), len(lines))
             )
-        state = sum(line.state_amount for line in lines)
-        collectivity = sum(line.collectivity_amount for line in lines)
-        section.paragraphs.append(
-            f"Total du volet {volet} : part État {format_euros(state)}, part collectivité {format_euros(collectivity)}"
-        )
-    if not section.paragraphs:
-        section.paragraphs.append("Le plan de financement n'est pas encore saisi.")
-    return section
+    result = (
+        [Block("annex", start)]
+        if annex
+        else [Block("subarticle", lines[begin].strip())]
+        if heading
+        else [Block("subarticle", start)]
+    )
+    for line in lines[begin + 1 : finish]:
+        result += excerpt_blocks(line)
+    return result
 
 
-def render_pdf(convention, content: list[Section]) -> bytes:
+def excerpt_blocks(line: str) -> list[Block]:
+    """A line of the instruction's text: its list and table markup turned into blocks."""
+    if not line.strip() or line.strip() == ".":
+        return []
+    text = re.sub(r"\^\{(\w+)\}", r"\1", line).replace("*", "")
+    if "\t" in text:
+        cells = [clean_markup(cell) for cell in text.split("\t")]
+        return [Block("row", cells=tuple(cells))]
+    if text.startswith(" - "):
+        return [Block("subitem", clean_markup(text[3:]))]
+    if text.startswith("- "):
+        return [Block("item", clean_markup(text[2:]))]
+    if re.match(r"^\d+( -|\.\d+ | –)", text):
+        return [Block("subarticle", clean_markup(text))]
+    return [Block("paragraph", clean_markup(text))]
+
+
+def clean_markup(text: str) -> str:
+    """The HTML lists and italics of the instruction's table cells, as plain text."""
+    text = re.sub(r"</?(i|ul[^>]*)>", "", text)
+    text = re.sub(r"<li>•?\s*", " • ", text).replace("</li>", "")
+    return " ".join(text.split()).strip(" •") if "<" not in text else re.sub(r"<[^>]+>", "", text).strip()
+
+
+# Rendering: consecutive table rows make one table; the masthead (logo, imputation) and the signatures are tables.
+def parts(content: list[Block]):
+    """Blocks grouped for layout: ("table", rows), ("masthead", blocks), ("bank", blocks), ("signatures", blocks),
+    or ("block", [block])."""
+
+    def group_of(block):
+        if block.kind in TABLE_KINDS:
+            return "table"
+        if block.kind in ("logo", "imputation"):
+            return "masthead"
+        if block.kind in ("signature", "bank"):
+            return block.kind + "s"
+        return None
+
+    result = []
+    for key, members in groupby(content, key=group_of):
+        members = list(members)
+        if key is None:
+            result += [("block", [member]) for member in members]
+        else:
+            result.append((key, members))
+    return result
+
+
+def render_pdf(convention, content: list[Block]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("conventions/document.html", {"convention": convention, "sections": content})
+    html = render_to_string("conventions/document.html", {"convention": convention, "parts": parts(content)})
     return HTML(string=html).write_pdf()
 
 
-def render_docx(convention, content: list[Section]) -> bytes:
-    from docxtpl import DocxTemplate
+def render_docx(convention, content: list[Block]) -> bytes:
+    from conventions.word import word_document
 
-    document = DocxTemplate(TEMPLATE_DOCX)
-    document.render({"sections": content})
     buffer = io.BytesIO()
-    document.save(buffer)
+    word_document(convention, parts(content)).save(buffer)
     return buffer.getvalue()
 
 
 def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def text_of(content: list[Block]) -> list[str]:
+    """The document's text, one string a paragraph or table cell: what the golden test compares."""
+    result = []
+    for block in content:
+        result += [block.text] if block.text else [cell for cell in block.cells if cell]
+    return result
+
+
+def signing_date(convention) -> date | None:
+    signatures = [convention.prefect_signed_on, convention.president_signed_on, convention.regional_prefect_signed_on]
+    return max(signatures) if all(signatures) else None

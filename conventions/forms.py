@@ -1,8 +1,8 @@
 from django import forms
 
 from conventions.amounts import parse_amount
-from conventions.banking import bic_errors, iban_errors, normalise_iban
-from conventions.models import Convention, ConventionState
+from conventions.banking import bic_errors, iban_errors, normalise_iban, rib_errors
+from conventions.models import Convention, ConventionState, DeliberationBody
 
 
 class AmountField(forms.CharField):
@@ -16,6 +16,9 @@ class AmountField(forms.CharField):
             return parse_amount(value)
         except ValueError as error:
             raise forms.ValidationError(f"Montant refusé : {error}.") from None
+
+
+RIB_FIELDS = ("bank_code", "branch_code", "account_number", "rib_key")
 
 
 class ConventionForm(forms.ModelForm):
@@ -46,9 +49,25 @@ class ConventionForm(forms.ModelForm):
             "functional_domain",
             "goods_group",
             "chorus_third_party",
+            "account_holder",
+            "bank_code",
+            "branch_code",
+            "account_number",
+            "rib_key",
             "iban",
             "bic",
+            "authorising_officer",
+            "assigning_accountant",
+            "deliberation_body",
+            "signing_place",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliberation_body"].required = False
+
+    def clean_deliberation_body(self):
+        return self.cleaned_data["deliberation_body"] or DeliberationBody.STANDING_COMMITTEE
 
     def clean_iban(self):
         value = self.cleaned_data["iban"]
@@ -69,6 +88,12 @@ class ConventionForm(forms.ModelForm):
         data = super().clean()
         if data.get("start_date") and data.get("end_date") and data["start_date"] > data["end_date"]:
             self.add_error("end_date", "La fin de la convention précède son début.")
+        rib = [(data.get(name) or "").strip().upper() for name in RIB_FIELDS]
+        if any(rib):
+            for name, value in zip(RIB_FIELDS, rib, strict=True):
+                data[name] = value
+            for error in rib_errors(*rib, iban=data.get("iban") or ""):
+                self.add_error("rib_key" if "Clé" in error or "IBAN" in error else None, error)
         return data
 
     def values(self) -> dict:

@@ -31,6 +31,13 @@ class ConventionState(models.TextChoices):
     TERMINATED = "resiliee", "Résiliée"
 
 
+class DeliberationBody(models.TextChoices):
+    """The assembly whose deliberation authorises the president to sign (the model's visa gives the choice)."""
+
+    STANDING_COMMITTEE = "commission_permanente", "Commission permanente"
+    COUNCIL = "conseil_departemental", "Conseil départemental"
+
+
 STATE_ORDER = list(ConventionState)
 # Until it is signed, the parties change the convention freely; afterwards only by avenant (R-CONV-05).
 EDITABLE_STATES = (ConventionState.DRAFT, ConventionState.NEGOTIATION)
@@ -79,6 +86,21 @@ class Convention(models.Model):
     chorus_third_party = models.CharField("n° de tiers Chorus", max_length=20, blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True)
     bic = models.CharField("BIC", max_length=11, blank=True)
+    # The rest of annexe 7's bank block (article 6), checked against the IBAN (conventions.banking).
+    account_holder = models.CharField("dénomination sociale", max_length=120, blank=True)
+    bank_code = models.CharField("code établissement", max_length=5, blank=True)
+    branch_code = models.CharField("code guichet", max_length=5, blank=True)
+    account_number = models.CharField("numéro de compte", max_length=11, blank=True)
+    rib_key = models.CharField("clé RIB", max_length=2, blank=True)
+    authorising_officer = models.CharField("ordonnateur de la dépense", max_length=200, blank=True)
+    assigning_accountant = models.CharField("comptable assignataire de la dépense", max_length=200, blank=True)
+    deliberation_body = models.CharField(
+        "délibération de",
+        max_length=30,
+        choices=DeliberationBody.choices,
+        default=DeliberationBody.STANDING_COMMITTEE,
+    )
+    signing_place = models.CharField("lieu de signature (« Fait à »)", max_length=120, blank=True)
 
     history = HistoricalRecords()
     objects = ConventionQuerySet.as_manager()
@@ -103,6 +125,11 @@ class Convention(models.Model):
 
     def __str__(self):
         return f"Convention {self.year} – {self.collectivity}"
+
+    @property
+    def number(self) -> str:
+        """« CIE-2024-01D »: one convention per collectivité and year, so the pair numbers it for good."""
+        return f"CIE-{self.year}-{self.collectivity.code}"
 
     @property
     def total_amount(self):
@@ -142,6 +169,8 @@ class Volet3Selection(models.Model):
 
     collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE, related_name="volet3_selections")
     year = models.PositiveSmallIntegerField("année")
+    # One of the 18 pilots since 2023: volet 3 is financed by an avenant to the experiment's convention.
+    pilot_since_2023 = models.BooleanField("territoire pilote depuis 2023", default=False)
 
     class Meta:
         verbose_name = "sélection pour le volet 3"

@@ -168,10 +168,18 @@ def generate_documents(*, convention, by):
     """The Word and PDF conventions of the current version, with their SHA-256 (R-CONV-07)."""
     from conventions import document
     from conventions.models import ConventionDocument
+    from funding.models import Ceiling
 
     number = current_version_number(convention)
-    plan = getattr(convention, "plan_lines", None)
-    content = document.sections(convention, _sheets(convention), number, list(plan.all()) if plan is not None else [])
+    ceilings = Ceiling.objects.filter(collectivity=convention.collectivity, year=convention.year)
+    content = document.blocks(
+        convention,
+        _sheets(convention),
+        number,
+        list(convention.plan_lines.all()),
+        list(convention.roadmap_items.all()),
+        {ceiling.volet: ceiling.amount for ceiling in ceilings},
+    )
     base = f"convention-{convention.collectivity.code}-{convention.year}-v{number}"
     created = []
     for kind, data in (

@@ -47,7 +47,9 @@ def load_reference_data() -> LoadReport:
     report = LoadReport()
     regions = {}
     for row in read_rows("regions.csv"):
-        region, created, changed = upsert(Region, {"code": row["code_region"]}, {"name": row["nom"]})
+        region, created, changed = upsert(
+            Region, {"code": row["code_region"]}, {"name": row["nom"], "tncc": int(row["tncc"])}
+        )
         regions[region.code] = region
         report.count("régions", created, changed)
 

@@ -1,12 +1,14 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from territories.courts import administrative_court
 from territories.names import of_name, with_article
 
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=2, unique=True)
     name = models.CharField("nom", max_length=100)
+    tncc = models.PositiveSmallIntegerField("type de nom en clair (COG)", default=0)
 
     class Meta:
         verbose_name = "région"
@@ -14,6 +16,11 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def of_name(self) -> str:
+        """« d'Auvergne-Rhône-Alpes », « des Hauts-de-France », « de la Guadeloupe »."""
+        return of_name(self.name, self.tncc)
 
 
 class Departement(models.Model):
@@ -92,6 +99,11 @@ class Collectivity(models.Model):
     @property
     def departement_codes(self):
         return [d.code for d in self.departements.all()]
+
+    @property
+    def administrative_court(self) -> str:
+        """« de Lyon »: the tribunal administratif named in article 11 of the convention."""
+        return administrative_court(self.departement_codes)
 
 
 class RsaHouseholdCount(models.Model):

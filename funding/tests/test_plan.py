@@ -310,8 +310,10 @@ def test_generated_convention_includes_the_financing_plan(good_plan):
     pdf = ConventionDocument.objects.get(kind="pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(pdf.content))).pages).split())
     text = text.replace("\u00a0", " ")
-    assert "ANNEXE 2 – PLAN DE FINANCEMENT" in text
-    assert "Total du volet 2 : part État 400 000,00 €, part collectivité 400 000,00 €" in text
+    annexe = text[text.index("ANNEXE 2 - Plan de financement", text.index("ANNEXES")) :]
+    assert "Construction du plan de financement - VOLET 2 - Période du 01/01/24 au 31/12/24" in annexe
+    assert "TOTAL BESOINS DEPARTEMENTAUX AU TITRE DU VOLET 2 : 800 000,00 €" in annexe
+    assert "Dont financement de l'État : 400 000,00 € ; dont Conseil départemental : 400 000,00 €." in annexe
 
 
 def test_r_conv_04_volet3_ceiling_only_for_selected_territories(client, make_user):
