@@ -11,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from config.formats import format_euros
 from conventions.amounts import checked_amount, parse_amount
 from conventions.volets import Volet
-from funding.excel import FIRST_ROW, PLAN, TEMPLATE_VERSION, Layout, sheet_name
-from funding.structure import NATURE_BY_CODE, SECTIONS
+from funding.excel import FIRST_ROW, HEADER_ROW, PLAN, TEMPLATE_VERSION, Layout, markers, sheet_name
+from funding.structure import NATURE_BY_CODE, NATURES, section
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINES = 500
@@ -74,7 +75,8 @@ def import_workbook(
 
 
 def _read_sheet(layout: Layout, sheet, raw, volet: int, action_numbers, errors, warnings) -> list[dict]:
-    """The lines of one volet's sheet, down to its « Total » row (whose cached totals are compared)."""
+    """The lines of one volet's sheet. The marker rows (headings, totals: their label in column A, in the
+    template's order) say which section the rows below them belong to; the totals are compared."""
     if sheet.max_row > FIRST_ROW + MAX_LINES:
         errors.append(CellError(sheet.title, "", None, f"feuille trop longue : {MAX_LINES} lignes au plus"))
         return []
@@ -82,21 +84,63 @@ def _read_sheet(layout: Layout, sheet, raw, volet: int, action_numbers, errors, 
         errors.append(
             CellError(sheet.title, cell_range, None, "cellules fusionnées dans les lignes du plan : défusionnez-les")
         )
-    lines = []
+    expected = markers(layout, volet)
+    found, current, lines, since = 0, None, [], []
+    width = len(layout.columns)
     for row in range(FIRST_ROW, sheet.max_row + 1):
         first = sheet.cell(row=row, column=1).value
-        if isinstance(first, str) and first.strip().lower() == "total":
-            _compare_totals(layout, sheet, row, lines, warnings)
-            break
-        cells = [sheet.cell(row=row, column=c).value for c in range(1, len(layout.columns) + 1)]
-        if any(v not in (None, "") for v in cells):
-            lines.append(_read_line(layout, sheet.title, raw, row, cells, volet, action_numbers, errors))
+        if found < len(expected) and isinstance(first, str) and first.strip() == expected[found].label:
+            marker = expected[found]
+            if marker.kind == "total":
+                _compare_totals(layout, sheet, row, since, warnings)
+            if marker.kind == "grand_total":
+                _compare_totals(layout, sheet, row, lines, warnings, counted_only=layout is PLAN)
+                found += 1
+                _refuse_rows_after(layout, sheet, row, errors)
+                break
+            current, since, found = marker.section, [], found + 1
+            continue
+        cells = [sheet.cell(row=row, column=c).value for c in range(1, width + 1)]
+        meaningful = [v for v, c in zip(cells, layout.columns, strict=True) if c.field not in layout.descriptive]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in meaningful):
+            continue
+        if current is None:
+            errors.append(
+                CellError(
+                    sheet.title,
+                    f"A{row}",
+                    None,
+                    "ligne hors d'une rubrique : insérez les lignes au-dessus de la ligne de total de leur rubrique",
+                )
+            )
+            continue
+        line = _read_line(layout, sheet.title, raw, row, cells, volet, current, action_numbers, errors)
+        lines.append(line)
+        since.append(line)
+    if found < len(expected):
+        missing = expected[found]
+        errors.append(CellError(sheet.title, "A", None, f"ligne « {missing.label} » introuvable : modèle modifié"))
     return lines
 
 
-def _read_line(layout: Layout, name: str, raw, row: int, cells: list, volet: int, action_numbers, errors) -> dict:
-    line = {"volet": volet, "position": row}
-    for column, (field, label) in enumerate(layout.columns, 1):
+def _refuse_rows_after(layout: Layout, sheet, total_row: int, errors) -> None:
+    for row in range(total_row + 1, sheet.max_row + 1):
+        for column in range(1, len(layout.columns) + 1):
+            value = sheet.cell(row=row, column=column).value
+            if value is not None and str(value).strip():
+                ref = f"{get_column_letter(column)}{row}"
+                message = "ligne après le total du volet : insérez-la au-dessus du total de sa rubrique"
+                errors.append(CellError(sheet.title, ref, str(value), message))
+                break
+
+
+def _read_line(
+    layout: Layout, name: str, raw, row: int, cells: list, volet: int, current: str, action_numbers, errors
+) -> dict:
+    line = {"volet": volet, "position": row, "section": current}
+    for column, spec in enumerate(layout.columns, 1):
+        if spec.kind in ("label", "info"):
+            continue
         ref = f"{get_column_letter(column)}{row}"
         value = cells[column - 1]
         formula = raw.cell(row=row, column=column).value
@@ -105,9 +149,9 @@ def _read_line(layout: Layout, name: str, raw, row: int, cells: list, volet: int
             errors.append(CellError(name, ref, formula, message))
             continue
         try:
-            line[field] = _parse(layout, field, value, volet, action_numbers)
+            line[spec.field] = _parse(layout, spec, value, volet, current, action_numbers)
         except ValueError as error:
-            errors.append(CellError(name, ref, None if value is None else str(value), f"{label} : {error}"))
+            errors.append(CellError(name, ref, None if value is None else str(value), f"{spec.header} : {error}"))
     return line
 
 
@@ -155,7 +199,17 @@ def _check_template(layout: Layout, workbook, filename: str, convention) -> None
         )
     marker = workbook["_modele"]
     if str(marker["A2"].value) != TEMPLATE_VERSION:
-        problems.append(CellError("_modele", "A2", str(marker["A2"].value), "version du modèle non prise en charge"))
+        raise PlanImportError(
+            [
+                CellError(
+                    filename,
+                    "",
+                    None,
+                    "ancienne version du modèle : téléchargez le modèle actuel de la plateforme et "
+                    "reportez-y vos lignes",
+                )
+            ]
+        )
     if (marker["A3"].value, str(marker["A4"].value)) != (convention.collectivity.code, str(convention.year)):
         problems.append(
             CellError(
@@ -170,34 +224,43 @@ def _check_template(layout: Layout, workbook, filename: str, convention) -> None
         if name not in workbook.sheetnames:
             problems.append(CellError(filename, "", None, f"feuille « {name} » absente : modèle modifié"))
             continue
-        found = [workbook[name].cell(row=4, column=c).value for c in range(1, len(layout.columns) + 1)]
+        found = [workbook[name].cell(row=HEADER_ROW, column=c).value for c in range(1, len(layout.columns) + 1)]
         if found != layout.headers:
-            problems.append(CellError(name, "A4", None, "en-têtes modifiés : modèle modifié"))
+            problems.append(CellError(name, f"A{HEADER_ROW}", None, "en-têtes modifiés : modèle modifié"))
     if problems:
         raise PlanImportError(problems)
 
 
-def _parse(layout: Layout, field: str, value, volet: int, action_numbers: set[int]):
+NATURE_BY_LABEL = {nature.label: nature.code for nature in NATURES}
+
+
+def _parse(layout: Layout, spec, value, volet: int, current: str, action_numbers: set[int]):
+    field = spec.field
     if field in layout.optional and value in (None, ""):
         return None
-    if field in layout.amounts:
+    if spec.kind == "amount":
+        if field in layout.required and value in (None, ""):
+            raise ValueError("montant obligatoire")
         return _amount(value)
-    if field in layout.quantities:
+    if spec.kind == "quantity":
         return _amount(value) if value not in (None, "") else Decimal("0")
     text = "" if value is None else str(value).strip()
-    if field == "section":
-        codes = [s.code for s in SECTIONS[volet]]
-        if text not in codes:
-            raise ValueError("rubrique inconnue pour ce volet (rubriques : " + ", ".join(codes) + ")")
-    if field == "subsection" and text:
-        allowed = [code for s in SECTIONS[volet] for code, _ in s.subsections]
-        if text not in allowed:
-            raise ValueError("sous-rubrique inconnue (" + ", ".join(allowed) + ")")
-    if field == "nature" and text not in NATURE_BY_CODE:
-        raise ValueError("nature inconnue (voir la liste des natures de dépense)")
-    if field == "purpose" and not text:
-        raise ValueError("objet obligatoire")
-    if field == "action_sheet":
+    if field in layout.required and not text:
+        raise ValueError("obligatoire")
+    if spec.kind == "subsection":
+        if not text:
+            return ""
+        rows = section(volet, current).subsections
+        code = dict((label, code) for code, label in rows).get(text, text if text in dict(rows) else None)
+        if code is None:
+            raise ValueError("objet inconnu pour cette rubrique (" + " ; ".join(label for _, label in rows) + ")")
+        return code
+    if spec.kind == "nature":
+        code = NATURE_BY_LABEL.get(text, text)
+        if code not in NATURE_BY_CODE:
+            raise ValueError("nature inconnue (voir la liste de la feuille « Natures »)")
+        return code
+    if spec.kind == "sheet":
         if not text:
             return None
         try:
@@ -222,17 +285,21 @@ def _amount(value) -> Decimal:
     return parse_amount(str(value))
 
 
-def _compare_totals(layout: Layout, sheet, row: int, lines: list[dict], warnings: list[str]) -> None:
+def _compare_totals(layout: Layout, sheet, row: int, lines: list[dict], warnings: list[str], counted_only=False):
+    """A total of the file that differs from its lines is reported; the platform's is the one kept."""
+    if counted_only:
+        lines = [line for line in lines if not section(line["volet"], line["section"]).information_only]
     for field in layout.totalled:
         column = layout.index(field)
         shown = sheet.cell(row=row, column=column).value
-        computed = sum((line.get(field, Decimal("0")) for line in lines), Decimal("0.00"))
+        computed = sum((line.get(field) or Decimal("0") for line in lines), Decimal("0.00"))
         try:
             shown_amount = _amount(shown) if shown is not None else None
         except ValueError:
             shown_amount = None
         if shown_amount is not None and shown_amount != computed:
             warnings.append(
-                f"{sheet.title}!{get_column_letter(column)}{row} : le total du fichier ({shown_amount} €) "
-                f"ne correspond pas à ses lignes ({computed} €) ; les totaux sont recalculés par la plateforme."
+                f"{sheet.title}!{get_column_letter(column)}{row} : le total du fichier ({format_euros(shown_amount)}) "
+                f"ne correspond pas à ses lignes ({format_euros(computed)}) ; les totaux sont recalculés par la "
+                "plateforme."
             )

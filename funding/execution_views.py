@@ -222,7 +222,7 @@ def control_add(request, pk: int):
 def report_xlsx(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     lines = list(ReportLine.objects.filter(convention=convention))
-    data = excel.export_workbook(excel.REPORT, convention, lines, {})
+    data = excel.export_report(convention, lines, list(convention.plan_lines.all()))
     return attachment(data, f"bilan-financier-{convention.collectivity.code}-{convention.year}.xlsx", XLSX)
 
 

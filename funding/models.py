@@ -72,7 +72,29 @@ class Ceiling(models.Model):
         return f"Plafond volet {self.volet} {self.year} – {self.collectivity}"
 
 
-class PlanLine(models.Model):
+class ExpenseLabels:
+    """The French labels of a line's rubrique and nature, for the pages and exports (never the codes)."""
+
+    @property
+    def section_label(self) -> str:
+        from funding.structure import section
+
+        try:
+            found = section(self.volet, self.section)
+        except KeyError:
+            return self.section
+        subsection = dict(found.subsections).get(getattr(self, "subsection", ""), "")
+        return f"{found.label} – {subsection}" if subsection else found.label
+
+    @property
+    def nature_label(self) -> str:
+        from funding.structure import NATURE_BY_CODE
+
+        nature = NATURE_BY_CODE.get(self.nature)
+        return nature.label if nature else self.nature
+
+
+class PlanLine(ExpenseLabels, models.Model):
     """A line of the financing plan (annexe 2, R-FIN-09)."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="plan_lines")
@@ -176,7 +198,7 @@ class Payment(models.Model):
         return f"{self.get_kind_display()} volet {self.volet} – {self.convention}"
 
 
-class ReportLine(models.Model):
+class ReportLine(ExpenseLabels, models.Model):
     """A line of the financial report (annexe 3, R-FIN-10): an expense actually incurred."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="report_lines")
@@ -189,6 +211,11 @@ class ReportLine(models.Model):
     unit_cost = models.DecimalField("coût unitaire (€)", max_digits=14, decimal_places=2, null=True, blank=True)
     period = models.CharField("date ou période", max_length=60, blank=True)
     amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+    details = models.CharField("objet de la dépense", max_length=200, blank=True)
+    # R-FIN-11: the collectivité's own means, valorised in the bilan d'exécution (shown, never paid).
+    valuation = models.DecimalField(
+        "valorisation des moyens propres (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     position = models.PositiveIntegerField("ordre", default=0)
 
     history = HistoricalRecords()
@@ -198,7 +225,7 @@ class ReportLine(models.Model):
         ordering = ["volet", "position", "pk"]
         constraints = [
             models.CheckConstraint(name="report_line_not_negative", condition=Q(amount__gte=0)),
-            within_digits("report_line_within_digits", ("amount", "unit_cost")),
+            within_digits("report_line_within_digits", ("amount", "unit_cost", "valuation")),
         ]
 
     def __str__(self):

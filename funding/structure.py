@@ -5,42 +5,167 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Section:
+    """A rubrique of annexe 2: the rows the instruction pre-prints under its « Nature de dépenses » (`group`),
+    closed by its total row; sections sharing a `heading` sit under that heading's row."""
+
     code: str
-    label: str
-    subsections: tuple[tuple[str, str], ...] = ()
+    group: str
+    heading: str
+    subsections: tuple[tuple[str, str], ...]
+    total_label: str = "Total"
+    # A row the instruction prints above the section's rows (« Remobilisation / entrée de parcours »).
+    caption: str = ""
     # "Pour info" lines (France Travail's means in volet 3) are shown, never financed nor summed.
     information_only: bool = False
 
+    @property
+    def label(self) -> str:
+        return self.group if self.group == self.heading else f"{self.heading} – {self.group}"
 
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading row of annexe 2 and, where the instruction has one, the total of its sections."""
+
+    label: str
+    total_label: str | None = None
+
+
+# Annexe 2 of the instruction, row by row: headings, sections, pre-printed rows and totals, per volet.
+HEADINGS: dict[int, tuple[Heading, ...]] = {
+    1: (Heading("Renforcement des équipes locales CD"), Heading("Développement SI")),
+    2: (
+        Heading("Etoffer l'offre de solutions locales", "Total"),
+        Heading("Référencement de l'offre de solutions locales d'accompagnement"),
+    ),
+    3: (
+        Heading("Renforcement des équipes locales PE / CD", "Total ETP"),
+        Heading("Renforcement des solutions locales", "Total Solutions locales"),
+        Heading("Développement SI", "Total Développement SI"),
+    ),
+}
 SECTIONS: dict[int, tuple[Section, ...]] = {
     1: (
-        Section("equipes_cd", "Renforcement des équipes locales du conseil départemental"),
-        Section("si", "Développement des systèmes d'information"),
+        Section(
+            "equipes_cd",
+            "ETP CD",
+            "Renforcement des équipes locales CD",
+            (("chefferie_projet", "Ingénierie (chefferie de projet)"), ("autre", "Autre")),
+            "Total ETP CD",
+        ),
+        Section(
+            "si", "Dépenses CD", "Développement SI", (("parametrage_si", "Paramétrage SI en vue de l'interconnexion"),)
+        ),
     ),
     2: (
         Section(
             "intensification",
-            "Intensification de l'accompagnement",
+            "Intensification de l'accompagnement des allocataires du RSA",
+            "Etoffer l'offre de solutions locales",
             (
-                ("solutions_complementaires", "Solutions d'accompagnement complémentaires (par action)"),
-                ("etp_accompagnement", "ETP d'accompagnement"),
+                (
+                    "solutions_complementaires",
+                    "Solutions d'accompagnement complémentaires (augmentation capacitaire, élargissement de "
+                    "périmètre, publics cibles spécifiques etc)",
+                ),
+                ("etp_accompagnement", "ETP d'accompagnement (CD, PE...)"),
             ),
         ),
-        Section("remobilisation", "Remobilisation / entrée de parcours"),
+        Section(
+            "remobilisation",
+            "Remobilisation",
+            "Etoffer l'offre de solutions locales",
+            (("solutions_remobilisation", "Solutions de remobilisation"),),
+            caption="Remobilisation / entrée de parcours",
+        ),
         Section(
             "levee_freins",
-            "Levée des freins périphériques",
+            "Levée des freins socio-professionnels",
+            "Etoffer l'offre de solutions locales",
             (("mobilite", "Mobilité"), ("garde_enfant", "Garde d'enfant"), ("sante", "Santé"), ("autre", "Autre")),
         ),
-        Section("referencement", "Référencement de l'offre"),
+        Section(
+            "referencement",
+            "Référencement de l'offre de solution du territoire (ex : alimentation DORA ou autre...)",
+            "Référencement de l'offre de solutions locales d'accompagnement",
+            (("etp", "ETP"),),
+        ),
     ),
     3: (
-        Section("equipes_cd", "Renforcement des équipes locales du conseil départemental"),
-        Section("france_travail", "Moyens de France Travail (pour information)", information_only=True),
-        Section("solutions_locales", "Renforcement des solutions locales"),
-        Section("si", "Développement des systèmes d'information"),
+        Section(
+            "equipes_cd",
+            "ETP CD",
+            "Renforcement des équipes locales PE / CD",
+            (
+                ("accompagnement", "Accompagnement"),
+                (
+                    "ingenierie",
+                    "Ingénierie (chef de projet, chargé déploiement numérique, coordonnateur administratif)",
+                ),
+                ("autres", "Autres"),
+            ),
+            "Total ETP CD",
+        ),
+        Section(
+            "france_travail",
+            "Pour info : ETP PE (hypothèses pour le lancement de l'expérimentation finançables par réallocation "
+            "interne à l'opérateur)",
+            "Renforcement des équipes locales PE / CD",
+            (("accompagnement", "Accompagnement"), ("ingenierie", "Ingénierie (chef de projet)"), ("autres", "Autres")),
+            "Pour info : Total ETP PE",
+            information_only=True,
+        ),
+        Section(
+            "solutions_locales",
+            "Solutions locales CD",
+            "Renforcement des solutions locales",
+            (
+                ("accompagnement_delegue", "Accompagnement délégué à une structure du PDI (organisme référent)"),
+                (
+                    "solutions_complementaires",
+                    "Solutions d'accompagnement complémentaires déléguées à une structure du PDI",
+                ),
+                ("remobilisation", "Solutions de remobilisation"),
+                ("maintien_emploi", "Solutions de maintien dans l'emploi"),
+                ("levee_freins", "Solutions de levée des freins"),
+            ),
+            "Total solutions locales CD",
+        ),
+        Section(
+            "solutions_locales_pe",
+            "Pour info : Solutions locales PE",
+            "Renforcement des solutions locales",
+            (("prestations", "Prestations"),),
+            "Pour info : Total solutions locales PE",
+            information_only=True,
+        ),
+        Section(
+            "si",
+            "Dépenses CD",
+            "Développement SI",
+            (
+                (
+                    "evolutions_techniques",
+                    "Evolution techniques nécessaires à l'atteinte de la cible (feuille de route à construire avec "
+                    "les correspondants numériques)",
+                ),
+            ),
+            "Total CD",
+        ),
     ),
 }
+
+
+def headed(volet: int) -> list[tuple[Heading, list[Section]]]:
+    """Each heading of the volet with its sections, in the instruction's order."""
+    return [(h, [s for s in SECTIONS[volet] if s.heading == h.label]) for h in HEADINGS[volet]]
+
+
+def subsection_label(volet: int, section_code: str, code: str) -> str:
+    try:
+        return dict(section(volet, section_code).subsections).get(code, code)
+    except KeyError:
+        return code
 
 
 def section(volet: int, code: str) -> Section:

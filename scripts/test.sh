@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the whole test suite. DATABASE_URL chooses the database (SQLite by default).
-# Browser tests need Debian's chromium, Spark tests need Java 17: installed here when missing and we may (root with apt).
+# Browser tests need Debian's chromium, workbook tests LibreOffice Calc, Spark tests Java 17: installed here when missing and we may (root with apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements-dev.txt
@@ -8,10 +8,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   [ -x /usr/bin/chromium ] || missing="chromium"  # browser tests
   ldconfig -p | grep -q libharfbuzz-subset || missing="$missing libharfbuzz-subset0"  # WeasyPrint's font subsetting
+  [ -x /usr/bin/soffice ] || missing="$missing libreoffice-calc-nogui"  # annexes 2 and 3 computed by LibreOffice
   if [ -n "$missing" ]; then
     echo "Installation des paquets Debian manquants :$missing…"
     # shellcheck disable=SC2086
-    (apt-get install -y -qq $missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $missing >/dev/null))
+    (apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null))
   fi
 fi
 if ! command -v java >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -19,17 +19,30 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
+# Where each test writes its expenses: under these headings of annexe 3.
+TEAMS_CD = "Dépenses relatives au renforcement des équipes locales CD"
+REMOBILISATION = "Dépenses relatives à la remobilisation / entrée en parcours"
+REPORT_COLUMNS = {"purpose": "A", "unit": "B", "units": "C", "unit_cost": "D", "period": "E", "amount": "G",
+                  "valuation": "H", "nature": "I"}  # fmt: skip
+
+
 def report_workbook(client, convention, rows) -> bytes:
+    """The downloaded bilan with a line inserted under the given heading of each (volet, heading, values)."""
     data = client.get(reverse("funding:report_xlsx", args=[convention.pk])).content
     workbook = load_workbook(io.BytesIO(data))
-    for volet, values in rows:
+    for volet, heading, values in rows:
         sheet = workbook[f"Volet {volet}"]
-        sheet.insert_rows(5)
-        for column, value in enumerate(values, 1):
-            sheet.cell(row=5, column=column, value=value)
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == heading) + 1
+        sheet.insert_rows(row)
+        for name, value in values.items():
+            sheet[f"{REPORT_COLUMNS[name]}{row}"] = value
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def row_of(sheet, purpose: str) -> int:
+    return next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == purpose)
 
 
 def test_signature_to_settled_balance_through_the_pages(client, make_user):
@@ -48,16 +61,16 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
     step(convention, "start_execution", ddets, date(2024, 4, 3))
 
     client.force_login(council)
-    wrong = report_workbook(
-        client, convention, [(1, ["equipes_cd", "chefferie_projet", "Chef de projet", "mois", 9, 10000, "2024", 80000])]
-    )
+    chief = {"purpose": "Chef de projet", "unit": "mois", "units": 9, "unit_cost": 10000, "period": "2024",
+             "nature": "Chefferie de projet"}  # fmt: skip
+    wrong = report_workbook(client, convention, [(1, TEAMS_CD, {**chief, "amount": 80000})])
     page = client.post(
         reverse("funding:report_import", args=[convention.pk]),
         {"file": SimpleUploadedFile("bilan.xlsx", wrong)},
         follow=True,
     ).content.decode()
     assert (
-        "Volet 1, ligne 5 : le montant (80000.00 €) n&#x27;est pas le nombre d&#x27;unités × "
+        "Volet 1, ligne 7 : le montant (80000.00 €) n&#x27;est pas le nombre d&#x27;unités × "
         "le coût unitaire (90000.00 €)" in page
     )
     assert not ReportLine.objects.exists()
@@ -65,8 +78,12 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
         client,
         convention,
         [
-            (1, ["equipes_cd", "chefferie_projet", "Chef de projet", "mois", 9, 10000, "2024", "90 000,00 €"]),
-            (2, ["remobilisation", "personnel", "Référents", "", None, None, "2024", 2400000]),
+            (1, TEAMS_CD, {**chief, "amount": "90 000,00 €"}),
+            (
+                2,
+                REMOBILISATION,
+                {"purpose": "Référents", "nature": "Dépenses de personnel (ETP)", "period": "2024", "amount": 2400000},
+            ),
         ],
     )
     page = client.post(
@@ -138,12 +155,18 @@ def test_mid_year_synthesis_by_the_council(client, make_user):
     ("change", "expected"),
     [
         (
-            lambda s: s.__setitem__("H5", 12.345),
-            "Volet 2!H5, valeur « 12.345 » : Montant (€) : un montant a au plus deux",
+            lambda s, r: s.__setitem__(f"G{r}", 12.345),
+            "Volet 2!G{r}, valeur « 12.345 » : Montant : un montant a au plus deux",
         ),
-        (lambda s: s.__setitem__("H5", "=E5*F5"), "Volet 2!H5, valeur « =E5*F5 » : formule sans valeur calculée"),
-        (lambda s: s.merge_cells("C5:D5"), "Volet 2!C5:D5 : cellules fusionnées dans les lignes du plan"),
-        (lambda s: s.__setitem__("B5", "iae"), None),  # an ineligible nature is accepted, and not financed
+        (
+            lambda s, r: s.__setitem__(f"G{r}", f"=C{r}*D{r}"),
+            "Volet 2!G{r}, valeur « =C{r}*D{r} » : formule sans valeur",
+        ),
+        (lambda s, r: s.merge_cells(f"B{r}:C{r}"), "Volet 2!B{r}:C{r} : cellules fusionnées dans les lignes du plan"),
+        (lambda s, r: s.__setitem__(f"G{r}", None), "Volet 2!G{r} : Montant : montant obligatoire"),
+        (lambda s, r: s.__setitem__(f"I{r}", "Cadeaux"), "Volet 2!I{r}, valeur « Cadeaux » : Catégorie de dépense"),
+        # an ineligible nature is accepted, and not financed
+        (lambda s, r: s.__setitem__(f"I{r}", "Insertion par l'activité économique"), None),
     ],
 )
 def test_bad_report_workbooks(client, make_user, change, expected):
@@ -151,11 +174,11 @@ def test_bad_report_workbooks(client, make_user, change, expected):
 
     convention, _ = sign(make_user)
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
-    data = report_workbook(
-        client, convention, [(2, ["remobilisation", "personnel", "Référents", "", None, None, "", 1000])]
-    )
+    values = {"purpose": "Référents", "nature": "Dépenses de personnel (ETP)", "units": 1, "amount": 1000}
+    data = report_workbook(client, convention, [(2, REMOBILISATION, values)])
     workbook = load_workbook(io.BytesIO(data))
-    change(workbook["Volet 2"])
+    row = row_of(workbook["Volet 2"], "Référents")
+    change(workbook["Volet 2"], row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     if expected is None:
@@ -165,6 +188,7 @@ def test_bad_report_workbooks(client, make_user, change, expected):
         return
     with pytest.raises(excel_import.PlanImportError) as error:
         excel_import.import_workbook(excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=convention)
+    expected = expected.format(r=row)
     assert any(str(e).startswith(expected) for e in error.value.errors), error.value.errors
 
 

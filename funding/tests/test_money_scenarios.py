@@ -226,17 +226,17 @@ def test_amount_a_bilan_cell_of_1e20_is_refused_with_its_sheet_and_cell(ain_sign
     from funding import excel_import
 
     step(ain_signed, "start_execution", agent, date(2024, 4, 3))
-    data = excel.export_workbook(excel.REPORT, ain_signed, [], {})
+    data = excel.export_report(ain_signed, [], [])
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook["Volet 1"]
-    for cell, value in (("A5", "equipes_cd"), ("B5", "chefferie_projet"), ("C5", "Chef de projet"), ("H5", 1e20)):
+    for cell, value in (("A7", "Chef de projet"), ("I7", "Chefferie de projet"), ("G7", 1e20)):
         sheet[cell] = value
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(excel_import.PlanImportError) as refused:
         excel_import.import_workbook(excel.REPORT, buffer.getvalue(), filename="bilan.xlsx", convention=ain_signed)
     assert [str(e) for e in refused.value.errors] == [
-        "Volet 1!H5, valeur « 1e+20 » : Montant (€) : un montant a au plus 12 chiffres avant la virgule"
+        "Volet 1!G7, valeur « 1e+20 » : Montant : un montant a au plus 12 chiffres avant la virgule"
     ]
     assert not ReportLine.objects.exists()
 

@@ -81,9 +81,14 @@ def test_excel_round_trip_gives_the_same_plan(client, good_plan, make_user):
     )
     data = client.get(reverse("funding:export_xlsx", args=[good_plan.pk])).content
     workbook = load_workbook(io.BytesIO(data), data_only=True)
-    assert workbook.sheetnames == ["Volet 1", "Volet 2", "Volet 3", "_modele"]
-    assert workbook["Volet 2"]["N7"].value == 400000  # the cached value of the total formula
-    assert load_workbook(io.BytesIO(data))["Volet 2"]["N7"].value == "=SUM(N5:N6)"
+    assert workbook.sheetnames == ["Volet 1", "Volet 2", "Volet 3", "Natures", "_modele"]
+    assert workbook["Volet 2"]["M23"].value == 400000  # the cached value of the volet's total formula
+    formulas = load_workbook(io.BytesIO(data))["Volet 2"]
+    assert (formulas["A23"].value, formulas["M23"].value) == (
+        "TOTAL BESOINS DEPARTEMENTAUX AU TITRE DU VOLET 2 :",
+        "=M8+M12+M18+M22",
+    )
+    assert (formulas["A18"].value, formulas["M18"].value) == ("Total", "=SUM(M13:M17)")
     response = client.post(
         reverse("funding:import_xlsx", args=[good_plan.pk]),
         {"file": SimpleUploadedFile("plan.xlsx", data)},
@@ -115,9 +120,9 @@ def import_errors(convention, data, filename="plan.xlsx") -> list[str]:
 
 def test_amounts_typed_as_text_with_any_space_are_read(good_plan):
     def text_amounts(wb):
-        wb["Volet 2"]["N5"] = "250\u202f000,00 €"
-        wb["Volet 2"]["O5"] = "260 000,00"
-        wb["Volet 2"]["O6"] = "140\u00a0000,00 €"
+        wb["Volet 2"]["M11"] = "250\u202f000,00 €"
+        wb["Volet 2"]["N11"] = "260 000,00"
+        wb["Volet 2"]["N17"] = "140\u00a0000,00 €"
 
     data = workbook_with(good_plan, text_amounts)
     plan = excel_import.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
@@ -127,11 +132,11 @@ def test_amounts_typed_as_text_with_any_space_are_read(good_plan):
 
 
 def test_sheet_totals_are_never_trusted(good_plan):
-    data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("N7", 999))
+    data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("M23", 999))
     plan = excel_import.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
     assert plan.warnings == [
-        "Volet 2!N7 : le total du fichier (999.00 €) ne correspond pas à ses lignes (400000.00 €) ; "
-        "les totaux sont recalculés par la plateforme."
+        "Volet 2!M23 : le total du fichier (999,00\u00a0€) ne correspond pas à ses lignes "
+        "(400\u00a0000,00\u00a0€) ; les totaux sont recalculés par la plateforme."
     ]
 
 
@@ -139,31 +144,50 @@ def test_sheet_totals_are_never_trusted(good_plan):
     ("change", "expected"),
     [
         (
-            lambda wb: wb["Volet 2"].__setitem__("N5", 12.345),
-            "Volet 2!N5, valeur « 12.345 » : Part État (€) : un montant a au plus deux décimales (centimes)",
+            lambda wb: wb["Volet 2"].__setitem__("M11", 12.345),
+            "Volet 2!M11, valeur « 12.345 » : Part État (€) : un montant a au plus deux décimales (centimes)",
         ),
         (
-            lambda wb: wb["Volet 2"].__setitem__("N5", "beaucoup"),
-            "Volet 2!N5, valeur « beaucoup » : Part État (€) : montant invalide",
+            lambda wb: wb["Volet 2"].__setitem__("M11", "beaucoup"),
+            "Volet 2!M11, valeur « beaucoup » : Part État (€) : montant invalide",
         ),
         (
-            lambda wb: wb["Volet 2"].__setitem__("N5", -3),
-            "Volet 2!N5, valeur « -3 » : Part État (€) : un montant ne peut pas être négatif",
+            lambda wb: wb["Volet 2"].__setitem__("M11", -3),
+            "Volet 2!M11, valeur « -3 » : Part État (€) : un montant ne peut pas être négatif",
         ),
         (
-            lambda wb: wb["Volet 2"].__setitem__("D5", "cadeaux"),
-            "Volet 2!D5, valeur « cadeaux » : Nature de la dépense : nature inconnue",
+            lambda wb: wb["Volet 2"].__setitem__("K11", "cadeaux"),
+            "Volet 2!K11, valeur « cadeaux » : Nature de la dépense (liste de la feuille « Natures ») : "
+            "nature inconnue",
         ),
         (
-            lambda wb: wb["Volet 2"].__setitem__("A5", "equipes_cd"),
-            "Volet 2!A5, valeur « equipes_cd » : Rubrique : rubrique inconnue pour ce volet",
+            lambda wb: wb["Volet 2"].__setitem__("B11", "Mobilité"),
+            "Volet 2!B11, valeur « Mobilité » : Objet de la dépense : objet inconnu pour cette rubrique "
+            "(Solutions de remobilisation)",
         ),
         (
-            lambda wb: wb["Volet 2"].__setitem__("N5", "=1/3"),
-            "Volet 2!N5, valeur « =1/3 » : formule sans valeur calculée",
+            lambda wb: wb["Volet 2"].__setitem__("M11", "=1/3"),
+            "Volet 2!M11, valeur « =1/3 » : formule sans valeur calculée",
         ),
-        (lambda wb: wb["Volet 2"].merge_cells("E5:F6"), "Volet 2!E5:F6 : cellules fusionnées dans les lignes du plan"),
-        (lambda wb: wb["Volet 1"].__setitem__("N4", "Part Etat"), "Volet 1!A4 : en-têtes modifiés : modèle modifié"),
+        (lambda wb: wb["Volet 2"].merge_cells("E11:F12"), "Volet 2!E11:F12 : cellules fusionnées dans les lignes"),
+        (lambda wb: wb["Volet 1"].__setitem__("M4", "Part Etat"), "Volet 1!A4 : en-têtes modifiés : modèle modifié"),
+        (
+            # The renamed total shifts the walk: the next heading is what is found missing.
+            lambda wb: wb["Volet 2"].__setitem__("A18", "Sous-total"),
+            "Volet 2!A : ligne « Référencement de l'offre de solutions locales d'accompagnement » introuvable",
+        ),
+        (
+            lambda wb: wb["Volet 2"].__setitem__("C24", "Après le total"),
+            "Volet 2!C24, valeur « Après le total » : ligne après le total du volet",
+        ),
+        (
+            lambda wb: (wb["Volet 2"].insert_rows(20), wb["Volet 2"].__setitem__("C20", "Entre deux titres")),
+            "Volet 2!A20 : ligne hors d'une rubrique",
+        ),
+        (
+            lambda wb: wb["_modele"].__setitem__("A2", "1"),
+            "plan.xlsx : ancienne version du modèle : téléchargez le modèle actuel",
+        ),
         (
             lambda wb: wb["_modele"].__setitem__("A3", "38D"),
             "plan.xlsx : ce fichier est le plan de 38D 2024, pas de cette convention",
@@ -173,6 +197,29 @@ def test_sheet_totals_are_never_trusted(good_plan):
 def test_bad_workbooks_name_sheet_cell_and_value(good_plan, change, expected):
     errors = import_errors(good_plan, workbook_with(good_plan, change))
     assert any(error.startswith(expected) for error in errors), errors
+
+
+def test_a_row_inserted_in_a_section_belongs_to_it(good_plan):
+    def insert(wb):
+        sheet = wb["Volet 2"]
+        sheet.insert_rows(12)  # above the remobilisation total
+        for cell, value in (
+            ("B12", "Solutions de remobilisation"),
+            ("C12", "Chantier d'insertion"),
+            ("K12", "Prestation d'accompagnement"),
+            ("M12", 1000),
+            ("N12", "1 000,00"),
+        ):
+            sheet[cell] = value  # fmt: skip
+
+    plan = excel_import.import_plan(
+        workbook_with(good_plan, insert), filename="plan.xlsx", convention=good_plan, action_numbers=set()
+    )
+    added = next(line for line in plan.lines if line["purpose"] == "Chantier d'insertion")
+    assert (added["volet"], added["section"], added["subsection"], added["nature"], added["state_amount"]) == (
+        2, "remobilisation", "solutions_remobilisation", "prestation_accompagnement", D("1000.00"),
+    )  # fmt: skip
+    assert len(plan.lines) == 4
 
 
 def test_unknown_template_and_foreign_formats(good_plan):
@@ -195,13 +242,13 @@ def test_unknown_template_and_foreign_formats(good_plan):
 
 def test_refused_import_changes_nothing(client, good_plan, make_user):
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
-    data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("N6", "trop"))
+    data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("N17", "trop"))
     page = client.post(
         reverse("funding:import_xlsx", args=[good_plan.pk]),
         {"file": SimpleUploadedFile("plan.xlsx", data)},
         follow=True,
     ).content.decode()
-    assert "Plan refusé, rien n&#x27;a été modifié : Volet 2!N6, valeur « trop »" in page
+    assert "Plan refusé, rien n&#x27;a été modifié : Volet 2!N17, valeur « trop »" in page
     assert PlanLine.objects.count() == 3
     oversized = client.post(
         reverse("funding:import_xlsx", args=[good_plan.pk]),
@@ -298,7 +345,8 @@ def test_xlsx_is_a_zip_with_cached_totals(good_plan):
     data = excel.export_plan(good_plan, list(PlanLine.objects.filter(convention=good_plan)), {})
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheet = archive.read("xl/worksheets/sheet2.xml").decode()
-    assert "<f>SUM(N5:N6)</f><v>400000.00</v>" in sheet
+    assert "<f>SUM(M13:M17)</f><v>150000.00</v>" in sheet
+    assert "<f>M8+M12+M18+M22</f><v>400000.00</v>" in sheet
 
 
 def test_generated_convention_includes_the_financing_plan(good_plan):
