@@ -11,14 +11,15 @@ from action_plans.forms import ActionSheetForm, BudgetLineForm, RoadmapItemForm,
 from action_plans.models import ActionSheet, RoadmapItem, TypicalPathway
 from action_plans.tables import plan_tables
 from config.downloads import page_tables_response
+from config.french import Noun
 from conventions.deadlines import add_months
 from conventions.models import Convention
 from indicators import results
 
 KINDS = {
-    "fiches": (ActionSheet, ActionSheetForm, "fiche action", "action_sheets"),
-    "feuille-de-route": (RoadmapItem, RoadmapItemForm, "élément de la feuille de route", "roadmap_items"),
-    "parcours": (TypicalPathway, TypicalPathwayForm, "parcours type", "typical_pathways"),
+    "fiches": (ActionSheet, ActionSheetForm, Noun("fiche action", feminine=True), "action_sheets"),
+    "feuille-de-route": (RoadmapItem, RoadmapItemForm, Noun("élément de la feuille de route"), "roadmap_items"),
+    "parcours": (TypicalPathway, TypicalPathwayForm, Noun("parcours type"), "typical_pathways"),
 }
 
 
@@ -75,14 +76,16 @@ def plan_item_edit(request, pk: int, kind: str, item_pk: int | None = None):
             with transaction.atomic():
                 form.save()
         except IntegrityError:
-            form.add_error(None, f"Ce {label} existe déjà pour cette convention (numéro ou axe en double).")
+            form.add_error(
+                None, f"{label.this.capitalize()} existe déjà pour cette convention (numéro ou axe en double)."
+            )
         else:
-            messages.success(request, f"{label.capitalize()} enregistré(e).")
+            messages.success(request, f"{label.done()}.")
             return redirect("action_plans:plan", pk=convention.pk)
     return render(
         request,
         "action_plans/edit.html",
-        {"title": f"{label.capitalize()} – {convention}", "convention": convention, "form": form},
+        {"title": f"{label.text.capitalize()} – {convention}", "convention": convention, "form": form},
     )
 
 

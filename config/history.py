@@ -27,6 +27,8 @@ class HistoryEntry:
 
 
 KIND_LABELS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+# Technical fields (optimistic locking) that no reader needs in an audit trail.
+HIDDEN_FIELDS = {"lock_version"}
 
 
 def history_entries(obj) -> list[HistoryEntry]:
@@ -38,8 +40,11 @@ def history_entries(obj) -> list[HistoryEntry]:
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
-                label = record.instance_type._meta.get_field(change.field).verbose_name
-                changes.append(Change(str(label), _shown(change.old), _shown(change.new)))
+                if change.field in HIDDEN_FIELDS:
+                    continue
+                model_field = record.instance_type._meta.get_field(change.field)
+                label = model_field.verbose_name
+                changes.append(Change(str(label), _shown(change.old, model_field), _shown(change.new, model_field)))
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -59,8 +64,17 @@ def _who(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _shown(value):
-    """Amounts and dates as the interface writes them."""
+def _shown(value, model_field=None):
+    """Amounts, dates, choices, yes/no and related objects as the interface writes them, never their codes."""
+    if value is None or value == "":
+        return value
+    if model_field is not None and model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field is not None and model_field.is_relation and model_field.related_model is not None:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    if isinstance(value, bool):
+        return "oui" if value else "non"
     if isinstance(value, Decimal):
         return format_euros(value)
     if isinstance(value, date):

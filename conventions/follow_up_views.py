@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.models import Role
 from config.downloads import Table, attachment, csv_response, page_tables_response
+from config.french import Noun
 from conventions import lifecycle, services, versions
 from conventions.forms import (
     AmendmentForm,
@@ -167,7 +168,7 @@ def withdraw_denunciation(request, pk: int, denunciation_pk: int):
     return redirect("conventions:detail", pk=pk)
 
 
-def _create_child(request, pk: int, form_class, label: str):
+def _create_child(request, pk: int, form_class, label: Noun):
     convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
     form = form_class(request.POST)
     if form.is_valid():
@@ -176,7 +177,7 @@ def _create_child(request, pk: int, form_class, label: str):
         if hasattr(item, "recorded_by_id"):
             item.recorded_by = request.user
         item.save()
-        messages.success(request, f"{label} enregistré(e).")
+        messages.success(request, f"{label.done()}.")
     else:
         _form_errors(request, form)
     return redirect("conventions:detail", pk=pk)
@@ -185,13 +186,13 @@ def _create_child(request, pk: int, form_class, label: str):
 @require_POST
 def report_execution(request, pk: int):
     """R-CONV-08: non-execution, change or delay reported by the département, with its date."""
-    return _create_child(request, pk, ExecutionReportForm, "Signalement")
+    return _create_child(request, pk, ExecutionReportForm, Noun("signalement"))
 
 
 @require_POST
 def record_committee_meeting(request, pk: int):
     """R-SUIVI-06: a meeting of the comité départemental."""
-    return _create_child(request, pk, CommitteeMeetingForm, "Réunion du comité")
+    return _create_child(request, pk, CommitteeMeetingForm, Noun("réunion du comité", feminine=True))
 
 
 OPEN_DATA_COLUMNS = [

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from config.downloads import XLSX, Table, attachment, page_tables_response
+from config.french import Noun
 from config.params import year_param
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
@@ -263,7 +264,8 @@ def outcome(request, pk: int, sheet_pk: int, stage: str):
         saved = form.save(commit=False)
         saved.credits_consumed = saved.credits_consumed or 0
         saved.save()
-        messages.success(request, f"{saved.get_stage_display()} de l'action {sheet.number} enregistré(e).")
+        stage_name = Noun(f"{saved.get_stage_display()} de l'action {sheet.number}", feminine=stage == "mi_parcours")
+        messages.success(request, f"{stage_name.done()}.")
     else:
         messages.error(request, "Refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("funding:execution", pk=pk)

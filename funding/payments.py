@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.formats import format_euros
 from conventions.lifecycle import TransitionRefused, apply_transition
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
@@ -238,8 +239,8 @@ def report_errors(lines: list[dict]) -> list[str]:
         )
         if expected is not None:
             errors.append(
-                f"Volet {line['volet']}, ligne {line['position']} : le montant ({line['amount']} €) n'est pas "
-                f"le nombre d'unités × le coût unitaire ({expected} €)"
+                f"Volet {line['volet']}, ligne {line['position']} : le montant ({format_euros(line['amount'])}) "
+                f"n'est pas le nombre d'unités × le coût unitaire ({format_euros(expected)})"
             )
     return errors
 
@@ -323,7 +324,7 @@ def record_recovery(*, balance_id: int, by, number: str, issued_on: date, amount
             raise TransitionRefused(
                 [
                     f"Le titre de perception porte sur le montant à reverser du volet {balance.volet} "
-                    f"({balance.to_recover} €), pas {amount} € (R-FIN-08)."
+                    f"({format_euros(balance.to_recover)}), pas {format_euros(amount)} (R-FIN-08)."
                 ]
             )
         if not number.strip():

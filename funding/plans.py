@@ -72,8 +72,8 @@ def budget_line_refusal(sheet, state_amount: Decimal) -> str | None:
     budget = (sheet.budget_lines.aggregate(total=Sum("state_amount"))["total"] or 0) + state_amount
     if ceiling is not None and budget > ceiling:
         return (
-            f"La part État de l'action {sheet.number} atteindrait {budget} €, au-delà du plafond du volet 2 "
-            f"({ceiling} €) (R-SUIVI-03)."
+            f"La part État de l'action {sheet.number} atteindrait {format_euros(budget)}, au-delà du plafond du "
+            f"volet 2 ({format_euros(ceiling)}) (R-SUIVI-03)."
         )
     return None
 

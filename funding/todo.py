@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import Role
+from config.formats import format_euros
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.models import Convention, ConventionState
 from funding.models import FinancialReport, Payment, PaymentStatus, VoletBalance
@@ -42,7 +43,7 @@ def tasks_for(user, today: date) -> list[Task]:
             )
             tasks.append(
                 Task(
-                    f"{label} : {balance.to_recover} € sur le volet {balance.volet} – {balance.convention}",
+                    f"{label} : {format_euros(balance.to_recover)} sur le volet {balance.volet} – {balance.convention}",
                     reverse("funding:execution", args=[balance.convention_id]),
                 )
             )

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from config.downloads import PARQUET, attachment, page_tables_response
-from indicators import exports, results
+from indicators import exports, labels, results
 from indicators.engine import volet3
 from indicators.forms import DeliveryUploadForm
 from indicators.ingestion import UploadRefused, receive_delivery
@@ -38,9 +38,14 @@ def dashboard(request, code: str):
             "volet2_rows": volet2_rows,
             "volet3_rows": volet3_rows,
             # one row per indicator, one cell per month (the table is read indicator by indicator)
-            "volet3_by_indicator": [(c, [row.get(c) for row in volet3_rows]) for c in volet3.COLUMNS[1:]],
+            "volet3_by_indicator": [
+                (labels.VOLET3[c], [row.get(c) for row in volet3_rows]) for c in volet3.COLUMNS[1:]
+            ],
             "organism_year": year,
-            "organism_rows": organism_rows,
+            "organism_rows": [
+                {**row, "type_organisme": labels.ORGANISMS.get(row["type_organisme"], row["type_organisme"])}
+                for row in organism_rows
+            ],
             "comments": results.comments(collectivity, volet2_rows),
             "may_upload": permissions.may_upload_delivery(request.user, collectivity),
             "may_view_worklist": permissions.may_view_worklist(request.user, collectivity),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.downloads import PARQUET, XLSX, attachment, csv_response, page_tables_response
+from config.french import count
 from conventions.models import Convention
 from funding.forms import UploadForm
 from offer import coverage, files, quality, services, tables
@@ -140,8 +141,8 @@ def import_offer(request):
     found = services.detect_duplicates(sorted(permissions.offer_departements(request.user) or []) or None)
     messages.success(
         request,
-        f"Import réussi : {result.structures} structures, {result.services} services ; "
-        f"{found} doublons probables à revoir.",
+        f"Import réussi : {count(result.structures, 'structure')}, {count(result.services, 'service')} ; "
+        f"{count(found, 'doublon probable')} à revoir.",
     )
     return redirect("offer:dashboard")
 

@@ -247,3 +247,12 @@ def test_dreets_sees_every_convention_of_its_region_and_which_are_late(client, d
     assert sorted(line.split(";")[1] for line in lines) == ["01D", "38D"]  # the same filter and scope as the page
     page = client.get(reverse("conventions:list"), {"year": "2024"}).content.decode()
     assert 'href="?year=2024&amp;format=csv"' in page
+
+
+def test_history_shows_labels_not_codes(client, draft, make_user):
+    agent = make_user(Role.DDETS, "01")
+    step(draft, "open_negotiation", agent, date(2024, 1, 5))
+    client.force_login(agent)
+    history = client.get(reverse("conventions:history", args=[draft.pk])).content.decode()
+    assert "<td>état</td><td>Brouillon</td><td>En négociation</td>" in history
+    assert "lock" not in history and "negociation<" not in history

@@ -203,6 +203,7 @@ def test_r_suivi_03_action_sheet_while_negotiating_only(make_user, client):
         {"item": "Référents (2 ETP)", "state_amount": "60 000,00", "collectivity_amount": "60 000,00"},
     )
     page = client.get(reverse("action_plans:plan", args=[convention.pk])).content.decode()
+    assert "Fiche action enregistrée." in page
     assert "Action 1 – Référents de parcours renforcés" in page
     assert "60\u00a0000,00\u00a0€" in page
     budget = client.get(reverse("action_plans:plan", args=[convention.pk]), {"format": "csv", "tableau": "budget"})
@@ -210,9 +211,9 @@ def test_r_suivi_03_action_sheet_while_negotiating_only(make_user, client):
         "action;poste;État (€);collectivité (€)",
         "1;Référents (2 ETP);60000,00;60000,00",
     ]
-    assert (
-        client.post(reverse("action_plans:add", args=[convention.pk, "fiches"]), data).status_code == 200
-    )  # same number
+    again = client.post(reverse("action_plans:add", args=[convention.pk, "fiches"]), data)
+    assert again.status_code == 200  # same number
+    assert "Cette fiche action existe déjà pour cette convention" in again.content.decode()
     assert convention.action_sheets.count() == 1
 
 

@@ -1,5 +1,6 @@
 """Payments, financial report and final balance (R-FIN-01, R-FIN-07, R-FIN-08, R-FIN-10)."""
 
+import re
 import threading
 from datetime import date
 from decimal import Decimal
@@ -142,7 +143,8 @@ def test_r_fin_10_report_refuses_amounts_that_are_not_units_times_cost(make_user
     convention.refresh_from_db()
     line = {"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "x", "unit": "h",
             "units": D("10"), "unit_cost": D("50.00"), "period": "", "amount": D("450.00"), "position": 7}  # fmt: skip
-    with pytest.raises(lifecycle.TransitionRefused, match=r"Volet 2, ligne 7 : le montant \(450.00 €\)"):
+    expected = re.escape("Volet 2, ligne 7 : le montant (450,00\u00a0€) n'est pas")
+    with pytest.raises(lifecycle.TransitionRefused, match=expected):
         payments.report_replace(convention=convention, lines=[line])
 
 

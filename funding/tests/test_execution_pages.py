@@ -70,8 +70,8 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
         follow=True,
     ).content.decode()
     assert (
-        "Volet 1, ligne 7 : le montant (80000.00 €) n&#x27;est pas le nombre d&#x27;unités × "
-        "le coût unitaire (90000.00 €)" in page
+        "Volet 1, ligne 7 : le montant (80\u00a0000,00\u00a0€) n&#x27;est pas le nombre d&#x27;unités × "
+        "le coût unitaire (90\u00a0000,00\u00a0€)" in page
     )
     assert not ReportLine.objects.exists()
     right = report_workbook(
@@ -99,7 +99,7 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
     assert list(VoletBalance.objects.order_by("volet").values_list("volet", "to_recover")) == [
         (1, D("30000.00")), (2, D("0.00")), (3, D("0.00")),
     ]  # fmt: skip
-    assert "Émettre le titre de perception : 30000.00 € sur le volet 1" in client.get("/").content.decode()
+    assert "Émettre le titre de perception : 30\u00a0000,00\u00a0€ sur le volet 1" in client.get("/").content.decode()
 
     client.force_login(make_user(Role.DREETS, "84"))
     consolidation = client.get(reverse("funding:consolidation"), {"annee": 2024}).content.decode()

@@ -314,7 +314,9 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
     assert (settled[V2].due, settled[V2].to_recover) == (D("200000.00"), D("370000.00"))
     manager = make_user(Role.DGEFP, username="dgefp-titres")
     labels = [task.label for task in todo.tasks_for(manager, date(2024, 9, 2))]
-    assert any(label.startswith("Émettre le titre de perception : 108000.00 € sur le volet 1") for label in labels)
+    assert any(
+        label.startswith("Émettre le titre de perception : 108\u00a0000,00\u00a0€ sur le volet 1") for label in labels
+    )
     recovery = payments.record_recovery(
         balance_id=settled[V1].pk, by=agent, number="TP-2024-001", issued_on=date(2024, 9, 5), amount=D("108000.00")
     )
