@@ -1,16 +1,23 @@
-"""Benchmark of the indicator engine (issue: indicators, performance).
+"""Benchmark of the indicator engine (issues: indicators, performance; benchmarks against honest floors).
 
     .venv/bin/python benchmarks/indicators.py [--national 2000000] [--departement 30000] [--months 24]
                                               [--skip-pandas] [--skip-spark]
+    .venv/bin/python benchmarks/indicators.py --limited 4000000,8000000 [--memory-limit 1GB]
+    .venv/bin/python benchmarks/indicators.py --crossover 30000,100000,300000,1000000
 
 Generates synthetic deliveries (cached under var/bench/), then measures each step in a fresh
-subprocess so that the peak memory (VmHWM) belongs to that step alone; the scan and DuckDB are run
+subprocess so that the peak memory (VmHWM) belongs to that step alone; the scans and DuckDB are run
 `--repeat` times (3 by default) and their median run is reported, the others once:
-- scan: DuckDB reading every value of every column the definitions use, from every file (the floor);
+- scan (count, max): DuckDB reading every column the definitions use, from every file, with count and max;
+- scan (bit_xor(hash)): the same columns, every value hashed and folded (cheaper than max on text columns);
 - duckdb: the volet 2 and volet 3 tables;
 - pandas: the straightforward pandas implementation of the same definitions (benchmarks/pandas_reference.py);
 - spark: PySpark local mode on the département size (the same SQL, transpiled).
-Times exclude process start (loading the libraries) and data generation. Results print as a Markdown table.
+--limited: the engine on larger deliveries under a fixed DuckDB memory limit, spilling to var/bench/duckdb-tmp.
+--crossover: at each size, the engine's volet 2 against the plain window-function query of
+benchmarks/window_reference.py (checked to give the same counts first).
+Times exclude process start (loading the libraries) and data generation. Results print as Markdown tables,
+with the load average of the machine before and after.
 """
 
 import argparse
@@ -64,7 +71,53 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
 
     paths = {p.stem: p for p in folder.glob("*.parquet")}
     started = time.perf_counter()
-    if kind == "scan":
+    if kind == "scan_hash":
+        runner = DuckDBRunner(paths)
+        runner.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
+        for name, columns in USED.items():
+            aggregates = ", ".join(f"bit_xor(hash({c}))" for c in columns)
+            runner.query(f"SELECT {aggregates} FROM {name}")  # noqa: S608 - constant names
+    elif kind == "window":
+        from benchmarks.window_reference import VOLET2
+
+        runner = DuckDBRunner(paths)
+        runner.query(VOLET2)
+    elif kind == "engine_volet2":
+        runner = DuckDBRunner(paths)
+        volet2_table(runner, first, last)
+    elif kind == "agreement":
+        from benchmarks.window_reference import VOLET2
+
+        runner = DuckDBRunner(paths)
+        window = {row["m"]: row for row in runner.query(VOLET2)}
+        differing = entrants = 0
+        for row in volet2_table(runner, first, last):
+            entrants += row.get("nouveaux_entrants") or 0
+            year, month = (int(part) for part in str(row["mois"])[:7].split("-"))
+            m = year * 12 + month - 1
+            other = window.get(m, {})
+            for column in ("nouveaux_entrants", "orientes_15_jours", "orientes_1_mois"):
+                if row.get(column) not in (None, other.get(column, 0)):
+                    differing += 1
+        return {"seconds": 0.0, "differing": differing, "entrants": entrants, "peak_mb": peak_mb()}
+    elif kind == "limited":
+        import os
+
+        temp = ROOT / "var" / "bench" / "duckdb-tmp"
+        temp.mkdir(parents=True, exist_ok=True)
+        runner = DuckDBRunner(paths, memory_limit=os.environ["BENCH_MEMORY_LIMIT"], temp_directory=str(temp))
+        volet2_table(runner, first, last)
+        split = time.perf_counter()
+        volet3_table(runner, first, last)
+        spilled = runner.query("SELECT coalesce(sum(size), 0) AS bytes FROM duckdb_temporary_files()")[0]["bytes"]
+        return {
+            "seconds": time.perf_counter() - started,
+            "volet2": split - started,
+            "volet3": time.perf_counter() - split,
+            "peak_mb": peak_mb(),
+            "spilled_mb": spilled / 2**20,
+        }
+    elif kind == "scan":
         runner = DuckDBRunner(paths)
         # count and max must read the values: without this, DuckDB answers most of them from the
         # Parquet statistics, which is not a scan
@@ -106,8 +159,14 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
 
 
-def run_child(kind: str, folder: Path, months: int, repeat: int = 1) -> dict:
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run_child(kind: str, folder: Path, months: int, repeat: int = 1, env: dict | None = None) -> dict:
     """The median run of `repeat` fresh processes (by total time), with the spread of the totals."""
+    import os
+
     runs = []
     for _ in range(repeat):
         result = subprocess.run(  # noqa: S603 - this very script, with our own arguments
@@ -115,6 +174,7 @@ def run_child(kind: str, folder: Path, months: int, repeat: int = 1) -> dict:
             capture_output=True,
             text=True,
             check=True,
+            env={**os.environ, **(env or {})},
         )
         runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
     runs.sort(key=lambda r: r["seconds"])
@@ -129,6 +189,9 @@ def main():
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limited", help="sizes (persons) to run under --memory-limit, e.g. 4000000,8000000")
+    parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--crossover", help="sizes (persons) where the engine meets the window query")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -136,31 +199,76 @@ def main():
         last = date(2023 + (int(months) - 1) // 12, (int(months) - 1) % 12 + 1, 1)
         print(json.dumps(measure(kind, Path(folder), date(2023, 1, 1), last)))
         return
+    print(f"Charge de la machine au début (1, 5, 15 min) : {load_average()}")
+    if args.limited:
+        limited(args)
+    elif args.crossover:
+        crossover(args)
+    else:
+        floors(args)
+    print(f"Charge de la machine à la fin (1, 5, 15 min) : {load_average()}")
 
+
+def floors(args):
     rows = []
     for label, persons in (("national", args.national), ("département", args.departement)):
         folder = dataset(persons, args.months, seed=1)
-        kinds = ["scan", "duckdb"]
+        kinds = ["scan", "scan_hash", "duckdb"]
         if not args.skip_pandas:
             kinds.append("pandas")
         if label == "département" and not args.skip_spark:
             kinds.append("spark")
         results = {
-            kind: run_child(kind, folder, args.months, args.repeat if kind in ("scan", "duckdb") else 1)
+            kind: run_child(kind, folder, args.months, args.repeat if kind.startswith(("scan", "duckdb")) else 1)
             for kind in kinds
         }
-        scan = results["scan"]["seconds"]
+        scan, scan_hash = results["scan"]["seconds"], results["scan_hash"]["seconds"]
+        names = {"scan": "scan (count, max)", "scan_hash": "scan (bit_xor(hash))"}
         for kind, r in results.items():
             volet2, volet3 = r.get("volet2", float("nan")), r.get("volet3", float("nan"))
             runs = " / ".join(f"{t:.2f}" for t in r["runs"])
             volet2, volet3 = (f"{v:.2f}" if v == v else "" for v in (volet2, volet3))  # NaN: not split
             rows.append(
-                f"| {label} ({persons:,} × {args.months}) | {kind} | {volet2} | {volet3} | "
-                f"{r['seconds']:.2f} | {runs} | {r['seconds'] / scan:.1f}× | {r['peak_mb']:,.0f} |"
+                f"| {label} ({persons:,} × {args.months}) | {names.get(kind, kind)} | {volet2} | {volet3} | "
+                f"{r['seconds']:.2f} | {runs} | {r['seconds'] / scan:.1f}× | {r['seconds'] / scan_hash:.1f}× | "
+                f"{r['peak_mb']:,.0f} |"
             )
-    print("| données | moteur | volet 2 (s) | volet 3 (s) | total (s) | essais (s) | / scan | mémoire max (Mo) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| données | moteur | volet 2 (s) | volet 3 (s) | total (s) | essais (s) | / scan (count, max) "
+        "| / scan (bit_xor(hash)) | mémoire max (Mo) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows).replace(",", " "))
+
+
+def limited(args):
+    print("| données | limite mémoire DuckDB | volet 2 (s) | volet 3 (s) | total (s) | mémoire max (Mo) | "
+          "écrit sur disque à la fin (Mo) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    for persons in (int(size) for size in args.limited.split(",")):
+        folder = dataset(persons, args.months, seed=1)
+        r = run_child("limited", folder, args.months, env={"BENCH_MEMORY_LIMIT": args.memory_limit})
+        print(
+            f"| {persons:,} × {args.months} | {args.memory_limit} | {r['volet2']:.2f} | {r['volet3']:.2f} | "
+            f"{r['seconds']:.2f} | {r['peak_mb']:,.0f} | {r['spilled_mb']:,.0f} |".replace(",", " ")
+        )
+
+
+def crossover(args):
+    print("| personnes | moteur : volet 2 (s) | requête à fenêtres : volet 2 (s) | moteur / fenêtres | "
+          "moteur : volets 2 et 3 (s) | écarts |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for persons in (int(size) for size in args.crossover.split(",")):
+        folder = dataset(persons, args.months, seed=1)
+        agreement = run_child("agreement", folder, args.months)
+        differing = f"{agreement['differing']} (sur {agreement['entrants']:,} nouveaux entrants)"
+        engine = run_child("engine_volet2", folder, args.months, args.repeat)["seconds"]
+        window = run_child("window", folder, args.months, args.repeat)["seconds"]
+        whole = run_child("duckdb", folder, args.months, args.repeat)["seconds"]
+        print(
+            f"| {persons:,} | {engine:.3f} | {window:.3f} | {engine / window:.2f} | {whole:.3f} | "
+            f"{differing} |".replace(",", " ")
+        )
 
 
 if __name__ == "__main__":

@@ -185,6 +185,12 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.ba
 
 # Pseudonymised, normalised beneficiary tables (Parquet), one folder per delivery. Raw files are never kept.
 INDICATORS_DATA_DIR = Path(os.environ.get("INDICATORS_DATA_DIR", BASE_DIR / "var" / "indicateurs"))
+# The indicator engine's memory: beyond this limit DuckDB spills its intermediate tables to the temporary
+# directory instead of growing (docs/environment.md).
+INDICATORS_DUCKDB_MEMORY_LIMIT = os.environ.get("INDICATORS_DUCKDB_MEMORY_LIMIT", "1GB")
+INDICATORS_DUCKDB_TEMP_DIR = Path(
+    os.environ.get("INDICATORS_DUCKDB_TEMP_DIR", INDICATORS_DATA_DIR / "duckdb-temporaire")
+)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -18,7 +18,6 @@ from django.utils import timezone
 from indicators import storage
 from indicators.engine import months, organisms, volet2, volet3
 from indicators.engine.reading import DeliveryError, read_delivery
-from indicators.engine.runners import DuckDBRunner
 from indicators.engine.tables import organisms_table, volet2_table, volet3_table
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable
 
@@ -96,7 +95,7 @@ def process_delivery(delivery_id: int, token: str) -> None:
         storage.save_tables(delivery.pk, tables)
         first, last = tables.months()
         _progress(delivery, 70, "Calcul des indicateurs")
-        results = compute_results(delivery, DuckDBRunner(storage.table_paths(delivery.pk)), first, last)
+        results = compute_results(delivery, storage.duckdb_runner(delivery.pk), first, last)
         _accept(delivery, tables, first, last, results)
     except Exception:
         logger.exception("Échec du traitement de la livraison %s", delivery_id)

@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from indicators import storage
 from indicators.engine import months, worklist
 from indicators.engine.follow_ups import prepare
-from indicators.engine.runners import DuckDBRunner
 from indicators.models import Delivery, IndicatorResult, IndicatorTable
 
 
@@ -105,7 +104,7 @@ def orientation_worklist(collectivity, today: date) -> tuple[date | None, list[P
     delivery = Delivery.objects.accepted().filter(collectivity=collectivity).order_by("-last_month").first()
     if delivery is None:
         return None, []
-    runner = DuckDBRunner(storage.table_paths(delivery.pk))
+    runner = storage.duckdb_runner(delivery.pk)
     try:
         prepare(runner)
         rows = runner.query(worklist.sql(months.index(delivery.last_month)))

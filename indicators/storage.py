@@ -32,3 +32,16 @@ def table_paths(delivery_id: int) -> dict[str, Path]:
 
 def remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def duckdb_runner(delivery_id: int):
+    """The engine over a delivery's tables, within the memory limit of the settings (spilling beyond it)."""
+    from indicators.engine.runners import DuckDBRunner
+
+    temp = Path(settings.INDICATORS_DUCKDB_TEMP_DIR)
+    temp.mkdir(parents=True, exist_ok=True)
+    return DuckDBRunner(
+        table_paths(delivery_id),
+        memory_limit=settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
+        temp_directory=str(temp),
+    )

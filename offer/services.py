@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from config import bulk
 from offer import duplicates, files
 from offer.models import DuplicateCandidate, OfferService, OfferStructure
 from offer.validation import Issue, validate
@@ -38,7 +39,7 @@ class OfferImportError(Exception):
         super().__init__("\n".join(str(i) for i in issues))
 
 
-def import_offer(*, filename: str, data: bytes, allowed_departements: set[str] | None) -> ImportResult:
+def import_offer(*, filename: str, data: bytes, allowed_departements: set[str] | None, by=None) -> ImportResult:
     """allowed_departements: None for a national account, else the départements the user may reference."""
     try:
         rows = files.read_offer(filename, data)
@@ -48,11 +49,12 @@ def import_offer(*, filename: str, data: bytes, allowed_departements: set[str] |
     services, service_issues = validate("services", rows.get("services", []))
     issues = structure_issues + service_issues
     known = {s["id"] for s in structures} | set(
-        OfferStructure.objects.filter(id__in={s.get("structure_id") for s in services}).values_list("id", flat=True)
+        _existing_ids(OfferStructure, {s.get("structure_id") for s in services})
     )
+    service_lines = {row.get("id"): n for n, row in rows.get("services", [])}
     for position, service in enumerate(services):
         if service["structure_id"] not in known:
-            line = next((n for n, row in rows.get("services", []) if row.get("id") == service["id"]), position + 2)
+            line = service_lines.get(service["id"], position + 2)
             issues.append(
                 Issue(
                     "Services",
@@ -63,44 +65,123 @@ def import_offer(*, filename: str, data: bytes, allowed_departements: set[str] |
                 )
             )
     if allowed_departements is not None:
-        for kind, records in (("Structures", structures), ("Services", services)):
-            source_rows = rows.get(kind.lower(), [])
+        for kind, model, records in (("Structures", OfferStructure, structures), ("Services", OfferService, services)):
+            lines = {row.get("id"): n for n, row in rows.get(kind.lower(), [])}
             for record in records:
                 if departement_of(record) not in allowed_departements:
-                    line = next((n for n, row in source_rows if row.get("id") == record["id"]), 0)
-                    issues.append(Issue(kind, line, "code_insee", "hors du territoire de votre compte", "erreur"))
+                    issues.append(
+                        Issue(
+                            kind,
+                            lines.get(record["id"], 0),
+                            "code_insee",
+                            "hors du territoire de votre compte",
+                            "erreur",
+                        )
+                    )
+            # An identifier already referenced by another territory is not this account's to overwrite.
+            for record_id in foreign_ids(model, [r["id"] for r in records], allowed_departements):
+                issues.append(
+                    Issue(
+                        kind,
+                        lines.get(record_id, 0),
+                        "id",
+                        f"identifiant « {record_id} » déjà référencé par un autre territoire : il ne peut pas être "
+                        "modifié depuis votre compte",
+                        "erreur",
+                    )
+                )
     errors = [i for i in issues if i.level == "erreur"]
     if errors:
         raise OfferImportError(errors)
-    save_offer(structures, services)
+    save_offer(structures, services, by=by)
     return ImportResult(len(structures), len(services), [i for i in issues if i.level == "avertissement"])
 
 
+CHUNK = 2000
+
+
+def _existing_ids(model, ids) -> list[str]:
+    ids = [i for i in ids if i]
+    found = []
+    for start in range(0, len(ids), CHUNK):
+        found += model.objects.filter(id__in=ids[start : start + CHUNK]).values_list("id", flat=True)
+    return found
+
+
+def foreign_ids(model, ids: list[str], allowed_departements: set[str]) -> list[str]:
+    """The identifiers among `ids` already referenced in a département outside `allowed_departements`."""
+    foreign = []
+    for start in range(0, len(ids), CHUNK):
+        foreign += (
+            model.objects.filter(id__in=ids[start : start + CHUNK])
+            .exclude(departement__in=allowed_departements)
+            .values_list("id", flat=True)
+        )
+    return sorted(foreign)
+
+
+def structure_values(record: dict) -> dict:
+    return {
+        "source": record["source"], "nom": record["nom"], "siret": record.get("siret", ""),
+        "code_insee": record.get("code_insee", ""), "code_postal": record.get("code_postal", ""),
+        "departement": departement_of(record), "date_maj": date.fromisoformat(record["date_maj"]),
+        "data": {k: v for k, v in record.items() if not k.startswith("_")},
+    }  # fmt: skip
+
+
+def service_values(record: dict) -> dict:
+    return {
+        "structure_id": record["structure_id"], "source": record["source"], "nom": record["nom"],
+        "thematiques": record.get("thematiques", []), "publics": record.get("publics", []),
+        "modes_accueil": record.get("modes_accueil", []), "commune": record.get("commune", ""),
+        "code_insee": record.get("code_insee", ""), "departement": departement_of(record),
+        "date_maj": date.fromisoformat(record["date_maj"]),
+        "data": {k: v for k, v in record.items() if not k.startswith("_")},
+    }  # fmt: skip
+
+
 @transaction.atomic
-def save_offer(structures: list[dict], services: list[dict]) -> None:
+def save_offer(structures: list[dict], services: list[dict], by=None) -> None:
+    """Creates the new records and updates the changed ones in bulk, each with its history record (who, when);
+    an unchanged record is left alone (no history entry for nothing)."""
+    _upsert(OfferStructure, {r["id"]: structure_values(r) for r in structures}, by)
+    _upsert(OfferService, {r["id"]: service_values(r) for r in services}, by)
+    flags = []
     for record in structures:
-        values = {
-            "source": record["source"], "nom": record["nom"], "siret": record.get("siret", ""),
-            "code_insee": record.get("code_insee", ""), "code_postal": record.get("code_postal", ""),
-            "departement": departement_of(record), "date_maj": date.fromisoformat(record["date_maj"]),
-            "data": {k: v for k, v in record.items() if not k.startswith("_")},
-        }  # fmt: skip
-        OfferStructure.objects.update_or_create(id=record["id"], defaults=values)
         for other in record.get("_doublons", []):
-            _flag("structures", record["id"], str(other), values["departement"], 1.0, ["signalé par data·inclusion"])
-    for record in services:
-        values = {
-            "structure_id": record["structure_id"], "source": record["source"], "nom": record["nom"],
-            "thematiques": record.get("thematiques", []), "publics": record.get("publics", []),
-            "modes_accueil": record.get("modes_accueil", []), "commune": record.get("commune", ""),
-            "code_insee": record.get("code_insee", ""), "departement": departement_of(record),
-            "date_maj": date.fromisoformat(record["date_maj"]),
-            "data": {k: v for k, v in record.items() if not k.startswith("_")},
-        }  # fmt: skip
-        OfferService.objects.update_or_create(id=record["id"], defaults=values)
+            a, b = sorted((record["id"], str(other)))
+            flags.append(
+                DuplicateCandidate(
+                    kind="structures", first_id=a, second_id=b, score=1.0,
+                    reasons=["signalé par data·inclusion"], departement=departement_of(record),
+                )
+            )  # fmt: skip
+    DuplicateCandidate.objects.bulk_create(flags, ignore_conflicts=True)
 
 
-def _flag(kind, first, second, departement, score, reasons):
+def _upsert(model, values_by_id: dict[str, dict], by) -> None:
+    fields = sorted({name for values in values_by_id.values() for name in values})
+    existing = {}
+    ids = list(values_by_id)
+    for start in range(0, len(ids), CHUNK):
+        existing.update(model.objects.in_bulk(ids[start : start + CHUNK]))
+    created, changed = [], []
+    for record_id, values in values_by_id.items():
+        current = existing.get(record_id)
+        if current is None:
+            created.append(model(id=record_id, **values))
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(current, name, value)
+            changed.append(current)
+    bulk.insert(model, created)
+    bulk.insert(model.history.model, bulk.history_rows(model, created, by=by, kind="+"))
+    if changed:
+        model.objects.bulk_update(changed, fields, batch_size=CHUNK)
+        bulk.insert(model.history.model, bulk.history_rows(model, changed, by=by, kind="~"))
+
+
+def _flag(kind, first, second, departement, score, reasons):  # one pair found by the detection
     a, b = sorted((first, second))
     DuplicateCandidate.objects.get_or_create(
         kind=kind, first_id=a, second_id=b,

@@ -130,6 +130,7 @@ def import_offer(request):
             filename=uploaded.name,
             data=uploaded.read(),
             allowed_departements=permissions.offer_departements(request.user),
+            by=request.user,
         )
     except services.OfferImportError as error:
         messages.error(
@@ -245,14 +246,18 @@ def enter(request, kind: str):
         form = ServiceForm(request.POST or None, structures=structures)
     if request.method == "POST" and form.is_valid():
         record = form.validated
+        model = OfferStructure if kind == "structure" else OfferService
         if allowed is not None and services.departement_of(record) not in allowed:
             form.add_error("code_insee" if kind == "structure" else None, "hors du territoire de votre compte")
+        elif allowed is not None and services.foreign_ids(model, [record["id"]], allowed):
+            form.add_error(None, "Cet identifiant est déjà référencé par un autre territoire.")
         else:
             if kind == "structure":
-                services.save_offer([record], [])
+                services.save_offer([record], [], by=request.user)
             else:
-                services.save_offer([], [record])
-            messages.success(request, f"« {record['nom']} » est référencé(e) dans le schéma data·inclusion.")
+                services.save_offer([], [record], by=request.user)
+            done = "référencée" if kind == "structure" else "référencé"
+            messages.success(request, f"« {record['nom']} » est {done} dans le schéma data·inclusion.")
             return redirect("offer:dashboard")
     title = "Référencer une structure" if kind == "structure" else "Référencer un service"
     return render(request, "offer/enter.html", {"title": title, "form": form})

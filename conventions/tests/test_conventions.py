@@ -256,3 +256,21 @@ def test_history_shows_labels_not_codes(client, draft, make_user):
     history = client.get(reverse("conventions:history", args=[draft.pk])).content.decode()
     assert "<td>état</td><td>Brouillon</td><td>En négociation</td>" in history
     assert "lock" not in history and "negociation<" not in history
+
+
+def test_the_rib_is_checked_against_its_key_and_the_iban(client, draft, make_user):
+    client.force_login(make_user(Role.DDETS, "01"))
+    base = {"lock_version": draft.lock_version, "amount_volet1": "1", "amount_volet2": "1",
+            "start_date": "2024-01-01", "end_date": "2024-12-31", "iban": "FR76 3000 1007 9412 3456 7890 185",
+            "bank_code": "30001", "branch_code": "00794", "account_number": "12345678901"}  # fmt: skip
+    page = client.post(reverse("conventions:edit", args=[draft.pk]), {**base, "rib_key": "84"}).content.decode()
+    assert "Clé RIB 84 incohérente avec le code établissement, le code guichet et le numéro de compte" in page
+    other = {**base, "rib_key": "85", "iban": "FR14 2004 1010 0505 0001 3M02 606"}
+    page = client.post(reverse("conventions:edit", args=[draft.pk]), other).content.decode()
+    assert "Le RIB ne correspond pas à l&#x27;IBAN" in page
+    draft.refresh_from_db()
+    assert (draft.rib_key, draft.amount_volet1) == ("", Decimal("250000.00"))
+    response = client.post(reverse("conventions:edit", args=[draft.pk]), {**base, "rib_key": "85"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.bank_code, draft.rib_key, draft.iban) == ("30001", "85", "FR7630001007941234567890185")

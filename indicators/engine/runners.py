@@ -21,15 +21,24 @@ class DuckDBRunner:
     engine = "duckdb"
 
     def __init__(
-        self, tables: Mapping[str, TableSource], *, threads: int | None = None, memory_limit: str | None = None
+        self,
+        tables: Mapping[str, TableSource],
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        temp_directory: str | None = None,
     ):
+        """memory_limit ("1GB"): beyond it DuckDB writes its intermediate tables to temp_directory (spilling)
+        instead of growing; without a temp_directory it fails when the limit is reached."""
         import duckdb
 
         self.connection = duckdb.connect()
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
         if memory_limit:
-            self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+            self.connection.execute("SET memory_limit = ?", [memory_limit])
+        if temp_directory:
+            self.connection.execute("SET temp_directory = ?", [str(temp_directory)])
         self.connection.execute("SET preserve_insertion_order = false")
         for name in FILES:
             source = tables.get(name)
@@ -108,9 +117,10 @@ def local_spark_session():
     return _SESSION
 
 
-def make_runner(engine: str, tables: Mapping[str, TableSource]):
+def make_runner(engine: str, tables: Mapping[str, TableSource], **options):
+    """options: DuckDB's memory_limit, temp_directory and threads."""
     if engine == "duckdb":
-        return DuckDBRunner(tables)
+        return DuckDBRunner(tables, **options)
     if engine == "spark":
         return SparkRunner(tables)
     raise ValueError(f"moteur inconnu : {engine} (duckdb ou spark)")

@@ -39,7 +39,14 @@ class Command(BaseCommand):
             raise CommandError("Livraison refusée :\n" + error.summary()) from None
         for warning in delivery.warnings:
             self.stderr.write(f"Avertissement : {warning}")
-        runner = make_runner(options["engine"], delivery.tables)
+        options_of_engine = {}
+        if options["engine"] == "duckdb":
+            settings.INDICATORS_DUCKDB_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+            options_of_engine = {
+                "memory_limit": settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
+                "temp_directory": str(settings.INDICATORS_DUCKDB_TEMP_DIR),
+            }
+        runner = make_runner(options["engine"], delivery.tables, **options_of_engine)
         try:
             if options["volet"] == "2":
                 columns, rows = volet2.COLUMNS, volet2_table(runner, first, last)
