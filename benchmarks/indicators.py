@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/indicators.py [--national 2000000] [--departement 30000] [--months 24]
                                               [--skip-pandas] [--skip-spark]
-    .venv/bin/python benchmarks/indicators.py --limited 4000000,8000000 [--memory-limit 1GB]
+    .venv/bin/python benchmarks/indicators.py --limited 4000000,8000000 [--memory-limit aucune,1GB,512MB]
     .venv/bin/python benchmarks/indicators.py --crossover 30000,100000,300000,1000000
 
 Generates synthetic deliveries (cached under var/bench/), then measures each step in a fresh
@@ -46,6 +46,10 @@ USED = {
 }  # fmt: skip
 
 
+# The two floors: count and max of each column; every value hashed and folded (max on text costs more).
+SCANS = {"scan": "count({c}), max({c})", "scan_hash": "bit_xor(hash({c}))"}
+
+
 def peak_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -63,6 +67,12 @@ def dataset(persons: int, months: int, seed: int) -> Path:
     return folder
 
 
+def split_times(started: float, split: float) -> dict:
+    """The total, volet 2 (up to `split`) and volet 3 times, and the peak memory so far."""
+    now = time.perf_counter()
+    return {"seconds": now - started, "volet2": split - started, "volet3": now - split, "peak_mb": peak_mb()}
+
+
 def measure(kind: str, folder: Path, first: date, last: date) -> dict:
     import duckdb  # noqa: F401 - loading the libraries is part of the process start, not measured
 
@@ -71,11 +81,13 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
 
     paths = {p.stem: p for p in folder.glob("*.parquet")}
     started = time.perf_counter()
-    if kind == "scan_hash":
+    if kind in SCANS:
         runner = DuckDBRunner(paths)
+        # the aggregates must read the values: without this, DuckDB answers count and max from the Parquet
+        # statistics, which is not a scan
         runner.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
         for name, columns in USED.items():
-            aggregates = ", ".join(f"bit_xor(hash({c}))" for c in columns)
+            aggregates = ", ".join(SCANS[kind].format(c=c) for c in columns)
             runner.query(f"SELECT {aggregates} FROM {name}")  # noqa: S608 - constant names
     elif kind == "window":
         from benchmarks.window_reference import VOLET2
@@ -102,29 +114,30 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
         return {"seconds": 0.0, "differing": differing, "entrants": entrants, "peak_mb": peak_mb()}
     elif kind == "limited":
         import os
+        import shutil
+        import threading
 
         temp = ROOT / "var" / "bench" / "duckdb-tmp"
-        temp.mkdir(parents=True, exist_ok=True)
-        runner = DuckDBRunner(paths, memory_limit=os.environ["BENCH_MEMORY_LIMIT"], temp_directory=str(temp))
+        shutil.rmtree(temp, ignore_errors=True)
+        temp.mkdir(parents=True)
+        largest, done = [0], threading.Event()
+
+        def watch():  # the most the spill directory held at once
+            while not done.wait(0.05):
+                largest[0] = max(largest[0], sum(f.stat().st_size for f in temp.rglob("*") if f.is_file()))
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        started = time.perf_counter()
+        limit = os.environ["BENCH_MEMORY_LIMIT"]
+        runner = DuckDBRunner(paths, memory_limit=None if limit == "aucune" else limit, temp_directory=str(temp))
         volet2_table(runner, first, last)
         split = time.perf_counter()
         volet3_table(runner, first, last)
-        spilled = runner.query("SELECT coalesce(sum(size), 0) AS bytes FROM duckdb_temporary_files()")[0]["bytes"]
-        return {
-            "seconds": time.perf_counter() - started,
-            "volet2": split - started,
-            "volet3": time.perf_counter() - split,
-            "peak_mb": peak_mb(),
-            "spilled_mb": spilled / 2**20,
-        }
-    elif kind == "scan":
-        runner = DuckDBRunner(paths)
-        # count and max must read the values: without this, DuckDB answers most of them from the
-        # Parquet statistics, which is not a scan
-        runner.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
-        for name, columns in USED.items():
-            aggregates = ", ".join(f"count({c}), max({c})" for c in columns)
-            runner.query(f"SELECT {aggregates} FROM {name}")  # noqa: S608 - constant names
+        result = split_times(started, split)
+        done.set()
+        watcher.join()
+        return {**result, "spilled_mb": largest[0] / 2**20}
     elif kind in ("duckdb", "spark"):
         runner = make_runner(kind, paths)
         if kind == "spark":  # the JVM start is not the engine's work
@@ -133,12 +146,7 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
         volet2_table(runner, first, last)
         split = time.perf_counter()
         volet3_table(runner, first, last)
-        return {
-            "seconds": time.perf_counter() - started,
-            "volet2": split - started,
-            "volet3": time.perf_counter() - split,
-            "peak_mb": peak_mb(),
-        }
+        return split_times(started, split)
     elif kind == "pandas":
         import pyarrow.parquet as pq
 
@@ -150,12 +158,7 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
         volet2(prepared)
         split = time.perf_counter()
         volet3(prepared, tables)
-        return {
-            "seconds": time.perf_counter() - started,
-            "volet2": split - started,
-            "volet3": time.perf_counter() - split,
-            "peak_mb": peak_mb(),
-        }
+        return split_times(started, split)
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
 
 
@@ -190,7 +193,7 @@ def main():
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limited", help="sizes (persons) to run under --memory-limit, e.g. 4000000,8000000")
-    parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--memory-limit", default="aucune,1GB,512MB", help="limits to try, « aucune » for none")
     parser.add_argument("--crossover", help="sizes (persons) where the engine meets the window query")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
@@ -231,27 +234,28 @@ def floors(args):
             rows.append(
                 f"| {label} ({persons:,} × {args.months}) | {names.get(kind, kind)} | {volet2} | {volet3} | "
                 f"{r['seconds']:.2f} | {runs} | {r['seconds'] / scan:.1f}× | {r['seconds'] / scan_hash:.1f}× | "
-                f"{r['peak_mb']:,.0f} |"
+                f"{r['peak_mb']:,.0f} |".replace(",", " ").replace("(count  max)", "(count, max)")
             )
     print(
         "| données | moteur | volet 2 (s) | volet 3 (s) | total (s) | essais (s) | / scan (count, max) "
         "| / scan (bit_xor(hash)) | mémoire max (Mo) |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows).replace(",", " "))
+    print("\n".join(rows))
 
 
 def limited(args):
     print("| données | limite mémoire DuckDB | volet 2 (s) | volet 3 (s) | total (s) | mémoire max (Mo) | "
-          "écrit sur disque à la fin (Mo) |")  # fmt: skip
+          "disque temporaire au plus (Mo) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     for persons in (int(size) for size in args.limited.split(",")):
         folder = dataset(persons, args.months, seed=1)
-        r = run_child("limited", folder, args.months, env={"BENCH_MEMORY_LIMIT": args.memory_limit})
-        print(
-            f"| {persons:,} × {args.months} | {args.memory_limit} | {r['volet2']:.2f} | {r['volet3']:.2f} | "
-            f"{r['seconds']:.2f} | {r['peak_mb']:,.0f} | {r['spilled_mb']:,.0f} |".replace(",", " ")
-        )
+        for limit in args.memory_limit.split(","):
+            r = run_child("limited", folder, args.months, env={"BENCH_MEMORY_LIMIT": limit})
+            print(
+                f"| {persons:,} × {args.months} | {limit} | {r['volet2']:.2f} | {r['volet3']:.2f} | "
+                f"{r['seconds']:.2f} | {r['peak_mb']:,.0f} | {r['spilled_mb']:,.0f} |".replace(",", " ")
+            )
 
 
 def crossover(args):

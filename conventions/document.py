@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 
 from config.formats import format_euros, format_long_date
 from conventions.amounts import amount_in_figures_and_words
+from conventions.models import DeliberationBody
 from conventions.volets import Volet
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
@@ -96,32 +97,20 @@ def model_text(convention, version_number: int = 0) -> list[Block]:
     return [parse_line(line) for line in text.splitlines() if line.strip()]
 
 
+# The convention's own fields that annexe 7 prints as they are.
+FILLED_FIELDS = (
+    "programme", "budget_action", "budget_sub_action", "budget_activity", "goods_group", "prefect_name",
+    "president_name", "regional_prefect_name", "account_holder", "bank_code", "branch_code", "account_number",
+    "rib_key", "bic", "authorising_officer", "assigning_accountant", "financial_centre", "functional_domain",
+    "chorus_third_party",
+)  # fmt: skip
+
+
 def model_fields(c, version_number: int) -> dict:
     """The values of the fields annexe 7 marks, « [à compléter] » where the convention does not have them yet."""
     selection = volet3_selection(c)
     number = c.number if version_number == 0 else f"{c.number} (version consolidée, avenant n° {version_number})"
-    names = [
-        "programme",
-        "budget_action",
-        "budget_sub_action",
-        "budget_activity",
-        "goods_group",
-        "prefect_name",
-        "president_name",
-        "regional_prefect_name",
-        "account_holder",
-        "bank_code",
-        "branch_code",
-        "account_number",
-        "rib_key",
-        "bic",
-        "authorising_officer",
-        "assigning_accountant",
-        "financial_centre",
-        "functional_domain",
-        "chorus_third_party",
-    ]
-    fields = {name: getattr(c, name) or BLANK for name in names}
+    fields = {name: getattr(c, name) or BLANK for name in FILLED_FIELDS}
     fields["iban"] = " ".join(re.findall(".{1,4}", c.iban)) if c.iban else BLANK
     return {
         "f": fields,
@@ -137,7 +126,7 @@ def model_fields(c, version_number: int) -> dict:
         "of_region": c.collectivity.region.of_name,
         "court": c.collectivity.administrative_court,
         "finance_law": FINANCE_LAWS.get(c.year, "n° ... du ..."),
-        "standing_committee": c.deliberation_body == "commission_permanente",
+        "standing_committee": c.deliberation_body == DeliberationBody.STANDING_COMMITTEE,
         "deliberation_date": format_long_date(c.deliberation_date) or BLANK,
         "start": format_long_date(c.start_date),
         "end": format_long_date(c.end_date),
@@ -381,13 +370,7 @@ def instruction_excerpt(
             finish = min(
                 finish, next((i for i in range(begin + 1, len(lines)) if lines[i].startswith(marker)), len(lines))
             )
-    result = (
-        [Block("annex", start)]
-        if annex
-        else [Block("subarticle", lines[begin].strip())]
-        if heading
-        else [Block("subarticle", start)]
-    )
+    result = [Block("annex" if annex else "subarticle", lines[begin].strip() if heading else start)]
     for line in lines[begin + 1 : finish]:
         result += excerpt_blocks(line)
     return result
