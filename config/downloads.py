@@ -24,14 +24,34 @@ def attachment(content: bytes | str, filename: str, content_type: str) -> HttpRe
     return response
 
 
+def formula_safe(value):
+    """A text cell of a CSV that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def text_cells(sheet, values) -> list:
+    """A row for a write-only worksheet: every text is a text cell, never a formula (its value unchanged)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
 def safe(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "strftime"):
         return format_date(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return formula_safe(value)
     text = str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
     return text.replace(".", ",") if _decimal(text) else text
 
 
@@ -68,7 +88,7 @@ def workbook_response(filename: str, tables: list[Table]) -> HttpResponse:
         sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", table.title)[:31])
         sheet.append(table.header)
         for row in table.rows:
-            sheet.append(["'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in row])
+            sheet.append(text_cells(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return attachment(buffer.getvalue(), filename, XLSX)

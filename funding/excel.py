@@ -436,7 +436,7 @@ def write_rows(layout: Layout, sheet, rows: list[SheetRow]) -> dict[str, Decimal
             if value not in (None, ""):
                 cell = sheet.cell(row=number, column=column_number, value=value)
                 if isinstance(value, str):
-                    cell.data_type = "s"  # text typed by a user stays text, never a live formula
+                    cell.data_type = "s"  # text typed by a user stays text, never a live formula (as text_cells)
                 if column.kind in ("amount", "info"):
                     cell.number_format = EURO_FORMAT
         if row.kind == "line":

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook, load_workbook
 
+from config.downloads import formula_safe, text_cells
 from offer import dora
 
 KINDS = ("structures", "services")
@@ -130,6 +131,10 @@ def _cell(value):
     return value
 
 
+def _csv_cell(value):
+    return formula_safe(_cell(value))
+
+
 def columns_of(records: list[dict]) -> list[str]:
     seen = []
     for record in records:
@@ -149,7 +154,7 @@ def write_csv(records: list[dict]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=",", lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: _cell(v) for k, v in record.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in record.items()})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -168,7 +173,7 @@ def write_xlsx(data: dict[str, list[dict]]) -> bytes:
         columns = columns_of(data[kind])
         sheet.append(columns)
         for record in data[kind]:
-            sheet.append([_cell(record.get(c)) for c in columns])
+            sheet.append(text_cells(sheet, [_cell(record.get(c)) for c in columns]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -174,20 +174,6 @@ def test_offer_tables_export_search_duplicates_and_coverage(client, make_user, a
     assert "Préparer un permis" in next(r for r in rows if "permis" in r.lower())
 
 
-def test_an_identifier_of_another_territory_is_not_overwritten(client, make_user, ain_offer):
-    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
-    client.post(reverse("offer:import"), {"file": export_file(*ain_offer)})
-    taken = {**ain_offer[0][0], "nom": "Reprise par l'Isère", "commune": "Grenoble", "code_insee": "38185",
-             "code_postal": "38000"}  # fmt: skip
-    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
-    page = client.post(reverse("offer:import"), {"file": export_file([taken], [])}, follow=True).content.decode()
-    assert (
-        "Import refusé, rien n&#x27;a été enregistré : Structures, ligne 1, champ « id » : identifiant « fixture--0 » "
-        "déjà référencé par un autre territoire" in page
-    )
-    assert OfferStructure.objects.get(id="fixture--0").departement == "01"
-
-
 def test_bulk_import_keeps_one_history_record_per_real_change(client, make_user, ain_offer):
     agent = make_user(Role.DEPARTMENTAL_COUNCIL, "01D", first_name="Ana", last_name="Fictive")
     client.force_login(agent)
