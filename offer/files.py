@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook, load_workbook
 
 from config.downloads import formula_safe, text_cells
+from indicators.engine.reading import parquet_bomb
 from offer import dora
 
 KINDS = ("structures", "services")
@@ -28,7 +29,19 @@ def read_offer(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
     reader = READERS.get(extension)
     if reader is None:
         raise OfferFileError(f"{filename} : format non pris en charge (json, csv, parquet, xlsx ou zip)")
-    return reader(filename, data)
+    rows = reader(filename, data)
+    for kind, records in rows.items():
+        if len(records) > MAX_ROWS:
+            raise OfferFileError(f"{filename} : {len(records)} {kind} ; {MAX_ROWS} au plus par import")
+        seen: dict[str, int] = {}
+        for line, record in records:
+            key = str(record.get("id") or "")
+            if key and key in seen:
+                raise OfferFileError(
+                    f"{filename} : {kind}, ligne {line} : identifiant « {key} » déjà présent ligne {seen[key]}"
+                )
+            seen[key] = line
+    return rows
 
 
 def _kind(filename: str, extension: str) -> str:
@@ -63,6 +76,9 @@ def _read_csv(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 def _read_parquet(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
     kind = _kind(filename, "parquet")
+    refusal = parquet_bomb(data, max_rows=MAX_ROWS, max_bytes=MAX_UNZIPPED)
+    if refusal:
+        raise OfferFileError(f"{filename} : {refusal}")
     try:
         table = pq.read_table(io.BytesIO(data))
     except Exception:
@@ -91,6 +107,8 @@ def _read_xlsx(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:
 
 
 MAX_UNZIPPED = 500 * 1024 * 1024
+# Rows of one kind in one file: the national offer is about 100 000 services.
+MAX_ROWS = 300_000
 
 
 def _read_zip(filename: str, data: bytes) -> dict[str, list[tuple[int, dict]]]:

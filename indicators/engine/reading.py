@@ -30,6 +30,9 @@ MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ZIP_MEMBERS = 32
 MAX_ZIP_RATIO = 100
 MAX_ISSUES = 200
+# A Parquet file declares its rows and its uncompressed size in its footer: both are checked before reading
+# (a few KB of repeated values can hold millions of rows). About 200 000 persons × 60 months.
+MAX_FILE_ROWS = 12_000_000
 csv.field_size_limit(1024 * 1024)
 
 
@@ -175,6 +178,10 @@ def _read_file(filename, data, spec, key, log, warnings) -> pa.Table | None:
         log.add(filename, None, None, None, "fichier vide")
         return None
     if filename.lower().endswith(".parquet"):
+        refusal = parquet_bomb(data)
+        if refusal:
+            log.add(filename, None, None, None, refusal)
+            return None
         try:
             parquet = pq.read_table(io.BytesIO(data))
         except Exception as error:
@@ -191,6 +198,20 @@ def _read_file(filename, data, spec, key, log, warnings) -> pa.Table | None:
             log.add(filename, 1, None, None, "ligne d'en-tête absente")
             return None
     return _validate(filename, header, rows, spec, key, log, warnings)
+
+
+def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """Why a Parquet file is refused before it is read, from its footer alone; None when it may be read."""
+    try:
+        metadata = pq.ParquetFile(io.BytesIO(data)).metadata
+    except Exception as error:
+        return f"fichier Parquet illisible ({error.__class__.__name__})"
+    if metadata.num_rows > max_rows:
+        return f"{metadata.num_rows:,} lignes : {max_rows:,} au plus par fichier".replace(",", "\u00a0")
+    inflated = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if inflated > max_bytes:
+        return f"contenu décompressé au-delà de {_mib(max_bytes)} : fichier refusé"
+    return None
 
 
 def _decode(filename: str, data: bytes, log: IssueLog) -> str | None:
