@@ -60,6 +60,7 @@ def receive_delivery(*, collectivity, user, files) -> Delivery:
         checksum=digest.hexdigest(),
         size_bytes=total,
         step="En attente de traitement",
+        reception_token=token,
     )
     from indicators.tasks import process_delivery_task
 

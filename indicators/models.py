@@ -40,6 +40,8 @@ class Delivery(models.Model):
     warnings = models.JSONField("avertissements", default=list)
     finished_at = models.DateTimeField("traitée le", null=True, blank=True)
     replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The reception folder of the raw upload, deleted when the processing ends (indicators.recovery).
+    reception_token = models.CharField(max_length=32, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh requirements.txt
 export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --noinput
+.venv/bin/python manage.py recover_deliveries  # after a crash: no delivery left « en cours », no raw file left
 .venv/bin/python manage.py seed_demo
 echo "Plateforme de démonstration : http://127.0.0.1:8000/"
 exec .venv/bin/python manage.py runserver 127.0.0.1:8000
