@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 ENVIRONMENT = os.environ.get("DJANGO_ENV", "demo")
+if ENVIRONMENT not in ("demo", "production"):
+    # A misspelt « prod » must not silently run with the demo keys.
+    raise ImproperlyConfigured(f"DJANGO_ENV « {ENVIRONMENT} » inconnu : « demo » ou « production ».")
 PRODUCTION = ENVIRONMENT == "production"
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "PSEUDONYMISATION_KEY", "DATABASE_URL", "ALLOWED_HOSTS")
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "offer",
     "indicators",
     "steering",
+    "config.apps.PlatformConfig",
     "api",
 ]
 
