@@ -12,6 +12,7 @@ Limits (stated to the user in the upload page and docs/indicators.md):
 
 import csv
 import io
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -51,7 +52,9 @@ class Issue:
         if self.column:
             where.append(f"colonne « {self.column} »")
         text = ", ".join(where)
-        if self.value is not None:
+        if self.value == MASKED:
+            text += f", valeur {MASKED}"
+        elif self.value is not None:
             text += f", valeur « {self.value} »"
         return f"{text} : {self.message}"
 
@@ -69,6 +72,22 @@ class DeliveryError(Exception):
         return "\n".join(lines)
 
 
+# The columns that carry a person's identifier, and what an identifier looks like wherever it is (a shifted
+# header puts an id_rsa under « mois »): five digits or more in a row, once spaces and dots are removed.
+IDENTIFIER_COLUMNS = ("id_rsa", "id_france_travail")
+IDENTIFIER_LIKE = re.compile(r"\d{5,}")
+MASKED = "non reproduite (elle pourrait être un identifiant)"
+
+
+def shown_value(column: str | None, value):
+    """The value an issue may echo: never one that could identify a person (the issues are stored and shown)."""
+    if value is None:
+        return None
+    if column in IDENTIFIER_COLUMNS or IDENTIFIER_LIKE.search(re.sub(r"[\s.]", "", str(value))):
+        return MASKED
+    return value
+
+
 class IssueLog:
     def __init__(self):
         self.issues: list[Issue] = []
@@ -76,7 +95,7 @@ class IssueLog:
 
     def add(self, file, line, column, value, message):
         if len(self.issues) < MAX_ISSUES:
-            self.issues.append(Issue(file, line, column, value, message))
+            self.issues.append(Issue(file, line, column, shown_value(column, value), message))
         else:
             self.truncated += 1
 
