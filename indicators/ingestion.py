@@ -20,6 +20,7 @@ from indicators.engine import months, organisms, volet2, volet3
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.tables import organisms_table, volet2_table, volet3_table
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable
+from territories.models import Collectivity
 
 logger = logging.getLogger(__name__)
 
@@ -166,13 +167,27 @@ def compute_results(delivery: Delivery, runner, first: date, last: date) -> list
 
 @transaction.atomic
 def _accept(delivery, tables, first, last, results) -> None:
-    """Save everything at once; earlier deliveries covering the same months are replaced."""
-    replaced = list(
+    """Save everything at once; deliveries uploaded earlier and covering the same months are replaced. A
+    delivery uploaded later and already accepted wins: whatever the order the processing ends in, the last
+    upload is the one that counts (the collectivité's row serialises the acceptances)."""
+    Collectivity.objects.select_for_update().get(pk=delivery.collectivity_id)
+    overlapping = list(
         Delivery.objects.select_for_update()
         .accepted()
         .filter(collectivity=delivery.collectivity, first_month__lte=last, last_month__gte=first)
         .exclude(pk=delivery.pk)
     )
+    newer = [other for other in overlapping if other.pk > delivery.pk]
+    if newer:
+        delivery.status, delivery.replaced_by = DeliveryStatus.REPLACED, max(newer, key=lambda d: d.pk)
+        delivery.progress, delivery.step = 100, "Remplacée par une livraison déposée après elle"
+        delivery.first_month, delivery.last_month = first, last
+        delivery.row_counts, delivery.warnings = tables.row_counts(), tables.warnings
+        delivery.finished_at = timezone.now()
+        delivery.save()
+        transaction.on_commit(lambda: storage.remove(storage.delivery_folder(delivery.pk)))
+        return
+    replaced = overlapping
     IndicatorResult.objects.filter(delivery__in=replaced).delete()
     IndicatorResult.objects.filter(collectivity=delivery.collectivity, month__gte=first, month__lte=last).delete()
     IndicatorResult.objects.bulk_create(results)
