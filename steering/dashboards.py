@@ -26,6 +26,32 @@ def masked(value):
     return value
 
 
+VOLET2_COUNTS = (
+    "nouveaux_entrants", "t0_inconnu", "orientes_15_jours", "orientes_1_mois",
+    "orientations_accompagnement_global", "absents_rdv_orientation",
+)  # fmt: skip
+# A share is computed from its numerator and the new entrants whose T0 is known: it reveals any of them.
+VOLET2_SHARES = {
+    "part_orientes_15_jours": ("orientes_15_jours", "nouveaux_entrants", "t0_inconnu"),
+    "part_orientes_1_mois": ("orientes_1_mois", "nouveaux_entrants", "t0_inconnu"),
+}
+
+
+def shared_volet2_row(row: dict) -> dict:
+    """A volet 2 month as a shared page shows it: the masking decided by steering.secrecy."""
+    from steering.secrecy import Table, suppress
+
+    counts = {name: row.get(name) for name in VOLET2_COUNTS}
+    hidden = suppress(Table(counts, derived=VOLET2_SHARES))
+    shown = dict(row)
+    for name in hidden:
+        if name in VOLET2_SHARES:
+            shown[name] = None
+        else:
+            shown[name] = "< 11" if (counts[name] or 0) < SMALL else "secret"
+    return shown
+
+
 def convention_of(collectivity, year: int | None = None):
     conventions = Convention.objects.filter(collectivity=collectivity).prefetch_related("events")
     if year:

@@ -113,20 +113,7 @@ def shared(request, signed: str):
     link = SharedLink.objects.filter(token=token).select_related("collectivity").first()
     if link is None or not link.active:
         return render(request, "steering/shared_expired.html", {"title": "Lien expiré ou révoqué"}, status=410)
-    rows = [
-        {
-            **row,
-            **{
-                k: dashboards.masked(v)
-                for k, v in row.items()
-                if k not in ("mois", "version") and not k.startswith("part_")
-            },
-        }
-        for row in results.volet2_rows(link.collectivity)
-    ]
-    for row in rows:
-        if row["orientes_15_jours"] == "< 11" or row["nouveaux_entrants"] == "< 11":
-            row["part_orientes_15_jours"] = row["part_orientes_1_mois"] = None  # a share would reveal a small count
+    rows = [dashboards.shared_volet2_row(row) for row in results.volet2_rows(link.collectivity)]
     year, organisms = results.organism_rows(link.collectivity)
     organisms = [{**o, "personnes": dashboards.masked(o["personnes"])} for o in organisms]
     return render(
