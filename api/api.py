@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, NinjaAPI, Schema, Status
 from ninja.errors import ValidationError
@@ -45,6 +46,12 @@ def validation_error_in_french(request, error: ValidationError):
 
 
 NINJA_MESSAGES = {"Invalid Cursor": "curseur de pagination invalide"}
+
+
+@api.exception_handler(Http404)
+def not_found_in_french(request, error):
+    """An object that does not exist, or is out of the caller's scope: the same answer, in French."""
+    return api.create_response(request, {"detail": "Introuvable (ou hors de votre périmètre)."}, status=404)
 
 
 class DeliveryOut(Schema):

@@ -188,6 +188,8 @@ LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"  # a plain URL: mozilla-django
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Pseudonymised, normalised beneficiary tables (Parquet), one folder per delivery. Raw files are never kept.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
 INDICATORS_DATA_DIR = Path(os.environ.get("INDICATORS_DATA_DIR", BASE_DIR / "var" / "indicateurs"))
 # The indicator engine's memory: beyond this limit DuckDB spills its intermediate tables to the temporary
 # directory instead of growing (docs/environment.md).

@@ -45,3 +45,8 @@ def accessibility(request):
 def bad_request(request, exception):
     """A 400 page in French that says which parameter was wrong."""
     return render(request, "400.html", {"title": "Requête invalide", "message": str(exception)}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """The CSRF refusal in French (Django's own page is in English)."""
+    return render(request, "403_csrf.html", {"title": "Formulaire expiré"}, status=403)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
@@ -228,7 +229,11 @@ def link_funding(request, service_id: str):
     sheet = convention.action_sheets.filter(pk=request.POST.get("action_sheet") or 0).first()
     ServiceFunding.objects.get_or_create(service=service, convention=convention, action_sheet=sheet)
     messages.success(request, f"{service} est lié au financement de {convention}.")
-    return redirect(request.POST.get("next") or "offer:search")
+    target = request.POST.get("next") or ""
+    allowed = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=allowed, require_https=request.is_secure()):
+        target = "offer:search"  # never to another site (open redirect)
+    return redirect(target)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements.txt
-export DEBUG="${DEBUG:-true}"
+# Without Django's debug pages: a wrong address shows the platform's French 404, as in production;
+# --insecure lets the development server serve the static files with DEBUG off.
+export DEBUG="${DEBUG:-false}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py recover_deliveries  # after a crash: no delivery left « en cours », no raw file left
 .venv/bin/python manage.py seed_demo
 echo "Plateforme de démonstration : http://127.0.0.1:8000/"
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+exec .venv/bin/python manage.py runserver --insecure 127.0.0.1:8000

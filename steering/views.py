@@ -79,7 +79,11 @@ def share(request, code: str):
     target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
     if not permissions.may_share(request.user, target):
         raise Http404
-    days = max(1, min(int(request.POST.get("jours", 30) or 30), 365))
+    try:
+        days = max(1, min(int(request.POST.get("jours", 30) or 30), 365))
+    except ValueError:
+        messages.error(request, "Durée du lien invalide : un nombre de jours entre 1 et 365.")
+        return redirect("steering:collectivity", code=code)
     link = SharedLink.objects.create(
         collectivity=target,
         label=request.POST.get("destinataires", "")[:200] or "comité départemental",
