@@ -42,6 +42,10 @@ def receive_delivery(*, collectivity, user, files) -> Delivery:
     total = sum(uploaded.size for uploaded in files)
     if total > MAX_UPLOAD_BYTES:
         raise UploadRefused(f"Dépôt trop volumineux : {total // (1024 * 1024)} Mio pour une limite de 512 Mio.")
+    names = [_safe_name(f.name).lower() for f in files]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UploadRefused(f"Deux fichiers déposés portent le même nom : {', '.join(twice)}.")
     if len(files) > 1 and any(f.name.lower().endswith(".zip") for f in files):
         raise UploadRefused("Déposez soit une archive zip, soit les fichiers de la livraison, pas les deux.")
 

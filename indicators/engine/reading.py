@@ -171,6 +171,11 @@ def _unzip(source: Path, log: IssueLog) -> dict[str, bytes] | None:
             return None
         for info in members:
             name = PurePosixPath(info.filename).name
+            if name in files:
+                log.add(
+                    source.name, None, None, None, f"deux fichiers s'appellent {name} dans l'archive : archive refusée"
+                )
+                return None
             if info.file_size > MAX_FILE_BYTES:
                 log.add(name, None, None, None, f"fichier trop volumineux (limite {_mib(MAX_FILE_BYTES)})")
                 return None
@@ -236,6 +241,10 @@ def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MA
 def _decode(filename: str, data: bytes, log: IssueLog) -> str | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    # UTF-16 (a spreadsheet's « texte Unicode ») decodes as Windows-1252 into garbage: say so, once.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        log.add(filename, None, None, None, "encodage UTF-16 non accepté : enregistrez le fichier en CSV UTF-8")
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
