@@ -1,8 +1,13 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# A token expires after this many days unless issued with another lifetime; renew it before.
+TOKEN_DAYS = 365
 
 
 def digest(key: str) -> str:
@@ -11,7 +16,9 @@ def digest(key: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
 
 
 class ApiToken(models.Model):
@@ -23,6 +30,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    expires_at = models.DateTimeField("expire le", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -33,6 +41,12 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.user})"
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str, days: int = TOKEN_DAYS) -> tuple["ApiToken", str]:
         key = "cie_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_digest=digest(key)), key
+        expires = timezone.now() + timedelta(days=days)
+        return cls.objects.create(user=user, name=name, key_digest=digest(key), expires_at=expires), key
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
