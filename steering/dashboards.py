@@ -15,8 +15,8 @@ from offer import coverage
 from offer.models import OfferService
 from steering.baseline import baseline
 from steering.charts import bars
-
-SMALL = 11
+from steering.secrecy import SMALL, suppress
+from steering.secrecy import Table as CountsTable
 
 
 def masked(value):
@@ -39,10 +39,8 @@ VOLET2_SHARES = {
 
 def shared_volet2_row(row: dict) -> dict:
     """A volet 2 month as a shared page shows it: the masking decided by steering.secrecy."""
-    from steering.secrecy import Table, suppress
-
     counts = {name: row.get(name) for name in VOLET2_COUNTS}
-    hidden = suppress(Table(counts, derived=VOLET2_SHARES))
+    hidden = suppress(CountsTable(counts, derived=VOLET2_SHARES))
     shown = dict(row)
     for name in hidden:
         if name in VOLET2_SHARES:
@@ -50,6 +48,12 @@ def shared_volet2_row(row: dict) -> dict:
         else:
             shown[name] = "< 11" if (counts[name] or 0) < SMALL else "secret"
     return shown
+
+
+def shared_organisms(rows: list[dict]) -> list[dict]:
+    """The organisms table of a shared page (counts only, no total nor share shown): masked by steering.secrecy."""
+    hidden = suppress(CountsTable({row["type_organisme"]: row["personnes"] for row in rows}))
+    return [{**row, "personnes": "< 11" if row["type_organisme"] in hidden else row["personnes"]} for row in rows]
 
 
 def convention_of(collectivity, year: int | None = None):

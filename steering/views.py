@@ -119,7 +119,7 @@ def shared(request, signed: str):
         return render(request, "steering/shared_expired.html", {"title": "Lien expiré ou révoqué"}, status=410)
     rows = [dashboards.shared_volet2_row(row) for row in results.volet2_rows(link.collectivity)]
     year, organisms = results.organism_rows(link.collectivity)
-    organisms = [{**o, "personnes": dashboards.masked(o["personnes"])} for o in organisms]
+    organisms = dashboards.shared_organisms(organisms)
     return render(
         request,
         "steering/shared.html",
