@@ -40,3 +40,17 @@ def pseudonymisation_key_check(app_configs, **kwargs):
             id="contractualisation.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def uploads_outside_the_web_worker_check(app_configs, **kwargs):
+    """In production a delivery is processed by a task worker, never inside the web request."""
+    if not settings.PRODUCTION or not settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
+        return []
+    return [
+        Error(
+            "TASKS_BACKEND traite les livraisons dans le processus web : en production, "
+            "« django_tasks_db.DatabaseBackend » avec des « manage.py db_worker ».",
+            id="contractualisation.E002",
+        )
+    ]

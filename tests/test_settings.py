@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
+    "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
     "SECRET_KEY": "a-long-random-production-like-secret-key-0123456789-abcdefghijklmnop",
     "PSEUDONYMISATION_KEY": "kQ7v-2xN9pL_4rT8wZ1bY6cH3mS0dF5gJ-aE7uV",
     "DATABASE_URL": "sqlite:////tmp/check-deploy.sqlite3",

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 STRONG = "kQ7v-2xN9pL_4rT8wZ1bY6cH3mS0dF5gJ-aE7uV"
 PRODUCTION = {
     "DJANGO_ENV": "production",
+    "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
     "SECRET_KEY": "a-long-random-production-like-secret-key-0123456789-abcdefghijklmnop",
     "DATABASE_URL": "sqlite:////tmp/check-deploy.sqlite3",
     "ALLOWED_HOSTS": "contractualisation.example.gouv.fr",
@@ -22,7 +23,7 @@ PRODUCTION = {
 
 
 def manage(*args, env):
-    hidden = ("DJANGO_ENV", "PSEUDONYMISATION_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION)
+    hidden = ("DJANGO_ENV", "PSEUDONYMISATION_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_BACKEND", *PRODUCTION)
     base = {k: v for k, v in os.environ.items() if k not in hidden and not k.startswith("OIDC_")}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
@@ -58,3 +59,14 @@ def test_an_unknown_environment_is_refused():
     result = manage("check", env={"DJANGO_ENV": "prod"})
     assert result.returncode != 0
     assert "DJANGO_ENV « prod » inconnu : « demo » ou « production »." in result.stderr
+
+
+def test_check_deploy_fails_when_uploads_would_be_processed_in_the_web_worker():
+    immediate = {
+        **PRODUCTION,
+        "PSEUDONYMISATION_KEY": STRONG,
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+    }
+    result = manage("check", "--deploy", env=immediate)
+    assert result.returncode != 0
+    assert "TASKS_BACKEND traite les livraisons dans le processus web" in result.stderr + result.stdout
