@@ -240,6 +240,11 @@ def simulation(request):
     )  # fmt: skip
 
 
+# The CALPAE file has one line per collectivité (about a hundred).
+CALPAE_MAX_BYTES = 1024 * 1024
+CALPAE_MAX_ROWS = 1000
+
+
 @require_POST
 def calpae_import(request):
     if not permissions.may_set_ceilings(request.user):
@@ -248,10 +253,16 @@ def calpae_import(request):
     year = year_param(request.POST)
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
+        if uploaded.size > CALPAE_MAX_BYTES:
+            messages.error(request, f"{uploaded.name} : fichier trop volumineux (1 Mio au plus).")
+            return redirect(f"/financement/plafonds/?annee={year}")
         try:
             text = uploaded.read().decode("utf-8")
         except UnicodeDecodeError:
             messages.error(request, f"{uploaded.name} : encodage attendu UTF-8.")
+            return redirect(f"/financement/plafonds/?annee={year}")
+        if text.count("\n") > CALPAE_MAX_ROWS:
+            messages.error(request, f"{uploaded.name} : plus de {CALPAE_MAX_ROWS} lignes (une par collectivité).")
             return redirect(f"/financement/plafonds/?annee={year}")
         try:
             count = services.import_calpae(year=year, filename=uploaded.name, text=text)

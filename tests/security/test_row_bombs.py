@@ -44,3 +44,19 @@ def test_an_offer_file_cannot_repeat_an_identifier():
     data = b'{"structures": [{"id": "a", "nom": "Un"}, {"id": "a", "nom": "Deux"}], "services": []}'
     with pytest.raises(files.OfferFileError, match="structures, ligne 2 : identifiant « a » déjà présent ligne 1"):
         files.read_offer("offre.json", data)
+
+
+@pytest.mark.django_db
+def test_the_calpae_file_is_limited_in_rows(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from funding.models import Ceiling
+
+    client.force_login(make_user(Role.DGEFP))
+    rows = b"code;montant\n" + b"01D;1 000,00\n" * 1001
+    upload = SimpleUploadedFile("calpae.csv", rows)
+    page = client.post(reverse("funding:calpae_import"), {"file": upload, "annee": 2024}, follow=True)
+    assert "calpae.csv : plus de 1000 lignes (une par collectivité)." in page.content.decode()
+    assert not Ceiling.objects.exists()
