@@ -15,12 +15,6 @@ from territories.models import Collectivity
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.INDICATORS_DATA_DIR = tmp_path
-    return tmp_path
-
-
 def uploaded(token: str, seed: int) -> Delivery:
     generate(Calibration(persons=150), first=date(2024, 1, 1), last=date(2024, 6, 1), seed=seed).write_csv(
         storage.reception_folder(token)

@@ -13,12 +13,6 @@ from territories.models import Collectivity
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.INDICATORS_DATA_DIR = tmp_path
-    return tmp_path
-
-
 def delivery(status: str, token: str) -> Delivery:
     folder = storage.reception_folder(token)
     folder.mkdir(parents=True)
