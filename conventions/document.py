@@ -266,7 +266,8 @@ def financing_plan(convention, plan_lines, ceilings: dict) -> list[Block]:
             result.append(Block("row", cells=(section.label, *[""] * 7)))
             for line in in_section:
                 nature = NATURE_BY_CODE.get(line.nature)
-                result.append(Block("row", cells=plan_cells(line, nature.label if nature else line.nature)))
+                objet = dict(section.subsections).get(line.subsection, "")
+                result.append(Block("row", cells=plan_cells(line, nature.label if nature else line.nature, objet)))
             total = sum((line.state_amount + line.collectivity_amount for line in in_section), Decimal(0))
             result.append(Block("row", cells=("Total", *[""] * 5, format_euros(total), "")))
         state = sum((line.state_amount for line in lines if not line_information_only(line)), Decimal(0))
@@ -298,15 +299,18 @@ def line_information_only(line) -> bool:
         return False
 
 
-def plan_cells(line, nature_label: str) -> tuple[str, ...]:
+def plan_cells(line, nature_label: str, objet: str) -> tuple[str, ...]:
+    """A line as the instruction's columns: its rubrique is the row above; the objet is the pre-printed row it
+    fills; the précisions say what it is, with its nature (which decides its eligibility)."""
     existing = f"{format_fte(line.existing_fte)} ETP ; {format_euros(line.existing_amount)}"
     other = line.other_funding_source
     if line.other_funding_amount:
         other = f"{other} ({format_euros(line.other_funding_amount)})".strip()
+    details = f" – {line.details}" if line.details else ""
     return (
-        nature_label,
-        line.purpose,
-        line.details,
+        "",
+        objet,
+        f"{line.purpose}{details} ({nature_label})",
         existing,
         line.target,
         f"{format_fte(line.delta_fte)} ETP",
