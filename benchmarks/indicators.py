@@ -74,92 +74,137 @@ def split_times(started: float, split: float) -> dict:
 
 
 def measure(kind: str, folder: Path, first: date, last: date) -> dict:
-    import duckdb  # noqa: F401 - loading the libraries is part of the process start, not measured
+    """One step, timed in this (fresh) process; loading the libraries is the process start, not measured."""
+    import duckdb  # noqa: F401
 
-    from indicators.engine.runners import DuckDBRunner, make_runner
-    from indicators.engine.tables import volet2_table, volet3_table
+    import indicators.engine.tables  # noqa: F401
 
     paths = {p.stem: p for p in folder.glob("*.parquet")}
-    started = time.perf_counter()
     if kind in SCANS:
-        runner = DuckDBRunner(paths)
-        # the aggregates must read the values: without this, DuckDB answers count and max from the Parquet
-        # statistics, which is not a scan
-        runner.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
-        for name, columns in USED.items():
-            aggregates = ", ".join(SCANS[kind].format(c=c) for c in columns)
-            runner.query(f"SELECT {aggregates} FROM {name}")  # noqa: S608 - constant names
-    elif kind == "window":
-        from benchmarks.window_reference import VOLET2
+        return scan(SCANS[kind], paths)
+    steps = {
+        "window": window_query,
+        "engine_volet2": engine_volet2,
+        "agreement": agreement,
+        "limited": limited_run,
+        "duckdb": engine,
+        "spark": engine,
+        "pandas": pandas_run,
+    }
+    return steps[kind](paths, first, last, kind=kind)
 
-        runner = DuckDBRunner(paths)
-        runner.query(VOLET2)
-    elif kind == "engine_volet2":
-        runner = DuckDBRunner(paths)
-        volet2_table(runner, first, last)
-    elif kind == "agreement":
-        from benchmarks.window_reference import VOLET2
 
-        runner = DuckDBRunner(paths)
-        window = {row["m"]: row for row in runner.query(VOLET2)}
-        differing = entrants = 0
-        for row in volet2_table(runner, first, last):
-            entrants += row.get("nouveaux_entrants") or 0
-            year, month = (int(part) for part in str(row["mois"])[:7].split("-"))
-            m = year * 12 + month - 1
-            other = window.get(m, {})
-            for column in ("nouveaux_entrants", "orientes_15_jours", "orientes_1_mois"):
-                if row.get(column) not in (None, other.get(column, 0)):
-                    differing += 1
-        return {"seconds": 0.0, "differing": differing, "entrants": entrants, "peak_mb": peak_mb()}
-    elif kind == "limited":
-        import os
-        import shutil
-        import threading
+def both_tables(runner, started: float, first: date, last: date) -> dict:
+    from indicators.engine.tables import volet2_table, volet3_table
 
-        temp = ROOT / "var" / "bench" / "duckdb-tmp"
-        shutil.rmtree(temp, ignore_errors=True)
-        temp.mkdir(parents=True)
-        largest, done = [0], threading.Event()
+    volet2_table(runner, first, last)
+    split = time.perf_counter()
+    volet3_table(runner, first, last)
+    return split_times(started, split)
 
-        def watch():  # the most the spill directory held at once
-            while not done.wait(0.05):
-                largest[0] = max(largest[0], sum(f.stat().st_size for f in temp.rglob("*") if f.is_file()))
 
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-        started = time.perf_counter()
-        limit = os.environ["BENCH_MEMORY_LIMIT"]
-        runner = DuckDBRunner(paths, memory_limit=None if limit == "aucune" else limit, temp_directory=str(temp))
-        volet2_table(runner, first, last)
-        split = time.perf_counter()
-        volet3_table(runner, first, last)
-        result = split_times(started, split)
-        done.set()
-        watcher.join()
-        return {**result, "spilled_mb": largest[0] / 2**20}
-    elif kind in ("duckdb", "spark"):
-        runner = make_runner(kind, paths)
-        if kind == "spark":  # the JVM start is not the engine's work
-            runner.query("SELECT 1 AS x")
-            started = time.perf_counter()
-        volet2_table(runner, first, last)
-        split = time.perf_counter()
-        volet3_table(runner, first, last)
-        return split_times(started, split)
-    elif kind == "pandas":
-        import pyarrow.parquet as pq
+def scan(aggregate: str, paths) -> dict:
+    from indicators.engine.runners import DuckDBRunner
 
-        from benchmarks.pandas_reference import prepare, volet2, volet3
-
-        tables = {name: pq.read_table(path) for name, path in paths.items()}
-        started = time.perf_counter()
-        prepared = prepare(tables)
-        volet2(prepared)
-        split = time.perf_counter()
-        volet3(prepared, tables)
-        return split_times(started, split)
+    started = time.perf_counter()
+    runner = DuckDBRunner(paths)
+    # the aggregates must read the values: without this, DuckDB answers count and max from the Parquet
+    # statistics, which is not a scan
+    runner.connection.execute("SET disabled_optimizers = 'statistics_propagation'")
+    for name, columns in USED.items():
+        aggregates = ", ".join(aggregate.format(c=c) for c in columns)
+        runner.query(f"SELECT {aggregates} FROM {name}")  # noqa: S608 - constant names
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def window_query(paths, first, last, **_) -> dict:
+    from benchmarks.window_reference import VOLET2
+    from indicators.engine.runners import DuckDBRunner
+
+    started = time.perf_counter()
+    DuckDBRunner(paths).query(VOLET2)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def engine_volet2(paths, first, last, **_) -> dict:
+    from indicators.engine.runners import DuckDBRunner
+    from indicators.engine.tables import volet2_table
+
+    started = time.perf_counter()
+    volet2_table(DuckDBRunner(paths), first, last)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+
+def agreement(paths, first, last, **_) -> dict:
+    """The cells where the window query and the engine's volet 2 differ, and the new entrants compared."""
+    from benchmarks.window_reference import VOLET2
+    from indicators.engine.runners import DuckDBRunner
+    from indicators.engine.tables import volet2_table
+
+    runner = DuckDBRunner(paths)
+    window = {row["m"]: row for row in runner.query(VOLET2)}
+    differing = entrants = 0
+    for row in volet2_table(runner, first, last):
+        entrants += row.get("nouveaux_entrants") or 0
+        year, month = (int(part) for part in str(row["mois"])[:7].split("-"))
+        other = window.get(year * 12 + month - 1, {})
+        for column in ("nouveaux_entrants", "orientes_15_jours", "orientes_1_mois"):
+            if row.get(column) not in (None, other.get(column, 0)):
+                differing += 1
+    return {"seconds": 0.0, "differing": differing, "entrants": entrants, "peak_mb": peak_mb()}
+
+
+def limited_run(paths, first, last, **_) -> dict:
+    """The engine under $BENCH_MEMORY_LIMIT, with the most its spill directory held at once."""
+    import os
+    import shutil
+    import threading
+
+    from indicators.engine.runners import DuckDBRunner
+
+    temp = ROOT / "var" / "bench" / "duckdb-tmp"
+    shutil.rmtree(temp, ignore_errors=True)
+    temp.mkdir(parents=True)
+    largest, done = [0], threading.Event()
+
+    def watch():
+        while not done.wait(0.05):
+            largest[0] = max(largest[0], sum(f.stat().st_size for f in temp.rglob("*") if f.is_file()))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    limit = os.environ["BENCH_MEMORY_LIMIT"]
+    runner = DuckDBRunner(paths, memory_limit=None if limit == "aucune" else limit, temp_directory=str(temp))
+    result = both_tables(runner, started, first, last)
+    done.set()
+    watcher.join()
+    return {**result, "spilled_mb": largest[0] / 2**20}
+
+
+def engine(paths, first, last, kind: str) -> dict:
+    from indicators.engine.runners import make_runner
+
+    started = time.perf_counter()
+    runner = make_runner(kind, paths)
+    if kind == "spark":  # the JVM start is not the engine's work
+        runner.query("SELECT 1 AS x")
+        started = time.perf_counter()
+    return both_tables(runner, started, first, last)
+
+
+def pandas_run(paths, first, last, **_) -> dict:
+    import pyarrow.parquet as pq
+
+    from benchmarks.pandas_reference import prepare, volet2, volet3
+
+    tables = {name: pq.read_table(path) for name, path in paths.items()}  # reading the files is not measured
+    started = time.perf_counter()
+    prepared = prepare(tables)
+    volet2(prepared)
+    split = time.perf_counter()
+    volet3(prepared, tables)
+    return split_times(started, split)
 
 
 def load_average() -> str:

@@ -45,7 +45,9 @@ def pseudonymisation_key_check(app_configs, **kwargs):
 @register(Tags.security, deploy=True)
 def uploads_outside_the_web_worker_check(app_configs, **kwargs):
     """In production a delivery is processed by a task worker, never inside the web request."""
-    if not settings.PRODUCTION or not settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
+    from indicators.recovery import tasks_run_in_process
+
+    if not settings.PRODUCTION or not tasks_run_in_process():
         return []
     return [
         Error(

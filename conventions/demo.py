@@ -41,6 +41,30 @@ DATES = {
 }
 
 
+def demo_values(collectivity, code: str, amounts: tuple[str, str, str]) -> dict:
+    """The amounts, signatories, place, imputation and bank fields of a demo convention."""
+    prefect, president, place = PEOPLE[code]
+    number = collectivity.code[:-1]
+    return {
+        **{f"amount_volet{v}": Decimal(amount) for v, amount in enumerate(amounts, 1)},
+        "prefect_name": prefect,
+        "president_name": president,
+        "regional_prefect_name": REGIONAL_PREFECTS.get(collectivity.region.code, ""),
+        "signing_place": place,
+        "budget_action": "01",
+        "budget_sub_action": "03",
+        "budget_activity": "010201010101",
+        "financial_centre": f"0102-CDIE-D{number}",
+        "functional_domain": "0102-01-03",
+        "goods_group": "10.01.01",
+        "chorus_third_party": f"1000{number.zfill(3)}",
+        "account_holder": f"Paierie départementale {collectivity.of_name}",
+        **BANK,
+        "authorising_officer": f"le préfet {collectivity.of_name}",
+        "assigning_accountant": f"le directeur régional des finances publiques {collectivity.region.of_name}",
+    }
+
+
 def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
     """prepare(convention): called before the steps are taken (the funding app adds the plan)."""
     agent = User.objects.get(username="dgefp")
@@ -56,26 +80,7 @@ def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
         convention = services.convention_update(
             convention=convention,
             lock_version=convention.lock_version,
-            values={
-                "amount_volet1": Decimal(volet1),
-                "amount_volet2": Decimal(volet2),
-                "amount_volet3": Decimal(volet3),
-                "prefect_name": PEOPLE[code][0],
-                "president_name": PEOPLE[code][1],
-                "regional_prefect_name": REGIONAL_PREFECTS.get(collectivity.region.code, ""),
-                "signing_place": PEOPLE[code][2],
-                "budget_action": "01",
-                "budget_sub_action": "03",
-                "budget_activity": "010201010101",
-                "financial_centre": f"0102-CDIE-D{collectivity.code[:-1]}",
-                "functional_domain": "0102-01-03",
-                "goods_group": "10.01.01",
-                "chorus_third_party": f"1000{collectivity.code[:-1].zfill(3)}",
-                "account_holder": f"Paierie départementale {collectivity.of_name}",
-                **BANK,
-                "authorising_officer": f"le préfet {collectivity.of_name}",
-                "assigning_accountant": f"le directeur régional des finances publiques {collectivity.region.of_name}",
-            },
+            values=demo_values(collectivity, code, (volet1, volet2, volet3)),
         )
         if prepare:
             prepare(convention)

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from conventions.volets import Volet
-from funding.structure import NATURE_BY_CODE, NATURES, SECTIONS, VOLET2_ONLY_RULES, headed
+from funding.structure import NATURES, REPORT_BLOCKS, SECTIONS, VOLET2_ONLY_RULES, headed, nature_label
 
 TEMPLATE_VERSION = "2"
 HEADER_ROW = 4
@@ -126,120 +126,6 @@ REPORT = Layout(
     required=frozenset({"purpose", "nature", "amount"}),
     optional=frozenset({"units", "unit_cost", "valuation"}),
 )
-
-
-@dataclass(frozen=True)
-class ReportPart:
-    section: str
-    subheading: str | None
-    placeholders: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReportBlock:
-    heading: str
-    total_label: str
-    parts: tuple[ReportPart, ...]
-
-
-# Annexe 3 of the instruction: its own headings, each mapped to the plan's section it reports on.
-REPORT_BLOCKS: dict[int, tuple[ReportBlock, ...]] = {
-    1: (
-        ReportBlock(
-            "Dépenses relatives au renforcement des équipes locales CD/PE",
-            "TOTAL DEPENSES RELATIVES AU RENFORCEMENT DES EQUIPES LOCALES",
-            (
-                ReportPart(
-                    "equipes_cd",
-                    "Dépenses relatives au renforcement des équipes locales CD",
-                    ("Postes d'Ingénierie", "Rémunération chef de projet", "Rémunération XX", "Rémunération"),
-                ),
-            ),
-        ),
-        ReportBlock(
-            "Dépenses relatives au développement SI",
-            "TOTAL DEPENSES RELATIVES AU DEVELOPPEMENT SI",
-            (ReportPart("si", None, ("Paramétrage SI en vue de l'interconnexion",)),),
-        ),
-    ),
-    2: (
-        ReportBlock(
-            "Dépenses relatives au renforcement de l'accompagnement",
-            "TOTAL DEPENSES RELATIVES AU RENFORCEMENT DE L'ACCOMPAGNEMENT",
-            (
-                ReportPart(
-                    "intensification",
-                    "Dépenses relatives au renforcement des solutions locales",
-                    (
-                        "Solutions d'accompagnement complémentaires",
-                        "Action 1",
-                        "Action 2",
-                        "Action 3...",
-                        "Postes d'accompagnement",
-                        "Rémunération CIP",
-                        "Rémunération CIP - accompagnement global",
-                        "Rémunération coach emploi",
-                        "Rémunération travailleur social XX",
-                        "Rémunération ZZZ",
-                    ),
-                ),
-                ReportPart(
-                    "remobilisation",
-                    "Dépenses relatives à la remobilisation / entrée en parcours",
-                    ("Action 1", "Action 2..."),
-                ),
-            ),
-        ),
-        ReportBlock(
-            "Dépenses relatives à la levée des freins sociaux",
-            "TOTAL DEPENSES LEVÉE DES FREINS SOCIAUX",
-            (ReportPart("levee_freins", None, ("Structure XXX", "Structure XXX", "Structure XXX")),),
-        ),
-        ReportBlock(
-            "Dépenses relatives au référencement de l'offre de solutions locales d'accompagnement",
-            "TOTAL DEPENSES RELATIVES AU REFERENCEMENT DE L'OFFRE DE SOLUTIONS LOCALES D'ACCOMPAGNEMENT",
-            (ReportPart("referencement", None, ("Rémunération XX",)),),
-        ),
-    ),
-    3: (
-        ReportBlock(
-            "Dépenses relatives au renforcement des équipes locales CD/PE",
-            "TOTAL DEPENSES RELATIVES AU RENFORCEMENT DES EQUIPES LOCALES",
-            (
-                ReportPart(
-                    "equipes_cd",
-                    "Dépenses relatives au renforcement des équipes locales CD",
-                    (
-                        "Postes d'ingénierie",
-                        "Rémunération chef de projet",
-                        "Rémunération XX",
-                        "Rémunération",
-                        "Postes d'accompagnement",
-                        "Rémunération CIP",
-                        "Rémunération coach emploi",
-                        "Rémunération travailleur social XX",
-                        "Rémunération ZZZ",
-                    ),
-                ),
-                ReportPart(
-                    "france_travail",
-                    "Dépenses relatives au renforcement des équipes locales PE (le cas échéant)",
-                    ("Rémunération CIP - accompagnement global", "Rémunération CIP"),
-                ),
-            ),
-        ),
-        ReportBlock(
-            "Dépenses relatives au renforcement des solutions locales",
-            "TOTAL DEPENSES RENFORCEMENT DES SOLUTIONS LOCALES",
-            (ReportPart("solutions_locales", None, ("Structure XXX", "Structure XXX", "Structure XXX")),),
-        ),
-        ReportBlock(
-            "Dépenses relatives au développement SI",
-            "TOTAL DEPENSES RELATIVES AU DEVELOPPEMENT SI",
-            (ReportPart("si", None, ("Ex : développement d'un interfaçage avec XX",)),),
-        ),
-    ),
-}
 
 
 def grand_total_label(layout: Layout, volet: int) -> str:
@@ -353,11 +239,6 @@ def report_values(line) -> dict:
     values["nature"] = nature_label(line.nature)
     values["planned"] = None
     return values
-
-
-def nature_label(code: str) -> str:
-    nature = NATURE_BY_CODE.get(code)
-    return nature.label if nature else code
 
 
 def eligibility(nature) -> str:

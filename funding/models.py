@@ -88,10 +88,9 @@ class ExpenseLabels:
 
     @property
     def nature_label(self) -> str:
-        from funding.structure import NATURE_BY_CODE
+        from funding.structure import nature_label
 
-        nature = NATURE_BY_CODE.get(self.nature)
-        return nature.label if nature else self.nature
+        return nature_label(self.nature)
 
 
 class PlanLine(ExpenseLabels, models.Model):

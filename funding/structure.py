@@ -1,4 +1,5 @@
-"""The structure of the financing plan (annexe 2, R-FIN-09) and the categorised natures of expense."""
+"""The structure of the financing plan (annexe 2, R-FIN-09), of the financial report (annexe 3) and the categorised
+natures of expense."""
 
 from dataclasses import dataclass
 
@@ -156,16 +157,123 @@ SECTIONS: dict[int, tuple[Section, ...]] = {
 }
 
 
+@dataclass(frozen=True)
+class ReportPart:
+    section: str
+    subheading: str | None
+    placeholders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportBlock:
+    heading: str
+    total_label: str
+    parts: tuple[ReportPart, ...]
+
+
+# Annexe 3 of the instruction: its own headings, each mapped to the plan's section it reports on.
+REPORT_BLOCKS: dict[int, tuple[ReportBlock, ...]] = {
+    1: (
+        ReportBlock(
+            "Dépenses relatives au renforcement des équipes locales CD/PE",
+            "TOTAL DEPENSES RELATIVES AU RENFORCEMENT DES EQUIPES LOCALES",
+            (
+                ReportPart(
+                    "equipes_cd",
+                    "Dépenses relatives au renforcement des équipes locales CD",
+                    ("Postes d'Ingénierie", "Rémunération chef de projet", "Rémunération XX", "Rémunération"),
+                ),
+            ),
+        ),
+        ReportBlock(
+            "Dépenses relatives au développement SI",
+            "TOTAL DEPENSES RELATIVES AU DEVELOPPEMENT SI",
+            (ReportPart("si", None, ("Paramétrage SI en vue de l'interconnexion",)),),
+        ),
+    ),
+    2: (
+        ReportBlock(
+            "Dépenses relatives au renforcement de l'accompagnement",
+            "TOTAL DEPENSES RELATIVES AU RENFORCEMENT DE L'ACCOMPAGNEMENT",
+            (
+                ReportPart(
+                    "intensification",
+                    "Dépenses relatives au renforcement des solutions locales",
+                    (
+                        "Solutions d'accompagnement complémentaires",
+                        "Action 1",
+                        "Action 2",
+                        "Action 3...",
+                        "Postes d'accompagnement",
+                        "Rémunération CIP",
+                        "Rémunération CIP - accompagnement global",
+                        "Rémunération coach emploi",
+                        "Rémunération travailleur social XX",
+                        "Rémunération ZZZ",
+                    ),
+                ),
+                ReportPart(
+                    "remobilisation",
+                    "Dépenses relatives à la remobilisation / entrée en parcours",
+                    ("Action 1", "Action 2..."),
+                ),
+            ),
+        ),
+        ReportBlock(
+            "Dépenses relatives à la levée des freins sociaux",
+            "TOTAL DEPENSES LEVÉE DES FREINS SOCIAUX",
+            (ReportPart("levee_freins", None, ("Structure XXX", "Structure XXX", "Structure XXX")),),
+        ),
+        ReportBlock(
+            "Dépenses relatives au référencement de l'offre de solutions locales d'accompagnement",
+            "TOTAL DEPENSES RELATIVES AU REFERENCEMENT DE L'OFFRE DE SOLUTIONS LOCALES D'ACCOMPAGNEMENT",
+            (ReportPart("referencement", None, ("Rémunération XX",)),),
+        ),
+    ),
+    3: (
+        ReportBlock(
+            "Dépenses relatives au renforcement des équipes locales CD/PE",
+            "TOTAL DEPENSES RELATIVES AU RENFORCEMENT DES EQUIPES LOCALES",
+            (
+                ReportPart(
+                    "equipes_cd",
+                    "Dépenses relatives au renforcement des équipes locales CD",
+                    (
+                        "Postes d'ingénierie",
+                        "Rémunération chef de projet",
+                        "Rémunération XX",
+                        "Rémunération",
+                        "Postes d'accompagnement",
+                        "Rémunération CIP",
+                        "Rémunération coach emploi",
+                        "Rémunération travailleur social XX",
+                        "Rémunération ZZZ",
+                    ),
+                ),
+                ReportPart(
+                    "france_travail",
+                    "Dépenses relatives au renforcement des équipes locales PE (le cas échéant)",
+                    ("Rémunération CIP - accompagnement global", "Rémunération CIP"),
+                ),
+            ),
+        ),
+        ReportBlock(
+            "Dépenses relatives au renforcement des solutions locales",
+            "TOTAL DEPENSES RENFORCEMENT DES SOLUTIONS LOCALES",
+            (ReportPart("solutions_locales", None, ("Structure XXX", "Structure XXX", "Structure XXX")),),
+        ),
+        ReportBlock(
+            "Dépenses relatives au développement SI",
+            "TOTAL DEPENSES RELATIVES AU DEVELOPPEMENT SI",
+            (ReportPart("si", None, ("Ex : développement d'un interfaçage avec XX",)),),
+        ),
+    ),
+}
+
+
 def headed(volet: int) -> list[tuple[Heading, list[Section]]]:
     """Each heading of the volet with its sections, in the instruction's order."""
     return [(h, [s for s in SECTIONS[volet] if s.heading == h.label]) for h in HEADINGS[volet]]
-
-
-def subsection_label(volet: int, section_code: str, code: str) -> str:
-    try:
-        return dict(section(volet, section_code).subsections).get(code, code)
-    except KeyError:
-        return code
 
 
 def section(volet: int, code: str) -> Section:
@@ -213,3 +321,17 @@ NATURES = (
 NATURE_BY_CODE = {n.code: n for n in NATURES}
 # R-FIN-05 applies to volet 2 only; R-FIN-06 to every volet.
 VOLET2_ONLY_RULES = {"R-FIN-05"}
+
+
+def nature_label(code: str) -> str:
+    """The French label of a nature of expense (the code itself if unknown, as an old line may carry)."""
+    nature = NATURE_BY_CODE.get(code)
+    return nature.label if nature else code
+
+
+def counted(volet: int, code: str) -> bool:
+    """Whether a section's amounts count in the plan (« Pour info » sections do not; an unknown one does)."""
+    try:
+        return not section(volet, code).information_only
+    except KeyError:
+        return True

@@ -47,49 +47,10 @@ def import_offer(*, filename: str, data: bytes, allowed_departements: set[str] |
         raise OfferImportError([str(error)]) from None
     structures, structure_issues = validate("structures", rows.get("structures", []))
     services, service_issues = validate("services", rows.get("services", []))
-    issues = structure_issues + service_issues
-    known = {s["id"] for s in structures} | set(
-        _existing_ids(OfferStructure, {s.get("structure_id") for s in services})
-    )
-    service_lines = {row.get("id"): n for n, row in rows.get("services", [])}
-    for position, service in enumerate(services):
-        if service["structure_id"] not in known:
-            line = service_lines.get(service["id"], position + 2)
-            issues.append(
-                Issue(
-                    "Services",
-                    line,
-                    "structure_id",
-                    "structure inconnue (ni dans le fichier ni déjà référencée)",
-                    "erreur",
-                )
-            )
+    issues = structure_issues + service_issues + _unknown_structures(rows, structures, services)
     if allowed_departements is not None:
-        for kind, model, records in (("Structures", OfferStructure, structures), ("Services", OfferService, services)):
-            lines = {row.get("id"): n for n, row in rows.get(kind.lower(), [])}
-            for record in records:
-                if departement_of(record) not in allowed_departements:
-                    issues.append(
-                        Issue(
-                            kind,
-                            lines.get(record["id"], 0),
-                            "code_insee",
-                            "hors du territoire de votre compte",
-                            "erreur",
-                        )
-                    )
-            # An identifier already referenced by another territory is not this account's to overwrite.
-            for record_id in foreign_ids(model, [r["id"] for r in records], allowed_departements):
-                issues.append(
-                    Issue(
-                        kind,
-                        lines.get(record_id, 0),
-                        "id",
-                        f"identifiant « {record_id} » déjà référencé par un autre territoire : il ne peut pas être "
-                        "modifié depuis votre compte",
-                        "erreur",
-                    )
-                )
+        issues += _territory_issues(rows, "Structures", OfferStructure, structures, allowed_departements)
+        issues += _territory_issues(rows, "Services", OfferService, services, allowed_departements)
     errors = [i for i in issues if i.level == "erreur"]
     if errors:
         raise OfferImportError(errors)
@@ -97,23 +58,56 @@ def import_offer(*, filename: str, data: bytes, allowed_departements: set[str] |
     return ImportResult(len(structures), len(services), [i for i in issues if i.level == "avertissement"])
 
 
+def _unknown_structures(rows, structures: list[dict], services: list[dict]) -> list[Issue]:
+    """Services whose structure is neither in the file nor already referenced."""
+    in_file = {s["id"] for s in structures}
+    elsewhere = {s.get("structure_id") for s in services} - in_file - {None, ""}
+    known = in_file | {
+        record_id
+        for chunk in chunks(sorted(elsewhere))
+        for record_id in OfferStructure.objects.filter(id__in=chunk).values_list("id", flat=True)
+    }
+    lines = {row.get("id"): n for n, row in rows.get("services", [])}
+    return [
+        Issue("Services", lines.get(service["id"], position + 2), "structure_id",
+              "structure inconnue (ni dans le fichier ni déjà référencée)", "erreur")
+        for position, service in enumerate(services)
+        if service["structure_id"] not in known
+    ]  # fmt: skip
+
+
+def _territory_issues(rows, kind: str, model, records: list[dict], allowed: set[str]) -> list[Issue]:
+    """Records outside the account's départements, and identifiers another territory already referenced (not
+    this account's to overwrite)."""
+    lines = {row.get("id"): n for n, row in rows.get(kind.lower(), [])}
+    issues = [
+        Issue(kind, lines.get(record["id"], 0), "code_insee", "hors du territoire de votre compte", "erreur")
+        for record in records
+        if departement_of(record) not in allowed
+    ]
+    for record_id in foreign_ids(model, [r["id"] for r in records], allowed):
+        message = (
+            f"identifiant « {record_id} » déjà référencé par un autre territoire : il ne peut pas être modifié "
+            "depuis votre compte"
+        )
+        issues.append(Issue(kind, lines.get(record_id, 0), "id", message, "erreur"))
+    return issues
+
+
 CHUNK = 2000
 
 
-def _existing_ids(model, ids) -> list[str]:
-    ids = [i for i in ids if i]
-    found = []
-    for start in range(0, len(ids), CHUNK):
-        found += model.objects.filter(id__in=ids[start : start + CHUNK]).values_list("id", flat=True)
-    return found
+def chunks(ids: list) -> list[list]:
+    """The identifiers by CHUNK: a query's IN list stays short on every database."""
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 def foreign_ids(model, ids: list[str], allowed_departements: set[str]) -> list[str]:
     """The identifiers among `ids` already referenced in a département outside `allowed_departements`."""
     foreign = []
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(ids):
         foreign += (
-            model.objects.filter(id__in=ids[start : start + CHUNK])
+            model.objects.filter(id__in=chunk)
             .exclude(departement__in=allowed_departements)
             .values_list("id", flat=True)
         )
@@ -162,9 +156,8 @@ def save_offer(structures: list[dict], services: list[dict], by=None) -> None:
 def _upsert(model, values_by_id: dict[str, dict], by) -> None:
     fields = sorted({name for values in values_by_id.values() for name in values})
     existing = {}
-    ids = list(values_by_id)
-    for start in range(0, len(ids), CHUNK):
-        existing.update(model.objects.in_bulk(ids[start : start + CHUNK]))
+    for chunk in chunks(list(values_by_id)):
+        existing.update(model.objects.in_bulk(chunk))
     created, changed = [], []
     for record_id, values in values_by_id.items():
         current = existing.get(record_id)
