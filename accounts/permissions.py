@@ -128,6 +128,15 @@ def may_manage_payments(user, convention) -> bool:
     return may_view_collectivity(user, convention.collectivity) and (is_national(user) or user.role == Role.DDETS)
 
 
+def may_record_paid(user, convention) -> bool:
+    """Record a payment made by the comptable (its date and Chorus reference): a State agent of the
+    collectivité's scope, the DREETS of its region included (the regional services of the programme), and
+    never the agent who approved it (funding.payments.separation_refusals)."""
+    return may_manage_payments(user, convention) or (
+        user.role == Role.DREETS and may_view_collectivity(user, convention.collectivity)
+    )
+
+
 def may_report(user, convention) -> bool:
     """The financial report, the mid-year synthesis and the implementation report: the conseil
     départemental (and the DGEFP)."""

@@ -96,9 +96,15 @@ def add_demo_plan(convention) -> None:
 
 def pay_demo_advances(convention) -> None:
     """The signed demo convention: its advances approved and paid (fictitious Chorus references)."""
+    from accounts.models import Role, User
     from funding import payments
     from funding.models import Payment, PaymentStatus
 
+    # separation of duties: the DDETS approves, the DGEFP records the comptable's payment
+    approver = User.objects.filter(role=Role.DDETS, departement__in=convention.collectivity.departements.all()).first()
+    recorder = User.objects.get(username="dgefp")
     for payment in Payment.objects.filter(convention=convention, status=PaymentStatus.PROPOSED):
-        payments.approve_payment(payment_id=payment.pk, by=None)
-        payments.mark_paid(payment_id=payment.pk, paid_on=date(2024, 4, 5), chorus_reference=f"FICTIF-{payment.pk:06d}")
+        payments.approve_payment(payment_id=payment.pk, by=approver)
+        payments.mark_paid(
+            payment_id=payment.pk, paid_on=date(2024, 4, 5), chorus_reference=f"FICTIF-{payment.pk:06d}", by=recorder
+        )

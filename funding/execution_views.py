@@ -81,7 +81,7 @@ def execution(request, pk: int):
     sheets = list(convention.action_sheets.prefetch_related("outcomes"))
     for sheet in sheets:
         sheet.by_stage = {o.stage: o for o in sheet.outcomes.all()}
-    payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by")
+    payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
     balances = payments.balances(convention)
     export = page_tables_response(
@@ -109,6 +109,7 @@ def execution(request, pk: int):
             "paid_form": PaidForm(initial={"paid_on": date.today()}),
             "upload_form": UploadForm(),
             "may_pay": permissions.may_manage_payments(request.user, convention),
+            "may_record_paid": permissions.may_record_paid(request.user, convention),
             "may_report": permissions.may_report(request.user, convention),
             "can_settle": convention.state in payments.SETTLING_STATES,
             "report_open": convention.state in payments.REPORTING_STATES,
@@ -150,14 +151,14 @@ def _money_step(request, pk: int, form, missing: str, action, done: str):
 
 @require_POST
 def mark_paid(request, pk: int, payment_pk: int):
-    convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_record_paid)
     payment = get_object_or_404(Payment, convention=convention, pk=payment_pk)
     return _money_step(
         request,
         pk,
         PaidForm(request.POST),
         "Indiquez la date et la référence Chorus du paiement.",
-        lambda data: payments.mark_paid(payment_id=payment.pk, **data),
+        lambda data: payments.mark_paid(payment_id=payment.pk, by=request.user, **data),
         f"{payment} : payé.",
     )
 

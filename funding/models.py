@@ -174,6 +174,10 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     paid_on = models.DateField("payé le", null=True, blank=True)
+    # Separation of duties: the agent who records the payment is never the one who approved it.
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     chorus_reference = models.CharField("référence Chorus", max_length=40, blank=True)
     cancelled_reason = models.CharField("motif d'annulation", max_length=200, blank=True)
 

@@ -171,7 +171,24 @@ def approve_payment(*, payment_id: int, by) -> Payment:
     return payment
 
 
-def mark_paid(*, payment_id: int, paid_on: date, chorus_reference: str) -> Payment:
+def separation_refusals(payment: Payment, by, paid_on: date, today: date) -> list[str]:
+    """Who may record a payment paid, and when (décret 2012-1246 GBCP, art. 9: the functions of the
+    ordonnateur and of the comptable are separate). Approving is the ordonnateur's act; the payment is the
+    comptable's, recorded here by another State agent with its Chorus reference: never the approver."""
+    reasons = []
+    if by is None:
+        reasons.append("Le paiement doit être enregistré par un agent identifié.")
+    elif payment.approved_by_id is not None and payment.approved_by_id == by.pk:
+        reasons.append(
+            "Séparation des fonctions : vous avez approuvé ce versement, un autre agent de l'État "
+            "(DDETS, DREETS ou DGEFP) enregistre son paiement."
+        )
+    if paid_on > today:
+        reasons.append(f"La date de paiement ({paid_on:%d/%m/%Y}) ne peut pas être dans le futur.")
+    return reasons
+
+
+def mark_paid(*, payment_id: int, paid_on: date, chorus_reference: str, by) -> Payment:
     with transaction.atomic():
         convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
         convention = _locked(convention_id)
@@ -180,11 +197,15 @@ def mark_paid(*, payment_id: int, paid_on: date, chorus_reference: str) -> Payme
             raise TransitionRefused(["Seul un versement approuvé peut être marqué payé."])
         if not chorus_reference.strip():
             raise TransitionRefused(["Indiquez la référence Chorus du paiement."])
+        refused = separation_refusals(payment, by, paid_on, timezone.localdate())
+        if refused:
+            raise TransitionRefused(refused)
         _payment_may_move(payment, convention)
-        payment.status, payment.paid_on, payment.chorus_reference = (
+        payment.status, payment.paid_on, payment.chorus_reference, payment.paid_recorded_by = (
             PaymentStatus.PAID,
             paid_on,
             chorus_reference.strip(),
+            by,
         )
         payment.save()
     return payment

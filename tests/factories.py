@@ -12,6 +12,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.models import Role, User
 from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
 from conventions.models import Convention
 from conventions.volets import Volet
@@ -23,6 +24,18 @@ ELIGIBLE_LINE = {
     Volet.LOCAL_SOLUTIONS: ("remobilisation", "prestation_accompagnement"),
     Volet.TERRITORIAL_DEPLOYMENT: ("solutions_locales", "subvention_operateur"),
 }
+
+
+class UserFactory(DjangoModelFactory):
+    """An agent (pass `role` and its scope: `region`, `departement` or `collectivity`); a DGEFP agent by
+    default."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"agent-{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@agents.invalid")
+    role = Role.DGEFP
 
 
 class ConventionFactory(DjangoModelFactory):

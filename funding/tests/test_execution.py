@@ -109,9 +109,12 @@ def test_r_fin_07_advances_proposed_at_signature(make_user):
 @pytest.mark.django_db
 def test_from_signature_to_closed_with_a_recovery_on_volet1(make_user):
     convention, agent = sign(make_user)
+    recorder = make_user(Role.DREETS, "84", username="dreets-paiements")
     for payment in Payment.objects.filter(convention=convention):
         payments.approve_payment(payment_id=payment.pk, by=agent)
-        payments.mark_paid(payment_id=payment.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{payment.pk}")
+        payments.mark_paid(
+            payment_id=payment.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{payment.pk}", by=recorder
+        )
     step(convention, "start_execution", agent, date(2024, 4, 3))
     convention.refresh_from_db()
     lines = [

@@ -53,11 +53,26 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
     assert "Approuver : Avance de 60 % volet 1" in home
     for payment in Payment.objects.filter(convention=convention):
         client.post(reverse("funding:approve_payment", args=[convention.pk, payment.pk]))
+    # separation of duties: the approver is told, and refused if they post anyway
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    assert "un autre agent de l'État enregistre son paiement" in page and "Marquer payé" not in page
+    refused = client.post(
+        reverse("funding:mark_paid", args=[convention.pk, payment.pk]),
+        {"paid_on": "2024-04-02", "chorus_reference": "CH-MEME-AGENT"},
+        follow=True,
+    ).content.decode()
+    assert "Séparation des fonctions : vous avez approuvé ce versement" in refused
+    assert set(Payment.objects.values_list("status", flat=True)) == {"approuvee"}
+    dreets = make_user(Role.DREETS, "84")
+    client.force_login(dreets)
+    for payment in Payment.objects.filter(convention=convention):
         client.post(
             reverse("funding:mark_paid", args=[convention.pk, payment.pk]),
             {"paid_on": "2024-04-02", "chorus_reference": f"CH{payment.pk}"},
         )
     assert set(Payment.objects.values_list("status", flat=True)) == {"payee"}
+    assert "enregistré par" in client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    client.force_login(ddets)
     step(convention, "start_execution", ddets, date(2024, 4, 3))
 
     client.force_login(council)
@@ -101,7 +116,7 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
     ]  # fmt: skip
     assert "Émettre le titre de perception : 30\u00a0000,00\u00a0€ sur le volet 1" in client.get("/").content.decode()
 
-    client.force_login(make_user(Role.DREETS, "84"))
+    client.force_login(dreets)
     consolidation = client.get(reverse("funding:consolidation"), {"annee": 2024}).content.decode()
     assert "<td>Ain</td><td>1</td>" in consolidation
     lines = client.get(reverse("funding:consolidation"), {"annee": 2024, "format": "csv"}).content.decode().splitlines()

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -247,7 +247,7 @@ class FundingLoop(RuleBasedStateMachine):
                 self._move(payment, move)
                 return
 
-    @rule(data=st.data(), move=st.sampled_from(["approuver", "payer", "annuler"]))
+    @rule(data=st.data(), move=st.sampled_from(["approuver", "payer", "payer (par l'agent qui a approuvé)", "annuler"]))
     def move_payment(self, data, move):
         candidates = list(Payment.objects.filter(convention=self.convention).order_by("pk"))
         if not candidates:
@@ -258,7 +258,11 @@ class FundingLoop(RuleBasedStateMachine):
         actions = {
             "approuver": lambda: payments.approve_payment(payment_id=payment.pk, by=self.agent),
             "payer": lambda: payments.mark_paid(
-                payment_id=payment.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{payment.pk}"
+                payment_id=payment.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{payment.pk}", by=self.recorder
+            ),
+            # separation of duties: always refused, whatever the payment's state
+            "payer (par l'agent qui a approuvé)": lambda: payments.mark_paid(
+                payment_id=payment.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{payment.pk}", by=self.agent
             ),
             "annuler": lambda: payments.cancel_payment(payment_id=payment.pk, reason="Erreur de saisie"),
         }
@@ -328,6 +332,9 @@ class FundingLoop(RuleBasedStateMachine):
                 if volet == Volet.TERRITORIAL_DEPLOYMENT and not self.selected:
                     assert allocated == 0
             mine = rows.filter(volet=volet)
+            # Separation of duties: no payment recorded paid by the agent who approved it.
+            assert not mine.filter(status=PaymentStatus.PAID, paid_recorded_by=F("approved_by")).exists()
+            assert not any(seen.startswith("fait : payer (par l'agent qui a approuvé)") for seen in self.reached)
             paid = mine.filter(status=PaymentStatus.PAID).aggregate(s=Sum("amount"))["s"] or D("0")
             open_ = mine.filter(status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]).aggregate(s=Sum("amount"))[
                 "s"
@@ -354,6 +361,7 @@ class FundingLoop(RuleBasedStateMachine):
 
 def test_no_euro_paid_beyond_the_rules_whatever_the_order(make_user):
     FundingLoop.agent = make_user(Role.DDETS, "01")
+    FundingLoop.recorder = make_user(Role.DREETS, "84", username="dreets-paiements")
     FundingLoop.reached = Counter()
     run_state_machine_as_test(
         FundingLoop,

@@ -21,6 +21,7 @@ from tests.factories import (
     CeilingFactory,
     ConventionFactory,
     PlanLineFactory,
+    UserFactory,
     signed,
 )
 
@@ -54,8 +55,10 @@ def step(convention, name, by, on, **values):
 
 
 def pay(payment, by, on=date(2024, 4, 2)):
+    """Approved by `by`, recorded paid by another State agent (separation of duties)."""
     payments.approve_payment(payment_id=payment.pk, by=by)
-    payments.mark_paid(payment_id=payment.pk, paid_on=on, chorus_reference=f"CH-{payment.pk}")
+    recorder = UserFactory(role=Role.DREETS, region=payment.convention.collectivity.region)
+    payments.mark_paid(payment_id=payment.pk, paid_on=on, chorus_reference=f"CH-{payment.pk}", by=recorder)
 
 
 def amend(convention, by, **amounts):
@@ -161,7 +164,9 @@ def test_r_fin_07_the_balance_counts_open_advances_and_after_settlement_no_advan
     step(convention, "receive_final_report", agent, date(2025, 2, 15))
     with pytest.raises(lifecycle.TransitionRefused, match="approuvé mais pas encore marqué payé"):
         payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
-    payments.mark_paid(payment_id=volet2.pk, paid_on=date(2025, 3, 1), chorus_reference="CH-V2")
+    payments.mark_paid(
+        payment_id=volet2.pk, paid_on=date(2025, 3, 1), chorus_reference="CH-V2", by=UserFactory(role=Role.DGEFP)
+    )
     payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
     balance = Payment.objects.get(convention=convention, volet=V2, kind=PaymentKind.BALANCE)
     assert balance.amount == D("380000.00")  # 950 000 due − 570 000 paid, never 950 000 on top of the advance
@@ -433,9 +438,12 @@ def test_parallel_payments_of_the_same_advance_pay_it_once(make_user, territorie
     convention, agent = _ready_to_settle(make_user)
     advance = Payment.objects.get(convention=convention, volet=V2, kind=PaymentKind.ADVANCE)
     payments.approve_payment(payment_id=advance.pk, by=agent)
+    recorder = UserFactory(role=Role.DGEFP)
 
     def pay_it(reference):
-        return lambda: payments.mark_paid(payment_id=advance.pk, paid_on=date(2024, 5, 2), chorus_reference=reference)
+        return lambda: payments.mark_paid(
+            payment_id=advance.pk, paid_on=date(2024, 5, 2), chorus_reference=reference, by=recorder
+        )
 
     outcomes = _race(pay_it("CH-A"), pay_it("CH-B"), pay_it("CH-C"))
     assert sum(isinstance(o, Payment) for o in outcomes) == 1, outcomes

@@ -36,9 +36,12 @@ def test_two_simultaneous_settlements_end_with_one_and_a_french_refusal(make_use
         ConventionFactory(collectivity=ain, amount_volet1=Decimal("180000.00"), amount_volet2=Decimal("950000.00")),
         agent,
     )
+    recorder = make_user(Role.DGEFP)
     for advance in Payment.objects.filter(convention=convention):
         payments.approve_payment(payment_id=advance.pk, by=agent)
-        payments.mark_paid(payment_id=advance.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{advance.pk}")
+        payments.mark_paid(
+            payment_id=advance.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{advance.pk}", by=recorder
+        )
     moved(convention, "start_execution", agent, date(2024, 4, 3))
     convention.refresh_from_db()
     payments.report_replace(
