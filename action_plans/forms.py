@@ -1,6 +1,7 @@
 from django import forms
 
 from action_plans.models import ActionBudgetLine, ActionSheet, RoadmapItem, TypicalPathway
+from config.widgets import DateInput
 from conventions.forms import AmountField
 
 
@@ -23,7 +24,7 @@ class ActionSheetForm(forms.ModelForm):
             "target_new_entrants_concerned",
             "target_beneficiaries_concerned",
         ]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"start_date": DateInput()}
 
 
 class BudgetLineForm(forms.ModelForm):

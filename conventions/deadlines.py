@@ -40,7 +40,15 @@ def deadlines(*, start: date, end: date, reached: dict[str, date], today: date) 
     return result
 
 
-def is_late(*, start: date, end: date, reached: dict[str, date], today: date, state: str) -> bool:
+def overdue(*, start: date, end: date, reached: dict[str, date], today: date, state: str) -> Deadline | None:
+    """The first step past its deadline and not done, or None."""
     if state in (ConventionState.CLOSED, ConventionState.TERMINATED):
-        return False
-    return any(d.late and d.done_on is None for d in deadlines(start=start, end=end, reached=reached, today=today))
+        return None
+    return next(
+        (d for d in deadlines(start=start, end=end, reached=reached, today=today) if d.late and d.done_on is None),
+        None,
+    )
+
+
+def is_late(*, start: date, end: date, reached: dict[str, date], today: date, state: str) -> bool:
+    return overdue(start=start, end=end, reached=reached, today=today, state=state) is not None

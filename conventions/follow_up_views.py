@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.models import Role
 from config.downloads import Table, attachment, csv_response, page_tables_response
+from config.form_errors import errors_text
 from config.french import Noun
 from conventions import lifecycle, services, versions
 from conventions.forms import (
@@ -28,7 +29,7 @@ def _refused(request, refusal: lifecycle.TransitionRefused):
 
 
 def _form_errors(request, form):
-    messages.error(request, "Refusé : " + " ".join(str(e) for errors in form.errors.values() for e in errors))
+    messages.error(request, "Refusé : " + errors_text(form))
 
 
 @require_POST

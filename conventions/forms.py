@@ -1,5 +1,6 @@
 from django import forms
 
+from config.widgets import DateInput
 from conventions.amounts import parse_amount
 from conventions.banking import bic_errors, iban_errors, normalise_iban, rib_errors
 from conventions.models import Convention, ConventionState, DeliberationBody
@@ -25,8 +26,8 @@ class ConventionForm(forms.ModelForm):
     """Years and durations are data: a multi-year convention (from 2025) sets its own period."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
-    start_date = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end_date = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_date = forms.DateField(label="Début", widget=DateInput())
+    end_date = forms.DateField(label="Fin", widget=DateInput())
     amount_volet1 = AmountField(label="Volet 1 – chefferie de projet (€)", required=False)
     amount_volet2 = AmountField(label="Volet 2 – offre de solutions locales (€)", required=False)
     amount_volet3 = AmountField(label="Volet 3 – déploiements territoriaux (€)", required=False)
@@ -140,13 +141,11 @@ class AmendmentForm(forms.Form):
     amount_volet1 = AmountField(label="Volet 1 (€)")
     amount_volet2 = AmountField(label="Volet 2 (€)")
     amount_volet3 = AmountField(label="Volet 3 (€)", required=False)
-    end_date = forms.DateField(label="Date de fin", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="Date de fin", widget=DateInput())
 
 
 class DenunciationForm(forms.Form):
-    notice_date = forms.DateField(
-        label="Date de la lettre recommandée de mise en demeure", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    notice_date = forms.DateField(label="Date de la lettre recommandée de mise en demeure", widget=DateInput())
     reason = forms.CharField(label="Obligation non respectée", widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -157,7 +156,7 @@ class ExecutionReportForm(forms.ModelForm):
         model = ExecutionReport
         fields = ["kind", "reported_on", "description"]
         widgets = {
-            "reported_on": forms.DateInput(attrs={"type": "date"}),
+            "reported_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -169,7 +168,7 @@ class CommitteeMeetingForm(forms.ModelForm):
         model = CommitteeMeeting
         fields = ["held_on", "attendees", "decisions"]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "held_on": DateInput(),
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }

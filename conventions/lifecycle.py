@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from conventions import deadlines
@@ -35,6 +36,10 @@ class Facts:
 
     volet3_selected: bool = False
     denunciation_effective_on: date | None = None
+    # The latest step recorded (its label and date) and today: a step is dated in their order, never later
+    # than today.
+    previous_step: tuple[str, date] | None = None
+    today: date | None = None
 
 
 Check = Callable[[Convention, date, Facts], list[str]]
@@ -55,6 +60,8 @@ class Transition:
     # Dotted paths of precondition(convention, on) -> list[str] and effect(convention, by, on).
     preconditions: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    # What the step does that cannot be undone, told before it is confirmed (the page's modal).
+    consequence: str = ""
 
 
 def _signatories(c: Convention, on: date, facts: Facts) -> list[str]:
@@ -89,6 +96,20 @@ def _not_future(label: str, value: date | None, on: date) -> list[str]:
     if value > on:
         return [f"La date {label} ({value:%d/%m/%Y}) ne peut pas être dans le futur."]
     return []
+
+
+def _in_order(on: date, facts: Facts) -> list[str]:
+    """Every step: dated after the step before it and not in the future."""
+    reasons = []
+    if facts.today is not None and on > facts.today:
+        reasons.append(f"La date de l'étape ({on:%d/%m/%Y}) ne peut pas être dans le futur.")
+    if facts.previous_step is not None and on < facts.previous_step[1]:
+        label, previous_on = facts.previous_step
+        reasons.append(
+            f"La date de l'étape ({on:%d/%m/%Y}) précède l'étape précédente « {label} » du {previous_on:%d/%m/%Y} : "
+            "les étapes se datent dans leur ordre."
+        )
+    return reasons
 
 
 def _deliberation(c: Convention, on: date, facts: Facts) -> list[str]:
@@ -135,6 +156,10 @@ TRANSITIONS = {
             S.FINALISED,
             checks=(_amounts, _signatories),
             preconditions=(AMOUNTS_HOLD,),
+            consequence=(
+                "Les montants, le plan de financement et le texte sont arrêtés pour la délibération : "
+                "la négociation ne peut pas être rouverte."
+            ),
         ),
         Transition(
             "approve",
@@ -154,6 +179,10 @@ TRANSITIONS = {
             preconditions=(AMOUNTS_HOLD,),
             # The signed text is version 0 (R-CONV-05); the advance of each volet is proposed (R-FIN-07).
             effects=("conventions.services.record_signed_version", "funding.payments.propose_advances_at"),
+            consequence=(
+                "Le texte signé devient la version 0 de la convention, qui ne se modifie plus que par avenant, "
+                "et l'avance de 60 % de chaque volet est proposée au paiement."
+            ),
         ),
         Transition("start_execution", "Passer en exécution", (S.SIGNED,), S.IN_EXECUTION),
         Transition(
@@ -172,9 +201,23 @@ TRANSITIONS = {
             # Only through funding.payments.settle_balances, which stores each volet's balance first.
             preconditions=("funding.payments.balances_stored_refusals",),
         ),
-        Transition("close", "Clore", (S.BALANCE_SETTLED,), S.CLOSED),
         Transition(
-            "terminate", "Constater la résiliation", (S.SIGNED, S.IN_EXECUTION), S.TERMINATED, checks=(_notice_elapsed,)
+            "close",
+            "Clore",
+            (S.BALANCE_SETTLED,),
+            S.CLOSED,
+            consequence="La convention est close : plus aucune étape, aucun versement ni titre ne s'y enregistre.",
+        ),
+        Transition(
+            "terminate",
+            "Constater la résiliation",
+            (S.SIGNED, S.IN_EXECUTION),
+            S.TERMINATED,
+            checks=(_notice_elapsed,),
+            consequence=(
+                "La convention est résiliée : plus aucune avance n'est versée, le solde s'arrête sur les dépenses "
+                "justifiées et le trop-perçu est à recouvrer. La résiliation ne s'annule pas."
+            ),
         ),
     )
 }
@@ -216,6 +259,8 @@ def refusals(
     *,
     volet3_selected: bool,
     denunciation_effective_on: date | None = None,
+    previous_step: tuple[str, date] | None = None,
+    today: date | None = None,
 ) -> list[str]:
     """Why the transition may not happen now; empty when it may. Pure: reads the convention's values."""
     if convention.state not in transition.sources:
@@ -223,8 +268,13 @@ def refusals(
             f"« {transition.label} » n'est pas possible pour une convention à l'état "
             f"« {ConventionState(convention.state).label} »."
         ]
-    facts = Facts(volet3_selected=volet3_selected, denunciation_effective_on=denunciation_effective_on)
-    return [reason for check in transition.checks for reason in check(convention, on, facts)]
+    facts = Facts(
+        volet3_selected=volet3_selected,
+        denunciation_effective_on=denunciation_effective_on,
+        previous_step=previous_step,
+        today=today,
+    )
+    return _in_order(on, facts) + [reason for check in transition.checks for reason in check(convention, on, facts)]
 
 
 def precondition_refusals(name: str, convention: Convention, on: date) -> list[str]:
@@ -236,6 +286,11 @@ def precondition_refusals(name: str, convention: Convention, on: date) -> list[s
 def run_effects(name: str, convention: Convention, by, on: date) -> None:
     for path in _step(name).effects:
         import_string(path)(convention, by, on)
+
+
+def _step_label(name: str) -> str:
+    transition = TRANSITIONS.get(name)
+    return transition.label if transition else name
 
 
 def available(convention: Convention) -> list[Transition]:
@@ -260,12 +315,15 @@ def apply_transition(
             setattr(current, field, value)
         selected = Volet3Selection.objects.filter(collectivity=current.collectivity, year=current.year).exists()
         notice = current.denunciations.filter(withdrawn_on__isnull=True).order_by("effective_on").first()
+        last = current.events.order_by("-occurred_on", "-pk").first()
         reasons = refusals(
             transition,
             current,
             on,
             volet3_selected=selected,
             denunciation_effective_on=notice.effective_on if notice else None,
+            previous_step=(_step_label(last.transition), last.occurred_on) if last else None,
+            today=timezone.localdate(),
         )
         if not reasons:
             reasons = precondition_refusals(transition.name, current, on)
@@ -296,6 +354,17 @@ def reached_dates(convention: Convention) -> dict[str, date]:
 def convention_deadlines(convention: Convention, today: date) -> list[deadlines.Deadline]:
     return deadlines.deadlines(
         start=convention.start_date, end=convention.end_date, reached=reached_dates(convention), today=today
+    )
+
+
+def overdue_step(convention: Convention, today: date) -> deadlines.Deadline | None:
+    """The step the convention is late for (« Signature par les trois parties », due on…), or None."""
+    return deadlines.overdue(
+        start=convention.start_date,
+        end=convention.end_date,
+        reached=reached_dates(convention),
+        today=today,
+        state=convention.state,
     )
 
 

@@ -21,12 +21,19 @@ def amounts_table(convention) -> Table:
     )  # fmt: skip
 
 
+def late_text(late) -> str:
+    """« en retard : Signature par les trois parties (attendue le 31/03/2024) », or « à jour »."""
+    if not late:
+        return "à jour"
+    return f"en retard : {late.label} (attendue le {late.due:%d/%m/%Y})"
+
+
 def conventions_table(rows) -> Table:
-    """The conventions list: (convention, late) pairs."""
+    """The conventions list: (convention, the step it is late for or None) pairs."""
     return Table(
         "conventions",
         "Conventions",
         ["année", "code collectivité", "collectivité", "région", "état", "montant total (€)", "échéances"],
         [[c.year, c.collectivity.code, c.collectivity.name, c.collectivity.region.name, c.get_state_display(),
-          c.total_amount, "en retard" if late else "à jour"] for c, late in rows],
+          c.total_amount, late_text(late)] for c, late in rows],
     )  # fmt: skip

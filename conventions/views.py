@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.downloads import page_tables_response
+from config.form_errors import errors_text
 from config.history import history_entries, history_page
 from conventions import lifecycle, services, tables
 from conventions.amounts import amount_in_figures_and_words
@@ -50,7 +51,7 @@ def convention_list(request):
             conventions = conventions.filter(year=data["year"])
         only_late = data.get("late")
     today = date.today()
-    rows = [(c, lifecycle.convention_is_late(c, today)) for c in conventions]
+    rows = [(c, lifecycle.overdue_step(c, today)) for c in conventions]
     if only_late:
         rows = [(c, late) for c, late in rows if late]
     export = page_tables_response(request, "conventions", lambda: [tables.conventions_table(rows)])
@@ -175,9 +176,7 @@ def convention_step(request, pk: int, name: str):
     if transition is None:
         raise Http404
     if not form.is_valid():
-        messages.error(
-            request, "Étape refusée : " + " ".join(str(e) for errors in form.errors.values() for e in errors)
-        )
+        messages.error(request, "Étape refusée : " + errors_text(form))
         return redirect("conventions:detail", pk=pk)
     data = form.cleaned_data
     values = {field: data.get(field) for field in transition.fields}

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from config.downloads import XLSX, Table, attachment, page_tables_response
+from config.form_errors import errors_text
 from config.french import Noun
 from config.params import year_param
+from config.widgets import DateInput
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
@@ -24,7 +26,7 @@ from funding.tables import execution_tables
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label="Payé le", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="Payé le", widget=DateInput())
     chorus_reference = forms.CharField(label="Référence Chorus", max_length=40)
 
 
@@ -34,11 +36,11 @@ class CancelForm(forms.Form):
 
 class RecoveryForm(forms.Form):
     number = forms.CharField(label="N° du titre de perception", max_length=40)
-    issued_on = forms.DateField(label="Émis le", widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label="Émis le", widget=DateInput())
 
 
 class RecoveredForm(forms.Form):
-    recovered_on = forms.DateField(label="Recouvré le", widget=forms.DateInput(attrs={"type": "date"}))
+    recovered_on = forms.DateField(label="Recouvré le", widget=DateInput())
 
 
 class ControlForm(forms.ModelForm):
@@ -50,7 +52,7 @@ class ControlForm(forms.ModelForm):
         model = OnSiteControl
         fields = ["controlled_on", "controller", "findings", "documents", "unjustified_amount"]
         widgets = {
-            "controlled_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "controlled_on": DateInput(),
             "findings": forms.Textarea(attrs={"rows": 3}),
             "documents": forms.Textarea(attrs={"rows": 2}),
         }
@@ -217,7 +219,7 @@ def control_add(request, pk: int):
         payments.record_control(convention=convention, by=request.user, values=form.cleaned_data)
         messages.success(request, "Contrôle sur place enregistré.")
     else:
-        messages.error(request, "Contrôle refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "Contrôle refusé : " + errors_text(form))
     return redirect("funding:execution", pk=pk)
 
 
@@ -268,7 +270,7 @@ def outcome(request, pk: int, sheet_pk: int, stage: str):
         stage_name = Noun(f"{saved.get_stage_display()} de l'action {sheet.number}", feminine=stage == "mi_parcours")
         messages.success(request, f"{stage_name.done()}.")
     else:
-        messages.error(request, "Refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "Refusé : " + errors_text(form))
     return redirect("funding:execution", pk=pk)
 
 

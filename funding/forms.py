@@ -1,5 +1,6 @@
 from django import forms
 
+from config.widgets import DateInput
 from conventions.forms import AmountField
 from funding.models import PlanLine
 from funding.structure import NATURES, SECTIONS
@@ -95,9 +96,7 @@ class CeilingForm(forms.Form):
     year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
     volet = forms.TypedChoiceField(label="Volet", choices=[(1, "Volet 1"), (2, "Volet 2"), (3, "Volet 3")], coerce=int)
     amount = AmountField(label="Plafond (€)")
-    prenotified_on = forms.DateField(
-        label="Pré-notifié le", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    prenotified_on = forms.DateField(label="Pré-notifié le", required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         from territories.models import Collectivity

@@ -1,4 +1,7 @@
-"""What each role has to do next, for the home page (issue: execution, to-do list)."""
+"""What each person has to do next, computed from the state of the conventions in their scope: who is
+expected to act at each step (the State's side, the conseil départemental, or a State agent other than the
+one who approved a payment), the step, its deadline and whether it has passed, and what blocks it. Shared by
+the home page, the inbox's daily reminders and the dashboards."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,56 +11,223 @@ from django.urls import reverse
 from accounts import permissions
 from accounts.models import Role
 from config.formats import format_euros
-from conventions.deadlines import REPORT_MONTHS, add_months
+from conventions import deadlines
 from conventions.models import Convention, ConventionState
-from funding.models import FinancialReport, Payment, PaymentStatus, VoletBalance
+from funding.models import PaymentStatus, ReportLine, VoletBalance
+
+S = ConventionState
 
 
 @dataclass(frozen=True)
 class Task:
     label: str
     url: str
+    step: str = ""
+    due: date | None = None
+    late: bool = False
+    # What blocks the step (the rules the plan breaks…), or who is awaited.
+    why: str = ""
+    convention_id: int | None = None
 
 
-def tasks_for(user, today: date) -> list[Task]:
-    conventions = Convention.objects.for_user(user).select_related("collectivity")
+def _side(user) -> str | None:
+    """« etat » (DGEFP, DDETS), « departement » (conseil départemental), « region » (DREETS), None (reads only)."""
+    if permissions.is_national(user) or user.role == Role.DDETS:
+        return "etat"
+    if user.role == Role.DEPARTMENTAL_COUNCIL:
+        return "departement"
+    if user.role == Role.DREETS:
+        return "region"
+    return None
+
+
+def _deadline(convention: Convention, label: str, today: date) -> tuple[date, bool]:
+    due = {
+        "finalisation": date(convention.start_date.year, *deadlines.FINALISATION),
+        "signature": date(convention.start_date.year, *deadlines.SIGNATURE),
+        "bilan": deadlines.add_months(convention.end_date, deadlines.REPORT_MONTHS),
+    }[label]
+    return due, today > due
+
+
+def _detail(convention) -> str:
+    return reverse("conventions:detail", args=[convention.pk])
+
+
+def _plan(convention) -> str:
+    return reverse("funding:plan", args=[convention.pk])
+
+
+def _execution(convention) -> str:
+    return reverse("funding:execution", args=[convention.pk])
+
+
+def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: set[int]) -> list[Task]:
+    """The step the convention waits for, addressed to the side expected to take it."""
+    from funding.plans import finalisation_refusals
+
+    state = convention.state
     tasks = []
-    state_side = permissions.is_national(user) or user.role == Role.DDETS
-    if state_side or user.role == Role.DREETS:
-        for payment in Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PROPOSED).select_related(
-            "convention__collectivity"
-        ):
-            if state_side:
-                tasks.append(Task(f"Approuver : {payment}", reverse("funding:execution", args=[payment.convention_id])))
-        for convention in conventions.filter(state=ConventionState.REPORT_RECEIVED):
-            tasks.append(Task(f"Calculer le solde : {convention}", reverse("funding:execution", args=[convention.pk])))
-        # R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered.
-        for balance in VoletBalance.objects.filter(
-            convention__in=conventions, to_recover__gt=0, recovery__recovered_on__isnull=True
-        ).select_related("convention__collectivity", "recovery"):
-            recovery = getattr(balance, "recovery", None)
-            label = (
-                f"Constater le recouvrement du titre n° {recovery.number}"
-                if recovery
-                else "Émettre le titre de perception"
+
+    def add(for_side, label, url, step, deadline=None, why=""):
+        if side != for_side:
+            return
+        due, late = _deadline(convention, deadline, today) if deadline else (None, False)
+        tasks.append(Task(f"{label} : {convention}", url, step, due, late, why, convention.pk))
+
+    if state == S.DRAFT:
+        add("etat", "Ouvrir la négociation", _detail(convention), "Ouverture de la négociation", "finalisation")
+    elif state == S.NEGOTIATION:
+        refusals = finalisation_refusals(convention, today)
+        if refusals:
+            why = f"{len(refusals)} point{'s' if len(refusals) > 1 else ''} bloquant la finalisation : " + " ".join(
+                refusals
             )
+            add(
+                "departement",
+                "Compléter le plan de financement",
+                _plan(convention),
+                "Finalisation",
+                "finalisation",
+                why,
+            )
+            add(
+                "etat",
+                "Négocier le plan de financement",
+                _plan(convention),
+                "Finalisation",
+                "finalisation",
+                why,
+            )
+        else:
+            add("etat", "Finaliser", _detail(convention), "Finalisation", "finalisation", "Aucune règle bloquante.")
+            add(
+                "departement",
+                "Relire la convention avant sa finalisation par la DDETS",
+                _detail(convention),
+                "Finalisation",
+                "finalisation",
+            )
+    elif state == S.FINALISED:
+        add(
+            "departement",
+            "Faire délibérer l'assemblée et enregistrer la délibération",
+            _detail(convention),
+            "Délibération",
+            "signature",
+        )
+        add(
+            "etat",
+            "En attente de la délibération du département",
+            _detail(convention),
+            "Délibération",
+            "signature",
+            "Le conseil départemental délibère.",
+        )
+    elif state == S.APPROVED:
+        for for_side in ("etat", "departement"):
+            add(for_side, "Recueillir les trois signatures", _detail(convention), "Signature", "signature")
+    elif state == S.SIGNED:
+        add("etat", "Passer en exécution", _detail(convention), "Exécution")
+    elif state == S.IN_EXECUTION and today > convention.end_date:
+        if convention.pk in reported:
+            add(
+                "etat",
+                "Enregistrer la remise du bilan final déposé par le département",
+                _detail(convention),
+                "Remise du bilan final",
+                "bilan",
+            )
+        else:
+            due, late = _deadline(convention, "bilan", today)
+            # the label keeps its historical wording: « Bilan final attendu le … (en retard) »
+            label = f"Bilan final attendu le {due:%d/%m/%Y}{' (en retard)' if late else ''}"
+            add(
+                "etat",
+                label,
+                _execution(convention),
+                "Remise du bilan final",
+                "bilan",
+                "Le département remet l'annexe 3.",
+            )
+            add(
+                "departement",
+                "Remettre le bilan financier final (annexe 3)",
+                _execution(convention),
+                "Remise du bilan final",
+                "bilan",
+            )
+    elif state == S.REPORT_RECEIVED:
+        add("etat", "Calculer le solde", _execution(convention), "Solde")
+    elif state == S.BALANCE_SETTLED:
+        add("etat", "Clore la convention", _detail(convention), "Clôture")
+    return tasks
+
+
+def _payment_tasks(user, side: str, conventions) -> list[Task]:
+    from funding.models import Payment
+
+    tasks = []
+    payments = Payment.objects.filter(
+        convention__in=conventions, status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]
+    ).select_related("convention__collectivity")
+    for payment in payments:
+        url = _execution(payment.convention)
+        if payment.status == PaymentStatus.PROPOSED and side == "etat":
+            tasks.append(Task(f"Approuver : {payment}", url, "Versement", convention_id=payment.convention_id))
+        elif payment.status == PaymentStatus.APPROVED and side in ("etat", "region"):
+            if payment.approved_by_id == user.pk:
+                continue  # separation of duties: another agent records it paid
             tasks.append(
                 Task(
-                    f"{label} : {format_euros(balance.to_recover)} sur le volet {balance.volet} – {balance.convention}",
-                    reverse("funding:execution", args=[balance.convention_id]),
-                )
-            )
-    received = set(FinancialReport.objects.filter(received_on__isnull=False).values_list("convention_id", flat=True))
-    for convention in conventions.filter(state=ConventionState.IN_EXECUTION):
-        if convention.pk in received:
-            continue
-        due = add_months(convention.end_date, REPORT_MONTHS)
-        if today > convention.end_date:
-            late = " (en retard)" if today > due else ""
-            tasks.append(
-                Task(
-                    f"Bilan final attendu le {due:%d/%m/%Y}{late} : {convention}",
-                    reverse("funding:execution", args=[convention.pk]),
+                    f"Enregistrer le paiement : {payment}",
+                    url,
+                    "Versement",
+                    why=f"Approuvé ; le paiement du comptable ({format_euros(payment.amount)}) est à enregistrer.",
+                    convention_id=payment.convention_id,
                 )
             )
     return tasks
+
+
+def _recovery_tasks(conventions) -> list[Task]:
+    """R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered."""
+    tasks = []
+    for balance in VoletBalance.objects.filter(
+        convention__in=conventions, to_recover__gt=0, recovery__recovered_on__isnull=True
+    ).select_related("convention__collectivity", "recovery"):
+        recovery = getattr(balance, "recovery", None)
+        label = (
+            f"Constater le recouvrement du titre n° {recovery.number}" if recovery else "Émettre le titre de perception"
+        )
+        tasks.append(
+            Task(
+                f"{label} : {format_euros(balance.to_recover)} sur le volet {balance.volet} – {balance.convention}",
+                _execution(balance.convention),
+                "Recouvrement",
+                convention_id=balance.convention_id,
+            )
+        )
+    return tasks
+
+
+def tasks_for(user, today: date) -> list[Task]:
+    """The person's tasks, late ones first, then by deadline."""
+    side = _side(user)
+    if side is None:
+        return []
+    conventions = Convention.objects.for_user(user).select_related("collectivity")
+    if side == "departement":
+        conventions = conventions.filter(collectivity_id=user.collectivity_id)
+    active = list(conventions.exclude(state__in=[S.CLOSED]))
+    reported = set(
+        ReportLine.objects.filter(convention__in=[c.pk for c in active]).values_list("convention_id", flat=True)
+    )
+    tasks = []
+    if side in ("etat", "departement"):
+        for convention in active:
+            tasks += _lifecycle_tasks(convention, side, today, reported)
+    tasks += _payment_tasks(user, side, conventions)
+    if side in ("etat", "region"):
+        tasks += _recovery_tasks(conventions)
+    return sorted(tasks, key=lambda t: (not t.late, t.due or date.max))

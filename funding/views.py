@@ -7,7 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from config import french
 from config.downloads import XLSX, attachment, page_tables_response
+from config.form_errors import errors_text
+from config.formats import format_euros
 from config.params import year_param
 from conventions.models import Convention
 from conventions.volets import Volet
@@ -203,7 +206,9 @@ def simulation(request):
             envelope=envelope.volet1, base=envelope.volet1_base, per_tranche=envelope.volet1_per_tranche,
             tranche_size=envelope.volet1_tranche_size,
         )  # fmt: skip
-    form = SimulationForm(request.POST or request.GET or None, initial=initial)
+    # a link that only names the year (« Plafonds 2025 » → simulation) opens the form with that year's envelope
+    submitted = request.POST or (request.GET if "envelope" in request.GET else None)
+    form = SimulationForm(submitted, initial=initial)
     allocation, rows = None, []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -232,11 +237,18 @@ def simulation(request):
             return export
     # the export links repeat the simulation's parameters (the simulation itself may have been posted)
     query = urlencode({k: v for k, v in form.data.items() if k in form.fields}) if form.is_bound else ""
+    prenotify = ""
+    if allocation:
+        prenotify = (
+            f"Les plafonds du volet 1 de {french.count(len(rows), 'collectivité')} sont enregistrés pour "
+            f"{form.cleaned_data['year']} (total {format_euros(allocation.total)}) et deviennent les plafonds "
+            "opposables de leurs conventions ; une nouvelle pré-notification les remplacera."
+        )
     return render(
         request,
         "funding/simulation.html",
         {"title": "Simulation des plafonds du volet 1", "form": form, "allocation": allocation, "rows": rows,
-         "query": query},
+         "query": query, "prenotify_consequence": prenotify, "envelope_missing": envelope is None, "year": year},
     )  # fmt: skip
 
 
@@ -293,7 +305,7 @@ def envelope_set(request):
         else:
             messages.success(request, f"Enveloppe {data['year']} enregistrée.")
     else:
-        messages.error(request, "Enveloppe refusée : " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "Enveloppe refusée : " + errors_text(form))
     return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")
 
 
@@ -318,5 +330,5 @@ def ceiling_set(request):
         else:
             messages.success(request, f"Plafond du volet {data['volet']} de {data['collectivity']} enregistré.")
     else:
-        messages.error(request, "Plafond refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "Plafond refusé : " + errors_text(form))
     return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")

@@ -61,6 +61,14 @@ def log_in(page, base_url, username):
     page.locator("main").get_by_role("button", name="Se connecter").click()
 
 
+def confirmed(page, action: str, consequence: str):
+    """An irreversible action: its button opens the DSFR modal that names the consequence; confirm there."""
+    page.get_by_test_id(f"open-confirm-{action}").click()
+    expect(page.get_by_test_id(f"consequence-{action}")).to_be_visible()
+    expect(page.get_by_test_id(f"consequence-{action}")).to_contain_text(consequence)
+    page.get_by_test_id(f"confirm-{action}").click()
+
+
 def log_out(page, base_url):
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(f"{base_url}/")
@@ -150,26 +158,39 @@ def test_ddets_and_council_take_a_convention_from_draft_to_signed(live_server, m
     page.get_by_label("préfet(e) de région (BOP 102)").fill("Préfet de région fictif")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_test_id("amounts")).to_contain_text("(un million deux cent cinquante mille euros)")
+    page.get_by_test_id("step-open_negotiation").get_by_label("Date de l'étape").fill("2024-01-10")
     page.get_by_test_id("step-open_negotiation").get_by_role("button").click()
-    page.get_by_test_id("step-finalise").get_by_role("button").click()
+    page.get_by_test_id("step-finalise").get_by_label("Date de l'étape").fill("2024-01-25")
+    # Finalising cannot be undone: the modal says so, and « Annuler » leaves the convention as it was.
+    page.get_by_test_id("open-confirm-finalise").click()
+    expect(page.get_by_test_id("consequence-finalise")).to_contain_text("la négociation ne peut pas être rouverte")
+    page.locator("#confirm-finalise").get_by_role("button", name="Annuler").click()
+    expect(page.get_by_test_id("consequence-finalise")).to_be_hidden()
+    expect(page.get_by_test_id("state")).to_have_text("En négociation")
+    confirmed(page, "finalise", "la négociation ne peut pas être rouverte")
     # Not without ceilings, a financing plan and a fiche action: the page says which rule refuses.
     expect(page.locator(".fr-alert--error")).to_contain_text("sans plafond notifié pour ce volet (R-FIN-03)")
     expect(page.get_by_test_id("state")).to_have_text("En négociation")
     financeable(Convention.objects.get(collectivity__code="01D", year=2024))
-    page.get_by_test_id("step-finalise").get_by_role("button").click()
+    page.get_by_test_id("step-finalise").get_by_label("Date de l'étape").fill("2024-01-25")
+    confirmed(page, "finalise", "la négociation ne peut pas être rouverte")
     expect(page.get_by_test_id("state")).to_have_text("Finalisée")
     log_out(page, live_server.url)
 
     log_in(page, live_server.url, "cd-ain")
     page.get_by_role("link", name="Conventions").first.click()
     page.get_by_test_id("conventions").get_by_role("link", name="Ain").click()
+    # Steps are dated in their order: a délibération before the finalisation is refused, and says why.
+    page.get_by_label("Date de la délibération").fill("2024-01-20")
+    page.get_by_test_id("step-approve").get_by_role("button").click()
+    expect(page.locator(".fr-alert--error")).to_contain_text("précède l'étape précédente « Finaliser » du 25/01/2024")
     page.get_by_label("Date de la délibération").fill("2024-02-20")
     page.get_by_test_id("step-approve").get_by_role("button").click()
     expect(page.get_by_test_id("state")).to_have_text("Approuvée par l'assemblée délibérante")
     page.get_by_label("Signature du préfet de département").fill("2024-03-01")
     page.get_by_label("Signature du président du conseil départemental").fill("2024-03-04")
     page.get_by_label("Signature du préfet de région").fill("2024-03-08")
-    page.get_by_test_id("step-sign").get_by_role("button").click()
+    confirmed(page, "sign", "l'avance de 60 % de chaque volet est proposée au paiement")
     expect(page.get_by_test_id("state")).to_have_text("Signée")
     expect(page.get_by_test_id("timeline")).to_contain_text("08/03/2024 : Signée")
     page.get_by_role("button", name="Générer la convention (Word et PDF)").click()
@@ -230,4 +251,28 @@ def test_dgefp_drills_down_from_the_nation_to_a_departement(live_server, make_us
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Indicateurs de pilotage – Ain")
     expect(visitor.get_by_role("link", name="Se connecter").first).to_be_visible()
     context.close()
+    assert page.errors == []
+
+
+def test_an_avenant_is_proposed_first_time_with_its_prefilled_end_date(live_server, make_user, page):
+    from decimal import Decimal
+
+    from territories.models import Collectivity
+    from tests.factories import ConventionFactory, signed
+
+    agent = make_user(Role.DDETS, "01", username="ddets-ain")
+    convention = signed(
+        ConventionFactory(collectivity=Collectivity.objects.get(code="01D"), amount_volet1=Decimal("200000.00")),
+        agent,
+    )
+    log_in(page, live_server.url, "ddets-ain")
+    page.goto(f"{live_server.url}/conventions/{convention.pk}/")
+    page.get_by_text("Proposer un avenant").click()
+    end = page.get_by_label("Date de fin")
+    expect(end).to_have_value("2024-12-31")  # the date picker's own format: sent as it is
+    page.get_by_label("Objet de l'avenant").fill("Prolongation du volet 1")
+    page.get_by_label("Volet 1 (€)").fill("210 000,00")
+    page.get_by_role("button", name="Proposer").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("Avenant proposé")
+    assert convention.amendments.get().end_date.isoformat() == "2024-12-31"
     assert page.errors == []

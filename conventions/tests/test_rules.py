@@ -164,3 +164,40 @@ def test_r_conv_03_r_suivi_02_late_steps(finalised, signed, today, late_labels):
     result = deadlines.deadlines(start=date(2024, 1, 1), end=date(2024, 12, 31), reached=reached, today=today)
     assert [d.label for d in result if d.late] == late_labels
     assert result[2].due == date(2025, 3, 31)
+
+
+def test_a_step_is_dated_after_the_step_before_it():
+    """The issue's case: a délibération of 15/02/2024 recorded after a finalisation dated 28/11/2026."""
+    c = convention(state=ConventionState.FINALISED, deliberation_date=date(2024, 2, 15))
+    found = lifecycle.refusals(
+        lifecycle.TRANSITIONS["approve"],
+        c,
+        date(2024, 2, 15),
+        volet3_selected=False,
+        previous_step=("Finaliser", date(2026, 11, 28)),
+        today=date(2026, 11, 28),
+    )
+    assert found == [
+        "La date de l'étape (15/02/2024) précède l'étape précédente « Finaliser » du 28/11/2026 : "
+        "les étapes se datent dans leur ordre."
+    ]
+    same_day = lifecycle.refusals(
+        lifecycle.TRANSITIONS["approve"],
+        convention(state=ConventionState.FINALISED, deliberation_date=date(2026, 11, 28)),
+        date(2026, 11, 28),
+        volet3_selected=False,
+        previous_step=("Finaliser", date(2026, 11, 28)),
+        today=date(2026, 11, 28),
+    )
+    assert same_day == []
+
+
+def test_no_step_is_dated_in_the_future():
+    found = lifecycle.refusals(
+        lifecycle.TRANSITIONS["open_negotiation"],
+        convention(state=ConventionState.DRAFT),
+        date(2024, 1, 21),
+        volet3_selected=False,
+        today=date(2024, 1, 20),
+    )
+    assert found == ["La date de l'étape (21/01/2024) ne peut pas être dans le futur."]

@@ -1,0 +1,79 @@
+"""« À faire » computed from the state: who is expected to act, at which step, by when, and what blocks it
+(issue: everyone knows what to do next)."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from accounts.models import Role
+from conventions import lifecycle
+from funding import payments, todo
+from funding.models import Payment, PlanLine
+from territories.models import Collectivity
+from tests.factories import CeilingFactory, ConventionFactory, UserFactory, signed
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(user, today):
+    return [task.label for task in todo.tasks_for(user, today)]
+
+
+def test_a_negotiation_whose_plan_breaks_rules_is_on_both_sides_lists_late_with_its_reasons():
+    """The issue's Isère: in negotiation after the finalisation deadline, its plan breaking blocking rules;
+    both sides read « Rien en attente » before."""
+    isere = Collectivity.objects.get(code="38D")
+    convention = ConventionFactory(collectivity=isere, amount_volet2=D("1000000.00"), state="negociation")
+    CeilingFactory(collectivity=isere, volet=2, amount=D("2000000.00"))
+    PlanLine.objects.create(
+        convention=convention, volet=2, section="remobilisation", nature="prestation_accompagnement",
+        purpose="Ateliers", state_amount=D("900000.00"), collectivity_amount=D("500000.00"),
+    )  # fmt: skip
+    council = UserFactory(role=Role.DEPARTMENTAL_COUNCIL, collectivity=isere)
+    ddets = UserFactory(role=Role.DDETS, departement=isere.departements.get())
+
+    (task,) = todo.tasks_for(council, date(2024, 2, 5))
+    assert task.label == "Compléter le plan de financement : Convention 2024 – Isère"
+    assert (task.step, task.due, task.late) == ("Finalisation", date(2024, 1, 31), True)
+    assert task.why.startswith("3 points bloquant la finalisation : ")
+    assert "la part de l'État du volet 2 (900\u00a0000,00\u00a0€) doit être égale" in task.why
+    assert "(R-FIN-03)" in task.why and "au moins une fiche action est attendue" in task.why
+    (task,) = todo.tasks_for(ddets, date(2024, 1, 15))
+    assert task.label == "Négocier le plan de financement : Convention 2024 – Isère"
+    assert not task.late
+
+
+def test_after_the_council_uploads_its_report_the_ddets_is_asked_to_record_it_not_told_it_is_late():
+    ain = Collectivity.objects.get(code="01D")
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    convention = signed(ConventionFactory(collectivity=ain, amount_volet1=D("200000.00")), ddets)
+    lifecycle.apply_transition(
+        "start_execution", convention=convention, by=ddets, on=date(2024, 3, 9), lock_version=convention.lock_version
+    )
+    assert "Bilan final attendu le 31/03/2025 (en retard) : Convention 2024 – Ain" in labels(ddets, date(2025, 4, 2))
+    convention.refresh_from_db()
+    payments.report_replace(
+        convention=convention,
+        lines=[{"volet": 1, "section": "equipes_cd", "nature": "chefferie_projet", "purpose": "Chef de projet",
+                "amount": D("150000.00"), "position": 5}],
+    )  # fmt: skip
+    found = labels(ddets, date(2025, 4, 2))
+    assert not [label for label in found if label.startswith("Bilan final attendu")]
+    assert "Enregistrer la remise du bilan final déposé par le département : Convention 2024 – Ain" in found
+
+
+def test_an_approved_payment_is_to_be_recorded_by_another_agent_than_its_approver():
+    ain = Collectivity.objects.get(code="01D")
+    approver = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    regional = UserFactory(role=Role.DREETS, region=ain.region)
+    convention = signed(ConventionFactory(collectivity=ain, amount_volet1=D("200000.00")), approver)
+    (advance,) = Payment.objects.filter(convention=convention)
+    assert f"Approuver : {advance}" in labels(approver, date(2024, 3, 9))
+    payments.approve_payment(payment_id=advance.pk, by=approver)
+    assert not [label for label in labels(approver, date(2024, 3, 9)) if "paiement" in label]
+    assert f"Enregistrer le paiement : {advance}" in labels(regional, date(2024, 3, 9))
+
+
+def test_readers_have_nothing_to_do():
+    assert todo.tasks_for(UserFactory(role=Role.FRANCE_TRAVAIL), date(2024, 3, 9)) == []
