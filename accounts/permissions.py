@@ -15,6 +15,11 @@ def is_national(user) -> bool:
     return user.is_authenticated and (user.role == Role.DGEFP or (user.is_superuser and not user.role))
 
 
+def _state_side(user) -> bool:
+    """The State's negotiating side: DGEFP, DDETS / préfecture (a role test, before any scope query)."""
+    return is_national(user) or (user.is_authenticated and user.role == Role.DDETS)
+
+
 def is_read_only(user) -> bool:
     """France Travail agents read; they never change anything."""
     return user.role == Role.FRANCE_TRAVAIL
@@ -102,7 +107,7 @@ def may_negotiate_convention(user, convention) -> bool:
 
 def may_create_convention(user, collectivity: Collectivity) -> bool:
     """Open a convention: the State's side, DGEFP or the DDETS / préfecture of the collectivité."""
-    return may_view_collectivity(user, collectivity) and (is_national(user) or user.role == Role.DDETS)
+    return _state_side(user) and may_view_collectivity(user, collectivity)
 
 
 def may_edit_financing_plan(user, convention) -> bool:
@@ -125,7 +130,7 @@ def may_set_ceilings(user) -> bool:
 def may_manage_payments(user, convention) -> bool:
     """Approve a payment, record it paid, settle the balance: the State's side (DDETS / préfecture of
     the collectivité, DGEFP)."""
-    return may_view_collectivity(user, convention.collectivity) and (is_national(user) or user.role == Role.DDETS)
+    return _state_side(user) and may_view_collectivity(user, convention.collectivity)
 
 
 def may_record_paid(user, convention) -> bool:

@@ -1,0 +1,68 @@
+"""The number of SQL queries of each list page, for each role, is bounded (written here): a page must not make
+one query per collectivité or per convention (the conventions list made 109 for a national France Travail
+account, because a scope query ran before a free role test)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from territories.models import Collectivity
+from tests.factories import ConventionFactory, UserFactory, signed
+
+ROLES = {
+    "dgefp": {"role": Role.DGEFP},
+    "dreets": {"role": Role.DREETS, "region": "84"},
+    "ddets": {"role": Role.DDETS, "departement": "01"},
+    "conseil": {"role": Role.DEPARTMENTAL_COUNCIL, "collectivity": "01D"},
+    "france-travail-national": {"role": Role.FRANCE_TRAVAIL},
+    "france-travail-ain": {"role": Role.FRANCE_TRAVAIL, "departement": "01"},
+}
+# page → the most queries it may make, whatever the role (every collectivité of the reference data is there,
+# a few conventions at different steps)
+PAGES = {
+    "home": 20,
+    "territories:region_list": 12,
+    "territories:collectivity_list": 12,
+    "conventions:list": 16,
+    "funding:consolidation": 16,
+    "funding:ceilings": 16,
+    "offer:dashboard": 16,
+    "offer:search": 16,
+    "offer:duplicates": 16,
+    "steering:national": 24,
+}
+
+
+def agent(name):
+    from territories.models import Departement, Region
+
+    scope = dict(ROLES[name])
+    if "region" in scope:
+        scope["region"] = Region.objects.get(code=scope["region"])
+    if "departement" in scope:
+        scope["departement"] = Departement.objects.get(code=scope["departement"])
+    if "collectivity" in scope:
+        scope["collectivity"] = Collectivity.objects.get(code=scope["collectivity"])
+    return UserFactory(username=f"agent-{name}", **scope)
+
+
+@pytest.fixture
+def conventions(db):
+    state_agent = UserFactory(role=Role.DGEFP, username="dgefp-preparation")
+    for code in ("01D", "38D", "69D", "59D"):
+        ConventionFactory(collectivity=Collectivity.objects.get(code=code), amount_volet1=Decimal("100000.00"))
+    signed(
+        ConventionFactory(collectivity=Collectivity.objects.get(code="07D"), amount_volet1=Decimal("100000.00")),
+        state_agent,
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_list_pages_make_a_bounded_number_of_queries(client, conventions, django_assert_max_num_queries, role, page):
+    client.force_login(agent(role))
+    with django_assert_max_num_queries(PAGES[page]):
+        response = client.get(reverse(page), {"annee": 2024})
+    assert response.status_code in (200, 404)
