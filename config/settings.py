@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "offer",
     "indicators",
     "steering",
+    "notifications",
+    "negotiation",
     "config.apps.PlatformConfig",
     "api",
 ]
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.inbox",
                 "config.context_processors.csp_nonce",
             ],
             "builtins": ["config.templatetags_fr"],
@@ -186,6 +189,19 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_OP_LOGOUT_URL_METHOD = "accounts.proconnect.provider_logout_url"
 OIDC_TIMEOUT = 10
 LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"  # a plain URL: mozilla-django-oidc does not reverse it
+
+# E-mail: printed on the console by default (demo); SMTP in production from the environment (docs/environment.md).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Contractualisation insertion-emploi <ne-pas-repondre@contractualisation.invalid>"
+)
+# The platform's address, for the links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Background work (django.tasks API, backport): immediate by default; a database-backed backend in production.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}

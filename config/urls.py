@@ -29,6 +29,8 @@ urlpatterns = [
     path("offre/", include("offer.urls")),
     path("pilotage/", include("steering.urls")),
     path("indicateurs/", include("indicators.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("negociation/", include("negotiation.urls")),
     path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]

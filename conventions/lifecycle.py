@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 
 from conventions import deadlines
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
+from notifications import events
 
 S = ConventionState
 
@@ -344,6 +345,7 @@ def apply_transition(
             note=note,
         )
         run_effects(transition.name, current, by, on)
+        events.step_recorded(current, transition.label, by)
     return current
 
 

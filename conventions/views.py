@@ -26,6 +26,8 @@ from conventions.forms import (
 from conventions.models import Convention
 from indicators import results
 from indicators.exports import volet2_table
+from negotiation.services import history as negotiation_history
+from negotiation.views import thread_context
 
 
 def convention_list(request):
@@ -142,6 +144,7 @@ def convention_detail(request, pk: int):
             "signed_form": SignedCopyForm(),
             "signed": convention.state in services.AMENDABLE,
             "indicator_rows": indicator_rows,
+            **thread_context(request.user, convention),
         },
     )
 
@@ -207,6 +210,8 @@ def convention_history(request, pk: int):
         request,
         title=f"Historique – {convention}",
         back_href=reverse("conventions:detail", args=[pk]),
-        entries=history_entries(convention),
+        entries=sorted(
+            history_entries(convention) + negotiation_history(convention), key=lambda e: e.when, reverse=True
+        ),
         stem=f"historique-convention-{convention.collectivity.code}-{convention.year}",
     )

@@ -36,6 +36,7 @@ from funding.models import (
 )
 from funding.money import PaymentRow, VoletMoney, new_payment_breaches, payment_breaches, volet_money
 from funding.plans import ceilings_of
+from notifications import events
 
 ZERO = Decimal("0.00")
 # Advances are paid on a signed convention (art. 6); the balance once it is settled.
@@ -168,6 +169,7 @@ def approve_payment(*, payment_id: int, by) -> Payment:
         _payment_may_move(payment, convention)
         payment.status, payment.approved_by, payment.approved_at = PaymentStatus.APPROVED, by, timezone.now()
         payment.save()
+        events.payment_approved(payment, by)
     return payment
 
 
@@ -208,6 +210,7 @@ def mark_paid(*, payment_id: int, paid_on: date, chorus_reference: str, by) -> P
             by,
         )
         payment.save()
+        events.payment_paid(payment, by)
     return payment
 
 

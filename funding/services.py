@@ -11,6 +11,7 @@ from conventions.volets import Volet
 from funding.ceilings import Allocation, Volet1Formula
 from funding.envelope import ceilings_refusals, split_refusals
 from funding.models import Ceiling, NationalEnvelope, PlanLine
+from notifications import events
 from territories.models import Collectivity
 
 
@@ -64,6 +65,7 @@ def notify_volet1(
         raise CeilingImportError(split_refusals(envelope.total, parts, Decimal("0.00")))
     envelope.save()
     _within_envelope(year)
+    events.ceilings_prenotified(year, allocation.amounts)
     return count
 
 

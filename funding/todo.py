@@ -64,7 +64,6 @@ def _execution(convention) -> str:
 
 def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: set[int]) -> list[Task]:
     """The step the convention waits for, addressed to the side expected to take it."""
-    from funding.plans import finalisation_refusals
 
     state = convention.state
     tasks = []
@@ -78,36 +77,7 @@ def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: s
     if state == S.DRAFT:
         add("etat", "Ouvrir la négociation", _detail(convention), "Ouverture de la négociation", "finalisation")
     elif state == S.NEGOTIATION:
-        refusals = finalisation_refusals(convention, today)
-        if refusals:
-            why = f"{len(refusals)} point{'s' if len(refusals) > 1 else ''} bloquant la finalisation : " + " ".join(
-                refusals
-            )
-            add(
-                "departement",
-                "Compléter le plan de financement",
-                _plan(convention),
-                "Finalisation",
-                "finalisation",
-                why,
-            )
-            add(
-                "etat",
-                "Négocier le plan de financement",
-                _plan(convention),
-                "Finalisation",
-                "finalisation",
-                why,
-            )
-        else:
-            add("etat", "Finaliser", _detail(convention), "Finalisation", "finalisation", "Aucune règle bloquante.")
-            add(
-                "departement",
-                "Relire la convention avant sa finalisation par la DDETS",
-                _detail(convention),
-                "Finalisation",
-                "finalisation",
-            )
+        _negotiation_tasks(convention, add, today)
     elif state == S.FINALISED:
         add(
             "departement",
@@ -162,6 +132,65 @@ def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: s
     elif state == S.BALANCE_SETTLED:
         add("etat", "Clore la convention", _detail(convention), "Clôture")
     return tasks
+
+
+def _negotiation_tasks(convention, add, today) -> None:
+    """Who the negotiation waits for: the département to submit or change its plan, the DDETS to answer or
+    to finalise; and what the plan still breaks."""
+    from funding.plans import finalisation_refusals
+    from negotiation.models import MessageKind, NegotiationStatus
+    from negotiation.services import status
+
+    thread = _detail(convention) + "#negociation"
+    refusals = finalisation_refusals(convention, today)
+    blocking = ""
+    if refusals:
+        count = len(refusals)
+        blocking = f"{count} point{'s' if count > 1 else ''} bloquant la finalisation : " + " ".join(refusals)
+    current = status(convention)
+    if current == NegotiationStatus.SUBMITTED:
+        add(
+            "etat",
+            "Examiner le plan soumis par le département",
+            thread,
+            "Négociation",
+            "finalisation",
+            blocking or "Aucune règle bloquante : acceptez-le ou demandez des modifications.",
+        )
+        add("departement", "En attente de la réponse de la DDETS au plan soumis", thread, "Négociation", "finalisation")
+    elif current == NegotiationStatus.CHANGES_REQUESTED:
+        request = convention.negotiation_messages.filter(kind=MessageKind.CHANGES_REQUESTED).last()
+        add(
+            "departement",
+            "Modifier le plan : modifications demandées par la DDETS",
+            thread,
+            "Négociation",
+            "finalisation",
+            request.text if request else "",
+        )
+        add("etat", "En attente du plan modifié par le département", thread, "Négociation", "finalisation")
+    elif refusals:
+        add(
+            "departement",
+            "Compléter le plan de financement",
+            _plan(convention),
+            "Finalisation",
+            "finalisation",
+            blocking,
+        )
+        add("etat", "Négocier le plan de financement", _plan(convention), "Finalisation", "finalisation", blocking)
+    else:
+        accepted = current == NegotiationStatus.ACCEPTED
+        add(
+            "etat",
+            "Finaliser",
+            _detail(convention),
+            "Finalisation",
+            "finalisation",
+            "Plan accepté, aucune règle bloquante." if accepted else "Aucune règle bloquante.",
+        )
+        if not accepted:
+            add("departement", "Soumettre le plan à la DDETS", thread, "Négociation", "finalisation")  # fmt: skip
 
 
 def _payment_tasks(user, side: str, conventions) -> list[Task]:

@@ -20,6 +20,7 @@ from indicators.engine import months, organisms, volet2, volet3
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.tables import organisms_table, volet2_table, volet3_table
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable
+from notifications import events
 from territories.models import Collectivity
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def _refuse(delivery: Delivery, error: DeliveryError) -> None:
     delivery.issues_truncated = error.truncated
     delivery.finished_at = timezone.now()
     delivery.save()
+    events.delivery_done(delivery)
 
 
 def _json(values: dict) -> dict:
@@ -206,3 +208,4 @@ def _accept(delivery, tables, first, last, results) -> None:
     delivery.warnings = tables.warnings
     delivery.finished_at = timezone.now()
     delivery.save()
+    events.delivery_done(delivery)
