@@ -276,3 +276,56 @@ def test_an_avenant_is_proposed_first_time_with_its_prefilled_end_date(live_serv
     expect(page.locator(".fr-alert--success")).to_contain_text("Avenant proposé")
     assert convention.amendments.get().end_date.isoformat() == "2024-12-31"
     assert page.errors == []
+
+
+def test_negotiation_loop_with_the_inbox_and_the_mail(live_server, make_user, page, mailoutbox):
+    from decimal import Decimal
+
+    from territories.models import Collectivity
+    from tests.factories import CeilingFactory, ConventionFactory, PlanLineFactory
+
+    isere = Collectivity.objects.get(code="38D")
+    convention = ConventionFactory(collectivity=isere, amount_volet1=Decimal("100000.00"), state="negociation")
+    CeilingFactory(collectivity=isere, volet=1, amount=Decimal("300000.00"))
+    line = PlanLineFactory(convention=convention, volet=1, state_amount=Decimal("90000.00"), purpose="Chef de projet")
+    make_user(Role.DEPARTMENTAL_COUNCIL, "38D", username="cd-isere", email="cd@isere.invalid")
+    make_user(Role.DDETS, "38", username="ddets-isere", email="ddets@isere.invalid")
+    thread = page.get_by_test_id("negotiation")
+
+    log_in(page, live_server.url, "cd-isere")
+    page.goto(f"{live_server.url}/conventions/{convention.pk}/")
+    thread.get_by_label("Message").fill("Notre plan pour 2024.")
+    thread.get_by_role("button", name="Soumettre le plan à la DDETS").click()
+    expect(page.get_by_test_id("negotiation-status")).to_have_text("Soumis à la DDETS")
+    log_out(page, live_server.url)
+
+    log_in(page, live_server.url, "ddets-isere")
+    assert [m.to for m in mailoutbox] == [["ddets@isere.invalid"]]
+    expect(page.get_by_test_id("inbox-link")).to_contain_text("1 non lue")
+    page.get_by_test_id("inbox-link").click()
+    page.get_by_role("link", name="Plan soumis à la DDETS : Convention 2024 – Isère").click()
+    expect(page.get_by_test_id("thread")).to_contain_text("Notre plan pour 2024.")
+    thread.get_by_label("À propos de").select_option(label="Ligne du plan : Volet 1 – Chef de projet")
+    thread.get_by_label("Message").fill("La part de l'État doit être de 100 000 €.")
+    thread.get_by_role("button", name="Demander des modifications").click()
+    expect(page.get_by_test_id("negotiation-status")).to_have_text("Modifications demandées par la DDETS")
+    log_out(page, live_server.url)
+
+    log_in(page, live_server.url, "cd-isere")
+    expect(page.get_by_test_id("tasks")).to_contain_text("Modifier le plan : modifications demandées par la DDETS")
+    expect(page.get_by_test_id("tasks")).to_contain_text("La part de l'État doit être de 100 000 €.")
+    line.state_amount = Decimal("100000.00")
+    line.save()
+    page.goto(f"{live_server.url}/conventions/{convention.pk}/")
+    thread.get_by_role("button", name="Soumettre le plan à la DDETS").click()
+    log_out(page, live_server.url)
+
+    log_in(page, live_server.url, "ddets-isere")
+    page.goto(f"{live_server.url}/conventions/{convention.pk}/")
+    thread.get_by_role("button", name="Accepter le plan").click()
+    expect(page.get_by_test_id("negotiation-status")).to_have_text("Accepté par la DDETS")
+    expect(page.get_by_test_id("message")).to_have_count(4)
+    assert [m.to[0] for m in mailoutbox] == [
+        "ddets@isere.invalid", "cd@isere.invalid", "ddets@isere.invalid", "cd@isere.invalid"
+    ]  # fmt: skip
+    assert page.errors == []
