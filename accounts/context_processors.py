@@ -10,6 +10,8 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if permissions.is_national(user):
             items.append(("Pilotage", reverse("steering:national")))
+        elif user.role == "dreets" and user.region_id:
+            items.append(("Pilotage", reverse("steering:region", args=[user.region.code])))
         if permissions.visible_regions(user).exists():
             items.append(("Régions", reverse("territories:region_list")))
         if permissions.visible_collectivities(user).exists():
@@ -23,8 +25,11 @@ def navigation(request):
             items.append(("Administration", reverse("admin:index")))
     path = request.path if request else ""
     return {
+        # the breadcrumbs link the national and regional dashboards only for those who may open them
+        "user_is_national": user is not None and permissions.is_national(user),
+        "user_region_id": getattr(user, "region_id", None) if user is not None and user.is_authenticated else None,
         "nav_items": [
             {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
             for label, url in items
-        ]
+        ],
     }

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count
 
@@ -214,11 +215,35 @@ def region_totals(regions, rows: list[Row]) -> list[RegionTotals]:
     ]
 
 
+def national_total(totals: list[RegionTotals]) -> dict:
+    """The totals row of the national table."""
+    return {
+        "collectivities": sum(t.collectivities for t in totals),
+        "late": sum(t.late for t in totals),
+        "committed": sum((t.committed for t in totals), Decimal("0.00")),
+        "paid": sum((t.paid for t in totals), Decimal("0.00")),
+    }
+
+
+def campaign_years(year: int) -> list[int]:
+    """The years a dashboard can show: those with conventions or an envelope, and the one asked for."""
+    from conventions.models import Convention
+    from funding.models import NationalEnvelope
+
+    years = set(Convention.objects.values_list("year", flat=True)) | set(
+        NationalEnvelope.objects.values_list("year", flat=True)
+    )
+    return sorted(years | {year}, reverse=True)
+
+
 NATIONAL_HEADER = ["code région", "région", "collectivités", "conventions en retard", "engagé (€)", "versé (€)"]
 
 
 def national_export(totals: list[RegionTotals]) -> list[list]:
-    return [[t.region.code, t.region.name, t.collectivities, t.late, t.committed, t.paid] for t in totals]
+    total = national_total(totals)
+    return [[t.region.code, t.region.name, t.collectivities, t.late, t.committed, t.paid] for t in totals] + [
+        ["", "Total national", total["collectivities"], total["late"], total["committed"], total["paid"]]
+    ]
 
 
 REGION_HEADER = [

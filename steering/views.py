@@ -33,7 +33,15 @@ def national(request):
     if export:
         return export
     return render(
-        request, "steering/national.html", {"title": f"Pilotage national {year}", "year": year, "totals": totals}
+        request,
+        "steering/national.html",
+        {
+            "title": f"Pilotage national {year}",
+            "year": year,
+            "years": dashboards.campaign_years(year),
+            "totals": totals,
+            "total": dashboards.national_total(totals),
+        },
     )
 
 
@@ -52,7 +60,13 @@ def region(request, code: str):
     return render(
         request,
         "steering/region.html",
-        {"title": f"Pilotage – {region.name}", "region": region, "rows": rows, "year": year},
+        {
+            "title": f"Pilotage – {region.name}",
+            "region": region,
+            "rows": rows,
+            "year": year,
+            "years": dashboards.campaign_years(year),
+        },
     )
 
 

@@ -1,0 +1,109 @@
+"""Accessibility: axe-core (npm) run by Playwright in Debian's chromium over every page each demo role can
+reach from its home page by following the platform's links; no serious or critical violation allowed."""
+
+import os
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from accounts.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+ROLES = ["dgefp", "dreets-ara", "ddets-01", "cd-01", "ft-01", "ft-national"]
+# Not pages: downloads, exports, the API, sign-out, the administration (Django's own), the identity provider.
+SKIPPED = ("/api/", "/admin/", "/oidc/", "/compte/deconnexion", "format=", "/static/", "/media/")
+DOWNLOADS = (".csv", ".xlsx", ".pdf", ".docx", ".parquet", ".zip", ".json", ".ods")
+MAX_PAGES = 80  # per role: every distinct page the links lead to, up to this number
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.once,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).exists() and AXE.exists()) and not os.environ.get("REQUIRE_BROWSER"),
+        reason="chromium (paquet Debian) ou axe-core (npm) absent : scripts/test.sh les installe",
+    ),
+]
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path):
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+    call_command("seed_demo", verbosity=0)
+
+
+def links_of(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "elements => elements.map(e => e.href)")
+    found = []
+    for href in hrefs:
+        url, _ = urldefrag(href)
+        parsed = urlparse(url)
+        if f"{parsed.scheme}://{parsed.netloc}" != origin:
+            continue
+        if any(part in url for part in SKIPPED) or parsed.path.lower().endswith(DOWNLOADS):
+            continue
+        found.append(url)
+    return found
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}) : {v['help']} – {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_server, demo):
+    origin = live_server.url
+    problems, visited = {}, {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        for username in ROLES:
+            # bypass_csp: axe is injected as an inline script, which the platform's policy rightly refuses
+            context = browser.new_context(locale="fr-FR", bypass_csp=True)
+            page = context.new_page()
+            page.goto(f"{origin}/compte/connexion/")
+            page.get_by_label("Identifiant").fill(username)
+            page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+            page.locator("main").get_by_role("button", name="Se connecter").click()
+            page.wait_for_url(f"{origin}/")
+            queue, seen = deque([f"{origin}/"]), {f"{origin}/"}
+            while queue and len(seen) <= MAX_PAGES:
+                url = queue.popleft()
+                try:
+                    response = page.goto(url)
+                except PlaywrightError as error:  # a link to a file: a download, not a page
+                    if "Download is starting" in str(error):
+                        continue
+                    raise
+                if (
+                    response is None
+                    or response.status >= 400
+                    or "text/html" not in response.headers.get("content-type", "")
+                ):
+                    continue
+                for violation in serious_violations(page):
+                    problems.setdefault(violation.split(" – ")[0], set()).add(f"{username} {url[len(origin) :]}")
+                for link in links_of(page, origin):
+                    if link not in seen:
+                        seen.add(link)
+                        queue.append(link)
+            visited[username] = len(seen)
+            context.close()
+        browser.close()
+    connections.close_all()
+    assert all(count >= 5 for count in visited.values()), visited  # the crawl went somewhere for each role
+    report = "\n".join(f"{rule} : {sorted(pages)[:5]}" for rule, pages in sorted(problems.items()))
+    assert not problems, f"{len(problems)} règle(s) axe enfreintes (pages visitées : {visited}) :\n{report}"
+    print(f"Pages contrôlées par rôle : {visited}")
