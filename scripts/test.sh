@@ -19,5 +19,9 @@ if ! command -v java >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/de
   echo "Installation de Java 17 (paquet Debian) pour les tests Spark…"
   (apt-get install -y -qq openjdk-17-jre-headless >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null))
 fi
+# axe-core (npm) for the accessibility test, pinned by package-lock.json
+if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  npm ci --no-audit --no-fund --silent
+fi
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"
