@@ -25,9 +25,10 @@ class Task:
     step: str = ""
     due: date | None = None
     late: bool = False
-    # What blocks the step (the rules the plan breaks…), or who is awaited.
+    # What blocks the step, or who is awaited; with each blocking reason apart (the rules the plan breaks).
     why: str = ""
     convention_id: int | None = None
+    reasons: tuple[str, ...] = ()
 
 
 def _side(user) -> str | None:
@@ -68,11 +69,11 @@ def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: s
     state = convention.state
     tasks = []
 
-    def add(for_side, label, url, step, deadline=None, why=""):
+    def add(for_side, label, url, step, deadline=None, why="", reasons=()):
         if side != for_side:
             return
         due, late = _deadline(convention, deadline, today) if deadline else (None, False)
-        tasks.append(Task(f"{label} : {convention}", url, step, due, late, why, convention.pk))
+        tasks.append(Task(f"{label} : {convention}", url, step, due, late, why, convention.pk, tuple(reasons)))
 
     if state == S.DRAFT:
         add("etat", "Ouvrir la négociation", _detail(convention), "Ouverture de la négociation", "finalisation")
@@ -146,7 +147,7 @@ def _negotiation_tasks(convention, add, today) -> None:
     blocking = ""
     if refusals:
         count = len(refusals)
-        blocking = f"{count} point{'s' if count > 1 else ''} bloquant la finalisation : " + " ".join(refusals)
+        blocking = f"{count} point{'s' if count > 1 else ''} bloquant la finalisation :"
     current = status(convention)
     if current == NegotiationStatus.SUBMITTED:
         add(
@@ -156,6 +157,7 @@ def _negotiation_tasks(convention, add, today) -> None:
             "Négociation",
             "finalisation",
             blocking or "Aucune règle bloquante : acceptez-le ou demandez des modifications.",
+            refusals,
         )
         add("departement", "En attente de la réponse de la DDETS au plan soumis", thread, "Négociation", "finalisation")
     elif current == NegotiationStatus.CHANGES_REQUESTED:
@@ -177,8 +179,17 @@ def _negotiation_tasks(convention, add, today) -> None:
             "Finalisation",
             "finalisation",
             blocking,
+            refusals,
         )
-        add("etat", "Négocier le plan de financement", _plan(convention), "Finalisation", "finalisation", blocking)
+        add(
+            "etat",
+            "Négocier le plan de financement",
+            _plan(convention),
+            "Finalisation",
+            "finalisation",
+            blocking,
+            refusals,
+        )
     else:
         accepted = current == NegotiationStatus.ACCEPTED
         add(
@@ -190,7 +201,7 @@ def _negotiation_tasks(convention, add, today) -> None:
             "Plan accepté, aucune règle bloquante." if accepted else "Aucune règle bloquante.",
         )
         if not accepted:
-            add("departement", "Soumettre le plan à la DDETS", thread, "Négociation", "finalisation")  # fmt: skip
+            add("departement", "Soumettre le plan à la DDETS", thread, "Négociation", "finalisation")
 
 
 def _payment_tasks(user, side: str, conventions) -> list[Task]:

@@ -36,9 +36,9 @@ def test_a_negotiation_whose_plan_breaks_rules_is_on_both_sides_lists_late_with_
     (task,) = todo.tasks_for(council, date(2024, 2, 5))
     assert task.label == "Compléter le plan de financement : Convention 2024 – Isère"
     assert (task.step, task.due, task.late) == ("Finalisation", date(2024, 1, 31), True)
-    assert task.why.startswith("3 points bloquant la finalisation : ")
-    assert "la part de l'État du volet 2 (900\u00a0000,00\u00a0€) doit être égale" in task.why
-    assert "(R-FIN-03)" in task.why and "au moins une fiche action est attendue" in task.why
+    assert task.why == "3 points bloquant la finalisation :"
+    assert "la part de l'État du volet 2 (900\u00a0000,00\u00a0€) doit être égale" in task.reasons[0]
+    assert "(R-FIN-03)" in task.reasons[1] and "au moins une fiche action est attendue" in task.reasons[2]
     (task,) = todo.tasks_for(ddets, date(2024, 1, 15))
     assert task.label == "Négocier le plan de financement : Convention 2024 – Isère"
     assert not task.late
