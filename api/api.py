@@ -1,7 +1,7 @@
 """REST API (django-ninja, OpenAPI at /api/v1/docs). The same permission module as the pages;
 an object out of the caller's scope answers 404."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -188,6 +188,20 @@ class ReportLineOut(Schema):
     montant: Decimal = Field(alias="amount")
 
 
+class MidYearOut(Schema):
+    volet: int
+    actions_engagees: str = Field(alias="actions_engaged")
+    difficultes: str = Field(alias="difficulties")
+    credits_engages: Decimal = Field(alias="credits_committed")
+    chiffres: dict[str, str] = Field(alias="figures")
+    transmise_le: datetime = Field(alias="sent_at")
+
+
+class FollowUpOut(Schema):
+    bilan_mise_en_oeuvre: str
+    syntheses_mi_annee: list[MidYearOut]
+
+
 class ServiceOut(Schema):
     id: str
     departement: str
@@ -240,6 +254,20 @@ def payments(request, convention_id: int):
 )
 def financial_report(request, convention_id: int):
     return permissions.convention_or_404(request.user, convention_id).report_lines.all()
+
+
+@api.get(
+    "/conventions/{convention_id}/suivi",
+    response=documented(FollowUpOut),
+    summary="Synthèses à mi-année par volet et bilan de mise en œuvre (article 3.2)",
+)
+def follow_up(request, convention_id: int):
+    convention = permissions.convention_or_404(request.user, convention_id)
+    report = getattr(convention, "financial_report", None)
+    return {
+        "bilan_mise_en_oeuvre": report.implementation_summary if report else "",
+        "syntheses_mi_annee": list(convention.mid_year_syntheses.order_by("volet")),
+    }
 
 
 @api.get(

@@ -18,7 +18,7 @@ from config.widgets import DateInput
 from conventions.deadlines import REPORT_MONTHS, add_months
 from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
-from funding import excel, excel_import, payments
+from funding import excel, excel_import, mid_year, payments
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import ActionOutcome, FinancialReport, OnSiteControl, Payment, Recovery, ReportLine, VoletBalance
@@ -28,6 +28,15 @@ from funding.tables import execution_tables
 class PaidForm(forms.Form):
     paid_on = forms.DateField(label="Payé le", widget=DateInput())
     chorus_reference = forms.CharField(label="Référence Chorus", max_length=40)
+
+
+class ImplementationForm(forms.Form):
+    implementation_summary = forms.CharField(
+        label="Bilan de mise en œuvre du plan d'actions (article 3.2)",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text="Les actions réalisées, leurs résultats et leurs écarts au plan d'action ; joint au bilan financier.",
+    )
 
 
 class CancelForm(forms.Form):
@@ -83,6 +92,12 @@ def execution(request, pk: int):
     sheets = list(convention.action_sheets.prefetch_related("outcomes"))
     for sheet in sheets:
         sheet.by_stage = {o.stage: o for o in sheet.outcomes.all()}
+        # one form per fiche and stage, pre-filled, with ids of its own (labels point to their own field)
+        sheet.forms = [
+            (code, label, OutcomeForm(instance=sheet.by_stage.get(code), auto_id=f"action-{sheet.pk}-{code}-%s"))
+            for code, label in ActionOutcome.Stage.choices
+        ]
+    syntheses = {s.volet: s for s in convention.mid_year_syntheses.all()}
     payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
     balances = payments.balances(convention)
@@ -106,8 +121,6 @@ def execution(request, pk: int):
             "balances": balances,
             "settled": convention.balances.all(),
             "sheets": sheets,
-            "stages": ActionOutcome.Stage.choices,
-            "outcome_form": OutcomeForm(),
             "paid_form": PaidForm(initial={"paid_on": date.today()}),
             "upload_form": UploadForm(),
             "may_pay": permissions.may_manage_payments(request.user, convention),
@@ -118,6 +131,12 @@ def execution(request, pk: int):
             "money": payments.money_of(convention).values(),
             "recoveries": _recoveries(convention),
             "controls": convention.controls.all(),
+            "mid_year_rows": [(volet, syntheses.get(volet.value)) for volet in mid_year.financed_volets(convention)],
+            "mid_year": mid_year.mid_year_of(convention),
+            "report": report,
+            "implementation_form": ImplementationForm(
+                initial={"implementation_summary": report.implementation_summary if report else ""}
+            ),
             "control_form": ControlForm(),
         },
     )
@@ -271,6 +290,21 @@ def outcome(request, pk: int, sheet_pk: int, stage: str):
         messages.success(request, f"{stage_name.done()}.")
     else:
         messages.error(request, "Refusé : " + errors_text(form))
+    return redirect("funding:execution", pk=pk)
+
+
+@require_POST
+def implementation_report(request, pk: int):
+    """The implementation report of the action plan (article 3.2), written by the conseil départemental."""
+    convention = permissions.convention_or_404(request.user, pk, permissions.may_report)
+    form = ImplementationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Refusé : " + errors_text(form))
+    else:
+        payments.record_implementation_summary(
+            convention=convention, by=request.user, text=form.cleaned_data["implementation_summary"]
+        )
+        messages.success(request, "Bilan de mise en œuvre enregistré.")
     return redirect("funding:execution", pk=pk)
 
 

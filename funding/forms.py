@@ -120,7 +120,14 @@ class CeilingForm(forms.Form):
 
 
 class PlanLineInlineForm(PlanLineForm):
-    """The columns edited in the plan's table (the others come with the Excel workbook)."""
+    """The columns edited in the plan's table (the others come with the Excel workbook). The table's cells have
+    no visible label of their own: each field is named for assistive technologies by its column and its line."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        line = f"« {self.instance.purpose} »" if self.instance.purpose else f"n° {self.instance.pk}"
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} – ligne {line}"
 
     class Meta(PlanLineForm.Meta):
         fields = [

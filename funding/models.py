@@ -360,3 +360,31 @@ class OnSiteControl(models.Model):
 
     def __str__(self):
         return f"Contrôle sur place du {self.controlled_on:%d/%m/%Y} – {self.convention}"
+
+
+class MidYearSynthesis(models.Model):
+    """The mid-year remontée (instruction §III.3): for each volet of a convention, what the conseil
+    départemental has engaged by 30 June, and the platform's figures at that date, frozen when it is sent."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="mid_year_syntheses")
+    volet = models.PositiveSmallIntegerField("volet", choices=VOLETS)
+    actions_engaged = models.TextField("actions engagées au 30 juin")
+    difficulties = models.TextField("difficultés rencontrées et mesures envisagées", blank=True)
+    credits_committed = models.DecimalField("crédits engagés au 30 juin (€)", max_digits=14, decimal_places=2)
+    # {label: value as the page writes it}, computed by funding.mid_year.figures when the synthesis is sent
+    figures = models.JSONField("chiffres de la plateforme", default=dict)
+    sent_at = models.DateTimeField("transmise le", auto_now=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "synthèse à mi-année"
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "volet"], name="one_mid_year_synthesis_per_volet"),
+            models.CheckConstraint(name="mid_year_credits_not_negative", condition=Q(credits_committed__gte=0)),
+            within_digits("mid_year_within_digits", ("credits_committed",)),
+        ]
+
+    def __str__(self):
+        return f"Synthèse à mi-année volet {self.volet} – {self.convention}"

@@ -371,6 +371,16 @@ def record_recovered(*, recovery_id: int, on: date) -> Recovery:
     return recovery
 
 
+def record_implementation_summary(*, convention, by, text: str) -> FinancialReport:
+    """The implementation report of the action plan (article 3.2), kept with the final report (its history
+    says who wrote which version)."""
+    report, _ = FinancialReport.objects.get_or_create(convention=convention)
+    report.implementation_summary = text.strip()
+    report._history_user = by
+    report.save()
+    return report
+
+
 def record_report_received(convention, by, on: date) -> None:
     """R-SUIVI-02: the date the final report was received (three months after the end at the latest)."""
     report, _ = FinancialReport.objects.get_or_create(convention=convention)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from funding import execution_views as execution
-from funding import views
+from funding import mid_year_views, views
 
 app_name = "funding"
 urlpatterns = [
@@ -22,7 +22,10 @@ urlpatterns = [
     path("conventions/<int:pk>/bilan/import/", execution.report_import, name="report_import"),
     path("conventions/<int:pk>/actions/<int:sheet_pk>/<str:stage>/", execution.outcome, name="outcome"),
     path("conventions/<int:pk>/solde/", execution.settle, name="settle"),
+    path("conventions/<int:pk>/bilan-mise-en-oeuvre/", execution.implementation_report, name="implementation_report"),
     path("consolidation/", execution.consolidation, name="consolidation"),
+    path("conventions/<int:pk>/mi-annee/volet-<int:volet>/", mid_year_views.synthesis, name="mid_year"),
+    path("remontee-mi-annee/", mid_year_views.consolidation, name="mid_year_consolidation"),
     path("plafonds/", views.ceilings, name="ceilings"),
     path("plafonds/simulation/", views.simulation, name="simulation"),
     path("plafonds/calpae/", views.calpae_import, name="calpae_import"),

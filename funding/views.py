@@ -182,13 +182,15 @@ def ceilings(request):
             "over_envelope": over,
             "national": permissions.is_national(request.user),
             "upload_form": UploadForm(),
+            # two forms on one page, each with ids of its own
             "envelope_form": EnvelopeForm(
+                auto_id="enveloppe-%s",
                 initial={
                     "year": year,
                     **({f: getattr(envelope, f) for f in ("total", "volet1", "volet2", "volet3")} if envelope else {}),
-                }
+                },
             ),
-            "ceiling_form": CeilingForm(initial={"year": year, "volet": 3}),
+            "ceiling_form": CeilingForm(auto_id="plafond-%s", initial={"year": year, "volet": 3}),
         },
     )
 

@@ -69,6 +69,20 @@ def payment_paid(payment, by) -> None:
     )
 
 
+def mid_year_sent(synthesis, by, url: str) -> None:
+    """The mid-year synthesis of a volet sent: the DDETS and the DREETS read it."""
+    collectivity = synthesis.convention.collectivity
+    notify(
+        state_side(collectivity) + regional_side(collectivity),
+        NotificationKind.STEP,
+        f"Synthèse à mi-année transmise : volet {synthesis.volet} – {synthesis.convention}",
+        f"{_name(by)} a transmis la synthèse à mi-année du volet {synthesis.volet} "
+        f"(crédits engagés : {format_euros(synthesis.credits_committed)}).",
+        url,
+        except_user=by,
+    )
+
+
 def delivery_done(delivery) -> None:
     """The agent who uploaded a delivery learns whether it was accepted, and why not."""
     from indicators.models import DeliveryStatus
