@@ -98,20 +98,39 @@ class PersonToOrient:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
-def orientation_worklist(collectivity, today: date) -> tuple[date | None, list[PersonToOrient]]:
-    """New entrants of the latest month of the latest delivery not yet oriented, the most urgent
-    first (fewest days left before T0 + 15 days), unknown T0 last."""
+# The work list names the persons whose T0 falls in the delivery's last months: older ones are long past the
+# 15-day deadline (they are counted in the indicators, and told apart on the page).
+WORKLIST_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Worklist:
+    month: date | None  # the entry month listed (the delivery's last)
+    as_of: date | None  # the delivery's last day: days are counted to it, not to today
+    people: list[PersonToOrient]
+    older: int = 0  # new entrants of the month not oriented whose T0 is before the window
+
+
+def orientation_worklist(collectivity) -> Worklist:
+    """New entrants of the latest month of the latest delivery not yet oriented, the most urgent first (fewest
+    days left before T0 + 15 days, counted to the delivery's last day), unknown T0 last; those whose T0 is
+    older than the delivery's last WORKLIST_MONTHS months only counted."""
     delivery = Delivery.objects.accepted().filter(collectivity=collectivity).order_by("-last_month").first()
     if delivery is None:
-        return None, []
+        return Worklist(None, None, [])
     runner = storage.duckdb_runner(delivery.pk)
     try:
         prepare(runner)
         rows = runner.query(worklist.sql(months.index(delivery.last_month)))
     finally:
         runner.close()
-    people = []
+    as_of = months.last_day(delivery.last_month)
+    since = months.shift(delivery.last_month, -(WORKLIST_MONTHS - 1))
+    people, older = [], 0
     for row in rows:
+        if row["t0"] is not None and row["t0"] < since:
+            older += 1
+            continue
         deadline = row["t0"] + timedelta(days=14) if row["t0"] else None
         people.append(
             PersonToOrient(
@@ -119,11 +138,11 @@ def orientation_worklist(collectivity, today: date) -> tuple[date | None, list[P
                 t0=row["t0"],
                 opening=row["date_ouverture_droit"],
                 deadline=deadline,
-                days_left=(deadline - today).days if deadline else None,
+                days_left=(deadline - as_of).days if deadline else None,
             )
         )
     people.sort(key=lambda p: (p.days_left is None, p.days_left if p.days_left is not None else 0, p.pseudonym))
-    return delivery.last_month, people
+    return Worklist(delivery.last_month, as_of, people, older)
 
 
 def period_summary(rows: list[dict], first: date, last: date) -> dict | None:

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -7,7 +5,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from config.downloads import PARQUET, attachment, page_tables_response
 from indicators import exports, labels, results
-from indicators.engine import volet3
+from indicators.engine import months, volet3
 from indicators.forms import DeliveryUploadForm
 from indicators.ingestion import UploadRefused, receive_delivery
 from indicators.models import Delivery
@@ -108,15 +106,24 @@ def delivery_detail(request, pk: int):
 
 def worklist(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_worklist)
-    month, people = results.orientation_worklist(collectivity, date.today())
+    found = results.orientation_worklist(collectivity)
+    month = found.month
     stem = f"a-orienter-{collectivity.code}-{month:%Y-%m}" if month else f"a-orienter-{collectivity.code}"
-    export = page_tables_response(request, stem, lambda: [exports.worklist_table(people)])
+    export = page_tables_response(request, stem, lambda: [exports.worklist_table(found.people)])
     if export:
         return export
     return render(
         request,
         "indicators/worklist.html",
-        {"title": f"À orienter – {collectivity.name}", "collectivity": collectivity, "month": month, "people": people},
+        {
+            "title": f"À orienter – {collectivity.name}",
+            "collectivity": collectivity,
+            "month": month,
+            "people": found.people,
+            "as_of": found.as_of,
+            "older": found.older,
+            "window_start": months.shift(month, 1 - results.WORKLIST_MONTHS) if month else None,
+        },
     )
 
 

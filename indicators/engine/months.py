@@ -23,3 +23,13 @@ def label(month: date) -> str:
 
 def span(first: date, last: date) -> list[date]:
     return [from_index(i) for i in range(index(first), index(last) + 1)]
+
+
+def shift(month: date, count: int) -> date:
+    """The first day of the month `count` months after `month` (before when negative)."""
+    return from_index(index(month) + count)
+
+
+def last_day(month: date) -> date:
+    """The last day of `month`."""
+    return date.fromordinal(shift(month, 1).toordinal() - 1)

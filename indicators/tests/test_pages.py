@@ -23,15 +23,17 @@ def data_dir(settings, tmp_path):
     settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
 
 
-def example_zip(replace: tuple[str, str, str] | None = None) -> io.BytesIO:
-    """The worked example as a zip; replace = (file name, old text, new text)."""
+def example_zip(replace: tuple[str, str, str] | list[tuple[str, str, str]] | None = None) -> io.BytesIO:
+    """The worked example as a zip; replace = (file name, old text, new text), or a list of them."""
+    replacements = [replace] if isinstance(replace, tuple) else replace or []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zipped:
         for path in EXAMPLE.iterdir():
             text = path.read_text("utf-8")
-            if replace and path.name == replace[0]:
-                assert replace[1] in text
-                text = text.replace(replace[1], replace[2], 1)
+            for name, old, new in replacements:
+                if path.name == name:
+                    assert old in text
+                    text = text.replace(old, new, 1)
             zipped.writestr(path.name, text)
     buffer.seek(0)
     buffer.name = "livraison.zip"
@@ -147,6 +149,8 @@ def test_worklist_lists_new_entrants_not_yet_oriented(client, cd_agent):
     page = client.get(reverse("indicators:worklist", args=["01D"])).content.decode()
     assert "1 personne à orienter" in page
     assert "<td>10/04/2024</td><td>24/04/2024</td>" in page
+    # counted to the delivery's last day (30 April), not to today: 6 days late, whatever the day it is read
+    assert "comptés au dernier jour livré, le 30/04/2024" in page and "dépassée de 6 j" in page
     assert "B14" not in page
     response = client.get(reverse("indicators:worklist", args=["01D"]) + "?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -161,6 +165,21 @@ def test_worklist_lists_new_entrants_not_yet_oriented(client, cd_agent):
     lines = deliveries.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("numéro;déposée le;par;fichier;empreinte SHA-256;premier mois;dernier mois")
     assert [line.split(";")[-2] for line in lines[1:]] == ["Acceptée", "Remplacée par une livraison plus récente"]
+    # With a T0 of October 2023, long before the last three months delivered: counted apart, not listed.
+    upload(
+        client,
+        replace=[
+            ("orientations.csv", "B14;2024-04-02", "B99;2024-04-02"),
+            (
+                "situations_mensuelles.csv",
+                "B14;2024-04;versable;1;2024-03-28;2024-04-10",
+                "B14;2024-04;versable;1;2024-03-28;2023-10-10",
+            ),
+        ],
+    )
+    page = client.get(reverse("indicators:worklist", args=["01D"])).content.decode()
+    assert "Aucune personne à orienter." in page
+    assert "1 autre nouvel entrant sans orientation dont le T0 est antérieur au 01/02/2024" in page
 
 
 def test_volet2_export_is_french_csv(client, cd_agent):

@@ -290,3 +290,13 @@ def test_a_delivery_covers_62_months_at_most(tmp_path):
         "situations_mensuelles, colonne « mois », valeur « 01/2019 à 03/2024 » : "
         "une livraison couvre 62 mois consécutifs au plus"
     ]
+
+
+def test_month_shift_and_last_day():
+    from datetime import date
+
+    from indicators.engine import months
+
+    assert months.shift(date(2024, 2, 1), -2) == date(2023, 12, 1)
+    assert months.last_day(date(2024, 2, 1)) == date(2024, 2, 29)
+    assert months.last_day(date(2023, 12, 1)) == date(2023, 12, 31)
