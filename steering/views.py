@@ -82,7 +82,7 @@ def collectivity(request, code: str):
         {
             "title": f"Pilotage – {target.name}",
             "view": view,
-            "links": target.shared_links.all() if permissions.may_share(request.user, target) else [],
+            "links": shared_links(request, target) if permissions.may_share(request.user, target) else [],
             "may_share": permissions.may_share(request.user, target),
         },
     )
@@ -104,9 +104,20 @@ def share(request, code: str):
         created_by=request.user,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    url = request.build_absolute_uri(reverse("steering:shared", args=[signing.dumps(link.token, salt=SALT)]))
-    messages.success(request, f"Lien de partage créé (valable {days} jours) : {url}")
+    messages.success(request, f"Lien de partage créé (valable {days} jours) : {link_url(request, link)}")
     return redirect("steering:collectivity", code=code)
+
+
+def link_url(request, link: SharedLink) -> str:
+    return request.build_absolute_uri(reverse("steering:shared", args=[signing.dumps(link.token, salt=SALT)]))
+
+
+def shared_links(request, collectivity) -> list[SharedLink]:
+    """The collectivité's links, each active one with its address to copy."""
+    links = list(collectivity.shared_links.all())
+    for link in links:
+        link.url = link_url(request, link) if link.active else ""
+    return links
 
 
 @require_POST

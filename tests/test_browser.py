@@ -329,3 +329,19 @@ def test_negotiation_loop_with_the_inbox_and_the_mail(live_server, make_user, pa
         "ddets@isere.invalid", "cd@isere.invalid", "ddets@isere.invalid", "cd@isere.invalid"
     ]  # fmt: skip
     assert page.errors == []
+
+
+def test_a_share_link_is_shown_with_its_copy_button(live_server, make_user, page):
+    make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    log_in(page, live_server.url, "cd-ain")
+    page.goto(f"{live_server.url}/pilotage/collectivites/01D/")
+    page.get_by_label("Destinataires").fill("comité départemental pour l'emploi")
+    page.get_by_role("button", name="Créer un lien").click()
+    address = page.get_by_label("Adresse du lien « comité départemental pour l'emploi »")
+    url = address.input_value()
+    assert url.startswith(f"{live_server.url}/pilotage/partage/")
+    page.get_by_role("button", name="Copier le lien").click()
+    expect(page.get_by_role("status").filter(has_text="Lien copié")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    assert page.errors == []
