@@ -105,6 +105,7 @@ def line_update(request, pk: int, line_pk: int):
         saved = form.save(commit=False)
         saved.updated_by = request.user
         saved.save()
+        messages.success(request, f"Ligne « {saved.purpose} » enregistrée ; totaux et règles recalculés.")
     else:
         messages.error(
             request,

@@ -226,6 +226,8 @@ def test_council_agent_sees_the_rule_its_plan_breaks_and_fixes_it(live_server, m
     amount.fill("900 000,00")
     amount.press("Tab")
     expect(rules).to_contain_text("Volet 2 : cofinancement du département de 50,00\u00a0% (au moins 50 %).")
+    expect(page.locator(".fr-alert--success")).to_contain_text("Ligne « Ateliers » enregistrée")
+    assert amount.get_attribute("aria-label") == "Part collectivité (€) – ligne « Ateliers »"
     expect(page.get_by_test_id("state-total-2")).to_have_text("900\u00a0000,00\u00a0€")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger en Excel").click()
