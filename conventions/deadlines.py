@@ -48,7 +48,3 @@ def overdue(*, start: date, end: date, reached: dict[str, date], today: date, st
         (d for d in deadlines(start=start, end=end, reached=reached, today=today) if d.late and d.done_on is None),
         None,
     )
-
-
-def is_late(*, start: date, end: date, reached: dict[str, date], today: date, state: str) -> bool:
-    return overdue(start=start, end=end, reached=reached, today=today, state=state) is not None

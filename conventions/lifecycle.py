@@ -371,10 +371,4 @@ def overdue_step(convention: Convention, today: date) -> deadlines.Deadline | No
 
 
 def convention_is_late(convention: Convention, today: date) -> bool:
-    return deadlines.is_late(
-        start=convention.start_date,
-        end=convention.end_date,
-        reached=reached_dates(convention),
-        today=today,
-        state=convention.state,
-    )
+    return overdue_step(convention, today) is not None

@@ -19,8 +19,10 @@ from accounts.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = AXE.read_text(encoding="utf-8") if AXE.exists() else ""
 CHROMIUM = "/usr/bin/chromium"
-ROLES = ["dgefp", "dreets-ara", "ddets-01", "cd-01", "ft-01", "ft-national"]
+# One account of each role (France Travail: its national account, which reaches the most pages).
+ROLES = ["dgefp", "dreets-ara", "ddets-01", "cd-01", "ft-national"]
 # Not pages: downloads, exports, the API, sign-out, the administration (Django's own), the identity provider.
 SKIPPED = ("/api/", "/admin/", "/oidc/", "/compte/deconnexion", "format=", "/static/", "/media/")
 DOWNLOADS = (".csv", ".xlsx", ".pdf", ".docx", ".parquet", ".zip", ".json", ".ods")
@@ -76,7 +78,7 @@ def serious_violations(page) -> list[str]:
     duplicates = [
         f"id en double ({id_}) : un libellé peut désigner le mauvais champ" for id_ in page.evaluate(DUPLICATE_IDS)
     ]
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(content=AXE_SOURCE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return duplicates + [
         f"{v['id']} ({v['impact']}) : {v['help']} – {', '.join(str(n['target']) for n in v['nodes'][:3])}"
