@@ -25,9 +25,8 @@ def navigation(request):
             items.append(("Administration", reverse("admin:index")))
     path = request.path if request else ""
     return {
-        # the breadcrumbs link the national and regional dashboards only for those who may open them
-        "user_is_national": user is not None and permissions.is_national(user),
-        "user_region_id": getattr(user, "region_id", None) if user is not None and user.is_authenticated else None,
+        # the breadcrumbs link the national dashboard only for those who may open it
+        "national_url": reverse("steering:national") if user is not None and permissions.is_national(user) else "",
         "nav_items": [
             {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
             for label, url in items

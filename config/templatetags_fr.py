@@ -9,3 +9,14 @@ register = template.Library()
 register.filter("euros", formats.format_euros)
 register.filter("entier", formats.format_integer)
 register.filter("date_fr", formats.format_date)
+
+
+@register.inclusion_tag("partials/breadcrumb.html")
+def breadcrumb(*parts):
+    """{% breadcrumb "Conventions" list_url "Exécution" exec_url "Page" %}: the links, then the current page.
+    A link given an empty address is left out (a page the person may not open)."""
+    *pairs, current = parts
+    return {
+        "links": [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2) if pairs[i + 1]],
+        "current": current,
+    }

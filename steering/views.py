@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from config.downloads import Table, page_tables_response
 from config.params import year_param
+from funding.todo import tasks_for
 from indicators import results
 from steering import dashboards
 from steering.models import SharedLink
@@ -83,7 +84,12 @@ def collectivity(request, code: str):
             "title": f"Pilotage – {target.name}",
             "view": view,
             "links": shared_links(request, target) if permissions.may_share(request.user, target) else [],
+            # the breadcrumb links the regional dashboard only for those who may open it
+            "region_url": reverse("steering:region", args=[target.region.code])
+            if permissions.visible_regions(request.user).filter(pk=target.region_id).exists()
+            else "",
             "may_share": permissions.may_share(request.user, target),
+            "tasks": tasks_of(request.user, target),
         },
     )
 
@@ -106,6 +112,12 @@ def share(request, code: str):
     )
     messages.success(request, f"Lien de partage créé (valable {days} jours) : {link_url(request, link)}")
     return redirect("steering:collectivity", code=code)
+
+
+def tasks_of(user, collectivity) -> list:
+    """The person's to-dos about this collectivité's conventions (the same as on their home page)."""
+    conventions = set(collectivity.conventions.values_list("pk", flat=True))
+    return [task for task in tasks_for(user, date.today()) if task.convention_id in conventions]
 
 
 def link_url(request, link: SharedLink) -> str:

@@ -38,3 +38,18 @@ def test_a_council_agent_sees_no_regional_breadcrumb(client):
     client.force_login(UserFactory(role=Role.DEPARTMENTAL_COUNCIL, collectivity=Collectivity.objects.get(code="01D")))
     page = client.get(reverse("steering:collectivity", args=["01D"])).content.decode()
     assert reverse("steering:region", args=["84"]) not in page and 'href="/pilotage/"' not in page
+
+
+def test_the_collectivity_dashboard_shows_the_same_to_dos_as_the_home_page(client):
+    from decimal import Decimal
+
+    isere = Collectivity.objects.get(code="38D")
+    ConventionFactory(collectivity=isere, amount_volet1=Decimal("100000.00"))  # a draft: the DDETS opens it
+    ddets = UserFactory(role=Role.DDETS, departement=isere.departements.get())
+    client.force_login(ddets)
+    dashboard = client.get(reverse("steering:collectivity", args=["38D"])).content.decode()
+    home = client.get("/").content.decode()
+    assert "Ouvrir la négociation : Convention 2024 – Isère" in dashboard
+    assert "Ouvrir la négociation : Convention 2024 – Isère" in home
+    other = client.get(reverse("steering:collectivity", args=["38D"]), {"annee": 2024}).content.decode()
+    assert other.count('data-testid="task"') == dashboard.count('data-testid="task"') == 1
