@@ -124,6 +124,7 @@ def convention_detail(request, pk: int):
             "steps": lifecycle.available(convention) if may_negotiate else [],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
             "may_negotiate": may_negotiate,
+            "may_view_history": permissions.may_view_history(request.user, convention.collectivity),
             "documents": convention.documents.defer("content"),
             "amendments": convention.amendments.all(),
             "version_numbers": list(convention.versions.values_list("number", flat=True)),

@@ -67,6 +67,7 @@ def region(request, code: str):
             "rows": rows,
             "year": year,
             "years": dashboards.campaign_years(year),
+            "may_consolidate": permissions.may_view_consolidation(request.user),
         },
     )
 

@@ -1,6 +1,6 @@
 """Accessibility: axe-core (npm) run by Playwright in Debian's chromium over every page each demo role can
-reach from its home page by following the platform's links; no serious or critical violation allowed, and no id
-used twice on a page."""
+reach from its home page by following the platform's links; no serious or critical violation allowed, no id used
+twice on a page, and no link to a page the person may not open (403 or 404)."""
 
 import os
 import re
@@ -102,6 +102,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
             page.locator("main").get_by_role("button", name="Se connecter").click()
             page.wait_for_url(f"{origin}/")
             queue, seen, checked = deque([f"{origin}/"]), {shape(f"{origin}/")}, 0
+            found_on = {}  # link → the page that shows it
             while queue and checked < MAX_PAGES:
                 url = queue.popleft()
                 try:
@@ -110,6 +111,11 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
                     if "Download is starting" in str(error):
                         continue
                     raise
+                if response is not None and response.status in (403, 404):
+                    problems.setdefault(f"lien vers une page refusée ({response.status})", set()).add(
+                        f"{username} {found_on.get(url, '?')[len(origin) :]} → {url[len(origin) :]}"
+                    )
+                    continue
                 if (
                     response is None
                     or response.status >= 400
@@ -123,6 +129,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
                     if shape(link) not in seen:
                         seen.add(shape(link))
                         queue.append(link)
+                        found_on[link] = url
             visited[username] = checked
             context.close()
         browser.close()

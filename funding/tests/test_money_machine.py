@@ -189,8 +189,11 @@ class FundingLoop(RuleBasedStateMachine):
             ),
         )
 
+    @precondition(lambda self: self._current().state in (S.SIGNED, S.IN_EXECUTION))
     @rule()
     def denounce_and_terminate(self):
+        """Only where a denunciation is possible (the refusal elsewhere is the service's first line): so that
+        every run, whatever its draws, reaches a résiliation."""
         convention = self._current()
 
         def terminate():
