@@ -243,12 +243,20 @@ class FundingLoop(RuleBasedStateMachine):
 
     @rule()
     def pay_the_next_payment(self):
-        """The DDETS approves the oldest proposed payment, or marks the oldest approved one paid."""
-        for status, move in ((PaymentStatus.APPROVED, "payer"), (PaymentStatus.PROPOSED, "approuver")):
-            payment = Payment.objects.filter(convention=self.convention, status=status).order_by("pk").first()
-            if payment:
-                self._move(payment, move)
-                return
+        """The oldest approved payment recorded paid by another agent; or the oldest proposed one approved by the
+        DDETS, then recorded paid by another agent (the usual path, so that every run reaches each kind of
+        payment whatever its draws)."""
+        approved = Payment.objects.filter(convention=self.convention, status=PaymentStatus.APPROVED).order_by("pk")
+        if approved.exists():
+            self._move(approved.first(), "payer")
+            return
+        proposed = Payment.objects.filter(convention=self.convention, status=PaymentStatus.PROPOSED).order_by("pk")
+        if proposed.exists():
+            payment = proposed.first()
+            self._move(payment, "approuver")
+            payment.refresh_from_db()
+            if payment.status == PaymentStatus.APPROVED:
+                self._move(payment, "payer")
 
     @rule(data=st.data(), move=st.sampled_from(["approuver", "payer", "payer (par l'agent qui a approuvé)", "annuler"]))
     def move_payment(self, data, move):
