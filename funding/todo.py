@@ -51,157 +51,122 @@ def _deadline(convention: Convention, label: str, today: date) -> tuple[date, bo
     return due, today > due
 
 
-def _detail(convention) -> str:
-    return reverse("conventions:detail", args=[convention.pk])
+# The pages a task leads to.
+PAGES = {
+    "detail": lambda c: reverse("conventions:detail", args=[c.pk]),
+    "thread": lambda c: reverse("conventions:detail", args=[c.pk]) + "#negociation",
+    "plan": lambda c: reverse("funding:plan", args=[c.pk]),
+    "execution": lambda c: reverse("funding:execution", args=[c.pk]),
+}
 
 
-def _plan(convention) -> str:
-    return reverse("funding:plan", args=[convention.pk])
+@dataclass(frozen=True)
+class Spec:
+    """A task a convention's state asks of one side: its label, page, step, deadline and what it waits for."""
+
+    side: str
+    label: str
+    page: str
+    step: str
+    deadline: str | None = None  # « finalisation », « signature », « bilan »
+    why: str = ""
+    reasons: tuple[str, ...] = ()
 
 
-def _execution(convention) -> str:
-    return reverse("funding:execution", args=[convention.pk])
+# The states whose task does not depend on anything else.
+STATE_TASKS = {
+    S.DRAFT: [Spec("etat", "Ouvrir la négociation", "detail", "Ouverture de la négociation", "finalisation")],
+    S.FINALISED: [
+        Spec("departement", "Faire délibérer l'assemblée et enregistrer la délibération", "detail", "Délibération",
+             "signature"),
+        Spec("etat", "En attente de la délibération du département", "detail", "Délibération", "signature",
+             "Le conseil départemental délibère."),
+    ],
+    S.APPROVED: [
+        Spec(side, "Recueillir les trois signatures", "detail", "Signature", "signature")
+        for side in ("etat", "departement")
+    ],
+    S.SIGNED: [Spec("etat", "Passer en exécution", "detail", "Exécution")],
+    S.REPORT_RECEIVED: [Spec("etat", "Calculer le solde", "execution", "Solde")],
+    S.BALANCE_SETTLED: [Spec("etat", "Clore la convention", "detail", "Clôture")],
+}  # fmt: skip
 
 
-def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: set[int]) -> list[Task]:
-    """The step the convention waits for, addressed to the side expected to take it."""
-
-    state = convention.state
-    tasks = []
-
-    def add(for_side, label, url, step, deadline=None, why="", reasons=()):
-        if side != for_side:
-            return
-        due, late = _deadline(convention, deadline, today) if deadline else (None, False)
-        tasks.append(Task(f"{label} : {convention}", url, step, due, late, why, convention.pk, tuple(reasons)))
-
-    if state == S.DRAFT:
-        add("etat", "Ouvrir la négociation", _detail(convention), "Ouverture de la négociation", "finalisation")
-    elif state == S.NEGOTIATION:
-        _negotiation_tasks(convention, add, today)
-    elif state == S.FINALISED:
-        add(
-            "departement",
-            "Faire délibérer l'assemblée et enregistrer la délibération",
-            _detail(convention),
-            "Délibération",
-            "signature",
-        )
-        add(
-            "etat",
-            "En attente de la délibération du département",
-            _detail(convention),
-            "Délibération",
-            "signature",
-            "Le conseil départemental délibère.",
-        )
-    elif state == S.APPROVED:
-        for for_side in ("etat", "departement"):
-            add(for_side, "Recueillir les trois signatures", _detail(convention), "Signature", "signature")
-    elif state == S.SIGNED:
-        add("etat", "Passer en exécution", _detail(convention), "Exécution")
-    elif state == S.IN_EXECUTION and today > convention.end_date:
-        if convention.pk in reported:
-            add(
-                "etat",
-                "Enregistrer la remise du bilan final déposé par le département",
-                _detail(convention),
-                "Remise du bilan final",
-                "bilan",
-            )
-        else:
-            due, late = _deadline(convention, "bilan", today)
-            # the label keeps its historical wording: « Bilan final attendu le … (en retard) »
-            label = f"Bilan final attendu le {due:%d/%m/%Y}{' (en retard)' if late else ''}"
-            add(
-                "etat",
-                label,
-                _execution(convention),
-                "Remise du bilan final",
-                "bilan",
-                "Le département remet l'annexe 3.",
-            )
-            add(
-                "departement",
-                "Remettre le bilan financier final (annexe 3)",
-                _execution(convention),
-                "Remise du bilan final",
-                "bilan",
-            )
-    elif state == S.REPORT_RECEIVED:
-        add("etat", "Calculer le solde", _execution(convention), "Solde")
-    elif state == S.BALANCE_SETTLED:
-        add("etat", "Clore la convention", _detail(convention), "Clôture")
-    return tasks
-
-
-def _negotiation_tasks(convention, add, today) -> None:
+def _negotiation_specs(convention, today) -> list[Spec]:
     """Who the negotiation waits for: the département to submit or change its plan, the DDETS to answer or
     to finalise; and what the plan still breaks."""
     from funding.plans import finalisation_refusals
     from negotiation.models import MessageKind, NegotiationStatus
     from negotiation.services import status
 
-    thread = _detail(convention) + "#negociation"
-    refusals = finalisation_refusals(convention, today)
-    blocking = ""
-    if refusals:
-        count = len(refusals)
-        blocking = f"{count} point{'s' if count > 1 else ''} bloquant la finalisation :"
+    refusals = tuple(finalisation_refusals(convention, today))
+    count = len(refusals)
+    blocking = f"{count} point{'s' if count > 1 else ''} bloquant la finalisation :" if refusals else ""
     current = status(convention)
     if current == NegotiationStatus.SUBMITTED:
-        add(
-            "etat",
-            "Examiner le plan soumis par le département",
-            thread,
-            "Négociation",
-            "finalisation",
-            blocking or "Aucune règle bloquante : acceptez-le ou demandez des modifications.",
-            refusals,
-        )
-        add("departement", "En attente de la réponse de la DDETS au plan soumis", thread, "Négociation", "finalisation")
-    elif current == NegotiationStatus.CHANGES_REQUESTED:
+        answer = blocking or "Aucune règle bloquante : acceptez-le ou demandez des modifications."
+        return [
+            Spec("etat", "Examiner le plan soumis par le département", "thread", "Négociation", "finalisation",
+                 answer, refusals),
+            Spec("departement", "En attente de la réponse de la DDETS au plan soumis", "thread", "Négociation",
+                 "finalisation"),
+        ]  # fmt: skip
+    if current == NegotiationStatus.CHANGES_REQUESTED:
         request = convention.negotiation_messages.filter(kind=MessageKind.CHANGES_REQUESTED).last()
-        add(
-            "departement",
-            "Modifier le plan : modifications demandées par la DDETS",
-            thread,
-            "Négociation",
-            "finalisation",
-            request.text if request else "",
-        )
-        add("etat", "En attente du plan modifié par le département", thread, "Négociation", "finalisation")
-    elif refusals:
-        add(
-            "departement",
-            "Compléter le plan de financement",
-            _plan(convention),
-            "Finalisation",
-            "finalisation",
-            blocking,
-            refusals,
-        )
-        add(
-            "etat",
-            "Négocier le plan de financement",
-            _plan(convention),
-            "Finalisation",
-            "finalisation",
-            blocking,
-            refusals,
-        )
+        return [
+            Spec("departement", "Modifier le plan : modifications demandées par la DDETS", "thread", "Négociation",
+                 "finalisation", request.text if request else ""),
+            Spec("etat", "En attente du plan modifié par le département", "thread", "Négociation", "finalisation"),
+        ]  # fmt: skip
+    if refusals:
+        return [
+            Spec("departement", "Compléter le plan de financement", "plan", "Finalisation", "finalisation", blocking,
+                 refusals),
+            Spec("etat", "Négocier le plan de financement", "plan", "Finalisation", "finalisation", blocking,
+                 refusals),
+        ]  # fmt: skip
+    if current == NegotiationStatus.ACCEPTED:
+        return [Spec("etat", "Finaliser", "detail", "Finalisation", "finalisation",
+                     "Plan accepté, aucune règle bloquante.")]  # fmt: skip
+    return [
+        Spec("etat", "Finaliser", "detail", "Finalisation", "finalisation", "Aucune règle bloquante."),
+        Spec("departement", "Soumettre le plan à la DDETS", "thread", "Négociation", "finalisation"),
+    ]
+
+
+def _report_specs(convention, today, reported: bool) -> list[Spec]:
+    """After the end of the convention: the final report to hand in, or, once uploaded, its receipt to record."""
+    if reported:
+        return [Spec("etat", "Enregistrer la remise du bilan final déposé par le département", "detail",
+                     "Remise du bilan final", "bilan")]  # fmt: skip
+    due, late = _deadline(convention, "bilan", today)
+    # the label keeps its historical wording: « Bilan final attendu le … (en retard) »
+    return [
+        Spec("etat", f"Bilan final attendu le {due:%d/%m/%Y}{' (en retard)' if late else ''}", "execution",
+             "Remise du bilan final", "bilan", "Le département remet l'annexe 3."),
+        Spec("departement", "Remettre le bilan financier final (annexe 3)", "execution", "Remise du bilan final",
+             "bilan"),
+    ]  # fmt: skip
+
+
+def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: set[int]) -> list[Task]:
+    """The step the convention waits for, addressed to the side expected to take it."""
+    if convention.state == S.NEGOTIATION:
+        specs = _negotiation_specs(convention, today)
+    elif convention.state == S.IN_EXECUTION:
+        specs = _report_specs(convention, today, convention.pk in reported) if today > convention.end_date else []
     else:
-        accepted = current == NegotiationStatus.ACCEPTED
-        add(
-            "etat",
-            "Finaliser",
-            _detail(convention),
-            "Finalisation",
-            "finalisation",
-            "Plan accepté, aucune règle bloquante." if accepted else "Aucune règle bloquante.",
+        specs = STATE_TASKS.get(convention.state, [])
+    tasks = []
+    for spec in specs:
+        if spec.side != side:
+            continue
+        due, late = _deadline(convention, spec.deadline, today) if spec.deadline else (None, False)
+        url = PAGES[spec.page](convention)
+        tasks.append(
+            Task(f"{spec.label} : {convention}", url, spec.step, due, late, spec.why, convention.pk, spec.reasons)
         )
-        if not accepted:
-            add("departement", "Soumettre le plan à la DDETS", thread, "Négociation", "finalisation")
+    return tasks
 
 
 def _payment_tasks(user, side: str, conventions) -> list[Task]:
@@ -212,7 +177,7 @@ def _payment_tasks(user, side: str, conventions) -> list[Task]:
         convention__in=conventions, status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]
     ).select_related("convention__collectivity")
     for payment in payments:
-        url = _execution(payment.convention)
+        url = PAGES["execution"](payment.convention)
         if payment.status == PaymentStatus.PROPOSED and side == "etat":
             tasks.append(Task(f"Approuver : {payment}", url, "Versement", convention_id=payment.convention_id))
         elif payment.status == PaymentStatus.APPROVED and side in ("etat", "region"):
@@ -243,7 +208,7 @@ def _recovery_tasks(conventions) -> list[Task]:
         tasks.append(
             Task(
                 f"{label} : {format_euros(balance.to_recover)} sur le volet {balance.volet} – {balance.convention}",
-                _execution(balance.convention),
+                PAGES["execution"](balance.convention),
                 "Recouvrement",
                 convention_id=balance.convention_id,
             )

@@ -90,6 +90,57 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def open_page(page, url: str):
+    """The response to a link, or None for a link to a file (a download, not a page)."""
+    try:
+        return page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            return None
+        raise
+
+
+def crawl(page, origin: str, username: str, audited: set[str], problems: dict[str, set[str]]) -> int:
+    """Follow the links from the home page, one page of each shape; record what each page breaks. axe runs
+    once per shape over all roles (the DGEFP, first, sees every form); ids and links are checked for every
+    role. Returns the number of pages checked."""
+    queue, seen, checked = deque([f"{origin}/"]), {shape(f"{origin}/")}, 0
+    found_on = {}  # link → the page that shows it
+    while queue and checked < MAX_PAGES:
+        url = queue.popleft()
+        response = open_page(page, url)
+        if response is not None and response.status in (403, 404):
+            problems.setdefault(f"lien vers une page refusée ({response.status})", set()).add(
+                f"{username} {found_on.get(url, '?')[len(origin) :]} → {url[len(origin) :]}"
+            )
+            continue
+        if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        checked += 1
+        found = duplicate_ids(page)
+        if shape(url) not in audited:
+            audited.add(shape(url))
+            found += serious_violations(page)
+        for violation in found:
+            problems.setdefault(violation.split(" – ")[0], set()).add(f"{username} {url[len(origin) :]}")
+        for link in links_of(page, origin):
+            if shape(link) not in seen:
+                seen.add(shape(link))
+                queue.append(link)
+                found_on[link] = url
+    return checked
+
+
+def log_in(context, origin: str, username: str):
+    page = context.new_page()
+    page.goto(f"{origin}/compte/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{origin}/")
+    return page
+
+
 def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_server, demo):
     origin = live_server.url
     problems, visited, audited = {}, {}, set()
@@ -98,47 +149,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
         for username in ROLES:
             # bypass_csp: axe is injected as an inline script, which the platform's policy rightly refuses
             context = browser.new_context(locale="fr-FR", bypass_csp=True)
-            page = context.new_page()
-            page.goto(f"{origin}/compte/connexion/")
-            page.get_by_label("Identifiant").fill(username)
-            page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-            page.locator("main").get_by_role("button", name="Se connecter").click()
-            page.wait_for_url(f"{origin}/")
-            queue, seen, checked = deque([f"{origin}/"]), {shape(f"{origin}/")}, 0
-            found_on = {}  # link → the page that shows it
-            while queue and checked < MAX_PAGES:
-                url = queue.popleft()
-                try:
-                    response = page.goto(url)
-                except PlaywrightError as error:  # a link to a file: a download, not a page
-                    if "Download is starting" in str(error):
-                        continue
-                    raise
-                if response is not None and response.status in (403, 404):
-                    problems.setdefault(f"lien vers une page refusée ({response.status})", set()).add(
-                        f"{username} {found_on.get(url, '?')[len(origin) :]} → {url[len(origin) :]}"
-                    )
-                    continue
-                if (
-                    response is None
-                    or response.status >= 400
-                    or "text/html" not in response.headers.get("content-type", "")
-                ):
-                    continue
-                checked += 1
-                # axe once per page shape (the DGEFP, first, sees every form); ids and links for every role
-                found = duplicate_ids(page)
-                if shape(url) not in audited:
-                    audited.add(shape(url))
-                    found += serious_violations(page)
-                for violation in found:
-                    problems.setdefault(violation.split(" – ")[0], set()).add(f"{username} {url[len(origin) :]}")
-                for link in links_of(page, origin):
-                    if shape(link) not in seen:
-                        seen.add(shape(link))
-                        queue.append(link)
-                        found_on[link] = url
-            visited[username] = checked
+            visited[username] = crawl(log_in(context, origin, username), origin, username, audited, problems)
             context.close()
         browser.close()
     connections.close_all()
