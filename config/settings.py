@@ -48,6 +48,10 @@ if PRODUCTION:
 SECRET_KEY = _env("SECRET_KEY", "demo-only-secret-key-not-for-production-0123456789abcdef")
 # Key of the HMAC-SHA256 that pseudonymises beneficiary identifiers on ingestion.
 PSEUDONYMISATION_KEY = _env("PSEUDONYMISATION_KEY", "demo-only-pseudonymisation-key")
+# Fernet key(s), comma-separated, first one encrypting: when set, the département's own identifiers of the
+# persons on the orientation work list are kept encrypted and shown to its agents (indicators.identifiers).
+# Empty (the default): no identifier is kept.
+WORKLIST_IDENTIFIER_KEY = _env("WORKLIST_IDENTIFIER_KEY", "")
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from indicators import storage
+from indicators import identifiers, storage
 from indicators.engine import months, organisms, volet2, volet3
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.tables import organisms_table, volet2_table, volet3_table
-from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable
+from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable, ListedIdentifier
+from indicators.results import worklist_rows
 from notifications import events
 from territories.models import Collectivity
 
@@ -94,7 +95,9 @@ def process_delivery(delivery_id: int, token: str) -> None:
         _progress(delivery, 10, "Lecture et validation des fichiers")
         source = _source_in(folder)
         try:
-            tables = read_delivery(source, key=settings.PSEUDONYMISATION_KEY.encode())
+            tables = read_delivery(
+                source, key=settings.PSEUDONYMISATION_KEY.encode(), keep_identifiers=identifiers.enabled()
+            )
         except DeliveryError as error:
             _refuse(delivery, error)
             return
@@ -102,8 +105,13 @@ def process_delivery(delivery_id: int, token: str) -> None:
         storage.save_tables(delivery.pk, tables)
         first, last = tables.months()
         _progress(delivery, 70, "Calcul des indicateurs")
-        results = compute_results(delivery, storage.duckdb_runner(delivery.pk), first, last)
-        _accept(delivery, tables, first, last, results)
+        runner = storage.duckdb_runner(delivery.pk)
+        try:
+            results = compute_results(delivery, runner, first, last)
+            listed = _listed_identifiers(delivery, tables, runner, last)
+        finally:
+            runner.close()
+        _accept(delivery, tables, first, last, results, listed)
     except Exception:
         logger.exception("Échec du traitement de la livraison %s", delivery_id)
         storage.remove(storage.delivery_folder(delivery.pk))
@@ -167,12 +175,22 @@ def compute_results(delivery: Delivery, runner, first: date, last: date) -> list
                     values={"lignes": [_json(row) for row in rows]},
                 )
             )
-    runner.close()
     return results
 
 
+def _listed_identifiers(delivery: Delivery, tables, runner, last: date) -> list:
+    """The encrypted identifiers of the persons on the delivery's work list, when they are kept; the raw
+    identifiers read are forgotten here either way."""
+    if tables.pseudonymiser is None:
+        return []
+    rows, _ = worklist_rows(runner, last)
+    raw = tables.pseudonymiser.raw_of(row["personne"] for row in rows)
+    tables.pseudonymiser.forget()
+    return identifiers.sealed(raw, delivery)
+
+
 @transaction.atomic
-def _accept(delivery, tables, first, last, results) -> None:
+def _accept(delivery, tables, first, last, results, listed=()) -> None:
     """Save everything at once; deliveries uploaded earlier and covering the same months are replaced. A
     delivery uploaded later and already accepted wins: whatever the order the processing ends in, the last
     upload is the one that counts (the collectivité's row serialises the acceptances)."""
@@ -208,4 +226,6 @@ def _accept(delivery, tables, first, last, results) -> None:
     delivery.warnings = tables.warnings
     delivery.finished_at = timezone.now()
     delivery.save()
+    identifiers.forget_other_deliveries(delivery)
+    ListedIdentifier.objects.bulk_create(listed)
     events.delivery_done(delivery)

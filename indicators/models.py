@@ -101,3 +101,24 @@ class IndicatorResult(models.Model):
 
     def __str__(self):
         return f"{self.table} {self.month:%Y-%m} {self.collectivity}"
+
+
+class ListedIdentifier(models.Model):
+    """The département's identifier of a person on a delivery's orientation work list, encrypted
+    (indicators.identifiers): the only place a beneficiary identifier is kept, and only when the deployment
+    sets WORKLIST_IDENTIFIER_KEY."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="listed_identifiers")
+    pseudonym = models.BigIntegerField("pseudonyme")
+    token = models.TextField("identifiant chiffré")
+    expires_at = models.DateTimeField("supprimé le")
+
+    class Meta:
+        verbose_name = "identifiant d'une personne à orienter (chiffré)"
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "pseudonym"], name="listed_identifier_once"),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="listed_identifier_expiry")]
+
+    def __str__(self):
+        return f"Identifiant chiffré ({self.delivery_id}, {self.pseudonym & 0xFFFFFFFFFFFFFFFF:016x})"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators import storage
+from indicators import identifiers, storage
 from indicators.engine import months, worklist
 from indicators.engine.follow_ups import prepare
 from indicators.models import Delivery, IndicatorResult, IndicatorTable
@@ -92,6 +92,7 @@ class PersonToOrient:
     opening: date
     deadline: date | None
     days_left: int | None
+    identifier: str | None = None  # the département's own, where kept (indicators.identifiers)
 
     @property
     def overdue_days(self) -> int:
@@ -110,6 +111,24 @@ class Worklist:
     people: list[PersonToOrient]
     older: int = 0  # new entrants of the month not oriented whose T0 is before the window
 
+    @property
+    def with_identifiers(self) -> bool:
+        return any(p.identifier for p in self.people)
+
+
+def worklist_rows(runner, last_month: date) -> tuple[list[dict], int]:
+    """The rows of the work list of a delivery ending in `last_month` (the runner reads it), and the number of
+    those left out because their T0 is before the window."""
+    prepare(runner)
+    since = months.shift(last_month, -(WORKLIST_MONTHS - 1))
+    listed, older = [], 0
+    for row in runner.query(worklist.sql(months.index(last_month))):
+        if row["t0"] is not None and row["t0"] < since:
+            older += 1
+        else:
+            listed.append(row)
+    return listed, older
+
 
 def orientation_worklist(collectivity) -> Worklist:
     """New entrants of the latest month of the latest delivery not yet oriented, the most urgent first (fewest
@@ -120,17 +139,13 @@ def orientation_worklist(collectivity) -> Worklist:
         return Worklist(None, None, [])
     runner = storage.duckdb_runner(delivery.pk)
     try:
-        prepare(runner)
-        rows = runner.query(worklist.sql(months.index(delivery.last_month)))
+        rows, older = worklist_rows(runner, delivery.last_month)
     finally:
         runner.close()
     as_of = months.last_day(delivery.last_month)
-    since = months.shift(delivery.last_month, -(WORKLIST_MONTHS - 1))
-    people, older = [], 0
+    kept = identifiers.of_delivery(delivery)
+    people = []
     for row in rows:
-        if row["t0"] is not None and row["t0"] < since:
-            older += 1
-            continue
         deadline = row["t0"] + timedelta(days=14) if row["t0"] else None
         people.append(
             PersonToOrient(
@@ -139,6 +154,7 @@ def orientation_worklist(collectivity) -> Worklist:
                 opening=row["date_ouverture_droit"],
                 deadline=deadline,
                 days_left=(deadline - as_of).days if deadline else None,
+                identifier=kept.get(row["personne"]),
             )
         )
     people.sort(key=lambda p: (p.days_left is None, p.days_left if p.days_left is not None else 0, p.pseudonym))

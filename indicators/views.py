@@ -1,3 +1,5 @@
+import logging
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,6 +11,8 @@ from indicators.engine import months, volet3
 from indicators.forms import DeliveryUploadForm
 from indicators.ingestion import UploadRefused, receive_delivery
 from indicators.models import Delivery
+
+logger = logging.getLogger(__name__)
 
 
 def dashboard(request, code: str):
@@ -110,8 +114,15 @@ def worklist(request, code: str):
     month = found.month
     stem = f"a-orienter-{collectivity.code}-{month:%Y-%m}" if month else f"a-orienter-{collectivity.code}"
     export = page_tables_response(request, stem, lambda: [exports.worklist_table(found.people)])
-    if export:
+    if export:  # pseudonyms only: the identifiers are never exported
         return export
+    if found.with_identifiers:
+        logger.info(
+            "Liste à orienter avec les identifiants du département affichée à l'utilisateur %s (%s, %s personnes)",
+            request.user.pk,
+            collectivity.code,
+            len(found.people),
+        )
     return render(
         request,
         "indicators/worklist.html",
@@ -120,6 +131,7 @@ def worklist(request, code: str):
             "collectivity": collectivity,
             "month": month,
             "people": found.people,
+            "with_identifiers": found.with_identifiers,
             "as_of": found.as_of,
             "older": found.older,
             "window_start": months.shift(month, 1 - results.WORKLIST_MONTHS) if month else None,

@@ -103,9 +103,12 @@ class IssueLog:
         return bool(self.issues)
 
 
-def read_delivery(source: str | Path, *, key: bytes) -> Delivery:
-    """Validate and pseudonymise a delivery; raise DeliveryError listing every problem."""
+def read_delivery(source: str | Path, *, key: bytes, keep_identifiers: bool = False) -> Delivery:
+    """Validate and pseudonymise a delivery; raise DeliveryError listing every problem. With
+    `keep_identifiers`, the delivery's `pseudonymiser` can give back the raw identifiers of chosen
+    pseudonyms until it is told to forget them (the work list's, indicators.identifiers)."""
     log = IssueLog()
+    pseudonymiser = values.Pseudonymiser(key, keep=keep_identifiers)
     warnings: list[str] = []
     files = _collect_files(Path(source), log, warnings)
     if files is None:  # the archive itself is refused: nothing more to say about its content
@@ -121,13 +124,13 @@ def read_delivery(source: str | Path, *, key: bytes) -> Delivery:
             log.add(spec.name, None, None, None, "fichier présent en plusieurs formats : " + ", ".join(candidates))
             continue
         filename = candidates[0]
-        table = _read_file(filename, files[filename], spec, key, log, warnings)
+        table = _read_file(filename, files[filename], spec, pseudonymiser, log, warnings)
         if table is not None:
             tables[spec.name] = table
     for name in files:
         if PurePosixPath(name).stem not in FILES:
             warnings.append(f"{name} : fichier inconnu, ignoré.")
-    delivery = Delivery(tables=tables, warnings=warnings)
+    delivery = Delivery(tables=tables, warnings=warnings, pseudonymiser=pseudonymiser if keep_identifiers else None)
     if "situations_mensuelles" in tables:
         first, last = delivery.months()
         if first and (last.year - first.year) * 12 + last.month - first.month + 1 > MAX_MONTHS:
@@ -197,7 +200,7 @@ def _mib(size: int) -> str:
     return f"{size // (1024 * 1024)} Mio"
 
 
-def _read_file(filename, data, spec, key, log, warnings) -> pa.Table | None:
+def _read_file(filename, data, spec, pseudonymiser, log, warnings) -> pa.Table | None:
     if not data.strip():
         log.add(filename, None, None, None, "fichier vide")
         return None
@@ -221,7 +224,7 @@ def _read_file(filename, data, spec, key, log, warnings) -> pa.Table | None:
         if header is None:
             log.add(filename, 1, None, None, "ligne d'en-tête absente")
             return None
-    return _validate(filename, header, rows, spec, key, log, warnings)
+    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings)
 
 
 def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MAX_FILE_BYTES) -> str | None:
@@ -323,12 +326,12 @@ def _read_cells(filename, line: int, record: list[str], parsers, data: dict[str,
             data[column.target].append(None)
 
 
-def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.Table | None:
+def _validate(filename, header, rows, spec: FileSpec, pseudonymiser, log, warnings) -> pa.Table | None:
     positions = _column_positions(filename, header, spec, log, warnings)
     if positions is None:
         return None
     present = [c for c in spec.columns if c.name in positions]
-    parsers = [(c, positions[c.name], _parser(c, key)) for c in present]
+    parsers = [(c, positions[c.name], _parser(c, pseudonymiser)) for c in present]
     data = {c.target: [] for c in spec.columns}
     absent = [c.target for c in spec.columns if c.name not in positions]
     key_fields = [spec.column(name).target for name in spec.key]
@@ -364,9 +367,9 @@ def _validate(filename, header, rows, spec: FileSpec, key, log, warnings) -> pa.
     return pa.table(data, schema=arrow_schema(spec))
 
 
-def _parser(column: Column, key: bytes):
+def _parser(column: Column, pseudonymiser: values.Pseudonymiser):
     if column.kind == "id":
-        return lambda text: values.pseudonymise(key, values.parse_identifier(text))
+        return pseudonymiser
     if column.kind == "id_presence":
         return lambda text: bool(values.parse_identifier(text))
     if column.kind == "text":

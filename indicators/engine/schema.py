@@ -168,6 +168,8 @@ class Delivery:
 
     tables: dict[str, pa.Table]
     warnings: list[str] = field(default_factory=list)
+    # Only when read with keep_identifiers: gives back the raw identifier of a pseudonym (values.Pseudonymiser).
+    pseudonymiser: object | None = field(default=None, repr=False)
 
     def months(self) -> tuple:
         column = self.tables["situations_mensuelles"].column("mois")

@@ -29,6 +29,33 @@ def pseudonymise(key: bytes, identifier: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+class Pseudonymiser:
+    """Pseudonymises the identifiers of one delivery, each distinct identifier once (a delivery repeats
+    each person's identifier every month). With `keep`, it can tell the raw identifier behind a pseudonym
+    afterwards (`raw_of`), for the work list only (indicators.identifiers): in memory, for the time of the
+    processing."""
+
+    def __init__(self, key: bytes, *, keep: bool = False):
+        self.key, self.keep = key, keep
+        self._pseudonyms: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        identifier = parse_identifier(text)
+        pseudonym = self._pseudonyms.get(identifier)
+        if pseudonym is None:
+            pseudonym = self._pseudonyms[identifier] = pseudonymise(self.key, identifier)
+        return pseudonym
+
+    def raw_of(self, pseudonyms) -> dict[int, str]:
+        if not self.keep:
+            raise ValueError("les identifiants lus n'ont pas été gardés (keep=False)")
+        wanted = set(pseudonyms)
+        return {p: identifier for identifier, p in self._pseudonyms.items() if p in wanted}
+
+    def forget(self) -> None:
+        self._pseudonyms.clear()
+
+
 def refuse_formula(text: str) -> str:
     if text.startswith(FORMULA_PREFIXES):
         raise ValueError("contenu commençant par =, +, - ou @ refusé (formule de tableur)")
