@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.engine import months, volet2, volet3
+from indicators.engine import months, plein_emploi, volet2, volet3
 from indicators.engine.csv_output import write_table
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.runners import make_runner
-from indicators.engine.tables import volet2_table, volet3_table
+from indicators.engine.tables import plein_emploi_table, volet2_table, volet3_table
 
 
 def month_argument(text: str):
@@ -15,17 +15,25 @@ def month_argument(text: str):
         raise CommandError(f"mois invalide « {text} » (attendu AAAA-MM)") from None
 
 
+TABLES = {
+    "2": (volet2.COLUMNS, volet2_table),
+    "3": (volet3.COLUMNS, volet3_table),
+    "plein-emploi": (plein_emploi.COLUMNS, plein_emploi_table),
+}
+
+
 class Command(BaseCommand):
     help = (
         "Calcule les indicateurs d'une livraison (dossier ou zip) et écrit la table en CSV (séparateur ;). "
-        "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md."
+        "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md ; plein-emploi : délais de la "
+        "loi pour le plein emploi (orientation en six semaines, contrat d'engagement en un mois)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="dossier (ou archive zip) de la livraison")
         parser.add_argument("--from", dest="first", required=True, help="premier mois, AAAA-MM")
         parser.add_argument("--to", dest="last", required=True, help="dernier mois, AAAA-MM")
-        parser.add_argument("--volet", choices=["2", "3"], required=True)
+        parser.add_argument("--volet", choices=list(TABLES), required=True)
         parser.add_argument("--output", required=True, help="fichier CSV à écrire")
         parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
 
@@ -48,10 +56,8 @@ class Command(BaseCommand):
             }
         runner = make_runner(options["engine"], delivery.tables, **options_of_engine)
         try:
-            if options["volet"] == "2":
-                columns, rows = volet2.COLUMNS, volet2_table(runner, first, last)
-            else:
-                columns, rows = volet3.COLUMNS, volet3_table(runner, first, last)
+            columns, table = TABLES[options["volet"]]
+            rows = table(runner, first, last)
         finally:
             runner.close()
         with open(options["output"], "w", encoding="utf-8", newline="") as handle:
