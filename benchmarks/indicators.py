@@ -4,6 +4,7 @@
                                               [--skip-pandas] [--skip-spark]
     .venv/bin/python benchmarks/indicators.py --limited 4000000,8000000 [--memory-limit aucune,1GB,512MB]
     .venv/bin/python benchmarks/indicators.py --crossover 30000,100000,300000,1000000
+    .venv/bin/python benchmarks/indicators.py --plein-emploi [--national 2000000]
 
 Generates synthetic deliveries (cached under var/bench/), then measures each step in a fresh
 subprocess so that the peak memory (VmHWM) belongs to that step alone; the scans and DuckDB are run
@@ -16,6 +17,8 @@ subprocess so that the peak memory (VmHWM) belongs to that step alone; the scans
 --limited: the engine on larger deliveries under a fixed DuckDB memory limit, spilling to var/bench/duckdb-tmp.
 --crossover: at each size, the engine's volet 2 against the plain window-function query of
 benchmarks/window_reference.py (checked to give the same counts first).
+--plein-emploi: the whole indicator set (volet 2, volet 3 and the delays of the loi pour le plein emploi) at
+national size against the two floors.
 Times exclude process start (loading the libraries) and data generation. Results print as Markdown tables,
 with the load average of the machine before and after.
 """
@@ -38,7 +41,7 @@ USED = {
     "orientations": ["personne", "date_notification", "parcours", "type_organisme", "accompagnement_global",
                      "presence_rdv_orientation", "date_fin_suivi"],
     "rendez_vous": ["personne", "date", "nature", "statut"],
-    "contrats_engagement": ["type", "date_signature"],
+    "contrats_engagement": ["personne", "type", "date_signature"],
     "diagnostics": ["personne", "date", "freins"],
     "activites": ["personne", "date_debut", "date_fin", "heures", "categorie"],
     "emplois": ["personne", "date_debut", "type_contrat", "duree_mois"],
@@ -88,6 +91,7 @@ def measure(kind: str, folder: Path, first: date, last: date) -> dict:
         "agreement": agreement,
         "limited": limited_run,
         "duckdb": engine,
+        "duckdb_all": every_table,
         "spark": engine,
         "pandas": pandas_run,
     }
@@ -101,6 +105,26 @@ def both_tables(runner, started: float, first: date, last: date) -> dict:
     split = time.perf_counter()
     volet3_table(runner, first, last)
     return split_times(started, split)
+
+
+def every_table(paths, first, last, **_) -> dict:
+    """Volet 2, volet 3, then the delays of the loi pour le plein emploi, each timed."""
+    from indicators.engine.runners import DuckDBRunner
+    from indicators.engine.tables import plein_emploi_table, volet2_table, volet3_table
+
+    started = time.perf_counter()
+    runner = DuckDBRunner(paths)
+    marks = []
+    for table in (volet2_table, volet3_table, plein_emploi_table):
+        table(runner, first, last)
+        marks.append(time.perf_counter())
+    return {
+        "seconds": marks[-1] - started,
+        "volet2": marks[0] - started,
+        "volet3": marks[1] - marks[0],
+        "plein_emploi": marks[2] - marks[1],
+        "peak_mb": peak_mb(),
+    }
 
 
 def scan(aggregate: str, paths) -> dict:
@@ -240,6 +264,7 @@ def main():
     parser.add_argument("--limited", help="sizes (persons) to run under --memory-limit, e.g. 4000000,8000000")
     parser.add_argument("--memory-limit", default="aucune,1GB,512MB", help="limits to try, « aucune » for none")
     parser.add_argument("--crossover", help="sizes (persons) where the engine meets the window query")
+    parser.add_argument("--plein-emploi", action="store_true", help="every table, national, against the floors")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -252,6 +277,8 @@ def main():
         limited(args)
     elif args.crossover:
         crossover(args)
+    elif args.plein_emploi:
+        whole_set(args)
     else:
         floors(args)
     print(f"Charge de la machine à la fin (1, 5, 15 min) : {load_average()}")
@@ -287,6 +314,22 @@ def floors(args):
     )
     print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+
+
+def whole_set(args):
+    folder = dataset(args.national, args.months, seed=1)
+    results = {kind: run_child(kind, folder, args.months, args.repeat) for kind in ("scan", "scan_hash", "duckdb_all")}
+    scan, scan_hash = results["scan"]["seconds"], results["scan_hash"]["seconds"]
+    r = results["duckdb_all"]
+    print("| données | volet 2 (s) | volet 3 (s) | plein emploi (s) | total (s) | essais (s) | scan (count, max) (s) "
+          "| scan (bit_xor(hash)) (s) | / scan (count, max) | / scan (bit_xor(hash)) | mémoire max (Mo) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        f"| national ({args.national:,} × {args.months}) | {r['volet2']:.2f} | {r['volet3']:.2f} | "
+        f"{r['plein_emploi']:.2f} | {r['seconds']:.2f} | {' / '.join(f'{t:.2f}' for t in r['runs'])} | "
+        f"{scan:.2f} | {scan_hash:.2f} | {r['seconds'] / scan:.1f}× | {r['seconds'] / scan_hash:.1f}× | "
+        f"{r['peak_mb']:,.0f} |".replace(",", " ")
+    )
 
 
 def limited(args):

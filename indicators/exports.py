@@ -4,6 +4,7 @@ from django.http import HttpResponse
 
 from config.downloads import Table, csv_response
 from indicators.engine.organisms import COLUMNS as ORGANISM_COLUMNS
+from indicators.engine.plein_emploi import COLUMNS as PLEIN_EMPLOI_COLUMNS
 from indicators.engine.volet2 import COLUMNS as VOLET2_COLUMNS
 from indicators.engine.volet3 import COLUMNS as VOLET3_COLUMNS
 
@@ -24,6 +25,18 @@ def volet3_table(rows) -> Table:
         [*VOLET3_COLUMNS, "version"],
         [[row["mois"].strftime("%Y-%m"), *(row.get(k) for k in VOLET3_COLUMNS[1:]), row["version"]] for row in rows],
     )
+
+
+def plein_emploi_table(rows) -> Table:
+    """The delays of the loi pour le plein emploi, one month per line (columns of `compute_indicators
+    --volet plein-emploi`)."""
+    return Table(
+        "plein-emploi",
+        "Plein emploi",
+        [*PLEIN_EMPLOI_COLUMNS, "version"],
+        [[row["mois"].strftime("%Y-%m"), *(row.get(k) for k in PLEIN_EMPLOI_COLUMNS[1:]), row["version"]]
+         for row in rows],
+    )  # fmt: skip
 
 
 def organisms_table(year, rows) -> Table:
@@ -51,6 +64,15 @@ def worklist_table(people) -> Table:
         "Personnes à orienter",
         ["pseudonyme", "date_ouverture_droit", "t0", "echeance_15_jours", "jours_restants"],
         [[p.pseudonym, p.opening, p.t0, p.deadline, p.days_left] for p in people],
+    )
+
+
+def france_travail_table(people) -> Table:
+    return Table(
+        "a-orienter-par-france-travail",
+        "Orientation par France Travail",
+        ["pseudonyme", "mois_entree", "t0", "fin_delai_6_semaines", "orientation_notifiee"],
+        [[p.pseudonym, p.entry_month.strftime("%Y-%m"), p.t0, p.deadline, p.notified] for p in people],
     )
 
 

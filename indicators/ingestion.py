@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators import identifiers, storage
-from indicators.engine import months, organisms, volet2, volet3
+from indicators.engine import months, organisms, plein_emploi, volet2, volet3
 from indicators.engine.reading import DeliveryError, read_delivery
-from indicators.engine.tables import organisms_table, volet2_table, volet3_table
+from indicators.engine.tables import organisms_table, plein_emploi_table, volet2_table, volet3_table
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable, ListedIdentifier
 from indicators.results import worklist_rows
 from notifications import events
@@ -150,6 +150,7 @@ def compute_results(delivery: Delivery, runner, first: date, last: date) -> list
     for table, version, rows in (
         (IndicatorTable.VOLET2, volet2.VERSION, volet2_table(runner, first, last)),
         (IndicatorTable.VOLET3, volet3.VERSION, volet3_table(runner, first, last)),
+        (IndicatorTable.PLEIN_EMPLOI, plein_emploi.VERSION, plein_emploi_table(runner, first, last)),
     ):
         for row in rows:
             results.append(

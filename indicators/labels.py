@@ -45,3 +45,13 @@ VOLET3 = {
     "taux_satisfaction_personnes_pct": "Satisfaction des personnes accompagnées (%)",
     "taux_satisfaction_professionnels_pct": "Satisfaction des professionnels (%)",
 }
+
+PLEIN_EMPLOI = {
+    "nouveaux_entrants": "Nouveaux entrants",
+    "t0_inconnu": "dont T0 inconnu",
+    "orientes_6_semaines": "Orientés dans les six semaines suivant T0",
+    "a_orienter_par_france_travail": "Non orientés à six semaines : orientation par France Travail",
+    "orientations_notifiees": "Orientations notifiées dans le mois",
+    "contrats_1_mois": "dont suivies d'un contrat d'engagement signé dans le mois",
+    "provisoire": "Mois provisoire (délai de six semaines non écoulé)",
+}

@@ -76,6 +76,7 @@ class IndicatorTable(models.TextChoices):
     VOLET2 = "volet2", "Volet 2 – nouveaux entrants et orientation"
     VOLET3 = "volet3", "Volet 3 – indicateurs de moyens et de résultats"
     ORGANISMS = "organismes", "Répartition par organisme référent au 31 décembre"
+    PLEIN_EMPLOI = "plein_emploi", "Délais de la loi pour le plein emploi"
 
 
 class IndicatorResult(models.Model):
@@ -121,4 +122,4 @@ class ListedIdentifier(models.Model):
         indexes = [models.Index(fields=["expires_at"], name="listed_identifier_expiry")]
 
     def __str__(self):
-        return f"Identifiant chiffré ({self.delivery_id}, {self.pseudonym & 0xFFFFFFFFFFFFFFFF:016x})"
+        return f"Identifiant chiffré – livraison {self.delivery_id}"

@@ -1,11 +1,11 @@
 """Reading stored results for the pages: plain values, shares and the comments of annexe 4 §4.2."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from indicators import identifiers, storage
-from indicators.engine import months, worklist
+from indicators.engine import months, plein_emploi, worklist
 from indicators.engine.follow_ups import prepare
 from indicators.models import Delivery, IndicatorResult, IndicatorTable
 
@@ -110,10 +110,46 @@ class Worklist:
     as_of: date | None  # the delivery's last day: days are counted to it, not to today
     people: list[PersonToOrient]
     older: int = 0  # new entrants of the month not oriented whose T0 is before the window
+    # new entrants of the window's months not oriented within six weeks: France Travail orients them
+    to_france_travail: list["PersonToFranceTravail"] = field(default_factory=list)
 
     @property
     def with_identifiers(self) -> bool:
         return any(p.identifier for p in self.people)
+
+
+@dataclass(frozen=True)
+class PersonToFranceTravail:
+    pseudonym: str
+    entry_month: date
+    t0: date
+    deadline: date  # the last day of the six weeks
+    notified: date | None  # an orientation notified after the deadline
+
+
+def france_travail_rows(runner, last_month: date) -> list[PersonToFranceTravail]:
+    """New entrants of the work list's months that the département did not orient within six weeks of T0
+    (loi pour le plein emploi), the oldest deadline first."""
+    prepare(runner)
+    sql = plein_emploi.france_travail_list_sql(
+        months.index(last_month) - (WORKLIST_MONTHS - 1), months.index(last_month), months.last_day(last_month)
+    )
+    people = [
+        PersonToFranceTravail(
+            pseudonym=pseudonym(row["personne"]),
+            entry_month=months.from_index(row["m"]),
+            t0=row["t0"],
+            deadline=row["t0"] + timedelta(days=plein_emploi.ORIENTATION_DAYS - 1),
+            notified=row["date_notification"],
+        )
+        for row in runner.query(sql)
+    ]
+    return sorted(people, key=lambda p: (p.deadline, p.pseudonym))
+
+
+def pseudonym(personne: int) -> str:
+    """How a person appears on the pages: 16 hexadecimal digits."""
+    return f"{personne & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 def worklist_rows(runner, last_month: date) -> tuple[list[dict], int]:
@@ -140,6 +176,7 @@ def orientation_worklist(collectivity) -> Worklist:
     runner = storage.duckdb_runner(delivery.pk)
     try:
         rows, older = worklist_rows(runner, delivery.last_month)
+        to_france_travail = france_travail_rows(runner, delivery.last_month)
     finally:
         runner.close()
     as_of = months.last_day(delivery.last_month)
@@ -149,7 +186,7 @@ def orientation_worklist(collectivity) -> Worklist:
         deadline = row["t0"] + timedelta(days=14) if row["t0"] else None
         people.append(
             PersonToOrient(
-                pseudonym=f"{row['personne'] & 0xFFFFFFFFFFFFFFFF:016x}",
+                pseudonym=pseudonym(row["personne"]),
                 t0=row["t0"],
                 opening=row["date_ouverture_droit"],
                 deadline=deadline,
@@ -158,7 +195,7 @@ def orientation_worklist(collectivity) -> Worklist:
             )
         )
     people.sort(key=lambda p: (p.days_left is None, p.days_left if p.days_left is not None else 0, p.pseudonym))
-    return Worklist(delivery.last_month, as_of, people, older)
+    return Worklist(delivery.last_month, as_of, people, older, to_france_travail)
 
 
 def period_summary(rows: list[dict], first: date, last: date) -> dict | None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("collectivites/<str:code>/indicateurs.parquet", views.parquet_export, name="parquet_export"),
     path("collectivites/<str:code>/livraisons/", views.deliveries, name="deliveries"),
     path("collectivites/<str:code>/a-orienter/", views.worklist, name="worklist"),
+    path("collectivites/<str:code>/orientation-france-travail/", views.france_travail_list, name="france_travail"),
     path("livraisons/<int:pk>/", views.delivery_detail, name="delivery_detail"),
 ]

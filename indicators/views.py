@@ -10,7 +10,7 @@ from indicators import exports, labels, results
 from indicators.engine import months, volet3
 from indicators.forms import DeliveryUploadForm
 from indicators.ingestion import UploadRefused, receive_delivery
-from indicators.models import Delivery
+from indicators.models import Delivery, IndicatorTable
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,8 @@ def dashboard(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
     volet2_rows = results.volet2_rows(collectivity)
     year, organism_rows = results.organism_rows(collectivity)
-    volet3_rows = results.monthly_rows(collectivity, "volet3")
+    volet3_rows = results.monthly_rows(collectivity, IndicatorTable.VOLET3)
+    plein_emploi_rows = results.monthly_rows(collectivity, IndicatorTable.PLEIN_EMPLOI)
     export = page_tables_response(
         request,
         f"indicateurs-{collectivity.code}",
@@ -27,6 +28,7 @@ def dashboard(request, code: str):
             exports.volet2_table(volet2_rows),
             exports.organisms_table(year, organism_rows),
             exports.volet3_table(volet3_rows),
+            exports.plein_emploi_table(plein_emploi_rows),
         ],
     )
     if export:
@@ -42,6 +44,10 @@ def dashboard(request, code: str):
             # one row per indicator, one cell per month (the table is read indicator by indicator)
             "volet3_by_indicator": [
                 (labels.VOLET3[c], [row.get(c) for row in volet3_rows]) for c in volet3.COLUMNS[1:]
+            ],
+            "plein_emploi_rows": plein_emploi_rows,
+            "plein_emploi_by_indicator": [
+                (label, [row.get(column) for row in plein_emploi_rows]) for column, label in labels.PLEIN_EMPLOI.items()
             ],
             "organism_year": year,
             "organism_rows": [
@@ -132,9 +138,31 @@ def worklist(request, code: str):
             "month": month,
             "people": found.people,
             "with_identifiers": found.with_identifiers,
+            "to_france_travail": len(found.to_france_travail),
             "as_of": found.as_of,
             "older": found.older,
             "window_start": months.shift(month, 1 - results.WORKLIST_MONTHS) if month else None,
+        },
+    )
+
+
+def france_travail_list(request, code: str):
+    """The new entrants of the work list's months that France Travail orients (six weeks past)."""
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_worklist)
+    found = results.orientation_worklist(collectivity)
+    stem = f"orientation-france-travail-{collectivity.code}" + (f"-{found.month:%Y-%m}" if found.month else "")
+    export = page_tables_response(request, stem, lambda: [exports.france_travail_table(found.to_france_travail)])
+    if export:
+        return export
+    return render(
+        request,
+        "indicators/france_travail.html",
+        {
+            "title": f"Orientation par France Travail – {collectivity.name}",
+            "collectivity": collectivity,
+            "month": found.month,
+            "as_of": found.as_of,
+            "people": found.to_france_travail,
         },
     )
 

@@ -80,12 +80,13 @@ GROUP BY m
 """
 
 
-def france_travail_list_sql(month_index_: int, last_day: date) -> str:
-    """The persons counted in a_orienter_par_france_travail for one month, with T0 and their orientation."""
+def france_travail_list_sql(first_m: int, last_m: int, last_day: date) -> str:
+    """The persons counted in a_orienter_par_france_travail for the months first_m to last_m: their entry
+    month, T0 and orientation, if any."""
     return f"""
-SELECT personne, t0, date_ouverture_droit, date_notification
+SELECT personne, m, t0, date_ouverture_droit, date_notification
 FROM entrant_orientation
-WHERE m = {int(month_index_)} AND {past_deadline(last_day)}
+WHERE m BETWEEN {int(first_m)} AND {int(last_m)} AND {past_deadline(last_day)}
 """
 
 

@@ -1,10 +1,14 @@
 """The delays of the loi pour le plein emploi (spec « Delays of the loi pour le plein emploi »): the worked example
 on both engines and through the CLI, and each rule at its boundary."""
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
+from accounts.models import Role
 from indicators.engine import months, plein_emploi
 from indicators.engine.follow_ups import prepare
 from indicators.engine.reading import read_delivery
@@ -60,8 +64,11 @@ def test_the_persons_who_fall_to_france_travail_are_listed():
     runner = DuckDBRunner(delivery.tables)
     prepare(runner)
     last_day = months.last_day(months.parse("2025-04"))
-    listed = runner.query(plein_emploi.france_travail_list_sql(months.index(months.parse("2025-02")), last_day))
+    february = months.index(months.parse("2025-02"))
+    listed = runner.query(plein_emploi.france_travail_list_sql(february, february, last_day))
     assert {row["personne"] for row in listed} == {pseudonymise(b"cle-de-test", p) for p in ("P02", "P04")}
+    whole = runner.query(plein_emploi.france_travail_list_sql(february, february + 2, last_day))
+    assert {row["personne"] for row in whole} == {pseudonymise(b"cle-de-test", p) for p in ("P02", "P04", "P06")}
 
 
 def entering_in_march(t0, notified=None, contract=None, last="2024-06"):
@@ -114,3 +121,52 @@ def test_the_deadline_must_be_reached_by_the_delivery(last, to_france_travail, p
 def test_contract_within_one_month_of_the_notification(contract, counted):
     march = entering_in_march("2024-03-01", "2024-03-15", contract, last="2024-05")["2024-03"]
     assert (march["orientations_notifiees"], march["contrats_1_mois"]) == (1, counted)
+
+
+@pytest.fixture
+def delivered(client, make_user, settings, tmp_path):
+    """The worked example uploaded by an agent of the Ain, logged in."""
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in EXAMPLE.glob("*.csv"):
+            zipped.writestr(path.name, path.read_bytes())
+    archive.seek(0)
+    archive.name = "livraison.zip"
+    response = client.post(reverse("indicators:deliveries", args=["01D"]), {"files": archive}, follow=True)
+    assert "Livraison acceptée" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_delivery_shows_the_delays_on_the_dashboard_and_in_its_exports(client, delivered):
+    page = client.get(reverse("indicators:dashboard", args=["01D"])).content.decode()
+    section = page[page.index('data-testid="plein-emploi"') :]
+    row = section[section.index("Non orientés à six semaines") :].split("</tr>")[0]
+    # January to April 2025: –, 2, 1, 0
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]] == ["–", "2", "1", "0"]
+    provisional = section[section.index("Mois provisoire") :].split("</tr>")[0]
+    assert provisional.count(">non<") == 2 and provisional.count(">oui<") == 2
+    export = client.get(reverse("indicators:dashboard", args=["01D"]) + "?format=csv&tableau=plein-emploi")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ";".join([*plein_emploi.COLUMNS, "version"])
+    assert lines[2] == "2025-02;4;1;1;2;2;0;0;plein-emploi-v1"
+
+
+@pytest.mark.django_db
+def test_the_council_sees_who_france_travail_orients(client, delivered, make_user):
+    worklist = client.get(reverse("indicators:worklist", args=["01D"])).content.decode()
+    assert "3 nouveaux entrants des trois derniers mois livrés n'ont pas été orientés" in worklist
+    page = client.get(reverse("indicators:france_travail", args=["01D"])).content.decode()
+    assert "3 personnes orientées par France Travail" in page
+    # oldest deadline first: P04 (T0 10 February, six weeks ending 23 March) after P02 (T0 3 February)
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].split("</tr>")[:-1]
+    assert ["16/03/2025" in rows[0], "23/03/2025" in rows[1], "29/04/2025" in rows[2]] == [True] * 3
+    assert "17/03/2025" in rows[0] and rows[1].endswith("<td>aucune</td>")  # P02 oriented a day too late
+    export = client.get(reverse("indicators:france_travail", args=["01D"]) + "?format=csv")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "pseudonyme;mois_entree;t0;fin_delai_6_semaines;orientation_notifiee"
+    assert [line.split(";")[1] for line in lines[1:]] == ["2025-02", "2025-02", "2025-03"]
+    assert export["Content-Disposition"] == 'attachment; filename="orientation-france-travail-01D-2025-04.csv"'
+    client.force_login(make_user(Role.DDETS, "01"))
+    assert client.get(reverse("indicators:france_travail", args=["01D"])).status_code == 404
