@@ -91,3 +91,14 @@ def deliveries_table(deliveries) -> Table:
 
 def _when(value, pattern: str) -> str:
     return value.strftime(pattern) if value else ""
+
+
+def cdpe_table(found) -> Table:
+    """The synthesis for the comité pour l'emploi: one line per indicator, one column per month, then the
+    period's figure and how it is made."""
+    return Table(
+        "synthese-cdpe",
+        "Synthèse CDPE",
+        ["rubrique", "indicateur", *(m.strftime("%Y-%m") for m in found.months), "periode", "calcul_periode"],
+        [[line.section, line.label, *line.values, line.period, line.kind.value] for line in found.lines],
+    )

@@ -11,5 +11,6 @@ urlpatterns = [
     path("collectivites/<str:code>/livraisons/", views.deliveries, name="deliveries"),
     path("collectivites/<str:code>/a-orienter/", views.worklist, name="worklist"),
     path("collectivites/<str:code>/orientation-france-travail/", views.france_travail_list, name="france_travail"),
+    path("collectivites/<str:code>/synthese-cdpe/", views.cdpe_synthesis, name="cdpe"),
     path("livraisons/<int:pk>/", views.delivery_detail, name="delivery_detail"),
 ]

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from config.downloads import PARQUET, attachment, page_tables_response
-from indicators import exports, labels, results
+from indicators import cdpe, exports, labels, results
 from indicators.engine import months, volet3
-from indicators.forms import DeliveryUploadForm
+from indicators.forms import DeliveryUploadForm, PeriodForm
 from indicators.ingestion import UploadRefused, receive_delivery
 from indicators.models import Delivery, IndicatorTable
 
@@ -163,6 +163,41 @@ def france_travail_list(request, code: str):
             "month": found.month,
             "as_of": found.as_of,
             "people": found.to_france_travail,
+        },
+    )
+
+
+PDF = "application/pdf"
+
+
+def cdpe_synthesis(request, code: str):
+    """The synthesis for the comité pour l'emploi départemental over a chosen period: page, PDF, spreadsheet."""
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
+    tables = {table: results.monthly_rows(collectivity, table) for table in cdpe.TABLES}
+    delivered = sorted(row["mois"] for rows in tables.values() for row in rows)
+    if "du" in request.GET:
+        form = PeriodForm(request.GET)
+    elif delivered:  # the last three months delivered
+        form = PeriodForm({"du": months.label(months.shift(delivered[-1], -2)), "au": months.label(delivered[-1])})
+    else:
+        form = PeriodForm()
+    found = cdpe.synthesis(tables, form.cleaned_data["du"], form.cleaned_data["au"]) if form.is_valid() else None
+    if found:
+        stem = f"synthese-cdpe-{collectivity.code}-{found.first:%Y-%m}-{found.last:%Y-%m}"
+        context = {"collectivity": collectivity, "found": found}
+        if request.GET.get("format") == "pdf":
+            return attachment(cdpe.render_pdf(context), f"{stem}.pdf", PDF)
+        export = page_tables_response(request, stem, lambda: [exports.cdpe_table(found)])
+        if export:
+            return export
+    return render(
+        request,
+        "indicators/cdpe.html",
+        {
+            "title": f"Synthèse pour le comité pour l'emploi – {collectivity.name}",
+            "collectivity": collectivity,
+            "form": form,
+            "found": found,
         },
     )
 
