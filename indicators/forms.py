@@ -22,7 +22,8 @@ class DeliveryUploadForm(forms.Form):
         label="Fichiers de la livraison",
         help_text=(
             "Une archive zip, ou les fichiers situations_mensuelles et orientations (et, pour le volet 3, "
-            "rendez_vous, contrats_engagement, diagnostics, activites, emplois, satisfaction), en CSV ou Parquet. "
+            "rendez_vous, contrats_engagement, diagnostics, activites, emplois, satisfaction), en CSV ou Parquet ; "
+            "à la place de situations_mensuelles, les flux mensuels bénéficiaires RSA de la CAF ou de la MSA (XML). "
             "512 Mio au plus."
         ),
     )

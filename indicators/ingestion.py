@@ -16,8 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators import identifiers, storage
+from indicators.caf_flow import FlowError
+from indicators.caf_flow import convert as convert_flows
 from indicators.engine import months, organisms, plein_emploi, volet2, volet3
-from indicators.engine.reading import DeliveryError, read_delivery
+from indicators.engine.reading import DeliveryError, Issue, read_delivery
 from indicators.engine.tables import organisms_table, plein_emploi_table, volet2_table, volet3_table
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable, ListedIdentifier
 from indicators.results import worklist_rows
@@ -27,7 +29,7 @@ from territories.models import Collectivity
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
-ACCEPTED_SUFFIXES = (".zip", ".csv", ".parquet")
+ACCEPTED_SUFFIXES = (".zip", ".csv", ".parquet", ".xml")
 
 
 class UploadRefused(Exception):
@@ -40,7 +42,7 @@ def receive_delivery(*, collectivity, user, files) -> Delivery:
         raise UploadRefused("Aucun fichier n'a été déposé.")
     for uploaded in files:
         if not uploaded.name.lower().endswith(ACCEPTED_SUFFIXES):
-            raise UploadRefused(f"{uploaded.name} : format non accepté (zip, csv ou parquet).")
+            raise UploadRefused(f"{uploaded.name} : format non accepté (zip, csv, parquet ou flux CAF/MSA en xml).")
     total = sum(uploaded.size for uploaded in files)
     if total > MAX_UPLOAD_BYTES:
         raise UploadRefused(f"Dépôt trop volumineux : {total // (1024 * 1024)} Mio pour une limite de 512 Mio.")
@@ -95,9 +97,11 @@ def process_delivery(delivery_id: int, token: str) -> None:
         _progress(delivery, 10, "Lecture et validation des fichiers")
         source = _source_in(folder)
         try:
+            converted = _convert_caf_flows(folder)
             tables = read_delivery(
                 source, key=settings.PSEUDONYMISATION_KEY.encode(), keep_identifiers=identifiers.enabled()
             )
+            tables.warnings[:0] = converted
         except DeliveryError as error:
             _refuse(delivery, error)
             return
@@ -122,6 +126,28 @@ def process_delivery(delivery_id: int, token: str) -> None:
         raise
     finally:
         storage.remove(folder)
+
+
+def _convert_caf_flows(folder) -> list[str]:
+    """CAF/MSA monthly flows (XML) uploaded beside the other files become situations_mensuelles.csv, T0 being
+    each flow's creation date (indicators.caf_flow); the XML files are then removed. A flow that cannot be
+    converted refuses the delivery."""
+    flows = sorted(path for path in folder.iterdir() if path.suffix.lower() == ".xml")
+    if not flows:
+        return []
+    target = folder / "situations_mensuelles.csv"
+    if target.exists():
+        message = "déposé avec des flux CAF/MSA, qui le remplacent : déposez l'un ou l'autre"
+        raise DeliveryError([Issue("situations_mensuelles.csv", None, None, None, message)])
+    try:
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            report = convert_flows(flows, handle)
+    except FlowError as error:
+        raise DeliveryError([Issue(error.file, error.line, error.tag, None, error.message)]) from None
+    finally:
+        for flow in flows:
+            flow.unlink()
+    return [f"Flux CAF/MSA ({', '.join(flow.name for flow in flows)}) : {line}" for line in report.lines()]
 
 
 def _source_in(folder):
