@@ -142,3 +142,17 @@ def test_a_broken_flow_refuses_the_delivery_and_names_the_line(client, cd_agent)
     files = [("flux.xml", (HEAD + "\n<InfosFoyerRSA>").encode()), ("orientations.csv", ORIENTATIONS.encode())]
     page = upload(client, *files).content.decode()
     assert "Livraison refusée" in page and "flux.xml, ligne 2 : XML illisible" in page
+
+
+def test_an_external_entity_is_never_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-DU-SERVEUR")
+    body = (
+        f'<!DOCTYPE Racine [<!ENTITY s SYSTEM "file://{secret}">]>' + HEAD + "<InfosFoyerRSA><IdentificationRSA>"
+        "<Organisme><MATRICULE>&s;</MATRICULE></Organisme><DemandeRSA><DTDEMRSA>2024-01-01</DTDEMRSA></DemandeRSA>"
+        "</IdentificationRSA><Personne><Prestations><NATPREST>RSA</NATPREST><ROLEPERS>DEM</ROLEPERS></Prestations>"
+        "</Personne><PrestationRSA><SituationDossierRSA><EtatDossierRSA><ETATDOSRSA>2</ETATDOSRSA></EtatDossierRSA>"
+        "</SituationDossierRSA></PrestationRSA></InfosFoyerRSA></Racine>"
+    )
+    text, said = converted([flow(tmp_path, body)])
+    assert "SECRET" not in text and said[0] == "1 foyers lus, 0 lignes de situations_mensuelles écrites."
