@@ -50,7 +50,10 @@ class Report:
     skipped: Counter = field(default_factory=Counter)  # reason → persons left out
 
     def lines(self) -> list[str]:
-        said = [f"{self.households} foyers lus, {self.rows} lignes de situations_mensuelles écrites."]
+        households = (
+            f"{self.households} foyer{'s' if self.households > 1 else ''} lu{'s' if self.households > 1 else ''}"
+        )
+        said = [f"{households}, {self.rows} ligne(s) de situations_mensuelles écrite(s)."]
         said += [f"{count} personne(s) non reprise(s) : {reason}." for reason, count in sorted(self.skipped.items())]
         return said
 

@@ -46,7 +46,7 @@ def test_each_field_of_the_flow_lands_in_its_column():
     # (ETATDOSRSA 0) left out; 4 (payment suspended) is suspendu, 5 (closed) radie; no NIR: matricule-role
     assert text == EXPECTED
     assert said == [
-        "9 foyers lus, 10 lignes de situations_mensuelles écrites.",
+        "9 foyers lus, 10 ligne(s) de situations_mensuelles écrite(s).",
         "1 personne(s) non reprise(s) : demande en attente de décision ou droit refusé (ETATDOSRSA 0 ou 1).",
         "1 personne(s) non reprise(s) : personne du foyer sans prestation RSA.",
     ]
@@ -133,7 +133,7 @@ def test_a_council_uploads_its_caf_flows_with_its_orientations(client, cd_agent)
     files = [(path.name, path.read_bytes()) for path in FLOWS] + [("orientations.csv", ORIENTATIONS.encode())]
     page = upload(client, *files).content.decode()
     assert "Livraison acceptée" in page
-    assert "9 foyers lus, 10 lignes de situations_mensuelles écrites." in page
+    assert "9 foyers lus, 10 ligne(s) de situations_mensuelles écrite(s)." in page
     assert "2900175000001" not in page
 
 
@@ -155,4 +155,4 @@ def test_an_external_entity_is_never_resolved(tmp_path):
         "</SituationDossierRSA></PrestationRSA></InfosFoyerRSA></Racine>"
     )
     text, said = converted([flow(tmp_path, body)])
-    assert "SECRET" not in text and said[0] == "1 foyers lus, 0 lignes de situations_mensuelles écrites."
+    assert "SECRET" not in text and said[0] == "1 foyer lu, 0 ligne(s) de situations_mensuelles écrite(s)."
