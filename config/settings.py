@@ -214,6 +214,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.ba
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 INDICATORS_DATA_DIR = Path(os.environ.get("INDICATORS_DATA_DIR", BASE_DIR / "var" / "indicateurs"))
+# Where a Spark cluster reads INDICATORS_DATA_DIR (« file:///partage/indicateurs », « s3a://seau/indicateurs »);
+# empty: the same path (indicators.storage.spark_runner, docs/environment.md).
+INDICATORS_SPARK_DATA_URL = os.environ.get("INDICATORS_SPARK_DATA_URL", "")
 # The indicator engine's memory: beyond this limit DuckDB spills its intermediate tables to the temporary
 # directory instead of growing (docs/environment.md).
 INDICATORS_DUCKDB_MEMORY_LIMIT = os.environ.get("INDICATORS_DUCKDB_MEMORY_LIMIT", "1GB")

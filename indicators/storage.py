@@ -45,3 +45,17 @@ def duckdb_runner(delivery_id: int):
         memory_limit=settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
         temp_directory=str(temp),
     )
+
+
+def spark_runner(delivery_id: int):
+    """The engine on Spark over a delivery's stored tables, read by the cluster from their location:
+    INDICATORS_SPARK_DATA_URL is where the cluster sees INDICATORS_DATA_DIR (a shared file system or an object
+    storage URL); by default the same path."""
+    from indicators.engine.runners import SparkRunner
+
+    base = settings.INDICATORS_SPARK_DATA_URL.rstrip("/")
+    paths = table_paths(delivery_id)
+    if base:
+        local = Path(settings.INDICATORS_DATA_DIR)
+        paths = {name: f"{base}/{path.relative_to(local).as_posix()}" for name, path in paths.items()}
+    return SparkRunner(paths)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("collectivites/<str:code>/", views.dashboard, name="dashboard"),
     path("collectivites/<str:code>/volet2.csv", views.volet2_export, name="volet2_export"),
     path("collectivites/<str:code>/volet3.csv", views.volet3_export, name="volet3_export"),
+    path("collectivites/<str:code>/plein-emploi/", views.plein_emploi_export, name="plein_emploi_export"),
     path("collectivites/<str:code>/indicateurs.parquet", views.parquet_export, name="parquet_export"),
     path("collectivites/<str:code>/livraisons/", views.deliveries, name="deliveries"),
     path("collectivites/<str:code>/a-orienter/", views.worklist, name="worklist"),

@@ -28,7 +28,6 @@ def dashboard(request, code: str):
             exports.volet2_table(volet2_rows),
             exports.organisms_table(year, organism_rows),
             exports.volet3_table(volet3_rows),
-            exports.plein_emploi_table(plein_emploi_rows),
         ],
     )
     if export:
@@ -200,6 +199,17 @@ def cdpe_synthesis(request, code: str):
             "found": found,
         },
     )
+
+
+def plein_emploi_export(request, code: str) -> HttpResponse:
+    """The delays of the loi pour le plein emploi as a file (?format=csv or xlsx); without a format, the
+    dashboard that shows them."""
+    collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_indicators)
+    rows = results.monthly_rows(collectivity, IndicatorTable.PLEIN_EMPLOI)
+    export = page_tables_response(
+        request, f"indicateurs-plein-emploi-{collectivity.code}", lambda: [exports.plein_emploi_table(rows)]
+    )
+    return export or redirect("indicators:dashboard", code=collectivity.code)
 
 
 def volet2_export(request, code: str) -> HttpResponse:

@@ -61,12 +61,14 @@ class DuckDBRunner:
 
 
 class SparkRunner:
-    """PySpark: local mode here, any cluster in production (pass its SparkSession)."""
+    """PySpark on the session of the environment (`spark_session`): local mode by default, a cluster or a
+    Spark Connect server in production. Arrow tables are sent from the driver; a path (or a URL the cluster reads:
+    a shared file system, s3a://…) is read by the executors themselves."""
 
     engine = "spark"
 
     def __init__(self, tables: Mapping[str, TableSource], *, spark=None):
-        self.spark = spark or local_spark_session()
+        self.spark = spark or spark_session()
         for name in FILES:
             source = tables.get(name)
             if source is None:
@@ -97,23 +99,35 @@ def to_spark(sql: str) -> str:
 _SESSION = None
 
 
-def local_spark_session():
-    """One local session per process: starting the JVM costs seconds."""
+def spark_session():
+    """One session per process (starting the JVM costs seconds), where the environment says:
+    INDICATORS_SPARK_REMOTE (a Spark Connect server, « sc://hôte:15002 »), else INDICATORS_SPARK_MASTER (a
+    cluster's master: « spark://hôte:7077 », « yarn », « k8s://… »), else local mode on two cores. See
+    docs/environment.md."""
     global _SESSION
     if _SESSION is None:
+        import os
+
         from pyspark.sql import SparkSession
 
+        remote, master = os.environ.get("INDICATORS_SPARK_REMOTE"), os.environ.get("INDICATORS_SPARK_MASTER")
+        builder = SparkSession.builder.appName("indicateurs")
+        if remote:
+            builder = builder.remote(remote)
+        else:
+            builder = (
+                builder.master(master or "local[2]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.memory", os.environ.get("INDICATORS_SPARK_DRIVER_MEMORY", "2g"))
+            )
         _SESSION = (
-            SparkSession.builder.master("local[2]")
-            .appName("indicateurs")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
+            builder.config("spark.sql.shuffle.partitions", os.environ.get("INDICATORS_SPARK_PARTITIONS", "4"))
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.driver.memory", "2g")
             .getOrCreate()
         )
-        _SESSION.sparkContext.setLogLevel("ERROR")
+        if not remote:
+            _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
 
 

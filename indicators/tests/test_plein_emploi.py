@@ -147,7 +147,7 @@ def test_an_uploaded_delivery_shows_the_delays_on_the_dashboard_and_in_its_expor
     assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]] == ["–", "2", "1", "0"]
     provisional = section[section.index("Mois provisoire") :].split("</tr>")[0]
     assert provisional.count(">non<") == 2 and provisional.count(">oui<") == 2
-    export = client.get(reverse("indicators:dashboard", args=["01D"]) + "?format=csv&tableau=plein-emploi")
+    export = client.get(reverse("indicators:plein_emploi_export", args=["01D"]) + "?format=csv")
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0] == ";".join([*plein_emploi.COLUMNS, "version"])
     assert lines[2] == "2025-02;4;1;1;2;2;0;0;plein-emploi-v1"

@@ -23,24 +23,7 @@ TABLES = {
 
 
 class Command(BaseCommand):
-    help = (
-        "Calcule les indicateurs d'une livraison (dossier ou zip) et écrit la table en CSV (séparateur ;). "
-        "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md ; plein-emploi : délais de la "
-        "loi pour le plein emploi (orientation en six semaines, contrat d'engagement en un mois)."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("source", help="dossier (ou archive zip) de la livraison")
-        parser.add_argument("--from", dest="first", required=True, help="premier mois, AAAA-MM")
-        parser.add_argument("--to", dest="last", required=True, help="dernier mois, AAAA-MM")
-        parser.add_argument("--volet", choices=list(TABLES), required=True)
-        parser.add_argument("--output", required=True, help="fichier CSV à écrire")
-        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-
-    def handle(self, *args, **options):
-        first, last = month_argument(options["first"]), month_argument(options["last"])
-        if first > last:
-            raise CommandError("--from doit précéder --to")
+    def _read(self, options):
         try:
             delivery = read_delivery(options["source"], key=settings.PSEUDONYMISATION_KEY.encode())
         except DeliveryError as error:
@@ -54,7 +37,46 @@ class Command(BaseCommand):
                 "memory_limit": settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
                 "temp_directory": str(settings.INDICATORS_DUCKDB_TEMP_DIR),
             }
-        runner = make_runner(options["engine"], delivery.tables, **options_of_engine)
+        return make_runner(options["engine"], delivery.tables, **options_of_engine)
+
+    def _stored(self, options):
+        from indicators import storage
+        from indicators.models import Delivery
+
+        number = options["livraison"]
+        if not Delivery.objects.accepted().filter(pk=number).exists() or not storage.table_paths(number):
+            raise CommandError(f"livraison n° {number} : pas de livraison acceptée de ce numéro")
+        if options["engine"] == "spark":
+            return storage.spark_runner(number)
+        return storage.duckdb_runner(number)
+
+    help = (
+        "Calcule les indicateurs d'une livraison (dossier ou zip) et écrit la table en CSV (séparateur ;). "
+        "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md ; plein-emploi : délais de la "
+        "loi pour le plein emploi (orientation en six semaines, contrat d'engagement en un mois)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", nargs="?", help="dossier (ou archive zip) de la livraison")
+        parser.add_argument(
+            "--livraison",
+            type=int,
+            help="numéro d'une livraison acceptée : ses tables pseudonymisées enregistrées, lues à leur emplacement "
+            "(par le cluster avec --engine spark, voir INDICATORS_SPARK_DATA_URL)",
+        )
+        parser.add_argument("--from", dest="first", required=True, help="premier mois, AAAA-MM")
+        parser.add_argument("--to", dest="last", required=True, help="dernier mois, AAAA-MM")
+        parser.add_argument("--volet", choices=list(TABLES), required=True)
+        parser.add_argument("--output", required=True, help="fichier CSV à écrire")
+        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+
+    def handle(self, *args, **options):
+        first, last = month_argument(options["first"]), month_argument(options["last"])
+        if first > last:
+            raise CommandError("--from doit précéder --to")
+        if (options["source"] is None) == (options["livraison"] is None):
+            raise CommandError("indiquez soit le dossier d'une livraison, soit --livraison N")
+        runner = self._stored(options) if options["livraison"] else self._read(options)
         try:
             columns, table = TABLES[options["volet"]]
             rows = table(runner, first, last)

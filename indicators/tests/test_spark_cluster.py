@@ -1,0 +1,139 @@
+"""The same definitions on a real standalone Spark cluster: a master and a worker started as separate processes
+from the pyspark distribution's own launcher (bin/spark-class), a driver in a third process connecting to it by
+INDICATORS_SPARK_MASTER, the tables read by the executors from their Parquet files (not sent by the driver). The
+worked example and a random delivery must give exactly DuckDB's tables (every table: volet 2, volet 3, the
+delays of the loi pour le plein emploi, the organismes)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from indicators.engine.reading import read_delivery
+from indicators.engine.runners import DuckDBRunner
+from indicators.engine.synthetic import Calibration, generate
+
+pytestmark = pytest.mark.once
+
+DATA = Path(__file__).resolve().parent / "data"
+FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
+
+# Run by the driver process: every table of each delivery (folders of Parquet files), as JSON.
+DRIVER = """
+import json, sys
+from datetime import date
+from indicators.engine.runners import SparkRunner, spark_session
+from indicators.engine.tables import organisms_table, plein_emploi_table, volet2_table, volet3_table
+first, last = date.fromisoformat(sys.argv[1]), date.fromisoformat(sys.argv[2])
+master = spark_session().sparkContext.master
+out = {"master": master}
+for folder in sys.argv[3:]:
+    from pathlib import Path
+    runner = SparkRunner({p.stem: str(p) for p in Path(folder).glob("*.parquet")})
+    out[folder] = [volet2_table(runner, first, last), volet3_table(runner, first, last),
+                   plein_emploi_table(runner, first, last), organisms_table(runner, first.year)]
+print(json.dumps(out, default=str))
+"""
+
+
+def tables(runner, first=FIRST, last=LAST):
+    from indicators.engine.tables import organisms_table, plein_emploi_table, volet2_table, volet3_table
+
+    return [volet2_table(runner, first, last), volet3_table(runner, first, last),
+            plein_emploi_table(runner, first, last), organisms_table(runner, first.year)]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(spark_available, tmp_path_factory):
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    logs = tmp_path_factory.mktemp("spark-logs")
+    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable,
+           "SPARK_WORKER_DIR": str(logs / "work")}  # fmt: skip
+    port, ui, worker_ui = free_port(), free_port(), free_port()
+    master_url = f"spark://127.0.0.1:{port}"
+    launcher = str(home / "bin" / "spark-class")
+    master_log, worker_log = (logs / "master.log").open("w"), (logs / "worker.log").open("w")
+    processes = [
+        subprocess.Popen(
+            [launcher, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
+             "--webui-port", str(ui)],
+            env=env, stdout=master_log, stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [launcher, "org.apache.spark.deploy.worker.Worker", master_url, "--host", "127.0.0.1", "--cores", "2",
+             "--memory", "2g", "--webui-port", str(worker_ui)],
+            env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+        ),
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                state = json.load(urllib.request.urlopen(f"http://127.0.0.1:{ui}/json/", timeout=2))
+                if state.get("aliveworkers", 0) >= 1:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("le cluster Spark ne démarre pas : " + (logs / "worker.log").read_text()[-2000:])
+            time.sleep(1)
+        yield master_url, env
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        master_log.close()
+        worker_log.close()
+
+
+def on_cluster(cluster, folders, first=FIRST, last=LAST) -> dict:
+    master_url, env = cluster
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, first.isoformat(), last.isoformat(), *map(str, folders)],
+        env={**env, "INDICATORS_SPARK_MASTER": master_url}, capture_output=True, text=True, timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def as_json(value):
+    return json.loads(json.dumps(value, default=str))
+
+
+def stored(delivery, folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for name, table in delivery.tables.items():
+        pq.write_table(table, folder / f"{name}.parquet")
+    return folder
+
+
+def test_worked_examples_and_a_random_delivery_on_a_standalone_cluster(cluster, tmp_path):
+    volet2 = stored(read_delivery(DATA / "volet2", key=b"k"), tmp_path / "volet2")
+    random = stored(
+        generate(Calibration(persons=150, share_oriented=0.7, mean_delay_days=40), first=FIRST, last=LAST, seed=11),
+        tmp_path / "aleatoire",
+    )
+    found = on_cluster(cluster, [volet2, random])
+    assert found["master"] == cluster[0]  # the cluster, not a local session
+    for folder in (volet2, random):
+        duckdb = DuckDBRunner({p.stem: p for p in folder.glob("*.parquet")})
+        assert found[str(folder)] == as_json(tables(duckdb)), folder.name
+    assert sum(row["nouveaux_entrants"] or 0 for row in found[str(random)][0]) > 10
