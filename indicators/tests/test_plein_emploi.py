@@ -170,3 +170,22 @@ def test_the_council_sees_who_france_travail_orients(client, delivered, make_use
     assert export["Content-Disposition"] == 'attachment; filename="orientation-france-travail-01D-2025-04.csv"'
     client.force_login(make_user(Role.DDETS, "01"))
     assert client.get(reverse("indicators:france_travail", args=["01D"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_command_recomputes_a_stored_delivery_from_its_tables(client, delivered, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from indicators.models import Delivery
+
+    output = tmp_path / "stocke.csv"
+    number = Delivery.objects.accepted().get().pk
+    call_command("compute_indicators", "--livraison", str(number), "--from", "2024-12", "--to", "2025-05",
+                 "--volet", "plein-emploi", "--output", str(output))  # fmt: skip
+    assert output.read_bytes() == (DATA / "attendu_plein_emploi.csv").read_bytes()
+    with pytest.raises(CommandError, match="livraison n° 999 : pas de livraison acceptée"):
+        call_command("compute_indicators", "--livraison", "999", "--from", "2024-12", "--to", "2025-05",
+                     "--volet", "2", "--output", str(output))  # fmt: skip
+    with pytest.raises(CommandError, match="soit le dossier d'une livraison, soit --livraison N"):
+        call_command("compute_indicators", "--from", "2024-12", "--to", "2025-05", "--volet", "2",
+                     "--output", str(output))  # fmt: skip

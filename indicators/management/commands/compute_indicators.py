@@ -23,33 +23,6 @@ TABLES = {
 
 
 class Command(BaseCommand):
-    def _read(self, options):
-        try:
-            delivery = read_delivery(options["source"], key=settings.PSEUDONYMISATION_KEY.encode())
-        except DeliveryError as error:
-            raise CommandError("Livraison refusée :\n" + error.summary()) from None
-        for warning in delivery.warnings:
-            self.stderr.write(f"Avertissement : {warning}")
-        options_of_engine = {}
-        if options["engine"] == "duckdb":
-            settings.INDICATORS_DUCKDB_TEMP_DIR.mkdir(parents=True, exist_ok=True)
-            options_of_engine = {
-                "memory_limit": settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
-                "temp_directory": str(settings.INDICATORS_DUCKDB_TEMP_DIR),
-            }
-        return make_runner(options["engine"], delivery.tables, **options_of_engine)
-
-    def _stored(self, options):
-        from indicators import storage
-        from indicators.models import Delivery
-
-        number = options["livraison"]
-        if not Delivery.objects.accepted().filter(pk=number).exists() or not storage.table_paths(number):
-            raise CommandError(f"livraison n° {number} : pas de livraison acceptée de ce numéro")
-        if options["engine"] == "spark":
-            return storage.spark_runner(number)
-        return storage.duckdb_runner(number)
-
     help = (
         "Calcule les indicateurs d'une livraison (dossier ou zip) et écrit la table en CSV (séparateur ;). "
         "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md ; plein-emploi : délais de la "
@@ -85,3 +58,30 @@ class Command(BaseCommand):
         with open(options["output"], "w", encoding="utf-8", newline="") as handle:
             write_table(handle, columns, rows)
         self.stdout.write(f"{len(rows)} mois écrits dans {options['output']} (moteur {options['engine']}).")
+
+    def _read(self, options):
+        try:
+            delivery = read_delivery(options["source"], key=settings.PSEUDONYMISATION_KEY.encode())
+        except DeliveryError as error:
+            raise CommandError("Livraison refusée :\n" + error.summary()) from None
+        for warning in delivery.warnings:
+            self.stderr.write(f"Avertissement : {warning}")
+        options_of_engine = {}
+        if options["engine"] == "duckdb":
+            settings.INDICATORS_DUCKDB_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+            options_of_engine = {
+                "memory_limit": settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
+                "temp_directory": str(settings.INDICATORS_DUCKDB_TEMP_DIR),
+            }
+        return make_runner(options["engine"], delivery.tables, **options_of_engine)
+
+    def _stored(self, options):
+        from indicators import storage
+        from indicators.models import Delivery
+
+        number = options["livraison"]
+        if not Delivery.objects.accepted().filter(pk=number).exists() or not storage.table_paths(number):
+            raise CommandError(f"livraison n° {number} : pas de livraison acceptée de ce numéro")
+        if options["engine"] == "spark":
+            return storage.spark_runner(number)
+        return storage.duckdb_runner(number)
