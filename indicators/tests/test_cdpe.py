@@ -2,7 +2,6 @@
 page, its PDF and spreadsheet from an uploaded delivery."""
 
 import io
-import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -61,17 +60,11 @@ def test_flows_add_up_stocks_are_the_last_month_days_have_no_period_figure():
 
 
 @pytest.fixture
-def delivered(client, make_user, settings, tmp_path):
+def delivered(client, make_user, settings, tmp_path, upload_folder):
+    """The worked example uploaded by an agent of the Ain, logged in."""
     settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        for path in EXAMPLE.glob("*.csv"):
-            zipped.writestr(path.name, path.read_bytes())
-    archive.seek(0)
-    archive.name = "livraison.zip"
-    response = client.post(reverse("indicators:deliveries", args=["01D"]), {"files": archive}, follow=True)
-    assert "Livraison acceptée" in response.content.decode()
+    upload_folder(EXAMPLE)
 
 
 def cdpe_url(query=""):

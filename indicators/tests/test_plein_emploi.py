@@ -1,8 +1,6 @@
 """The delays of the loi pour le plein emploi (spec « Delays of the loi pour le plein emploi »): the worked example
 on both engines and through the CLI, and each rule at its boundary."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -124,18 +122,11 @@ def test_contract_within_one_month_of_the_notification(contract, counted):
 
 
 @pytest.fixture
-def delivered(client, make_user, settings, tmp_path):
+def delivered(client, make_user, settings, tmp_path, upload_folder):
     """The worked example uploaded by an agent of the Ain, logged in."""
     settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        for path in EXAMPLE.glob("*.csv"):
-            zipped.writestr(path.name, path.read_bytes())
-    archive.seek(0)
-    archive.name = "livraison.zip"
-    response = client.post(reverse("indicators:deliveries", args=["01D"]), {"files": archive}, follow=True)
-    assert "Livraison acceptée" in response.content.decode()
+    upload_folder(EXAMPLE)
 
 
 @pytest.mark.django_db
