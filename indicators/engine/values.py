@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import re
 from datetime import date
+from functools import lru_cache
 
 TRUE_WORDS = frozenset({"1", "oui", "o", "true", "vrai"})
 FALSE_WORDS = frozenset({"0", "non", "n", "false", "faux"})
@@ -69,6 +70,9 @@ def parse_identifier(text: str) -> str:
     return text
 
 
+# A delivery repeats the same dates and months on every row of a person (its opening date, its T0): each
+# distinct text is parsed once. Errors are not cached (they are raised, then reported line by line).
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> date:
     match = ISO_DATE.match(text)
     if match:
@@ -84,6 +88,7 @@ def parse_date(text: str) -> date:
         raise ValueError("date inexistante") from None
 
 
+@lru_cache(maxsize=1 << 10)
 def parse_month(text: str) -> date:
     match = ISO_MONTH.match(text)
     if match:
