@@ -116,9 +116,45 @@ def synthesis(tables: dict[str, list[dict]], first: date, last: date) -> Synthes
         lines.append(line)
         if column in RATES:
             lines.append(_rate(RATES[column], line, by_column["nouveaux_entrants"], by_column["t0_inconnu"]))
+    lines += delay_distribution(by_column)
     provisional = [m for m in period if by_month.get("plein_emploi", {}).get(m, {}).get("provisoire") == 1]
     missing = [m for m in period if all(m not in rows for rows in by_month.values())]
     return Synthesis(first, last, period, lines, provisional, missing)
+
+
+DISTRIBUTION = "Délai d'orientation des nouveaux entrants dont T0 est connu"
+
+
+def delay_distribution(by_column: dict[str, Line]) -> list[Line]:
+    """Each new entrant of known T0 in exactly one line, from the counts already there: oriented within 15 days,
+    within one month, within six weeks (each window holds the shorter ones), past six weeks (France Travail
+    orients), or its six weeks still running at the delivery's end. The lines add up to the new entrants of
+    known T0."""
+
+    def combine(label, sign_columns):
+        def value(index):
+            parts = [(sign, by_column[c].values[index] if index is not None else by_column[c].period)
+                     for sign, c in sign_columns]  # fmt: skip
+            return None if any(v is None for _, v in parts) else sum(sign * v for sign, v in parts)
+
+        values = [value(i) for i in range(len(by_column["nouveaux_entrants"].values))]
+        return Line(DISTRIBUTION, label, Kind.FLOW, values, value(None))
+
+    return [
+        combine("En 15 jours au plus", [(1, "orientes_15_jours")]),
+        combine("Du 16e jour à un mois", [(1, "orientes_1_mois"), (-1, "orientes_15_jours")]),
+        combine("D'un mois à six semaines", [(1, "orientes_6_semaines"), (-1, "orientes_1_mois")]),
+        combine("Au-delà de six semaines : orientés par France Travail", [(1, "a_orienter_par_france_travail")]),
+        combine(
+            "Délai de six semaines en cours, pas encore orientés",
+            [
+                (1, "nouveaux_entrants"),
+                (-1, "t0_inconnu"),
+                (-1, "orientes_6_semaines"),
+                (-1, "a_orienter_par_france_travail"),
+            ],
+        ),
+    ]
 
 
 def _rate(label: str, counted: Line, new: Line, unknown: Line) -> Line:

@@ -56,7 +56,22 @@ def test_flows_add_up_stocks_are_the_last_month_days_have_no_period_figure():
         "Orientation des nouveaux entrants",
         "Délais de la loi pour le plein emploi",
         "Accompagnement",
+        "Délai d'orientation des nouveaux entrants dont T0 est connu",
     ]
+
+
+def test_the_delay_distribution_puts_each_new_entrant_of_known_t0_in_one_line():
+    counts = {"nouveaux_entrants": 20, "t0_inconnu": 2, "orientes_15_jours": 5, "orientes_1_mois": 9,
+              "orientes_6_semaines": 12, "a_orienter_par_france_travail": 4}  # fmt: skip
+    tables = {
+        "volet2": [{"mois": FEB, **{k: counts[k] for k in list(counts)[:4]}}],
+        "plein_emploi": [{"mois": FEB, **{k: counts[k] for k in list(counts)[4:]}}],
+    }
+    found = synthesis(tables, FEB, MAR)
+    lines = [line for line in found.lines if line.section.startswith("Délai d'orientation")]
+    # 5 within 15 days, 4 more within a month, 3 more within six weeks, 4 past them, 2 still running
+    assert [line.values for line in lines] == [[5, None], [4, None], [3, None], [4, None], [2, None]]
+    assert sum(line.period for line in lines) == 20 - 2
 
 
 @pytest.fixture
@@ -78,6 +93,14 @@ def test_the_page_proposes_the_last_three_months_and_exports_them(client, delive
     table = page[page.index('data-testid="cdpe"') :]
     france_travail = table[table.index("Orientés par France Travail") :].split("</tr>")[0]
     assert [cell.split(">")[-1] for cell in france_travail.split("</td>")[:-1]] == ["2", "1", "0", "3"]
+    # the delays of the worked example's February: P01 within six weeks (day 35), P02 and P04 past them, P03 without T0
+    distribution = table[table.index("Délai d&#x27;orientation des nouveaux entrants") :]
+    cells = {
+        label: distribution[distribution.index(label) :].split("</tr>")[0].split("</td>")[0].split(">")[-1]
+        for label in ("En 15 jours au plus", "D&#x27;un mois à six semaines", "Au-delà de six semaines",
+                      "Délai de six semaines en cours")
+    }  # fmt: skip
+    assert list(cells.values()) == ["0", "1", "2", "0"]
     query = "?du=2025-01&au=2025-04"
     workbook = load_workbook(io.BytesIO(client.get(cdpe_url(query + "&format=xlsx")).content))
     rows = list(workbook.active.values)
