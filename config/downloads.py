@@ -16,6 +16,7 @@ from indicators.engine.values import FORMULA_PREFIXES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PARQUET = "application/vnd.apache.parquet"
+PDF = "application/pdf"
 
 
 def attachment(content: bytes | str, filename: str, content_type: str) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts.models import Role
-from config.downloads import Table, attachment, csv_response, page_tables_response
+from config.downloads import PDF, Table, attachment, csv_response, page_tables_response
 from config.form_errors import errors_text
 from config.french import Noun
 from conventions import lifecycle, services, versions
@@ -45,7 +45,7 @@ def download_document(request, pk: int, document_pk: int):
     document = get_object_or_404(convention.documents, pk=document_pk)
     content_type = {
         ConventionDocument.Kind.WORD: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    }.get(document.kind, "application/pdf")
+    }.get(document.kind, PDF)
     return attachment(bytes(document.content), document.filename, content_type)
 
 

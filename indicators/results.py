@@ -166,11 +166,36 @@ def worklist_rows(runner, last_month: date) -> tuple[list[dict], int]:
     return listed, older
 
 
+def latest_delivery(collectivity) -> Delivery | None:
+    """The accepted delivery whose months are the latest: the one the person lists describe."""
+    return Delivery.objects.accepted().filter(collectivity=collectivity).order_by("-last_month").first()
+
+
+@dataclass(frozen=True)
+class FranceTravailList:
+    month: date | None  # the delivery's last month
+    as_of: date | None  # its last day, to which the six weeks are counted
+    people: list[PersonToFranceTravail]
+
+
+def france_travail_list(collectivity) -> FranceTravailList:
+    """The persons of the latest delivery that France Travail orients (`france_travail_rows`)."""
+    delivery = latest_delivery(collectivity)
+    if delivery is None:
+        return FranceTravailList(None, None, [])
+    runner = storage.duckdb_runner(delivery.pk)
+    try:
+        people = france_travail_rows(runner, delivery.last_month)
+    finally:
+        runner.close()
+    return FranceTravailList(delivery.last_month, months.last_day(delivery.last_month), people)
+
+
 def orientation_worklist(collectivity) -> Worklist:
     """New entrants of the latest month of the latest delivery not yet oriented, the most urgent first (fewest
     days left before T0 + 15 days, counted to the delivery's last day), unknown T0 last; those whose T0 is
     older than the delivery's last WORKLIST_MONTHS months only counted."""
-    delivery = Delivery.objects.accepted().filter(collectivity=collectivity).order_by("-last_month").first()
+    delivery = latest_delivery(collectivity)
     if delivery is None:
         return Worklist(None, None, [])
     runner = storage.duckdb_runner(delivery.pk)

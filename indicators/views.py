@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from config.downloads import PARQUET, attachment, page_tables_response
+from config.downloads import PARQUET, PDF, attachment, page_tables_response
 from indicators import cdpe, exports, labels, results
 from indicators.engine import months, volet3
 from indicators.forms import DeliveryUploadForm, PeriodForm
@@ -148,9 +148,9 @@ def worklist(request, code: str):
 def france_travail_list(request, code: str):
     """The new entrants of the work list's months that France Travail orients (six weeks past)."""
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_view_worklist)
-    found = results.orientation_worklist(collectivity)
+    found = results.france_travail_list(collectivity)
     stem = f"orientation-france-travail-{collectivity.code}" + (f"-{found.month:%Y-%m}" if found.month else "")
-    export = page_tables_response(request, stem, lambda: [exports.france_travail_table(found.to_france_travail)])
+    export = page_tables_response(request, stem, lambda: [exports.france_travail_table(found.people)])
     if export:
         return export
     return render(
@@ -161,12 +161,9 @@ def france_travail_list(request, code: str):
             "collectivity": collectivity,
             "month": found.month,
             "as_of": found.as_of,
-            "people": found.to_france_travail,
+            "people": found.people,
         },
     )
-
-
-PDF = "application/pdf"
 
 
 def cdpe_synthesis(request, code: str):
