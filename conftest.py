@@ -4,6 +4,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
+from campaigns.loading import load_reference_campaigns
 from territories.loading import load_reference_data
 from territories.models import Region
 
@@ -22,6 +23,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (regions, départements, collectivités) is loaded once for the session."""
     with django_db_blocker.unblock():
         load_reference_data()
+        load_reference_campaigns()
 
 
 @pytest.fixture
@@ -29,6 +31,7 @@ def territories(db):
     """The reference data, reloaded after a transactional test has flushed the database."""
     if not Region.objects.exists():
         load_reference_data()
+        load_reference_campaigns()
 
 
 @pytest.fixture(autouse=True)

@@ -2,17 +2,18 @@
 
 from django.core.exceptions import BadRequest
 
-# The first year of the contractualisation and of the demo data.
-DEFAULT_YEAR = 2024
 
+def year_param(params, default: int | None = None, name: str = "annee") -> int:
+    """The ``annee`` of ``request.GET`` or ``request.POST`` (or another ``name``); a value that is not a year is a
+    400 in French. Without one, ``default``, else the year of the current campaign (`campaigns.lookup`)."""
+    from campaigns.lookup import default_year
 
-def year_param(params, default: int = DEFAULT_YEAR) -> int:
-    """The ``annee`` of ``request.GET`` or ``request.POST``; a value that is not a year is a 400 in French."""
-    text = str(params.get("annee", "")).strip()
+    text = str(params.get(name, "")).strip()
     if not text:
-        return default
+        return default if default is not None else default_year()
     if not (text.isdigit() and len(text) == 4):
         raise BadRequest(
-            f"Paramètre « annee » invalide : « {text} ». Indiquez une année sur quatre chiffres, par exemple 2024."
+            f"Paramètre « {name} » invalide : « {text[:20]} ». Indiquez une année sur quatre chiffres, "
+            f"par exemple {default_year()}."
         )
     return int(text)

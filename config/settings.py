@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "territories",
     "accounts",
     "conventions",
+    "campaigns",
     "action_plans",
     "funding",
     "offer",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     # Default deny: every view needs a logged-in user unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The campaigns (rules, deadlines, model text of each year) read once per request.
+    "campaigns.lookup.CampaignsPerRequest",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

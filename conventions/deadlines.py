@@ -1,14 +1,12 @@
-"""Deadlines of a convention (R-CONV-03, R-SUIVI-02), as plain functions."""
+"""Deadlines of a convention (R-CONV-03, R-SUIVI-02), as plain functions. The dates are the campaign's
+(`campaigns.rules.Schedule`: 2024 — finalised by 31 January, signed by 31 March, final report three months after
+the end)."""
 
 import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from conventions.models import ConventionState
-
-FINALISATION = (1, 31)  # by the end of January
-SIGNATURE = (3, 31)  # approved and signed by the end of the first quarter
-REPORT_MONTHS = 3  # final report within three months after the end
 
 
 def add_months(day: date, months: int) -> date:
@@ -25,12 +23,29 @@ class Deadline:
     late: bool
 
 
-def deadlines(*, start: date, end: date, reached: dict[str, date], today: date) -> list[Deadline]:
-    """reached: the date each state was reached (from the convention's events)."""
+def reference_schedule(year: int):
+    """The schedule of the reference campaign of `year` (campaigns/data), for a caller without a database."""
+    from campaigns.loading import reference_campaigns
+    from campaigns.rules import Schedule, applicable
+
+    entry = applicable([ReferenceCampaign(e) for e in reference_campaigns()], year).entry
+    return Schedule(tuple(entry["finalisation"]), tuple(entry["signature"]), entry["report_months"])
+
+
+class ReferenceCampaign:
+    def __init__(self, entry: dict):
+        self.entry, self.name = entry, entry["name"]
+        self.first_year, self.last_year = entry["first_year"], entry["last_year"]
+
+
+def deadlines(*, start: date, end: date, reached: dict[str, date], today: date, schedule=None) -> list[Deadline]:
+    """reached: the date each state was reached (from the convention's events); schedule: the campaign's
+    (`campaigns.rules.Schedule`), the reference campaign's of the start year when not given."""
+    due = (schedule or reference_schedule(start.year)).due_dates(start, end)
     steps = [
-        ("Finalisation", date(start.year, *FINALISATION), ConventionState.FINALISED),
-        ("Signature par les trois parties", date(start.year, *SIGNATURE), ConventionState.SIGNED),
-        ("Remise du bilan final", add_months(end, REPORT_MONTHS), ConventionState.REPORT_RECEIVED),
+        ("Finalisation", due["finalisation"], ConventionState.FINALISED),
+        ("Signature par les trois parties", due["signature"], ConventionState.SIGNED),
+        ("Remise du bilan final", due["bilan"], ConventionState.REPORT_RECEIVED),
     ]
     result = []
     for label, due, state in steps:
@@ -40,11 +55,11 @@ def deadlines(*, start: date, end: date, reached: dict[str, date], today: date) 
     return result
 
 
-def overdue(*, start: date, end: date, reached: dict[str, date], today: date, state: str) -> Deadline | None:
+def overdue(
+    *, start: date, end: date, reached: dict[str, date], today: date, state: str, schedule=None
+) -> Deadline | None:
     """The first step past its deadline and not done, or None."""
     if state in (ConventionState.CLOSED, ConventionState.TERMINATED):
         return None
-    return next(
-        (d for d in deadlines(start=start, end=end, reached=reached, today=today) if d.late and d.done_on is None),
-        None,
-    )
+    found = deadlines(start=start, end=end, reached=reached, today=today, schedule=schedule)
+    return next((d for d in found if d.late and d.done_on is None), None)

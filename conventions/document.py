@@ -25,8 +25,6 @@ from conventions.models import DeliberationBody
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 BLANK = "[à compléter]"
-# The loi de finances each campaign's visa cites (« Vu la loi n° … du … de finances pour 2024 »).
-FINANCE_LAWS = {2024: "n° 2023-1322 du 29 décembre 2023", 2025: "n° 2025-127 du 14 février 2025"}
 ANNEX_TITLES = (
     ("1", "ANNEXE 1 - Plan d'action : Fiche action (volet 2)"),
     ("1 bis", "ANNEXE 1 bis - Plan d'action : Feuille de route (volet 3)"),
@@ -95,9 +93,14 @@ def volet3_selection(convention):
 
 
 def model_text(convention, version_number: int = 0) -> list[Block]:
-    """Annexe 7 word for word, its fields filled from the convention."""
-    template = Template((MODEL_DIR / "annexe7.txt").read_text(encoding="utf-8"))
-    text = template.render(Context(model_fields(convention, version_number), autoescape=False))
+    """The model of the convention's campaign word for word (2024: annexe 7), its fields filled from the
+    convention."""
+    from campaigns.lookup import campaign_of
+    from campaigns.model_texts import content
+
+    campaign = campaign_of(convention)
+    template = Template(content(campaign.model_text))
+    text = template.render(Context(model_fields(convention, version_number, campaign), autoescape=False))
     return [parse_line(line) for line in text.splitlines() if line.strip()]
 
 
@@ -110,8 +113,9 @@ FILLED_FIELDS = (
 )  # fmt: skip
 
 
-def model_fields(c, version_number: int) -> dict:
-    """The values of the fields annexe 7 marks, « [à compléter] » where the convention does not have them yet."""
+def model_fields(c, version_number: int, campaign) -> dict:
+    """The values of the fields the model marks, « [à compléter] » where the convention does not have them yet
+    (`MODEL_FIELDS` names them for the check of an uploaded model)."""
     selection = volet3_selection(c)
     number = c.number if version_number == 0 else f"{c.number} (version consolidée, avenant n° {version_number})"
     fields = {name: getattr(c, name) or BLANK for name in FILLED_FIELDS}
@@ -129,7 +133,9 @@ def model_fields(c, version_number: int) -> dict:
         "of_departement": c.collectivity.of_name,
         "of_region": c.collectivity.region.of_name,
         "court": c.collectivity.administrative_court,
-        "finance_law": FINANCE_LAWS.get(c.year, "n° ... du ..."),
+        "finance_law": campaign.finance_law(c.year) or "n° ... du ...",
+        "first_year": campaign.first_year,
+        "last_year": campaign.last_year,
         "standing_committee": c.deliberation_body == DeliberationBody.STANDING_COMMITTEE,
         "deliberation_date": format_long_date(c.deliberation_date) or BLANK,
         "start": format_long_date(c.start_date),
@@ -137,6 +143,14 @@ def model_fields(c, version_number: int) -> dict:
         "place": c.signing_place or "...",
         "signed_on": format_long_date(signing_date(c)) or "...",
     }
+
+
+# The variables a model text may use: the fields above, and the convention's own (« f.<field> »).
+MODEL_FIELDS = (
+    "f", "year", "number", "total", "volet1", "volet2", "volet3", "volet3_pilot", "volet3_new", "of_departement",
+    "of_region", "court", "finance_law", "first_year", "last_year", "standing_committee", "deliberation_date",
+    "start", "end", "place", "signed_on",
+)  # fmt: skip
 
 
 def parse_line(line: str) -> Block:

@@ -1,5 +1,6 @@
 from django import forms
 
+from campaigns.forms import CampaignYearField
 from config.widgets import DateInput
 from conventions.amounts import parse_amount
 from conventions.banking import bic_errors, iban_errors, normalise_iban, rib_errors
@@ -106,7 +107,7 @@ class ConventionForm(forms.ModelForm):
 
 class ConventionCreateForm(forms.Form):
     collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None)
-    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
+    year = CampaignYearField(first_only=True)
 
     def __init__(self, *args, collectivities, **kwargs):
         super().__init__(*args, **kwargs)

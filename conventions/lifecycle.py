@@ -355,8 +355,19 @@ def reached_dates(convention: Convention) -> dict[str, date]:
 
 def convention_deadlines(convention: Convention, today: date) -> list[deadlines.Deadline]:
     return deadlines.deadlines(
-        start=convention.start_date, end=convention.end_date, reached=reached_dates(convention), today=today
+        start=convention.start_date,
+        end=convention.end_date,
+        reached=reached_dates(convention),
+        today=today,
+        schedule=schedule_of(convention),
     )
+
+
+def schedule_of(convention: Convention):
+    from campaigns.lookup import campaign_of
+    from campaigns.rules import Schedule
+
+    return Schedule.of(campaign_of(convention))
 
 
 def overdue_step(convention: Convention, today: date) -> deadlines.Deadline | None:
@@ -367,6 +378,7 @@ def overdue_step(convention: Convention, today: date) -> deadlines.Deadline | No
         reached=reached_dates(convention),
         today=today,
         state=convention.state,
+        schedule=schedule_of(convention),
     )
 
 

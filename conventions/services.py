@@ -8,7 +8,17 @@ from conventions.models import Convention, ConventionState, default_period
 
 
 def convention_create(*, collectivity, year: int) -> Convention:
-    start, end = default_period(year)
+    """A convention of the campaign of `year`, for all its years (2024: the year; 2025–2027: three years)."""
+    from campaigns import rules
+    from campaigns.lookup import all_campaigns
+
+    campaign = rules.covering(all_campaigns(), year)
+    refusals = rules.convention_year_refusals(year, campaign)
+    if refusals:
+        raise TransitionRefused(refusals)
+    # a year no campaign covers yet: a convention of one year, under the rules of the latest campaign
+    last_year = campaign.last_year if campaign else year
+    start, end = default_period(year)[0], default_period(last_year)[1]
     try:
         with transaction.atomic():
             return Convention.objects.create(

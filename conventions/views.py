@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from campaigns.lookup import default_year
 from config.downloads import page_tables_response
 from config.form_errors import errors_text
 from config.history import history_entries, history_page
@@ -81,9 +82,7 @@ def convention_create(request):
     if not allowed:
         raise Http404
     collectivities = permissions.visible_collectivities(request.user).filter(pk__in=allowed)
-    form = ConventionCreateForm(
-        request.POST or None, collectivities=collectivities, initial={"year": date.today().year}
-    )
+    form = ConventionCreateForm(request.POST or None, collectivities=collectivities, initial={"year": default_year()})
     if request.method == "POST" and form.is_valid():
         try:
             convention = services.convention_create(

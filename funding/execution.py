@@ -11,13 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES
 
 CENT = Decimal("0.01")
+# The 2024 campaign's advance (a campaign passes its own: `campaigns.models.Campaign.advance_rate`).
 ADVANCE_RATE = Decimal("0.60")
 ZERO = Decimal("0.00")
 
 
-def advance_amount(planned: Decimal) -> Decimal:
-    """R-FIN-07: advance of 60 % of the planned amount at signature."""
-    return (Decimal(planned) * ADVANCE_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
+def advance_amount(planned: Decimal, rate: Decimal = ADVANCE_RATE) -> Decimal:
+    """R-FIN-07: advance of 60 % (the campaign's rate) of the planned amount at signature."""
+    return (Decimal(planned) * rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

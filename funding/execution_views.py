@@ -15,8 +15,7 @@ from config.form_errors import errors_text
 from config.french import Noun
 from config.params import year_param
 from config.widgets import DateInput
-from conventions.deadlines import REPORT_MONTHS, add_months
-from conventions.lifecycle import TransitionRefused
+from conventions.lifecycle import TransitionRefused, schedule_of
 from conventions.models import ConventionState
 from funding import excel, excel_import, mid_year, payments
 from funding.consolidation import consolidate, rows_for_export
@@ -87,7 +86,7 @@ def _recoveries(convention) -> list[tuple]:
 def execution(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     report = FinancialReport.objects.filter(convention=convention).first()
-    due = add_months(convention.end_date, REPORT_MONTHS)
+    due = schedule_of(convention).due_dates(convention.start_date, convention.end_date)["bilan"]
     received = report.received_on if report else None
     sheets = list(convention.action_sheets.prefetch_related("outcomes"))
     for sheet in sheets:

@@ -1,5 +1,7 @@
 from django import forms
 
+from campaigns.forms import CampaignYearField
+from campaigns.lookup import default_year
 from config.widgets import DateInput
 from conventions.forms import AmountField
 from funding.models import PlanLine
@@ -59,7 +61,7 @@ class PlanLineForm(forms.ModelForm):
 
 
 class SimulationForm(forms.Form):
-    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100, initial=2024)
+    year = CampaignYearField(initial=default_year)
     envelope = AmountField(label="Enveloppe du volet 1 (€)")
     base = AmountField(label="Forfait de base par collectivité (€)")
     per_tranche = AmountField(label="Montant par tranche de foyers allocataires (€)")
@@ -71,7 +73,7 @@ class UploadForm(forms.Form):
 
 
 class EnvelopeForm(forms.Form):
-    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
+    year = CampaignYearField()
     total = AmountField(label="Enveloppe nationale (€)")
     volet1 = AmountField(label="Dont volet 1 (€)")
     volet2 = AmountField(label="Dont volet 2 (€)")
@@ -93,7 +95,7 @@ class EnvelopeForm(forms.Form):
 
 class CeilingForm(forms.Form):
     collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None)
-    year = forms.IntegerField(label="Année", min_value=2024, max_value=2100)
+    year = CampaignYearField()
     volet = forms.TypedChoiceField(label="Volet", choices=[(1, "Volet 1"), (2, "Volet 2"), (3, "Volet 3")], coerce=int)
     amount = AmountField(label="Plafond (€)")
     prenotified_on = forms.DateField(label="Pré-notifié le", required=False, widget=DateInput())

@@ -4,7 +4,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from conventions.models import Convention, within_digits
-from conventions.volets import Volet
+from conventions.volets import Volet, VoletAmounts
 from territories.models import Collectivity
 
 VOLETS = Volet.choices
@@ -160,12 +160,47 @@ class PaymentStatus(models.TextChoices):
 OPEN_STATUSES = (PaymentStatus.PROPOSED, PaymentStatus.APPROVED)
 
 
+class AnnualTranche(models.Model):
+    """The part of each volet's amount of a multi-year convention that belongs to one of its years (« tranche
+    annuelle »): that year's advance is the campaign's rate of it. The tranches of a convention add up to its
+    amounts, volet by volet (`funding.tranches`)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="tranches")
+    year = models.PositiveSmallIntegerField("année")
+    amount_volet1 = models.DecimalField("volet 1 (€)", max_digits=14, decimal_places=2, default=0)
+    amount_volet2 = models.DecimalField("volet 2 (€)", max_digits=14, decimal_places=2, default=0)
+    amount_volet3 = models.DecimalField("volet 3 (€)", max_digits=14, decimal_places=2, default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    history = HistoricalRecords()
+    amounts = VoletAmounts()
+
+    class Meta:
+        verbose_name = "tranche annuelle"
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "year"], name="one_tranche_per_convention_year"),
+            models.CheckConstraint(
+                name="tranche_amounts_not_negative",
+                condition=Q(amount_volet1__gte=0) & Q(amount_volet2__gte=0) & Q(amount_volet3__gte=0),
+            ),
+            within_digits("tranche_amounts_within_digits", ("amount_volet1", "amount_volet2", "amount_volet3")),
+        ]
+
+    def __str__(self):
+        return f"Tranche {self.year} – {self.convention}"
+
+
 class Payment(models.Model):
-    """A payment of a volet (R-FIN-07): the advance at signature, the balance after the final report."""
+    """A payment of a volet (R-FIN-07): the advance of each year's tranche (at signature for the first year),
+    the balance after the final report."""
 
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="payments")
     volet = models.PositiveSmallIntegerField("volet", choices=VOLETS)
     kind = models.CharField("nature", max_length=10, choices=PaymentKind.choices)
+    # The year of the tranche an advance pays (the convention's year for a convention of one year); the last
+    # year of the convention for its balance.
+    year = models.PositiveSmallIntegerField("année")
     amount = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
     status = models.CharField("état", max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PROPOSED)
     proposed_at = models.DateTimeField("proposé le", auto_now_add=True)
@@ -187,11 +222,11 @@ class Payment(models.Model):
         verbose_name = "versement"
         ordering = ["volet", "kind"]
         constraints = [
-            # R-FIN-07: one advance and one balance per volet: a payment is never recorded twice.
+            # R-FIN-07: one advance per volet and year, one balance per volet: a payment is never recorded twice.
             models.UniqueConstraint(
-                fields=["convention", "volet", "kind"],
+                fields=["convention", "volet", "kind", "year"],
                 condition=~Q(status="annulee"),
-                name="one_payment_per_volet_and_kind",
+                name="one_payment_per_volet_kind_and_year",
             ),
             models.CheckConstraint(name="payment_not_negative", condition=Q(amount__gte=0)),
             within_digits("payment_within_digits", ("amount",)),
@@ -199,6 +234,11 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} volet {self.volet} – {self.convention}"
+
+    def save(self, *args, **kwargs):
+        if self.year is None:
+            self.year = self.convention.year if self.kind == PaymentKind.ADVANCE else self.convention.end_date.year
+        super().save(*args, **kwargs)
 
 
 class ReportLine(ExpenseLabels, models.Model):

@@ -36,6 +36,7 @@ from funding.models import (
 )
 from funding.money import PaymentRow, VoletMoney, new_payment_breaches, payment_breaches, volet_money
 from funding.plans import ceilings_of
+from funding.tranches import sum_refusals, tranches_of, year_breaches
 from notifications import events
 
 ZERO = Decimal("0.00")
@@ -81,29 +82,63 @@ def _refuse(found) -> None:
         raise TransitionRefused([f"{breach.message} ({breach.rule})." for breach in found])
 
 
-def propose_advances(convention) -> list[Payment]:
-    """R-FIN-07: at signature, 60 % of each volet's amount, within what may be paid on it."""
+def propose_advances(convention, year: int | None = None) -> list[Payment]:
+    """R-FIN-07: the advance of `year`'s tranche (the convention's first year at signature), the campaign's rate
+    (60 %) of each volet's tranche, within what may still be paid on the volet."""
+    from campaigns.lookup import campaign_of
+
+    campaign = campaign_of(convention)
+    year = year or convention.year
+    tranches = tranches_of(convention, campaign)
+    if year not in tranches:
+        raise TransitionRefused([f"{year} n'est pas une année de la convention."])
+    if len(tranches) > 1:
+        _refuse_texts(sum_refusals(convention.amounts, tranches, tranches.keys()))
     created = []
     money = money_of(convention)
-    for volet, planned in convention.amounts.items():
+    for volet, planned in tranches[year].items():
         if (
             planned <= 0
             or Payment.objects.filter(
                 convention=convention,
                 volet=volet,
                 kind=PaymentKind.ADVANCE,
+                year=year,
                 status__in=[*OPEN_STATUSES, PaymentStatus.PAID],
             ).exists()
         ):
             continue
-        amount = min(advance_amount(planned), money[volet].room)
+        amount = min(advance_amount(planned, campaign.advance_rate), money[volet].room)
         if amount <= 0:
             continue
         _refuse(new_payment_breaches(money[volet], amount, settled=False, balance=False))
         created.append(
-            Payment.objects.create(convention=convention, volet=volet, kind=PaymentKind.ADVANCE, amount=amount)
+            Payment.objects.create(
+                convention=convention, volet=volet, kind=PaymentKind.ADVANCE, amount=amount, year=year
+            )
         )
     return created
+
+
+def propose_year_advances(*, convention_id: int, year: int, today: date) -> list[Payment]:
+    """The advances of a later year of a multi-year convention, from 1 January of that year."""
+    with transaction.atomic():
+        convention = _locked(convention_id)
+        if convention.state not in ADVANCE_STATES:
+            raise TransitionRefused(
+                [f"La convention est « {ConventionState(convention.state).label} » : pas d'avance (R-FIN-07)."]
+            )
+        if year > today.year:
+            raise TransitionRefused([f"L'avance {year} se propose à partir du 1er janvier {year}."])
+        created = propose_advances(convention, year)
+        if not created:
+            raise TransitionRefused([f"Aucune avance {year} à proposer : déjà proposée, ou tranche nulle."])
+    return created
+
+
+def _refuse_texts(reasons: list[str]) -> None:
+    if reasons:
+        raise TransitionRefused(reasons)
 
 
 def amendment_payment_refusals(convention, on) -> list[str]:
@@ -119,10 +154,15 @@ def amendment_payment_refusals(convention, on) -> list[str]:
 
 def readjust_advances(convention) -> list[Payment]:
     """After an avenant: a proposed advance no longer 60 % of its volet's amount is cancelled and proposed anew."""
+    from campaigns.lookup import campaign_of
+
+    campaign = campaign_of(convention)
+    tranches = tranches_of(convention, campaign)
     for payment in Payment.objects.filter(
         convention=convention, kind=PaymentKind.ADVANCE, status=PaymentStatus.PROPOSED
     ):
-        if payment.amount != advance_amount(convention.amounts[Volet(payment.volet)]):
+        planned = tranches.get(payment.year, {}).get(Volet(payment.volet), ZERO)
+        if payment.amount != advance_amount(planned, campaign.advance_rate):
             payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, "Montant changé par avenant"
             payment.save()
     return propose_advances(convention)
@@ -157,6 +197,20 @@ def _payment_may_move(payment: Payment, convention: Convention) -> None:
         )
     money = money_of(convention)[Volet(payment.volet)]
     _refuse(new_payment_breaches(money, ZERO, settled=settled, balance=balance))
+    if not balance:
+        volet = Volet(payment.volet)
+        tranche = tranches_of(convention).get(payment.year, {}).get(volet, ZERO)
+        committed = sum(
+            Payment.objects.filter(
+                convention=convention,
+                volet=volet,
+                kind=PaymentKind.ADVANCE,
+                year=payment.year,
+                status__in=[*OPEN_STATUSES, PaymentStatus.PAID],
+            ).values_list("amount", flat=True),
+            ZERO,
+        )
+        _refuse(year_breaches(volet, payment.year, tranche, committed))
 
 
 def approve_payment(*, payment_id: int, by) -> Payment:

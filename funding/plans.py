@@ -37,8 +37,13 @@ def ceilings_of(convention) -> dict[Volet, Decimal | None]:
 
 def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rules.Check]:
     """The plan's checks against the convention's amounts, or against an avenant's (`amounts`)."""
+    from campaigns.lookup import campaign_of
+
     return rules.check_plan(
-        rule_lines(convention), ceilings=ceilings_of(convention), convention_amounts=amounts or convention.amounts
+        rule_lines(convention),
+        ceilings=ceilings_of(convention),
+        convention_amounts=amounts or convention.amounts,
+        volet2_share=campaign_of(convention).volet2_collectivity_share,
     )
 
 
@@ -138,5 +143,10 @@ def allocation_refusals(convention, on) -> list[str]:
 
 
 def finalisation_refusals(convention, on) -> list[str]:
-    """Lifecycle precondition of finalisation and signature."""
-    return amount_refusals(convention)
+    """Lifecycle precondition of finalisation and signature: the amounts, and for a multi-year convention its
+    annual tranches adding up to them (R-FIN-01)."""
+    from funding.tranches import sum_refusals, tranches_of
+
+    tranches = tranches_of(convention)
+    multi_year = sum_refusals(convention.amounts, tranches, tranches.keys()) if len(tranches) > 1 else []
+    return amount_refusals(convention) + multi_year

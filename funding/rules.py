@@ -9,6 +9,8 @@ from conventions.volets import Volet
 from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
 
 ZERO = Decimal("0.00")
+# The 2024 campaign's minimum share of the département in volet 2 (a campaign passes its own).
+HALF = Decimal("0.50")
 
 
 @dataclass(frozen=True)
@@ -76,26 +78,34 @@ def check_ceilings(lines: list[Line], ceilings: dict[int, Decimal | None]) -> li
     return checks
 
 
-def check_cofinancing(lines: list[Line]) -> Check:
-    """R-FIN-03: the collectivité finances at least 50 % of the total cost of volet 2 actions, overall."""
+def check_cofinancing(lines: list[Line], share: Decimal = HALF) -> Check:
+    """R-FIN-03: the collectivité finances at least `share` of the total cost of volet 2 actions, overall (50 %
+    in the 2024 campaign; each campaign sets its own)."""
     state, collectivity = totals(lines, 2)
     total = state + collectivity
     if total == 0:
         return Check("R-FIN-03", True, True, "Volet 2 : aucune action chiffrée.")
-    share = format_decimal(collectivity * 100 / total)
-    if collectivity * 2 >= total:
+    shown = format_decimal(collectivity * 100 / total)
+    minimum = format_percent(share)
+    if collectivity >= total * share:
         return Check(
-            "R-FIN-03", True, True, f"Volet 2 : cofinancement du département de {share}{NBSP}% (au moins 50 %)."
+            "R-FIN-03", True, True, f"Volet 2 : cofinancement du département de {shown}{NBSP}% (au moins {minimum})."
         )
-    missing = total / 2 - collectivity
+    missing = total * share - collectivity
     return Check(
         "R-FIN-03",
         False,
         True,
-        f"Volet 2 : le département finance {share}{NBSP}% du coût total, il faut au moins 50 % "
+        f"Volet 2 : le département finance {shown}{NBSP}% du coût total, il faut au moins {minimum} "
         f"(il manque {format_euros(missing)} de part départementale, ou moins de part État).",
         tuple(line.number for line in lines if line.volet == 2 and line.counted),
     )
+
+
+def format_percent(share: Decimal) -> str:
+    """`Decimal("0.5")` → « 50 % », `Decimal("0.475")` → « 47,5 % »."""
+    text = f"{(share * 100).normalize():f}".replace(".", ",")
+    return f"{text} %"
 
 
 def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal]) -> list[Check]:
@@ -170,11 +180,15 @@ def valorisation(lines: list[Line]) -> dict[int, Decimal]:
 
 
 def check_plan(
-    lines: list[Line], *, ceilings: dict[int, Decimal | None], convention_amounts: dict[int, Decimal]
+    lines: list[Line],
+    *,
+    ceilings: dict[int, Decimal | None],
+    convention_amounts: dict[int, Decimal],
+    volet2_share: Decimal = HALF,
 ) -> list[Check]:
     return [
         *check_ceilings(lines, ceilings),
-        check_cofinancing(lines),
+        check_cofinancing(lines, volet2_share),
         *check_volet_amounts(lines, convention_amounts),
         *check_natures(lines),
         check_project_lead(lines),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from action_plans.models import ActionSheet
+from campaigns.lookup import campaign_for
 from conventions.volets import Volet
 from funding.ceilings import Allocation, Volet1Formula
 from funding.envelope import ceilings_refusals, split_refusals
@@ -53,7 +54,10 @@ def notify_volet1(
 ) -> int:
     """Pre-notify the volet 1 ceilings and keep, in the year's envelope, the amount and formula they came from."""
     count = notify_volet1_ceilings(year=year, allocation=allocation, notified_on=notified_on)
-    envelope = envelope_for(year) or NationalEnvelope(year=year, total=ENVELOPE_2024, volet2=0, volet3=0)
+    # before the DGEFP splits it, the envelope is the one the campaign announced (`campaigns.lookup`)
+    envelope = envelope_for(year) or NationalEnvelope(
+        year=year, total=campaign_for(year).announced_envelope, volet2=0, volet3=0
+    )
     envelope.volet1 = volet1_envelope
     envelope.volet1_base = formula.base
     envelope.volet1_per_tranche = formula.per_tranche
@@ -169,4 +173,33 @@ def envelope_for(year: int) -> NationalEnvelope | None:
     return NationalEnvelope.objects.filter(year=year).first()
 
 
-ENVELOPE_2024 = Decimal("170000000.00")
+@transaction.atomic
+def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal]], by) -> None:
+    """The annual tranches of a multi-year convention, all years at once (they must add up to its amounts,
+    R-FIN-01). Before signature freely; afterwards, only the years whose advance is not yet engaged."""
+    from conventions.lifecycle import TransitionRefused
+    from conventions.models import Convention
+    from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus
+    from funding.tranches import change_refusals, sum_refusals, tranches_of
+
+    convention = Convention.objects.select_for_update().get(pk=convention_id)
+    before = tranches_of(convention)
+    if len(before) < 2:
+        raise TransitionRefused(["Cette convention couvre une seule année : ses montants sont sa tranche."])
+    refusals = sum_refusals(convention.amounts, tranches, before.keys())
+    if not convention.editable:
+        engaged = set(
+            Payment.objects.filter(convention=convention, kind=PaymentKind.ADVANCE)
+            .exclude(status=PaymentStatus.CANCELLED)
+            .values_list("year", flat=True)
+        )
+        refusals += change_refusals(before, tranches, engaged)
+    if refusals:
+        raise TransitionRefused(refusals)
+    for year, amounts in tranches.items():
+        tranche, _ = AnnualTranche.objects.get_or_create(convention=convention, year=year)
+        if tranche.amounts != amounts:
+            for volet, amount in amounts.items():
+                setattr(tranche, volet.amount_field, amount)
+            tranche.updated_by = by
+            tranche.save()

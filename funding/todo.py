@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts import permissions
 from accounts.models import Role
 from config.formats import format_euros
-from conventions import deadlines
+from conventions.lifecycle import schedule_of
 from conventions.models import Convention, ConventionState
 from funding.models import PaymentStatus, ReportLine, VoletBalance
 
@@ -43,11 +43,7 @@ def _side(user) -> str | None:
 
 
 def _deadline(convention: Convention, label: str, today: date) -> tuple[date, bool]:
-    due = {
-        "finalisation": date(convention.start_date.year, *deadlines.FINALISATION),
-        "signature": date(convention.start_date.year, *deadlines.SIGNATURE),
-        "bilan": deadlines.add_months(convention.end_date, deadlines.REPORT_MONTHS),
-    }[label]
+    due = schedule_of(convention).due_dates(convention.start_date, convention.end_date)[label]
     return due, today > due
 
 

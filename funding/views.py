@@ -309,7 +309,7 @@ def envelope_set(request):
             messages.success(request, f"Enveloppe {data['year']} enregistrée.")
     else:
         messages.error(request, "Enveloppe refusée : " + errors_text(form))
-    return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")
+    return redirect(f"/financement/plafonds/?annee={year_param(request.POST, name='year')}")
 
 
 @require_POST
@@ -334,4 +334,4 @@ def ceiling_set(request):
             messages.success(request, f"Plafond du volet {data['volet']} de {data['collectivity']} enregistré.")
     else:
         messages.error(request, "Plafond refusé : " + errors_text(form))
-    return redirect(f"/financement/plafonds/?annee={request.POST.get('year', 2024)}")
+    return redirect(f"/financement/plafonds/?annee={year_param(request.POST, name='year')}")

@@ -1,0 +1,79 @@
+"""Annual tranches of a multi-year convention (campaigns from 2025): each volet's amount is shared between the
+convention's years, and each year's advance is the campaign's rate of that year's tranche. The rules are plain
+functions over plain values; `tranches_of` reads a convention's tranches (a convention of one year has one, its
+amounts).
+
+- R-FIN-01 per year: the tranches of a volet add up to the volet's amount (credits stay per volet; a tranche is
+  never moved to another volet);
+- R-FIN-07 per year: what is proposed, approved and paid as the advance of a year never exceeds that year's
+  tranche; the volet's total stays within its amount (`funding.money`).
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from config.formats import format_euros
+from conventions.volets import Volet
+from funding.money import Breach
+
+ZERO = Decimal("0.00")
+Tranches = Mapping[int, Mapping[Volet, Decimal]]
+
+
+def sum_refusals(amounts: Mapping[Volet, Decimal], tranches: Tranches, years) -> list[str]:
+    """R-FIN-01: the tranches of the convention's years add up to each volet's amount."""
+    refusals = []
+    unknown = sorted(set(tranches) - set(years))
+    if unknown:
+        refusals.append(f"Tranches hors de la période de la convention : {', '.join(map(str, unknown))} (R-FIN-01).")
+    for volet in Volet:
+        total = sum((tranches.get(year, {}).get(volet, ZERO) for year in years), ZERO)
+        if total != amounts.get(volet, ZERO):
+            refusals.append(
+                f"{volet.label} : les tranches annuelles font {format_euros(total)}, le montant de la convention "
+                f"{format_euros(amounts.get(volet, ZERO))} (R-FIN-01)."
+            )
+    return refusals
+
+
+def year_breaches(volet: Volet, year: int, tranche: Decimal, committed: Decimal) -> list[Breach]:
+    """R-FIN-07 per year: the advance of `year` (proposed, approved and paid) within that year's tranche."""
+    if committed > tranche:
+        return [
+            Breach(
+                "R-FIN-07",
+                volet,
+                f"{volet.label} : l'avance {year} ({format_euros(committed)}) dépasserait la tranche {year} "
+                f"({format_euros(tranche)})",
+            )
+        ]
+    return []
+
+
+def change_refusals(before: Tranches, after: Tranches, advanced_years: set[int]) -> list[str]:
+    """After signature, the tranche of a year whose advance is proposed, approved or paid no longer changes."""
+    return [
+        f"La tranche {year} ne change plus : son avance est engagée (annulez-la d'abord)."
+        for year in sorted(advanced_years)
+        if dict(before.get(year, {})) != dict(after.get(year, {}))
+    ]
+
+
+def tranches_of(convention, campaign=None) -> dict[int, dict[Volet, Decimal]]:
+    """The convention's tranche of each of its years: its amounts for a convention of one campaign year, the
+    stored tranches (zero where none is stored) for a multi-year one."""
+    if campaign is None:
+        from campaigns.lookup import campaign_of
+
+        campaign = campaign_of(convention)
+    if not is_multi_year(convention, campaign):
+        return {convention.year: dict(convention.amounts)}
+    stored = {t.year: t.amounts for t in convention.tranches.all()}
+    return {
+        year: stored.get(year, {volet: ZERO for volet in Volet})
+        for year in range(convention.start_date.year, convention.end_date.year + 1)
+    }
+
+
+def is_multi_year(convention, campaign) -> bool:
+    return campaign.multi_year and convention.year == campaign.first_year
