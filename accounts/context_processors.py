@@ -19,6 +19,7 @@ def navigation(request):
             items.append(("Conventions", reverse("conventions:list")))
             items.append(("Offre", reverse("offer:dashboard")))
         if permissions.may_view_ceilings(user):
+            items.append(("Campagnes", reverse("campaigns:list")))
             items.append(("Plafonds", reverse("funding:ceilings")))
             items.append(("Consolidation", reverse("funding:consolidation")))
         if permissions.may_administer(user):

@@ -4,6 +4,7 @@ the convention's fields (`conventions.document.MODEL_FIELDS`) and whose only tag
 so that what the parties sign is the model's text with the blanks filled, nothing computed or included."""
 
 import hashlib
+import re
 
 from django.template import Template, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
@@ -64,5 +65,10 @@ def refusals(text: str, filename: str) -> list[str]:
         try:
             Template(text)
         except TemplateSyntaxError as error:
-            errors.append(f"{filename} : modèle illisible : {error}.")
+            unclosed = re.match(r"Unclosed tag on line (\d+): '(\w+)'", str(error))
+            if unclosed:
+                line, tag = unclosed.groups()
+                errors.append(f"{filename}, ligne {line} : « {{% {tag} %}} » sans « {{% end{tag} %}} ».")
+            else:
+                errors.append(f"{filename} : modèle illisible (balise mal formée : {error}).")
     return errors

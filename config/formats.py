@@ -72,3 +72,9 @@ def format_long_date(value: date | None) -> str:
         return ""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_percent(share: Decimal) -> str:
+    """A share as a percentage: `Decimal("0.5")` → `50 %`, `Decimal("0.475")` → `47,5 %`."""
+    text = f"{(Decimal(share) * 100).normalize():f}".replace(".", ",")
+    return f"{text} %"

@@ -9,6 +9,7 @@ register = template.Library()
 register.filter("euros", formats.format_euros)
 register.filter("entier", formats.format_integer)
 register.filter("date_fr", formats.format_date)
+register.filter("percent", formats.format_percent)
 
 
 @register.inclusion_tag("partials/breadcrumb.html")

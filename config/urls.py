@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("territoires/", include("territories.urls")),
     path("conventions/", include("conventions.urls")),
+    path("campagnes/", include("campaigns.urls")),
     path("plans-d-action/", include("action_plans.urls")),
     path("financement/", include("funding.urls")),
     path("offre/", include("offer.urls")),

@@ -32,13 +32,21 @@ BANK = {
     "iban": "FR7630001007941234567890185",
     "bic": "BDFEFRPPCCT",
 }
+# step → (month, day) of the convention's first year
 DATES = {
-    "open_negotiation": date(2024, 1, 8),
-    "finalise": date(2024, 1, 29),
-    "approve": date(2024, 2, 23),
-    "sign": date(2024, 3, 22),
-    "start_execution": date(2024, 3, 25),
+    "open_negotiation": (1, 8),
+    "finalise": (1, 29),
+    "approve": (2, 23),
+    "sign": (3, 22),
+    "start_execution": (3, 25),
 }
+
+
+def first_reference_year() -> int:
+    """The demo's conventions are of the first campaign of the reference data (2024)."""
+    from campaigns.loading import reference_campaigns
+
+    return reference_campaigns()[0]["first_year"]
 
 
 def demo_values(collectivity, code: str, amounts: tuple[str, str, str]) -> dict:
@@ -65,12 +73,14 @@ def demo_values(collectivity, code: str, amounts: tuple[str, str, str]) -> dict:
     }
 
 
-def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
-    """prepare(convention): called before the steps are taken (the funding app adds the plan)."""
+def seed_demo_conventions(year: int | None = None, prepare=None, demo=None) -> list[Convention]:
+    """prepare(convention): called before the steps are taken (the funding app adds the plan); demo: the
+    conventions to create (`DEMO` by default)."""
+    year = year or first_reference_year()
     agent = User.objects.get(username="dgefp")
     Volet3Selection.objects.get_or_create(collectivity=Collectivity.objects.get(code="59D"), year=year)
     conventions = []
-    for code, (volet1, volet2, volet3, steps) in DEMO.items():
+    for code, (volet1, volet2, volet3, steps) in (demo or DEMO).items():
         collectivity = Collectivity.objects.get(code=code)
         existing = Convention.objects.filter(collectivity=collectivity, year=year).first()
         if existing:
@@ -85,15 +95,14 @@ def seed_demo_conventions(year: int = 2024, prepare=None) -> list[Convention]:
         if prepare:
             prepare(convention)
         for name in steps:
+            on = date(year, *DATES[name])
             values = {}
             if name == "approve":
-                values = {"deliberation_date": DATES[name]}
+                values = {"deliberation_date": on}
             if name == "sign":
-                values = {
-                    f: DATES[name] for f in ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on")
-                }
+                values = {f: on for f in ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on")}
             convention = lifecycle.apply_transition(
-                name, convention=convention, by=agent, on=DATES[name], lock_version=convention.lock_version, **values
+                name, convention=convention, by=agent, on=on, lock_version=convention.lock_version, **values
             )
         if convention.state == "en_execution":
             services.generate_documents(convention=convention, by=agent)

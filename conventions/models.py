@@ -124,7 +124,8 @@ class Convention(models.Model):
     amounts = VoletAmounts()
 
     def __str__(self):
-        return f"Convention {self.year} – {self.collectivity}"
+        years = f"{self.year}–{self.end_date.year}" if self.end_date and self.end_date.year > self.year else self.year
+        return f"Convention {years} – {self.collectivity}"
 
     @property
     def number(self) -> str:

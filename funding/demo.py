@@ -39,24 +39,31 @@ DEMO_PLANS = {
 }
 
 
-def seed_demo_funding(year: int = 2024) -> None:
+def seed_demo_funding(year: int | None = None, total: str = "170000000.00") -> None:
+    """The envelope of the year (the first reference campaign's by default) and the demo ceilings, notified on
+    11 December of the year before."""
+    from conventions.demo import first_reference_year
+
+    year = year or first_reference_year()
+    notified_on = date(year - 1, 12, 11)
+    volet3 = D(total) - D("40000000.00") - D("105000000.00")
     NationalEnvelope.objects.update_or_create(
         year=year,
         defaults={
-            "total": D("170000000.00"), "volet1": D("40000000.00"), "volet2": D("105000000.00"),
-            "volet3": D("25000000.00"), "volet1_base": D("200000.00"), "volet1_per_tranche": D("10000.00"),
+            "total": D(total), "volet1": D("40000000.00"), "volet2": D("105000000.00"),
+            "volet3": volet3, "volet1_base": D("200000.00"), "volet1_per_tranche": D("10000.00"),
             "volet1_tranche_size": 1000,
         },
     )  # fmt: skip
     if not Ceiling.objects.filter(year=year, volet=1).exists():
         households = {c.code: c.rsa_households for c in Collectivity.objects.all()}
         allocation = allocate_volet1(households, Volet1Formula(D("200000"), D("10000"), 1000), D("40000000"))
-        services.notify_volet1_ceilings(year=year, allocation=allocation, notified_on=date(2023, 12, 11))
+        services.notify_volet1_ceilings(year=year, allocation=allocation, notified_on=notified_on)
     text = "code;montant\n" + "\n".join(f"{code};{amount}" for code, amount in DEMO_VOLET2_CEILINGS.items())
     services.import_calpae(year=year, filename="calpae-2022-fictif.csv", text=text)
     Ceiling.objects.get_or_create(
         collectivity=Collectivity.objects.get(code="59D"), year=year, volet=3,
-        defaults={"amount": D("1500000.00"), "source": Ceiling.Source.MANUAL, "prenotified_on": date(2023, 12, 11)},
+        defaults={"amount": D("1500000.00"), "source": Ceiling.Source.MANUAL, "prenotified_on": notified_on},
     )  # fmt: skip
 
 
@@ -70,8 +77,9 @@ DEMO_ACTIONS = {
 DEMO_ROADMAPS = {"59D": "Plateforme d'activités hebdomadaires de 15 heures ; jalons trimestriels."}
 
 
-def add_demo_plan(convention) -> None:
-    """The financing plan, the fiches action and the feuille de route finalisation requires."""
+def add_demo_plan(convention, years: int = 1) -> None:
+    """The financing plan, the fiches action and the feuille de route finalisation requires; `years`: the plan of
+    a multi-year convention, each line's amounts for all its years."""
     from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
 
     if PlanLine.objects.filter(convention=convention).exists():
@@ -81,7 +89,7 @@ def add_demo_plan(convention) -> None:
         ActionSheet.objects.create(
             convention=convention, number=number, title=title, context="Contexte fictif de démonstration",
             objectives="Orienter chaque nouvel entrant en moins de 15 jours", description=title,
-            start_date=convention.start_date, duration_months=12,
+            start_date=convention.start_date, duration_months=12 * years,
         )  # fmt: skip
     if code in DEMO_ROADMAPS:
         RoadmapItem.objects.create(convention=convention, axis=RoadmapAxis.ENTRY, commitments=DEMO_ROADMAPS[code])
@@ -90,7 +98,7 @@ def add_demo_plan(convention) -> None:
     ):
         PlanLine.objects.create(
             convention=convention, volet=volet, section=section, nature=nature, purpose=purpose,
-            state_amount=D(state), collectivity_amount=D(collectivity), position=position,
+            state_amount=D(state) * years, collectivity_amount=D(collectivity) * years, position=position,
         )  # fmt: skip
 
 
@@ -106,5 +114,8 @@ def pay_demo_advances(convention) -> None:
     for payment in Payment.objects.filter(convention=convention, status=PaymentStatus.PROPOSED):
         payments.approve_payment(payment_id=payment.pk, by=approver)
         payments.mark_paid(
-            payment_id=payment.pk, paid_on=date(2024, 4, 5), chorus_reference=f"FICTIF-{payment.pk:06d}", by=recorder
+            payment_id=payment.pk,
+            paid_on=date(payment.year, 4, 5),
+            chorus_reference=f"FICTIF-{payment.pk:06d}",
+            by=recorder,
         )

@@ -27,12 +27,29 @@ def rule_lines(convention) -> list[rules.Line]:
 
 
 def ceilings_of(convention) -> dict[Volet, Decimal | None]:
-    found = dict(
-        Ceiling.objects.filter(collectivity_id=convention.collectivity_id, year=convention.year).values_list(
-            "volet", "amount"
-        )
-    )
-    return {volet: found.get(volet) for volet in Volet}
+    """The ceiling of each volet: the year's (R-FIN-03); for a multi-year convention, the sum of its years'
+    ceilings, a year not notified yet taking the latest ceiling notified before it in the campaign (« réputé
+    stable »)."""
+    from campaigns.lookup import campaign_of
+    from funding.tranches import is_multi_year
+
+    campaign = campaign_of(convention)
+    years = list(campaign.years) if is_multi_year(convention, campaign) else [convention.year]
+    found = {
+        (year, volet): amount
+        for year, volet, amount in Ceiling.objects.filter(
+            collectivity_id=convention.collectivity_id, year__gte=years[0], year__lte=years[-1]
+        ).values_list("year", "volet", "amount")
+    }
+    result = {}
+    for volet in Volet:
+        total, carried = None, None
+        for year in years:
+            carried = found.get((year, volet), carried)
+            if carried is not None:
+                total = (total or Decimal("0.00")) + carried
+        result[volet] = total
+    return result
 
 
 def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rules.Check]:

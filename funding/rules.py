@@ -4,7 +4,7 @@ plain functions over plain values. Each check names its rule and the lines that 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from config.formats import NBSP, format_decimal, format_euros
+from config.formats import NBSP, format_decimal, format_euros, format_percent
 from conventions.volets import Volet
 from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
 
@@ -100,12 +100,6 @@ def check_cofinancing(lines: list[Line], share: Decimal = HALF) -> Check:
         f"(il manque {format_euros(missing)} de part départementale, ou moins de part État).",
         tuple(line.number for line in lines if line.volet == 2 and line.counted),
     )
-
-
-def format_percent(share: Decimal) -> str:
-    """`Decimal("0.5")` → « 50 % », `Decimal("0.475")` → « 47,5 % »."""
-    text = f"{(share * 100).normalize():f}".replace(".", ",")
-    return f"{text} %"
 
 
 def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal]) -> list[Check]:

@@ -14,8 +14,15 @@ from indicators.engine.synthetic import calibration_for, generate
 from indicators.ingestion import process_delivery
 from indicators.models import Delivery
 
-DEMO_FIRST, DEMO_LAST = date(2023, 1, 1), date(2024, 12, 1)
 DEMO_MAX_PERSONS = 4000
+
+
+def demo_months() -> tuple[date, date]:
+    """Two years of monthly data ending with the first reference campaign's year (2023-01 to 2024-12)."""
+    from conventions.demo import first_reference_year
+
+    year = first_reference_year()
+    return date(year - 1, 1, 1), date(year, 12, 1)
 
 
 def demo_delivery(collectivity, seed: int):
@@ -23,7 +30,8 @@ def demo_delivery(collectivity, seed: int):
     calibration = calibration_for(codes, settings.BASE_DIR / "territories" / "data")
     persons = min(calibration.persons, DEMO_MAX_PERSONS)
     calibration = type(calibration)(**{**calibration.__dict__, "persons": persons})
-    return generate(calibration, first=DEMO_FIRST, last=DEMO_LAST, seed=seed)
+    first, last = demo_months()
+    return generate(calibration, first=first, last=last, seed=seed)
 
 
 def ingest_demo(collectivity, seed: int) -> Delivery:

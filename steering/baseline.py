@@ -33,3 +33,9 @@ def baseline(departement_codes: list[str]) -> list[tuple[str, dict[int, str]]]:
         if row["code_departement"] == departement_codes[0]:
             values.setdefault(row["indicateur"], {})[int(row["annee"])] = row["valeur"]
     return [(LABELS[k], values[k]) for k in LABELS if k in values]
+
+
+@lru_cache(maxsize=1)
+def survey_years() -> tuple[int, ...]:
+    """The years the survey covers, from its data."""
+    return tuple(sorted({int(row["annee"]) for row in _rows()}))

@@ -14,7 +14,7 @@ from funding.consolidation import consolidate
 from indicators import results
 from offer import coverage
 from offer.models import OfferService
-from steering.baseline import baseline
+from steering.baseline import baseline, survey_years
 from steering.charts import bars
 from steering.secrecy import SMALL, suppress
 from steering.secrecy import Table as CountsTable
@@ -137,13 +137,14 @@ def collectivity_tables(view: CollectivityView) -> list[Table]:
          outcome.get_progress_display() if outcome else "pas de synthèse"]
         for sheet, outcome in view.action_progress
     ]  # fmt: skip
+    years = survey_years()
     return [
         Table("credits", "Crédits par volet", ["crédits", "volet 1 (€)", "volet 2 (€)", "volet 3 (€)"],
               [[label, *values] for label, values in view.credits]),
         Table("volet2", "Volet 2", ["mois", "nouveaux entrants", "orientés en 15 jours",
               "part orientés en 15 jours (%)", "orientés en 1 mois"], volet2),
-        Table("oarsa", "Enquête OARSA 2015-2018", ["indicateur", "2015", "2016", "2017", "2018"],
-              [[label, *(values.get(y, "") for y in (2015, 2016, 2017, 2018))] for label, values in view.baseline]),
+        Table("oarsa", f"Enquête OARSA {years[0]}-{years[-1]}", ["indicateur", *map(str, years)],
+              [[label, *(values.get(y, "") for y in years)] for label, values in view.baseline]),
         Table("plan", "Plan d'action", ["action", "intitulé", "étape", "avancement"], progress),
         Table("offre", "Offre par thématique", ["catégorie", "thématique", "services", "statut", "priorité"],
               [[t.category, t.label, t.services, t.status, "oui" if t.priority else ""] for t in view.themes]),

@@ -21,7 +21,7 @@ SALT = "partage-indicateurs"
 
 
 def national(request):
-    if not permissions.visible_regions(request.user).exists() or not permissions.is_national(request.user):
+    if not permissions.is_national(request.user):  # a national account sees every region
         raise Http404
     year = year_param(request.GET)
     collectivities = permissions.visible_collectivities(request.user)

@@ -14,6 +14,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
 from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
+from campaigns.models import Campaign, ModelText
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding.models import Ceiling, PlanLine
@@ -141,3 +142,37 @@ def signed(convention, by, *, on=date(2024, 3, 8)):
         )
     convention.refresh_from_db()
     return convention
+
+
+class ModelTextFactory(DjangoModelFactory):
+    """A model convention text; the shipped annexe 7 by default."""
+
+    class Meta:
+        model = ModelText
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Modèle fictif {n}")
+    source_file = "annexe7.txt"
+    sha256 = "0" * 64
+
+
+class CampaignFactory(DjangoModelFactory):
+    """A three-year campaign (2025–2027) with the 2024 campaign's rules and deadlines."""
+
+    class Meta:
+        model = Campaign
+        django_get_or_create = ("first_year",)
+
+    name = factory.LazyAttribute(lambda c: f"Campagne {c.first_year}–{c.last_year}")
+    instruction = "Instruction fictive"
+    first_year = 2025
+    last_year = factory.LazyAttribute(lambda c: c.first_year + 2)
+    announced_envelope = Decimal("168000000.00")
+    advance_rate = Decimal("0.6000")
+    volet2_collectivity_share = Decimal("0.5000")
+    finalisation_month, finalisation_day = 1, 31
+    signature_month, signature_day = 3, 31
+    report_months = 3
+    finance_laws = factory.LazyAttribute(lambda c: {str(c.first_year): f"n° fictif de {c.first_year}"})
+    indicator_tables = ["volet2", "volet3", "plein_emploi"]
+    model_text = factory.SubFactory(ModelTextFactory)

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, seed_demo_accounts
+from campaigns.demo import seed_demo_campaign
 from conventions.demo import seed_demo_conventions
 from funding.demo import add_demo_plan, pay_demo_advances, seed_demo_funding
 from indicators.demo import ingest_demo, write_demo_uploads
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             if convention.state == "en_execution":
                 pay_demo_advances(convention)
             self.stdout.write(f"{convention} : {convention.get_state_display().lower()} (fictive).")
+        triennial = seed_demo_campaign()
+        self.stdout.write(
+            f"{triennial} ({triennial.start_date.year}–{triennial.end_date.year}) : "
+            f"{triennial.get_state_display().lower()}, avances de la première année payées (fictive)."
+        )
         for seed, code in enumerate(DEMO_COLLECTIVITIES):
             collectivity = Collectivity.objects.get(code=code)
             if not Delivery.objects.accepted().filter(collectivity=collectivity).exists():

@@ -1,0 +1,151 @@
+"""Annual tranches of a multi-year convention: the rules as plain functions, then the triennial convention of a
+2025–2027 campaign through the real services (creation for its three years, finalisation refused until the
+tranches add up, the first year's advances at signature, a later year's from its 1 January, ceilings summed over
+the years)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Role
+from conventions import lifecycle, services
+from conventions.lifecycle import TransitionRefused
+from conventions.volets import Volet
+from funding import payments
+from funding import services as funding_services
+from funding.models import Payment, PaymentKind
+from funding.plans import ceilings_of
+from funding.tranches import change_refusals, sum_refusals, year_breaches
+from territories.models import Collectivity
+from tests.factories import (
+    ActionSheetFactory,
+    CampaignFactory,
+    CeilingFactory,
+    PlanLineFactory,
+    RoadmapItemFactory,
+)
+
+D = Decimal
+V1, V2, V3 = Volet
+
+
+def plain(texts: list[str]) -> list[str]:
+    """Amounts are written with non-breaking spaces; the expected texts below with plain ones."""
+    return [text.replace("\xa0", " ") for text in texts]
+
+
+def test_the_tranches_add_up_to_each_volet_s_amount():
+    amounts = {V1: D("540000.00"), V2: D("2850000.00"), V3: D("0.00")}
+    even = {year: {V1: D("180000.00"), V2: D("950000.00"), V3: D("0.00")} for year in (2025, 2026, 2027)}
+    assert sum_refusals(amounts, even, (2025, 2026, 2027)) == []
+    short = {**even, 2027: {V1: D("180000.00"), V2: D("949999.99"), V3: D("0.00")}}
+    assert plain(sum_refusals(amounts, short, (2025, 2026, 2027))) == [
+        "Volet 2 : les tranches annuelles font 2 849 999,99 €, le montant de la convention 2 850 000,00 € (R-FIN-01)."
+    ]
+    assert sum_refusals(amounts, {**even, 2028: even[2025]}, (2025, 2026, 2027))[0] == (
+        "Tranches hors de la période de la convention : 2028 (R-FIN-01)."
+    )
+
+
+def test_a_year_s_advance_stays_within_its_tranche():
+    assert year_breaches(V2, 2026, D("950000.00"), D("950000.00")) == []
+    (breach,) = year_breaches(V2, 2026, D("950000.00"), D("950000.01"))
+    assert (breach.rule, plain([str(breach)])[0]) == (
+        "R-FIN-07",
+        "Volet 2 : l'avance 2026 (950 000,01 €) dépasserait la tranche 2026 (950 000,00 €) (R-FIN-07)",
+    )
+
+
+def test_an_engaged_year_s_tranche_no_longer_changes():
+    before = {2025: {V1: D("1.00")}, 2026: {V1: D("2.00")}}
+    after = {2025: {V1: D("0.00")}, 2026: {V1: D("3.00")}}
+    assert change_refusals(before, after, {2026}) == [
+        "La tranche 2026 ne change plus : son avance est engagée (annulez-la d'abord)."
+    ]
+    assert change_refusals(before, after, set()) == []
+
+
+@pytest.fixture
+def triennial(make_user):
+    """The Ain's 2025–2027 convention, its plan for the three years, 2025 ceilings only (carried to 2026, 2027)."""
+    CampaignFactory(first_year=2025)
+    ain = Collectivity.objects.get(code="01D")
+    CeilingFactory(collectivity=ain, year=2025, volet=V1, amount=D("200000.00"))
+    CeilingFactory(collectivity=ain, year=2025, volet=V2, amount=D("1000000.00"))
+    convention = services.convention_create(collectivity=ain, year=2025)
+    convention = services.convention_update(
+        convention=convention,
+        lock_version=convention.lock_version,
+        values={
+            "amount_volet1": D("540000.00"),
+            "amount_volet2": D("2850000.00"),
+            "prefect_name": "Préfète fictive",
+            "president_name": "Président fictif",
+            "regional_prefect_name": "Préfet de région fictif",
+        },
+    )
+    PlanLineFactory(convention=convention, volet=V1, state_amount=D("540000.00"))
+    PlanLineFactory(convention=convention, volet=V2, state_amount=D("2850000.00"))
+    ActionSheetFactory(convention=convention)
+    RoadmapItemFactory(convention=convention)
+    return convention, make_user(Role.DDETS, "01")
+
+
+def take(convention, agent, *names, on=date(2025, 3, 20)):
+    for name in names:
+        values = {}
+        if name == "approve":
+            values = {"deliberation_date": on}
+        if name == "sign":
+            values = {f: on for f in ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on")}
+        convention = lifecycle.apply_transition(
+            name, convention=convention, by=agent, on=on, lock_version=convention.lock_version, **values
+        )
+    return convention
+
+
+def test_a_triennial_convention_covers_its_campaign_and_sums_its_years_ceilings(triennial):
+    convention, _ = triennial
+    assert (convention.start_date, convention.end_date) == (date(2025, 1, 1), date(2027, 12, 31))
+    assert str(convention) == "Convention 2025–2027 – Ain"
+    assert ceilings_of(convention) == {V1: D("600000.00"), V2: D("3000000.00"), V3: None}
+    with pytest.raises(TransitionRefused) as refusal:
+        services.convention_create(collectivity=convention.collectivity, year=2026)
+    assert refusal.value.reasons == [
+        "2026 relève de « Campagne 2025–2027 », dont les conventions couvrent 2025 à 2027 : créez la convention "
+        "de 2025."
+    ]
+
+
+def test_finalisation_waits_for_tranches_adding_up_then_signature_pays_the_first_year(triennial):
+    convention, agent = triennial
+    convention = take(convention, agent, "open_negotiation")
+    with pytest.raises(TransitionRefused) as refusal:
+        take(convention, agent, "finalise")
+    assert "Volet 1 : les tranches annuelles font 0,00 €, le montant de la convention 540 000,00 € (R-FIN-01)." in (
+        plain(refusal.value.reasons)
+    )
+    tranches = {year: {V1: D("180000.00"), V2: D("950000.00"), V3: D("0.00")} for year in (2025, 2026, 2027)}
+    tranches[2025][V2], tranches[2027][V2] = D("1000000.00"), D("900000.00")
+    funding_services.tranches_save(convention_id=convention.pk, tranches=tranches, by=agent)
+    convention.refresh_from_db()
+    convention = take(convention, agent, "finalise", "approve", "sign")
+    advances = {(p.year, Volet(p.volet)): p.amount for p in Payment.objects.filter(convention=convention)}
+    assert advances == {(2025, V1): D("108000.00"), (2025, V2): D("600000.00")}  # 60 % of the 2025 tranche
+
+    with pytest.raises(TransitionRefused) as early:
+        payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2025, 12, 31))
+    assert early.value.reasons == ["L'avance 2026 se propose à partir du 1er janvier 2026."]
+    payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 2))
+    later = Payment.objects.filter(convention=convention, year=2026, kind=PaymentKind.ADVANCE)
+    assert sorted(p.amount for p in later) == [D("108000.00"), D("570000.00")]
+    with pytest.raises(TransitionRefused) as twice:
+        payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 3))
+    assert twice.value.reasons == ["Aucune avance 2026 à proposer : déjà proposée, ou tranche nulle."]
+
+    # the 2026 tranche is engaged: it no longer moves; 2027's may still, if the sums hold
+    moved = {**tranches, 2026: {**tranches[2026], V2: D("900000.00")}, 2027: {**tranches[2027], V2: D("950000.00")}}
+    with pytest.raises(TransitionRefused) as engaged:
+        funding_services.tranches_save(convention_id=convention.pk, tranches=moved, by=agent)
+    assert engaged.value.reasons == ["La tranche 2026 ne change plus : son avance est engagée (annulez-la d'abord)."]
