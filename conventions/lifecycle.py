@@ -47,6 +47,9 @@ Check = Callable[[Convention, date, Facts], list[str]]
 
 # The money rules (funding app): the amounts within the ceilings, their plan and their action plan.
 AMOUNTS_HOLD = "funding.plans.finalisation_refusals"
+# A multi-year convention's annual tranches add up to its amounts (finalisation, signature), or can follow an
+# avenant's (R-FIN-01, R-FIN-07).
+TRANCHES_HOLD = "funding.plans.tranche_refusals"
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ TRANSITIONS = {
             (S.NEGOTIATION,),
             S.FINALISED,
             checks=(_amounts, _signatories),
-            preconditions=(AMOUNTS_HOLD,),
+            preconditions=(AMOUNTS_HOLD, TRANCHES_HOLD),
             consequence=(
                 "Les montants, le plan de financement et le texte sont arrêtés pour la délibération : "
                 "la négociation ne peut pas être rouverte."
@@ -177,7 +180,7 @@ TRANSITIONS = {
             S.SIGNED,
             ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on"),
             checks=(_signatures,),
-            preconditions=(AMOUNTS_HOLD,),
+            preconditions=(AMOUNTS_HOLD, TRANCHES_HOLD),
             # The signed text is version 0 (R-CONV-05); the advance of each volet is proposed (R-FIN-07).
             effects=("conventions.services.record_signed_version", "funding.payments.propose_advances_at"),
             consequence=(
@@ -242,8 +245,12 @@ AMENDMENT_STEPS = {
         # makes it; then the proposed advances follow the new amounts.
         AmendmentStep(
             "amend",
-            preconditions=(AMOUNTS_HOLD, "funding.payments.amendment_payment_refusals"),
-            effects=("funding.payments.readjust_advances_at",),
+            preconditions=(
+                AMOUNTS_HOLD,
+                "funding.plans.amendment_tranche_refusals",
+                "funding.payments.amendment_payment_refusals",
+            ),
+            effects=("funding.services.rebalance_tranches_at", "funding.payments.readjust_advances_at"),
         ),
     )
 }

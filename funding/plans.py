@@ -159,11 +159,31 @@ def allocation_refusals(convention, on) -> list[str]:
     return [f"{breach}." for breach in allocation_breaches_of(convention)]
 
 
+def amendment_tranche_refusals(convention, on) -> list[str]:
+    """Precondition of an avenant applied: a multi-year convention's tranches can follow the new amounts
+    (`funding.tranches.rebalanced`, applied by `funding.services.rebalance_tranches_at`)."""
+    from funding.tranches import rebalanced, tranches_of
+
+    tranches = tranches_of(convention)
+    if len(tranches) < 2:
+        return []
+    return rebalanced(convention.amounts, tranches, engaged_years(convention))[1]
+
+
+def engaged_years(convention) -> set[int]:
+    """The years whose advance is proposed, approved or paid."""
+    return set(convention.payments.filter(kind="avance").exclude(status="annulee").values_list("year", flat=True))
+
+
 def finalisation_refusals(convention, on) -> list[str]:
-    """Lifecycle precondition of finalisation and signature: the amounts, and for a multi-year convention its
-    annual tranches adding up to them (R-FIN-01)."""
+    """Lifecycle precondition of finalisation and signature."""
+    return amount_refusals(convention)
+
+
+def tranche_refusals(convention, on) -> list[str]:
+    """Finalisation and signature of a multi-year convention: its annual tranches add up to its amounts
+    (R-FIN-01)."""
     from funding.tranches import sum_refusals, tranches_of
 
     tranches = tranches_of(convention)
-    multi_year = sum_refusals(convention.amounts, tranches, tranches.keys()) if len(tranches) > 1 else []
-    return amount_refusals(convention) + multi_year
+    return sum_refusals(convention.amounts, tranches, tranches.keys()) if len(tranches) > 1 else []

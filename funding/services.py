@@ -203,3 +203,23 @@ def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal
                 setattr(tranche, volet.amount_field, amount)
             tranche.updated_by = by
             tranche.save()
+
+
+def rebalance_tranches_at(convention, by, on) -> None:
+    """Effect of an avenant applied to a multi-year convention: the tranches follow the new amounts."""
+    from funding.models import AnnualTranche
+    from funding.plans import engaged_years
+    from funding.tranches import rebalanced, tranches_of
+
+    tranches = tranches_of(convention)
+    if len(tranches) < 2:
+        return
+    result, _ = rebalanced(convention.amounts, tranches, engaged_years(convention))
+    for year, amounts in result.items():
+        tranche, _ = AnnualTranche.objects.get_or_create(convention=convention, year=year)
+        if tranche.amounts != amounts:
+            for volet, amount in amounts.items():
+                setattr(tranche, volet.amount_field, amount)
+            tranche._change_reason = "Avenant"
+            tranche.updated_by = by
+            tranche.save()

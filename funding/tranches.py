@@ -59,6 +59,35 @@ def change_refusals(before: Tranches, after: Tranches, advanced_years: set[int])
     ]
 
 
+def rebalanced(
+    amounts: Mapping[Volet, Decimal], tranches: Tranches, engaged_years: set[int]
+) -> tuple[dict[int, dict[Volet, Decimal]], list[str]]:
+    """The tranches after an avenant changed the amounts: each volet's change is taken by the years whose
+    advance is not engaged, the latest first (an increase goes to the latest such year, or to the last year
+    when every advance is engaged: it is then paid by the balance). A reduction those years cannot carry is
+    refused: the engaged advances stay within their tranches (R-FIN-07)."""
+    result = {year: dict(values) for year, values in tranches.items()}
+    free = [year for year in sorted(result, reverse=True) if year not in engaged_years]
+    refusals = []
+    for volet in Volet:
+        change = amounts.get(volet, ZERO) - sum((result[year].get(volet, ZERO) for year in result), ZERO)
+        if change > 0:
+            target = free[0] if free else max(result)
+            result[target][volet] = result[target].get(volet, ZERO) + change
+        elif change < 0:
+            left = -change
+            for year in free:
+                taken = min(left, result[year].get(volet, ZERO))
+                result[year][volet] = result[year].get(volet, ZERO) - taken
+                left -= taken
+            if left > 0:
+                refusals.append(
+                    f"{volet.label} : l'avenant retire {format_euros(-change)} ; les tranches des années dont l'avance "
+                    f"n'est pas engagée n'en portent que {format_euros(-change - left)} (R-FIN-07)."
+                )
+    return result, refusals
+
+
 def tranches_of(convention, campaign=None) -> dict[int, dict[Volet, Decimal]]:
     """The convention's tranche of each of its years: its amounts for a convention of one campaign year, the
     stored tranches (zero where none is stored) for a multi-year one."""

@@ -16,7 +16,7 @@ from funding import payments
 from funding import services as funding_services
 from funding.models import Payment, PaymentKind
 from funding.plans import ceilings_of
-from funding.tranches import change_refusals, sum_refusals, year_breaches
+from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches
 from territories.models import Collectivity
 from tests.factories import (
     ActionSheetFactory,
@@ -64,6 +64,25 @@ def test_an_engaged_year_s_tranche_no_longer_changes():
         "La tranche 2026 ne change plus : son avance est engagée (annulez-la d'abord)."
     ]
     assert change_refusals(before, after, set()) == []
+
+
+def test_an_avenant_s_change_goes_to_the_latest_years_not_engaged():
+    tranches = {year: {V1: D("100.00"), V2: D("300.00"), V3: D("0.00")} for year in (2025, 2026, 2027)}
+    # 2025 engaged: volet 2 reduced by 400 € empties 2027, then takes 100 € from 2026; volet 1 up by 50 € → 2027
+    result, refusals = rebalanced({V1: D("350.00"), V2: D("500.00"), V3: D("0.00")}, tranches, {2025})
+    assert refusals == []
+    assert result == {
+        2025: {V1: D("100.00"), V2: D("300.00"), V3: D("0.00")},
+        2026: {V1: D("100.00"), V2: D("200.00"), V3: D("0.00")},
+        2027: {V1: D("150.00"), V2: D("0.00"), V3: D("0.00")},
+    }
+    # every year engaged: an increase goes to the last year (paid by the balance), a reduction is refused
+    result, refusals = rebalanced({V1: D("310.00"), V2: D("899.00"), V3: D("0.00")}, tranches, {2025, 2026, 2027})
+    assert result[2027][V1] == D("110.00") and result[2027][V2] == D("300.00")
+    assert plain(refusals) == [
+        "Volet 2 : l'avenant retire 1,00 € ; les tranches des années dont l'avance n'est pas engagée n'en portent "
+        "que 0,00 € (R-FIN-07)."
+    ]
 
 
 @pytest.fixture
