@@ -108,14 +108,14 @@ def both_tables(runner, started: float, first: date, last: date) -> dict:
 
 
 def every_table(paths, first, last, **_) -> dict:
-    """Volet 2, volet 3, then the delays of the loi pour le plein emploi, each timed."""
+    """Volet 2, volet 3, the delays of the loi pour le plein emploi, then the new intensive pathways, each timed."""
     from indicators.engine.runners import DuckDBRunner
-    from indicators.engine.tables import plein_emploi_table, volet2_table, volet3_table
+    from indicators.engine.tables import intensive_pathways_table, plein_emploi_table, volet2_table, volet3_table
 
     started = time.perf_counter()
     runner = DuckDBRunner(paths)
     marks = []
-    for table in (volet2_table, volet3_table, plein_emploi_table):
+    for table in (volet2_table, volet3_table, plein_emploi_table, intensive_pathways_table):
         table(runner, first, last)
         marks.append(time.perf_counter())
     return {
@@ -123,6 +123,7 @@ def every_table(paths, first, last, **_) -> dict:
         "volet2": marks[0] - started,
         "volet3": marks[1] - marks[0],
         "plein_emploi": marks[2] - marks[1],
+        "pathways": marks[3] - marks[2],
         "peak_mb": peak_mb(),
     }
 
@@ -321,12 +322,14 @@ def whole_set(args):
     results = {kind: run_child(kind, folder, args.months, args.repeat) for kind in ("scan", "scan_hash", "duckdb_all")}
     scan, scan_hash = results["scan"]["seconds"], results["scan_hash"]["seconds"]
     r = results["duckdb_all"]
-    print("| données | volet 2 (s) | volet 3 (s) | plein emploi (s) | total (s) | essais (s) | scan (count, max) (s) "
-          "| scan (bit_xor(hash)) (s) | / scan (count, max) | / scan (bit_xor(hash)) | mémoire max (Mo) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| données | volet 2 (s) | volet 3 (s) | plein emploi (s) | parcours intensifs (s) | total (s) | essais (s) "
+          "| scan (count, max) (s) | scan (bit_xor(hash)) (s) | / scan (count, max) | / scan (bit_xor(hash)) "
+          "| mémoire max (Mo) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(
         f"| national ({args.national:,} × {args.months}) | {r['volet2']:.2f} | {r['volet3']:.2f} | "
-        f"{r['plein_emploi']:.2f} | {r['seconds']:.2f} | {' / '.join(f'{t:.2f}' for t in r['runs'])} | "
+        f"{r['plein_emploi']:.2f} | {r['pathways']:.2f} | {r['seconds']:.2f} | "
+        f"{' / '.join(f'{t:.2f}' for t in r['runs'])} | "
         f"{scan:.2f} | {scan_hash:.2f} | {r['seconds'] / scan:.1f}× | {r['seconds'] / scan_hash:.1f}× | "
         f"{r['peak_mb']:,.0f} |".replace(",", " ")
     )

@@ -62,6 +62,7 @@ class ConventionForm(forms.ModelForm):
             "assigning_accountant",
             "deliberation_body",
             "signing_place",
+            "intensive_pathways_target",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -101,6 +101,10 @@ class Convention(models.Model):
         default=DeliberationBody.STANDING_COMMITTEE,
     )
     signing_place = models.CharField("lieu de signature (« Fait à »)", max_length=120, blank=True)
+    # Campaigns from 2025: the new intensive accompaniment pathways the département commits to start each year.
+    intensive_pathways_target = models.PositiveIntegerField(
+        "nouveaux parcours d'accompagnement intensif visés par an", null=True, blank=True
+    )
 
     history = HistoricalRecords()
     objects = ConventionQuerySet.as_manager()

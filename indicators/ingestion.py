@@ -18,9 +18,15 @@ from django.utils import timezone
 from indicators import identifiers, storage
 from indicators.caf_flow import FlowError
 from indicators.caf_flow import convert as convert_flows
-from indicators.engine import months, organisms, plein_emploi, volet2, volet3
+from indicators.engine import intensive_pathways, months, organisms, plein_emploi, volet2, volet3
 from indicators.engine.reading import DeliveryError, Issue, read_delivery
-from indicators.engine.tables import organisms_table, plein_emploi_table, volet2_table, volet3_table
+from indicators.engine.tables import (
+    intensive_pathways_table,
+    organisms_table,
+    plein_emploi_table,
+    volet2_table,
+    volet3_table,
+)
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult, IndicatorTable, ListedIdentifier
 from indicators.results import worklist_rows
 from notifications import events
@@ -177,6 +183,11 @@ def compute_results(delivery: Delivery, runner, first: date, last: date) -> list
         (IndicatorTable.VOLET2, volet2.VERSION, volet2_table(runner, first, last)),
         (IndicatorTable.VOLET3, volet3.VERSION, volet3_table(runner, first, last)),
         (IndicatorTable.PLEIN_EMPLOI, plein_emploi.VERSION, plein_emploi_table(runner, first, last)),
+        (
+            IndicatorTable.INTENSIVE_PATHWAYS,
+            intensive_pathways.VERSION,
+            intensive_pathways_table(runner, first, last),
+        ),
     ):
         for row in rows:
             results.append(

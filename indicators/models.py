@@ -77,6 +77,7 @@ class IndicatorTable(models.TextChoices):
     VOLET3 = "volet3", "Volet 3 – indicateurs de moyens et de résultats"
     ORGANISMS = "organismes", "Répartition par organisme référent au 31 décembre"
     PLEIN_EMPLOI = "plein_emploi", "Délais de la loi pour le plein emploi"
+    INTENSIVE_PATHWAYS = "parcours_intensifs", "Nouveaux parcours d'accompagnement intensif"
 
 
 class IndicatorResult(models.Model):

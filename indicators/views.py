@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from config.downloads import PARQUET, PDF, attachment, page_tables_response
-from indicators import cdpe, exports, labels, results
+from indicators import cdpe, exports, labels, pathways, results
 from indicators.engine import months, volet3
 from indicators.forms import DeliveryUploadForm, PeriodForm
 from indicators.ingestion import UploadRefused, receive_delivery
@@ -21,6 +21,10 @@ def dashboard(request, code: str):
     year, organism_rows = results.organism_rows(collectivity)
     volet3_rows = results.monthly_rows(collectivity, IndicatorTable.VOLET3)
     plein_emploi_rows = results.monthly_rows(collectivity, IndicatorTable.PLEIN_EMPLOI)
+    pathway_months = pathways.against_target(
+        results.monthly_rows(collectivity, IndicatorTable.INTENSIVE_PATHWAYS),
+        list(collectivity.conventions.values_list("start_date", "end_date", "intensive_pathways_target")),
+    )
     export = page_tables_response(
         request,
         f"indicateurs-{collectivity.code}",
@@ -48,6 +52,7 @@ def dashboard(request, code: str):
             "plein_emploi_by_indicator": [
                 (label, [row.get(column) for row in plein_emploi_rows]) for column, label in labels.PLEIN_EMPLOI.items()
             ],
+            "pathway_months": pathway_months,
             "organism_year": year,
             "organism_rows": [
                 {**row, "type_organisme": labels.ORGANISMS.get(row["type_organisme"], row["type_organisme"])}

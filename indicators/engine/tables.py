@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from indicators.engine import months, organisms, plein_emploi, volet2, volet3
+from indicators.engine import intensive_pathways, months, organisms, plein_emploi, volet2, volet3
 from indicators.engine.follow_ups import prepare
 
 
@@ -79,6 +79,22 @@ def plein_emploi_table(runner, first: date, last: date) -> list[dict]:
         last,
         zero_ok=set(plein_emploi.COLUMNS),
         from_first_month=frozenset(plein_emploi.MONTH_COLUMNS),
+    )
+
+
+def intensive_pathways_table(runner, first: date, last: date) -> list[dict]:
+    def found(first_m, last_m):
+        return {row["m"]: row for row in runner.query(intensive_pathways.sql(last_m - first_m + 1))}
+
+    columns = intensive_pathways.COLUMNS
+    return _monthly(
+        runner,
+        found,
+        columns,
+        first,
+        last,
+        zero_ok=set(columns),
+        from_first_month=frozenset(set(columns) - set(intensive_pathways.STARTED_COLUMNS)),
     )
 
 

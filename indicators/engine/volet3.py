@@ -131,7 +131,7 @@ action_delays AS (
 
 
 # Intensive accompaniment: persons followed in the perimeter whose activity hours reach 15 a week.
-INTENSIVE = f"""
+ACTIVITY_HOURS = """
 activity_hours AS (
     -- each activity's hours spread evenly over its days, summed over the days of M
     SELECT a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms) AS month_days,
@@ -141,16 +141,21 @@ activity_hours AS (
     JOIN month_list AS ml ON a.date_debut < ml.next_ms AND a.date_fin >= ml.ms
     WHERE a.date_fin >= a.date_debut
     GROUP BY a.personne, ml.m, date_diff('day', ml.ms, ml.next_ms)
-),
-intensive AS (
-    -- persons in the perimeter with a follow-up in progress whose activities reach 15 hours a week on
-    -- average over the month
-    SELECT h.m, count(*) AS accompagnement_intensif
+)"""
+INTENSIVE_PEOPLE = f"""
+intensive_people AS (
+    -- the persons in the perimeter with a follow-up in progress whose activities reach 15 hours a week on
+    -- average over the month, one row per person and month
+    SELECT h.personne, h.m
     FROM activity_hours AS h
     JOIN entering_people AS f ON f.personne = h.personne
     CROSS JOIN bounds AS b
     WHERE {has_month("f.followed", "h.m - b.first_m")} AND h.hours * 7 >= 15 * h.month_days
-    GROUP BY h.m
+)"""
+INTENSIVE = f"""{ACTIVITY_HOURS},
+{INTENSIVE_PEOPLE},
+intensive AS (
+    SELECT m, count(*) AS accompagnement_intensif FROM intensive_people GROUP BY m
 )
 """
 

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.engine import months, plein_emploi, volet2, volet3
+from indicators.engine import intensive_pathways, months, plein_emploi, volet2, volet3
 from indicators.engine.csv_output import write_table
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.runners import make_runner
-from indicators.engine.tables import plein_emploi_table, volet2_table, volet3_table
+from indicators.engine.tables import intensive_pathways_table, plein_emploi_table, volet2_table, volet3_table
 
 
 def month_argument(text: str):
@@ -19,6 +19,7 @@ TABLES = {
     "2": (volet2.COLUMNS, volet2_table),
     "3": (volet3.COLUMNS, volet3_table),
     "plein-emploi": (plein_emploi.COLUMNS, plein_emploi_table),
+    "parcours-intensifs": (intensive_pathways.COLUMNS, intensive_pathways_table),
 }
 
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
     help = (
         "Calcule les indicateurs d'une livraison (dossier ou zip) et écrit la table en CSV (séparateur ;). "
         "Volet 2 : colonnes de l'annexe 4 §4 ; volet 3 : voir docs/indicators.md ; plein-emploi : délais de la "
-        "loi pour le plein emploi (orientation en six semaines, contrat d'engagement en un mois)."
+        "loi pour le plein emploi (orientation en six semaines, contrat d'engagement en un mois) ; "
+        "parcours-intensifs : nouveaux parcours d'accompagnement intensif par mois."
     )
 
     def add_arguments(self, parser):
