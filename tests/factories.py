@@ -176,3 +176,39 @@ class CampaignFactory(DjangoModelFactory):
     finance_laws = factory.LazyAttribute(lambda c: {str(c.first_year): f"n° fictif de {c.first_year}"})
     indicator_tables = ["volet2", "volet3", "plein_emploi"]
     model_text = factory.SubFactory(ModelTextFactory)
+
+
+def triennial(code: str = "01D", *, even_tranches: bool = False):
+    """The 2025–2027 campaign and the triennial convention of a collectivité: 540 000 € on volet 1 and
+    2 850 000 € on volet 2, its signatories named, 2025 ceilings of 200 000 € and 1 000 000 € (carried to 2026
+    and 2027), its plan (volet 2 co-financed at 50 %), a fiche action and a feuille de route; `even_tranches`: a
+    third of each amount a year."""
+    from conventions import services
+    from funding import services as funding_services
+    from territories.models import Collectivity
+
+    CampaignFactory(first_year=2025)
+    collectivity = Collectivity.objects.get(code=code)
+    CeilingFactory(collectivity=collectivity, year=2025, volet=Volet.PROJECT_LEAD, amount=Decimal("200000.00"))
+    CeilingFactory(collectivity=collectivity, year=2025, volet=Volet.LOCAL_SOLUTIONS, amount=Decimal("1000000.00"))
+    convention = services.convention_create(collectivity=collectivity, year=2025)
+    convention = services.convention_update(
+        convention=convention,
+        lock_version=convention.lock_version,
+        values={
+            "amount_volet1": Decimal("540000.00"), "amount_volet2": Decimal("2850000.00"),
+            "prefect_name": "Préfète fictive", "president_name": "Président fictif",
+            "regional_prefect_name": "Préfet de région fictif",
+        },
+    )  # fmt: skip
+    for volet, amount in convention.amounts.items():
+        if amount > 0:
+            PlanLineFactory(convention=convention, volet=volet, state_amount=amount)
+    ActionSheetFactory(convention=convention)
+    RoadmapItemFactory(convention=convention)
+    if even_tranches:
+        third = {volet: (amount / 3).quantize(Decimal("0.01")) for volet, amount in convention.amounts.items()}
+        tranches = {year: dict(third) for year in (2025, 2026, 2027)}
+        tranches[2027] = {volet: amount - 2 * third[volet] for volet, amount in convention.amounts.items()}
+        funding_services.tranches_save(convention_id=convention.pk, tranches=tranches, by=None)
+    return convention

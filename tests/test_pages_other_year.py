@@ -12,19 +12,10 @@ import pytest
 
 from accounts.models import Role
 from conventions import lifecycle, services
-from conventions.volets import Volet
 from funding import payments
-from funding import services as funding_services
 from funding.models import NationalEnvelope, Payment
 from territories.models import Collectivity
-from tests.factories import (
-    ActionSheetFactory,
-    CampaignFactory,
-    CeilingFactory,
-    PlanLineFactory,
-    RoadmapItemFactory,
-    UserFactory,
-)
+from tests.factories import UserFactory, signed, triennial
 
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 D = Decimal
@@ -34,41 +25,15 @@ MAX_PAGES = 70  # per role, one of each shape
 
 @pytest.fixture
 def campaign_2025():
-    CampaignFactory(first_year=2025)
     NationalEnvelope.objects.create(
         year=2025, total=D("168000000.00"), volet1=D("40000000.00"), volet2=D("105000000.00"), volet3=D("23000000.00")
     )
-    ain = Collectivity.objects.get(code="01D")
-    CeilingFactory(collectivity=ain, year=2025, volet=Volet.PROJECT_LEAD, amount=D("200000.00"))
-    CeilingFactory(collectivity=ain, year=2025, volet=Volet.LOCAL_SOLUTIONS, amount=D("1000000.00"))
     dgefp = UserFactory(role=Role.DGEFP, username="dgefp-2025")
-    convention = services.convention_create(collectivity=ain, year=2025)
-    convention = services.convention_update(
-        convention=convention,
-        lock_version=convention.lock_version,
-        values={
-            "amount_volet1": D("540000.00"), "amount_volet2": D("2850000.00"), "prefect_name": "Préfète fictive",
-            "president_name": "Président fictif", "regional_prefect_name": "Préfet de région fictif",
-        },
-    )  # fmt: skip
-    PlanLineFactory(convention=convention, volet=Volet.PROJECT_LEAD, state_amount=D("540000.00"))
-    PlanLineFactory(convention=convention, volet=Volet.LOCAL_SOLUTIONS, state_amount=D("2850000.00"))
-    ActionSheetFactory(convention=convention)
-    RoadmapItemFactory(convention=convention)
-    funding_services.tranches_save(
-        convention_id=convention.pk,
-        tranches={y: {Volet.PROJECT_LEAD: D("180000.00"), Volet.LOCAL_SOLUTIONS: D("950000.00"),
-                      Volet.TERRITORIAL_DEPLOYMENT: D("0.00")} for y in (2025, 2026, 2027)},
-        by=dgefp,
-    )  # fmt: skip
-    on = date(2025, 3, 20)
-    for name in ("open_negotiation", "finalise", "approve", "sign", "start_execution"):
-        values = {"deliberation_date": on} if name == "approve" else {}
-        if name == "sign":
-            values = {f: on for f in ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on")}
-        convention = lifecycle.apply_transition(
-            name, convention=convention, by=dgefp, on=on, lock_version=convention.lock_version, **values
-        )
+    convention = triennial(even_tranches=True)
+    convention = signed(convention, dgefp, on=date(2025, 3, 20))
+    convention = lifecycle.apply_transition(
+        "start_execution", convention=convention, by=dgefp, on=date(2025, 3, 21), lock_version=convention.lock_version
+    )
     recorder = UserFactory(role=Role.DGEFP, username="dgefp-comptable")
     for payment in Payment.objects.filter(convention=convention):
         payments.approve_payment(payment_id=payment.pk, by=dgefp)

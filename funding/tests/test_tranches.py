@@ -17,14 +17,7 @@ from funding import services as funding_services
 from funding.models import Payment, PaymentKind
 from funding.plans import ceilings_of
 from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches
-from territories.models import Collectivity
-from tests.factories import (
-    ActionSheetFactory,
-    CampaignFactory,
-    CeilingFactory,
-    PlanLineFactory,
-    RoadmapItemFactory,
-)
+from tests.factories import triennial
 
 D = Decimal
 V1, V2, V3 = Volet
@@ -86,29 +79,8 @@ def test_an_avenant_s_change_goes_to_the_latest_years_not_engaged():
 
 
 @pytest.fixture
-def triennial(make_user):
-    """The Ain's 2025–2027 convention, its plan for the three years, 2025 ceilings only (carried to 2026, 2027)."""
-    CampaignFactory(first_year=2025)
-    ain = Collectivity.objects.get(code="01D")
-    CeilingFactory(collectivity=ain, year=2025, volet=V1, amount=D("200000.00"))
-    CeilingFactory(collectivity=ain, year=2025, volet=V2, amount=D("1000000.00"))
-    convention = services.convention_create(collectivity=ain, year=2025)
-    convention = services.convention_update(
-        convention=convention,
-        lock_version=convention.lock_version,
-        values={
-            "amount_volet1": D("540000.00"),
-            "amount_volet2": D("2850000.00"),
-            "prefect_name": "Préfète fictive",
-            "president_name": "Président fictif",
-            "regional_prefect_name": "Préfet de région fictif",
-        },
-    )
-    PlanLineFactory(convention=convention, volet=V1, state_amount=D("540000.00"))
-    PlanLineFactory(convention=convention, volet=V2, state_amount=D("2850000.00"))
-    ActionSheetFactory(convention=convention)
-    RoadmapItemFactory(convention=convention)
-    return convention, make_user(Role.DDETS, "01")
+def agent(make_user):
+    return make_user(Role.DDETS, "01")
 
 
 def take(convention, agent, *names, on=date(2025, 3, 20)):
@@ -124,8 +96,9 @@ def take(convention, agent, *names, on=date(2025, 3, 20)):
     return convention
 
 
-def test_a_triennial_convention_covers_its_campaign_and_sums_its_years_ceilings(triennial):
-    convention, _ = triennial
+@pytest.mark.django_db
+def test_a_triennial_convention_covers_its_campaign_and_sums_its_years_ceilings():
+    convention = triennial()
     assert (convention.start_date, convention.end_date) == (date(2025, 1, 1), date(2027, 12, 31))
     assert str(convention) == "Convention 2025–2027 – Ain"
     assert ceilings_of(convention) == {V1: D("600000.00"), V2: D("3000000.00"), V3: None}
@@ -137,8 +110,8 @@ def test_a_triennial_convention_covers_its_campaign_and_sums_its_years_ceilings(
     ]
 
 
-def test_finalisation_waits_for_tranches_adding_up_then_signature_pays_the_first_year(triennial):
-    convention, agent = triennial
+def test_finalisation_waits_for_tranches_adding_up_then_signature_pays_the_first_year(agent):
+    convention = triennial()
     convention = take(convention, agent, "open_negotiation")
     with pytest.raises(TransitionRefused) as refusal:
         take(convention, agent, "finalise")

@@ -23,14 +23,7 @@ from funding import payments
 from funding import services as funding_services
 from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus, PlanLine
 from funding.tranches import tranches_of
-from territories.models import Collectivity
-from tests.factories import (
-    ActionSheetFactory,
-    CampaignFactory,
-    CeilingFactory,
-    PlanLineFactory,
-    RoadmapItemFactory,
-)
+from tests.factories import PlanLineFactory, triennial
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -48,22 +41,7 @@ class MultiYearLoop(RuleBasedStateMachine):
         super().__init__()
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
-        CampaignFactory(first_year=2025)
-        ain = Collectivity.objects.get(code="01D")
-        CeilingFactory(collectivity=ain, year=2025, volet=V1, amount=D("200000.00"))
-        CeilingFactory(collectivity=ain, year=2025, volet=V2, amount=D("1000000.00"))
-        convention = services.convention_create(collectivity=ain, year=2025)
-        self.convention = services.convention_update(
-            convention=convention,
-            lock_version=convention.lock_version,
-            values={
-                "amount_volet1": D("540000.00"), "amount_volet2": D("2850000.00"), "prefect_name": "Préfète",
-                "president_name": "Président", "regional_prefect_name": "Préfet de région",
-            },
-        )  # fmt: skip
-        ActionSheetFactory(convention=self.convention)
-        RoadmapItemFactory(convention=self.convention)
-        self._plan()
+        self.convention = triennial()
         self.engaged: dict[int, dict] = {}  # year → its tranche when its advance was first engaged
 
     def teardown(self):
