@@ -63,8 +63,3 @@ def default_year(today: date | None = None) -> int:
     campaigns = sorted(all_campaigns(), key=lambda c: c.first_year)
     started = [c for c in campaigns if c.first_year <= today.year]
     return (started[-1] if started else campaigns[0]).first_year
-
-
-def campaign_years() -> list[int]:
-    """Every year of every campaign, for the pages' year choices."""
-    return sorted(year for c in all_campaigns() for year in c.years)

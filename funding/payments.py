@@ -153,11 +153,13 @@ def amendment_payment_refusals(convention, on) -> list[str]:
 
 
 def readjust_advances(convention) -> list[Payment]:
-    """After an avenant: a proposed advance no longer 60 % of its volet's amount is cancelled and proposed anew."""
+    """After an avenant: a proposed advance no longer 60 % of its volet's amount (its year's tranche) is cancelled
+    and proposed anew, for its year."""
     from campaigns.lookup import campaign_of
 
     campaign = campaign_of(convention)
     tranches = tranches_of(convention, campaign)
+    years = {convention.year}
     for payment in Payment.objects.filter(
         convention=convention, kind=PaymentKind.ADVANCE, status=PaymentStatus.PROPOSED
     ):
@@ -165,7 +167,8 @@ def readjust_advances(convention) -> list[Payment]:
         if payment.amount != advance_amount(planned, campaign.advance_rate):
             payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, "Montant changé par avenant"
             payment.save()
-    return propose_advances(convention)
+            years.add(payment.year)
+    return [payment for year in sorted(years) for payment in propose_advances(convention, year)]
 
 
 def balances_stored_refusals(convention, on) -> list[str]:
