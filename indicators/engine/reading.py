@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from indicators.engine import values
+from indicators.engine import bulk_reading, values
 from indicators.engine.follow_ups import MAX_MONTHS
 from indicators.engine.schema import FILES, Column, Delivery, FileSpec, arrow_schema
 
@@ -215,16 +215,52 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings) -> pa.Table |
             log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
             return None
         header = parquet.column_names
+        positions, fast = _positions(filename, header, spec, log, warnings)
+        if positions is None:
+            return None
+        if fast:
+            table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, _parquet_text)
+            if table is not None:
+                return table
         rows = _parquet_rows(parquet)
     else:
-        text = _decode(filename, data, log)
-        if text is None:
+        decoded = _decode(filename, data, log)
+        if decoded is None:
             return None
-        header, rows = _csv_rows(text)
+        text, encoding = decoded
+        header, rows, delimiter = _csv_rows(text)
         if header is None:
             log.add(filename, 1, None, None, "ligne d'en-tête absente")
             return None
-    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings)
+        positions, fast = _positions(filename, header, spec, log, warnings)
+        if positions is None:
+            return None
+        # quotes are read line by line: Arrow and Python's csv module differ on a quote inside a field
+        if fast and b'"' not in data:
+            body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+            columns = lambda: bulk_reading.csv_columns(body, encoding, delimiter, len(header))  # noqa: E731
+            table = _bulk(columns, positions, spec, pseudonymiser, str)
+            if table is not None:
+                return table
+    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions)
+
+
+def _positions(filename, header, spec, log, warnings):
+    """The known columns' positions (None when a required one is missing) and whether the fast path may read
+    the file: not when the header itself had a problem (its issues come with those of every line)."""
+    before = len(log.issues) + log.truncated
+    positions = _column_positions(filename, header, spec, log, warnings)
+    return positions, len(log.issues) + log.truncated == before
+
+
+def _bulk(columns, positions, spec, pseudonymiser, to_text) -> pa.Table | None:
+    """The file read by the fast path (`bulk_reading`), or None when it cannot vouch for it."""
+    present = [c for c in spec.columns if c.name in positions]
+    parsers = [(c, _parser(c, pseudonymiser)) for c in present]
+    try:
+        return bulk_reading.typed_table(columns(), positions, spec, parsers, to_text)
+    except bulk_reading.NotSure:
+        return None
 
 
 def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MAX_FILE_BYTES) -> str | None:
@@ -241,7 +277,8 @@ def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MA
     return None
 
 
-def _decode(filename: str, data: bytes, log: IssueLog) -> str | None:
+def _decode(filename: str, data: bytes, log: IssueLog) -> tuple[str, str] | None:
+    """The text and its encoding (UTF-8, else Windows-1252), or None (the issue logged)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     # UTF-16 (a spreadsheet's « texte Unicode ») decodes as Windows-1252 into garbage: say so, once.
@@ -249,48 +286,51 @@ def _decode(filename: str, data: bytes, log: IssueLog) -> str | None:
         log.add(filename, None, None, None, "encodage UTF-16 non accepté : enregistrez le fichier en CSV UTF-8")
         return None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         log.add(filename, line, None, None, "encodage non reconnu (attendu UTF-8 ou Windows-1252)")
         return None
 
 
-def _csv_rows(text: str) -> tuple[list[str] | None, Iterator[tuple[int, list[str]]]]:
-    first_line = text.split("\n", 1)[0]
+def _csv_rows(text: str) -> tuple[list[str] | None, Iterator[tuple[int, list[str]]], str]:
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
-        return None, iter(())
+        return None, iter(()), delimiter
 
     def rows():
         for record in reader:
             if record and any(cell.strip() for cell in record):
                 yield reader.line_num, record
 
-    return header, rows()
+    return header, rows(), delimiter
+
+
+def _parquet_text(value) -> str:
+    """A Parquet cell as the text a CSV would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _parquet_rows(table: pa.Table) -> Iterator[tuple[int, list[str]]]:
-    def text(value):
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "1" if value else "0"
-        if hasattr(value, "isoformat"):
-            return value.isoformat()[:10]
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
     for index in range(table.num_rows):
-        yield index + 2, [text(column[index]) for column in columns]
+        yield index + 2, [_parquet_text(column[index]) for column in columns]
 
 
 def _column_positions(filename, header, spec: FileSpec, log, warnings) -> dict[str, int] | None:
@@ -326,10 +366,7 @@ def _read_cells(filename, line: int, record: list[str], parsers, data: dict[str,
             data[column.target].append(None)
 
 
-def _validate(filename, header, rows, spec: FileSpec, pseudonymiser, log, warnings) -> pa.Table | None:
-    positions = _column_positions(filename, header, spec, log, warnings)
-    if positions is None:
-        return None
+def _validate(filename, header, rows, spec: FileSpec, pseudonymiser, log, warnings, positions) -> pa.Table | None:
     present = [c for c in spec.columns if c.name in positions]
     parsers = [(c, positions[c.name], _parser(c, pseudonymiser)) for c in present]
     data = {c.target: [] for c in spec.columns}

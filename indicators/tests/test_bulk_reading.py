@@ -1,0 +1,121 @@
+"""The fast path of reading (`indicators.engine.bulk_reading`) gives, for valid deliveries, exactly the tables of
+the line-by-line reader, in CSV (ISO and « Excel français », UTF-8 and Windows-1252) and Parquet; on a file it
+cannot vouch for, the line-by-line reader takes over and names every problem (the reading tests, unchanged)."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.engine import bulk_reading, reading
+from indicators.engine.reading import DeliveryError, read_delivery
+from indicators.engine.schema import FILES
+from indicators.engine.synthetic import Calibration, generate
+from indicators.engine.values import Pseudonymiser
+
+FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
+
+
+def line_by_line(folder: Path, key: bytes) -> dict[str, pa.Table]:
+    """Every file of the folder read by the line-by-line reader only."""
+    log, warnings, tables = reading.IssueLog(), [], {}
+    pseudonymiser = Pseudonymiser(key)
+    for path in sorted(folder.iterdir()):
+        spec = FILES[path.stem]
+        data = path.read_bytes()
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            parquet = pq.read_table(io.BytesIO(data))
+            header, rows = parquet.column_names, reading._parquet_rows(parquet)
+        else:
+            text, _ = reading._decode(path.name, data, log)
+            header, rows, _ = reading._csv_rows(text)
+        positions = reading._column_positions(path.name, header, spec, log, warnings)
+        tables[spec.name] = reading._validate(path.name, header, rows, spec, pseudonymiser, log, warnings, positions)
+    assert not log, log.issues
+    return tables
+
+
+def bulk_only(folder: Path, key: bytes) -> dict[str, pa.Table]:
+    """Every file of the folder read by the fast path only (it must vouch for each)."""
+    log, warnings, tables = reading.IssueLog(), [], {}
+    pseudonymiser = Pseudonymiser(key)
+    for path in sorted(folder.iterdir()):
+        spec = FILES[path.stem]
+        data = path.read_bytes()
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            parquet = pq.read_table(io.BytesIO(data))
+            header, columns, to_text = parquet.column_names, parquet.columns, reading._parquet_text
+        else:
+            text, encoding = reading._decode(path.name, data, log)
+            header, _, delimiter = reading._csv_rows(text)
+            columns = bulk_reading.csv_columns(data, encoding, delimiter, len(header))
+            to_text = str
+        positions = reading._column_positions(path.name, header, spec, log, warnings)
+        parsers = [(c, reading._parser(c, pseudonymiser)) for c in spec.columns if c.name in positions]
+        tables[spec.name] = bulk_reading.typed_table(columns, positions, spec, parsers, to_text)
+    return tables
+
+
+@pytest.mark.parametrize("form", ["iso", "fr", "parquet"])
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 10_000), persons=st.integers(30, 300))
+def test_the_fast_path_gives_the_line_by_line_reader_s_tables(tmp_path_factory, form, seed, persons):
+    folder = tmp_path_factory.mktemp("livraison")
+    delivery = generate(Calibration(persons=persons), first=FIRST, last=LAST, seed=seed)
+    delivery.write_csv(folder, french=form == "fr")
+    if form == "parquet":  # the same files in Parquet, their columns typed by Arrow (identifiers kept as text)
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        for path in list(folder.glob("*.csv")):
+            identifiers = {"id_rsa": pa.string(), "id_france_travail": pa.string()}
+            table = pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(delimiter=";"),
+                convert_options=pacsv.ConvertOptions(column_types=identifiers),
+            )
+            pq.write_table(table, path.with_suffix(".parquet"))
+            path.unlink()
+    fast = bulk_only(folder, b"cle")
+    assert fast.keys() == line_by_line(folder, b"cle").keys()
+    assert fast == line_by_line(folder, b"cle")
+    assert read_delivery(folder, key=b"cle").tables == fast
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("id_rsa;mois;etat_droit;soumis_droits_devoirs\n1;2024-13;versable;1\n", "valeur refusée"),
+        ("id_rsa;mois;etat_droit;soumis_droits_devoirs\n1;2024-01;versable;1\n1;2024-01;versable;1\n", "doublon"),
+        ("id_rsa;mois;etat_droit;soumis_droits_devoirs\n;2024-01;versable;1\n", "obligatoire"),
+        ("id_rsa;mois;etat_droit;soumis_droits_devoirs\n1;2024-01;versable\n", "CSV"),
+    ],
+)
+def test_the_fast_path_does_not_vouch_for_a_file_with_a_problem(content, reason):
+    spec = FILES["situations_mensuelles"]
+    header = content.splitlines()[0].split(";")
+    positions = {name: index for index, name in enumerate(header)}
+    parsers = [(c, reading._parser(c, Pseudonymiser(b"k"))) for c in spec.columns if c.name in positions]
+    with pytest.raises(bulk_reading.NotSure):
+        columns = bulk_reading.csv_columns(content.encode(), "utf-8", ";", len(header))
+        bulk_reading.typed_table(columns, positions, spec, parsers)
+
+
+def test_a_quote_inside_a_field_is_left_to_the_line_by_line_reader(tmp_path):
+    (tmp_path / "situations_mensuelles.csv").write_text(
+        "id_rsa;mois;etat_droit;soumis_droits_devoirs;date_ouverture_droit;date_reception_notification\n"
+        '"1"2;2024-01;versable;1;2023-12-01;\n2;2024-13;versable;1;2023-12-01;\n'
+    )
+    with pytest.raises(DeliveryError) as refused:
+        read_delivery(tmp_path, key=b"k")
+    assert "situations_mensuelles.csv, ligne 3, colonne « mois », valeur « 2024-13 » : mois inexistant" in [
+        str(issue) for issue in refused.value.issues
+    ]
