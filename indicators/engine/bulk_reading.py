@@ -12,6 +12,7 @@ at Arrow's speed, with the memory of its columns; an invalid one costs one more 
 import io
 from collections import Counter
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -57,15 +58,18 @@ def typed_table(columns, positions: dict[str, int], spec: FileSpec, parsers, to_
     """The file's table in the schema of `spec`, or NotSure. `columns`: the raw columns in the file's order;
     `parsers`: (Column, parser) of the columns present; `to_text`: a raw value as the line-by-line reader sees
     it (Parquet cells are not text)."""
-    rows = len(columns[0]) if columns else 0
-    kept = _not_blank(columns, to_text, rows)
-    data = {}
-    for column, parse in parsers:
-        raw = columns[positions[column.name]]
-        if kept is not None:
-            raw = raw.filter(kept)
-        data[column.target] = _typed(raw, column, parse, to_text)
-    count = rows if kept is None else pc.sum(kept.cast(pa.int64())).as_py() or 0
+    if not any(column.required for column, _ in parsers):
+        raise NotSure("sans colonne obligatoire, une ligne vide se lit ligne à ligne")
+    # A line whose cells are all blank (the line-by-line reader skips it) has its required cells blank: the fast
+    # path does not vouch for a required value missing, so such a file is read line by line.
+    count = len(columns[0]) if columns else 0
+    ids = _distinct(columns[positions["id_rsa"]]) if "id_rsa" in positions else None
+    data = {
+        column.target: _typed(
+            columns[positions[column.name]], column, parse, to_text, ids if column.name == "id_rsa" else None
+        )
+        for column, parse in parsers
+    }
     if count == 0 and spec.non_empty:
         raise NotSure("aucune ligne")
     schema = arrow_schema(spec)
@@ -74,42 +78,24 @@ def typed_table(columns, positions: dict[str, int], spec: FileSpec, parsers, to_
             data[field.name] = pa.nulls(count, field.type)
     table = pa.table({field.name: data[field.name] for field in schema}, schema=schema)
     _check_keys(table, spec)
-    if "id_rsa" in positions:
-        raw_ids = columns[positions["id_rsa"]]
-        _check_leading_zeros(raw_ids if kept is None else raw_ids.filter(kept), to_text, count)
+    if ids is not None:
+        _check_leading_zeros(ids, to_text, count)
     return table
 
 
-def _not_blank(columns, to_text, rows) -> pa.ChunkedArray | None:
-    """The rows with at least one non-blank cell (the line-by-line reader skips the others); None: all."""
-    if not columns or rows == 0:
-        return None
-    blank = None
-    for raw in columns:
-        empty = _distinct_map(raw, lambda value: value is None or not to_text(value).strip(), pa.bool_())
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if not pc.any(blank).as_py():
-        return None
-    return pc.invert(blank)
+def _distinct(raw: pa.ChunkedArray) -> tuple[list, pa.ChunkedArray]:
+    """The distinct values of `raw` and, for each row, the index of its value among them (nulls: Parquet's
+    missing values, one more distinct value)."""
+    distinct = pc.unique(raw)
+    return distinct.to_pylist(), pc.index_in(raw, value_set=distinct, skip_nulls=False)
 
 
-def _distinct_map(raw: pa.ChunkedArray, function, arrow_type) -> pa.ChunkedArray:
-    """`function` applied to each distinct value of `raw` once, then spread to every row (nulls: Parquet's
-    missing values, seen as the empty text)."""
-    chunks = []
-    for chunk in raw.chunks:
-        encoded = chunk.dictionary_encode()
-        mapped = pa.array([function(value) for value in encoded.dictionary.to_pylist()], type=arrow_type)
-        indices = encoded.indices
-        if indices.null_count:
-            mapped = pa.concat_arrays([mapped, pa.array([function(None)], type=arrow_type)])
-            indices = pc.fill_null(indices, len(mapped) - 1)
-        chunks.append(mapped.take(indices))
-    return pa.chunked_array(chunks, type=arrow_type)
+def _spread(values: list, indices: pa.ChunkedArray, arrow_type) -> pa.ChunkedArray:
+    return pa.array(values, type=arrow_type).take(indices)
 
 
-def _typed(raw: pa.ChunkedArray, column, parse, to_text) -> pa.ChunkedArray:
-    arrow_type = ARROW_TYPES[column.kind]
+def _typed(raw: pa.ChunkedArray, column, parse, to_text, distinct=None) -> pa.ChunkedArray:
+    """The column typed: each distinct value parsed once; NotSure on an empty required value or a refused one."""
 
     def value_of(value):
         text = to_text(value).strip() if value is not None else ""
@@ -122,30 +108,33 @@ def _typed(raw: pa.ChunkedArray, column, parse, to_text) -> pa.ChunkedArray:
         except ValueError:
             raise NotSure("valeur refusée") from None
 
-    return _distinct_map(raw, value_of, arrow_type)
+    values, indices = distinct or _distinct(raw)
+    return _spread([value_of(value) for value in values], indices, ARROW_TYPES[column.kind])
 
 
 def _check_keys(table: pa.Table, spec: FileSpec) -> None:
     """A key present twice (rows whose key has no missing part): the line-by-line reader names both lines."""
     if not spec.key:
         return
-    targets = [spec.column(name).target for name in spec.key]
-    keys = table.select(targets)
-    for target in targets:
-        keys = keys.filter(pc.is_valid(keys.column(target)))
-    if keys.num_rows and keys.group_by(targets).aggregate([]).num_rows != keys.num_rows:
+    targets = ", ".join(f'"{spec.column(name).target}"' for name in spec.key)
+    complete = " AND ".join(f'"{spec.column(name).target}" IS NOT NULL' for name in spec.key)
+    keys = table.select([spec.column(name).target for name in spec.key])  # noqa: F841 - read by DuckDB below
+    connection = duckdb.connect()
+    twice = connection.execute(
+        f"SELECT count(*) FROM (SELECT {targets} FROM keys WHERE {complete} GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()[0]
+    connection.close()
+    if twice:
         raise NotSure("doublon de clé")
 
 
-def _check_leading_zeros(raw_ids: pa.ChunkedArray, to_text, count: int) -> None:
+def _check_leading_zeros(ids: tuple[list, pa.ChunkedArray], to_text, count: int) -> None:
     """The line-by-line reader's check: all identifiers numeric, 95 % of one length, some shorter."""
     if count < MIN_ROWS_FOR_ZEROS_CHECK:
         return
-    lengths = _distinct_map(
-        raw_ids,
-        lambda value: len(text) if (text := to_text(value).strip() if value is not None else "").isdigit() else -1,
-        pa.int32(),
-    )
+    values, indices = ids
+    texts = [to_text(value).strip() if value is not None else "" for value in values]
+    lengths = _spread([len(text) if text.isdigit() else -1 for text in texts], indices, pa.int32())
     found = pc.value_counts(lengths)
     counts = Counter(dict(zip(found.field(0).to_pylist(), found.field(1).to_pylist(), strict=True)))
     if -1 in counts:

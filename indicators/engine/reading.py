@@ -237,8 +237,13 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings) -> pa.Table |
             return None
         # quotes are read line by line: Arrow and Python's csv module differ on a quote inside a field
         if fast and b'"' not in data:
-            body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-            columns = lambda: bulk_reading.csv_columns(body, encoding, delimiter, len(header))  # noqa: E731
+            # UTF-8 as Arrow reads it in parallel (a Windows-1252 file transcoded once, by Python's codec)
+            body = (
+                text.encode("utf-8")
+                if encoding != "utf-8"
+                else (data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+            )
+            columns = lambda: bulk_reading.csv_columns(body, "utf-8", delimiter, len(header))  # noqa: E731
             table = _bulk(columns, positions, spec, pseudonymiser, str)
             if table is not None:
                 return table
@@ -301,15 +306,21 @@ def _csv_rows(text: str) -> tuple[list[str] | None, Iterator[tuple[int, list[str
     end = text.find("\n")
     first_line = text if end < 0 else text[:end]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
-    header = next(reader, None)
+
+    def reader():
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+
+    # the header from its line alone, unless a quote could carry it over several lines
+    header = next(reader() if '"' in first_line else csv.reader([first_line.rstrip("\r")], delimiter=delimiter), None)
     if header is None or not any(cell.strip() for cell in header):
         return None, iter(()), delimiter
 
     def rows():
-        for record in reader:
+        records = reader()
+        next(records, None)
+        for record in records:
             if record and any(cell.strip() for cell in record):
-                yield reader.line_num, record
+                yield records.line_num, record
 
     return header, rows(), delimiter
 

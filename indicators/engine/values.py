@@ -41,9 +41,9 @@ class Pseudonymiser:
         self._pseudonyms: dict[str, int] = {}
 
     def __call__(self, text: str) -> int:
-        identifier = parse_identifier(text)
-        pseudonym = self._pseudonyms.get(identifier)
+        pseudonym = self._pseudonyms.get(text)  # an identifier already seen is valid (parse_identifier keeps it)
         if pseudonym is None:
+            identifier = parse_identifier(text)
             pseudonym = self._pseudonyms[identifier] = pseudonymise(self.key, identifier)
         return pseudonym
 
