@@ -40,6 +40,7 @@ def seed_demo_campaign():
                 "report_months": 3,
                 "finance_laws": {str(first): f"n° {first}-127 du 14 février {first}"},
                 "indicator_tables": ["volet2", "volet3", "plein_emploi"],
+                "ineligible_natures": list(reference_campaigns()[0]["ineligible_natures"]),
                 "intensive_pathways_target": 360000,
             },
             model_text=None,

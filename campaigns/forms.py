@@ -44,6 +44,14 @@ class CampaignForm(forms.ModelForm):
     indicator_tables = forms.MultipleChoiceField(
         label="Tableaux d'indicateurs", choices=(), widget=forms.CheckboxSelectMultiple, required=False
     )
+    ineligible_natures = forms.MultipleChoiceField(
+        label="Natures de dépense que l'État ne finance pas",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Celles de l'instruction de 2023 sont cochées ; les exclusions du volet 2 (IAE, contrats aidés, "
+        "conseillers relation entreprise) ne valent que pour le volet 2.",
+    )
     model_file = forms.FileField(
         label="Texte du modèle de convention (fichier texte UTF-8)",
         required=False,
@@ -62,7 +70,11 @@ class CampaignForm(forms.ModelForm):
         from indicators.models import IndicatorTable
 
         super().__init__(*args, **kwargs)
+        from funding.structure import INSTRUCTION_INELIGIBLE, NATURES
+
         self.fields["indicator_tables"].choices = IndicatorTable.choices
+        self.fields["ineligible_natures"].choices = [(n.code, n.label) for n in NATURES]
+        self.fields["ineligible_natures"].initial = list(INSTRUCTION_INELIGIBLE)
         self.fields["model_text"].required = False
         self.fields["model_text"].help_text = "Ou déposez un nouveau texte ci-dessous."
         for name in ("first_year", "last_year"):
@@ -101,4 +113,5 @@ class CampaignForm(forms.ModelForm):
         values = {name: data[name] for name in self.Meta.fields if name != "model_text"}
         values["finance_laws"] = data["finance_laws_text"]
         values["indicator_tables"] = list(data["indicator_tables"])
+        values["ineligible_natures"] = list(data["ineligible_natures"])
         return values

@@ -54,6 +54,9 @@ class Campaign(models.Model):
     # {"2024": "n° 2023-1322 du 29 décembre 2023"}: the loi de finances the visa of each year cites.
     finance_laws = models.JSONField("lois de finances par année", default=dict, blank=True)
     indicator_tables = models.JSONField("tableaux d'indicateurs", default=list)
+    # The natures of expense the State does not finance (codes of funding.structure.NATURES; R-FIN-05 ones on
+    # volet 2 only).
+    ineligible_natures = models.JSONField("natures de dépense non finançables", default=list, blank=True)
     intensive_pathways_target = models.PositiveIntegerField(
         "nouveaux parcours d'accompagnement intensif visés par an (national)", null=True, blank=True
     )

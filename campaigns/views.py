@@ -27,6 +27,7 @@ def campaign_list(request):
 def campaign_detail(request, pk: int):
     from conventions.models import Convention
     from funding.models import NationalEnvelope
+    from funding.structure import nature_label
 
     campaign = get_object_or_404(Campaign.objects.select_related("model_text"), pk=pk)
     envelopes = {e.year: e for e in NationalEnvelope.objects.filter(year__in=campaign.years)}
@@ -39,6 +40,7 @@ def campaign_detail(request, pk: int):
             "campaign": campaign,
             "years": [(year, envelopes.get(year), campaign.finance_law(year)) for year in campaign.years],
             "conventions": conventions.count(),
+            "ineligible": [nature_label(code) for code in campaign.ineligible_natures],
         },
     )
 

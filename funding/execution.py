@@ -8,7 +8,7 @@ advance and the balance never exceed the amount due.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES
+from funding.structure import ineligibility
 
 CENT = Decimal("0.01")
 # The 2024 campaign's advance (a campaign passes its own: `campaigns.models.Campaign.advance_rate`).
@@ -38,11 +38,9 @@ def amount_mismatch(expense: Expense) -> Decimal | None:
     return expected if expected != expense.amount else None
 
 
-def eligible(expense: Expense) -> bool:
-    nature = NATURE_BY_CODE.get(expense.nature)
-    if nature is None or nature.rule is None:
-        return True
-    return nature.rule in VOLET2_ONLY_RULES and expense.volet != 2
+def eligible(expense: Expense, ineligible=None) -> bool:
+    """R-FIN-05, R-FIN-06: whether the State may finance the expense (`ineligible`: the campaign's list)."""
+    return ineligibility(expense.nature, expense.volet, ineligible) is None
 
 
 @dataclass(frozen=True)
@@ -68,13 +66,23 @@ class Balance:
         return max(-self.balance, ZERO)
 
 
-def volet_balance(*, volet: int, allocated: Decimal, expenses: list[Expense], paid: Decimal) -> Balance:
+def volet_balance(
+    *,
+    volet: int,
+    allocated: Decimal,
+    expenses: list[Expense],
+    paid: Decimal,
+    volet2_share: Decimal = Decimal("0.50"),
+    ineligible=None,
+) -> Balance:
     """R-FIN-01, R-FIN-08: per volet, never compensated across volets. The State contribution due is
     the smaller of the amount allocated and the eligible cost realised; for volet 2, the State's share
-    is at most half of the realised cost of the volet 2 actions (R-FIN-03)."""
+    is at most what the département's minimum share leaves (half in 2024) of the realised cost of the volet 2
+    actions (R-FIN-03). `volet2_share` and `ineligible`: the campaign's."""
     own = [e for e in expenses if e.volet == volet]
     realised = sum((e.amount for e in own), ZERO)
-    eligible_cost = sum((e.amount for e in own if eligible(e)), ZERO)
-    ceiling = (eligible_cost / 2).quantize(CENT, rounding=ROUND_HALF_UP) if volet == 2 else eligible_cost
+    eligible_cost = sum((e.amount for e in own if eligible(e, ineligible)), ZERO)
+    state_part = eligible_cost * (1 - volet2_share)
+    ceiling = state_part.quantize(CENT, rounding=ROUND_HALF_UP) if volet == 2 else eligible_cost
     due = min(allocated, ceiling)
     return Balance(volet, allocated, realised, eligible_cost, due, paid)

@@ -303,10 +303,20 @@ def paid_amounts(convention) -> dict[Volet, Decimal]:
 
 
 def balances(convention):
+    from campaigns.lookup import campaign_of
+
+    campaign = campaign_of(convention)
     expenses = expenses_of(convention)
     paid = paid_amounts(convention)
     return [
-        volet_balance(volet=volet, allocated=allocated, expenses=expenses, paid=paid[volet])
+        volet_balance(
+            volet=volet,
+            allocated=allocated,
+            expenses=expenses,
+            paid=paid[volet],
+            volet2_share=campaign.volet2_collectivity_share,
+            ineligible=frozenset(campaign.ineligible_natures),
+        )
         for volet, allocated in convention.amounts.items()
     ]
 

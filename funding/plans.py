@@ -61,6 +61,7 @@ def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rule
         ceilings=ceilings_of(convention),
         convention_amounts=amounts or convention.amounts,
         volet2_share=campaign_of(convention).volet2_collectivity_share,
+        ineligible=frozenset(campaign_of(convention).ineligible_natures),
     )
 
 

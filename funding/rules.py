@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from config.formats import NBSP, format_decimal, format_euros, format_percent
 from conventions.volets import Volet
-from funding.structure import NATURE_BY_CODE, VOLET2_ONLY_RULES, section
+from funding.structure import ineligibility, section
 
 ZERO = Decimal("0.00")
 # The 2024 campaign's minimum share of the département in volet 2 (a campaign passes its own).
@@ -121,20 +121,19 @@ def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal
     return checks or [Check("R-FIN-01", True, True, "Chaque volet correspond au montant de la convention.")]
 
 
-def check_natures(lines: list[Line]) -> list[Check]:
-    """R-FIN-05 (volet 2 exclusions) and R-FIN-06 (ineligible natures of expense)."""
+def check_natures(lines: list[Line], ineligible=None) -> list[Check]:
+    """R-FIN-05 (volet 2 exclusions) and R-FIN-06 (ineligible natures of expense); `ineligible`: the campaign's
+    list of natures refused (the instruction's by default)."""
     checks = []
     for rule in ("R-FIN-05", "R-FIN-06"):
         offending = []
         reasons = set()
         for line in lines:
-            nature = NATURE_BY_CODE.get(line.nature)
-            if nature is None or nature.rule != rule or not line.counted or line.state_amount == 0:
-                continue
-            if rule in VOLET2_ONLY_RULES and line.volet != 2:
+            refused = ineligibility(line.nature, line.volet, ineligible)
+            if refused is None or refused[0] != rule or not line.counted or line.state_amount == 0:
                 continue
             offending.append(line.number)
-            reasons.add(nature.reason)
+            reasons.add(refused[1])
         if offending:
             checks.append(
                 Check(
@@ -179,12 +178,13 @@ def check_plan(
     ceilings: dict[int, Decimal | None],
     convention_amounts: dict[int, Decimal],
     volet2_share: Decimal = HALF,
+    ineligible=None,
 ) -> list[Check]:
     return [
         *check_ceilings(lines, ceilings),
         check_cofinancing(lines, volet2_share),
         *check_volet_amounts(lines, convention_amounts),
-        *check_natures(lines),
+        *check_natures(lines, ineligible),
         check_project_lead(lines),
     ]
 

@@ -323,6 +323,25 @@ NATURE_BY_CODE = {n.code: n for n in NATURES}
 VOLET2_ONLY_RULES = {"R-FIN-05"}
 
 
+# The natures the instruction of 2023 refuses (the 2024 campaign's list, campaigns/data/campagnes.json).
+INSTRUCTION_INELIGIBLE = tuple(n.code for n in NATURES if n.rule)
+
+
+def ineligibility(code: str, volet: int, ineligible=None) -> tuple[str, str] | None:
+    """(rule, reason) when the State may not finance an expense of this nature on this volet, None when it may.
+    `ineligible`: the codes the convention's campaign refuses (the instruction's when not given); a nature the
+    instruction does not name is refused under R-FIN-06 when a campaign lists it."""
+    nature = NATURE_BY_CODE.get(code)
+    if nature is None:
+        return None
+    if ineligible is not None and code not in ineligible:
+        return None
+    rule = nature.rule or ("R-FIN-06" if ineligible is not None else None)
+    if rule is None or (rule in VOLET2_ONLY_RULES and volet != 2):
+        return None
+    return rule, nature.reason or nature.label.lower()
+
+
 def nature_label(code: str) -> str:
     """The French label of a nature of expense (the code itself if unknown, as an old line may carry)."""
     nature = NATURE_BY_CODE.get(code)

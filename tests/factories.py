@@ -175,6 +175,8 @@ class CampaignFactory(DjangoModelFactory):
     report_months = 3
     finance_laws = factory.LazyAttribute(lambda c: {str(c.first_year): f"n° fictif de {c.first_year}"})
     indicator_tables = ["volet2", "volet3", "plein_emploi"]
+    ineligible_natures = ["iae", "contrats_aides", "conseiller_relation_entreprise", "frais_generaux", "frais_mission",
+                          "evaluation", "formation_agents", "gestion_projet", "investissement"]  # fmt: skip
     model_text = factory.SubFactory(ModelTextFactory)
 
 

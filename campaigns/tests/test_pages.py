@@ -35,6 +35,7 @@ def form(**changes):
         "report_months": "3",
         "finance_laws_text": "2025 : n° 2025-127 du 14 février 2025",
         "indicator_tables": ["volet2", "volet3", "plein_emploi"],
+        "ineligible_natures": ["iae", "frais_generaux", "developpement_si"],
         "intensive_pathways_target": "360000",
     }  # fmt: skip
     values.update(changes)
@@ -56,6 +57,7 @@ def test_the_dgefp_creates_a_triennial_campaign_whose_conventions_use_its_model(
         9,
     )
     assert campaign.model_text.text == MODEL and len(campaign.model_text.sha256) == 64
+    assert campaign.ineligible_natures == ["iae", "frais_generaux", "developpement_si"]
     assert default_year() == 2025  # the pages now open on the current campaign
 
     detail = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
