@@ -118,8 +118,8 @@ def _check_keys(table: pa.Table, spec: FileSpec) -> None:
         return
     targets = ", ".join(f'"{spec.column(name).target}"' for name in spec.key)
     complete = " AND ".join(f'"{spec.column(name).target}" IS NOT NULL' for name in spec.key)
-    keys = table.select([spec.column(name).target for name in spec.key])  # noqa: F841 - read by DuckDB below
     connection = duckdb.connect()
+    connection.register("keys", table.select([spec.column(name).target for name in spec.key]))
     twice = connection.execute(
         f"SELECT count(*) FROM (SELECT {targets} FROM keys WHERE {complete} GROUP BY ALL HAVING count(*) > 1)"
     ).fetchone()[0]
