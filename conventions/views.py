@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
-from campaigns.lookup import default_year
+from campaigns.lookup import campaign_of, default_year
 from config.downloads import page_tables_response
 from config.form_errors import errors_text
 from config.history import history_entries, history_page
@@ -117,6 +117,7 @@ def convention_detail(request, pk: int):
         {
             "title": str(convention),
             "convention": convention,
+            "campaign": campaign_of(convention),
             "events": convention.events.select_related("recorded_by"),
             "deadlines": lifecycle.convention_deadlines(convention, today),
             "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in tables.volets(convention)],
