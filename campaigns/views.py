@@ -41,6 +41,7 @@ def campaign_detail(request, pk: int):
             "years": [(year, envelopes.get(year), campaign.finance_law(year)) for year in campaign.years],
             "conventions": conventions.count(),
             "ineligible": [nature_label(code) for code in campaign.ineligible_natures],
+            "may_view_ceilings": permissions.may_view_ceilings(request.user),
         },
     )
 

@@ -111,6 +111,10 @@ def test_only_the_dgefp_creates_a_campaign_everyone_reads_them(client):
     assert not Campaign.objects.filter(first_year=2025).exists()
     page = client.get(reverse("campaigns:list")).content.decode()
     assert "Campagne 2024" in page and "Créer une campagne" not in page
+    campaign = Campaign.objects.get(first_year=2024)
+    detail = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "n° 2023-1322 du 29 décembre 2023" in detail
+    assert "/financement/plafonds/" not in detail  # the ceilings are the DGEFP's and the DREETS' pages
 
 
 @pytest.mark.parametrize(
