@@ -179,7 +179,8 @@ def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal
     R-FIN-01). Before signature freely; afterwards, only the years whose advance is not yet engaged."""
     from conventions.lifecycle import TransitionRefused
     from conventions.models import Convention
-    from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus
+    from funding.models import AnnualTranche
+    from funding.plans import engaged_years
     from funding.tranches import change_refusals, sum_refusals, tranches_of
 
     convention = Convention.objects.select_for_update().get(pk=convention_id)
@@ -188,12 +189,7 @@ def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal
         raise TransitionRefused(["Cette convention couvre une seule année : ses montants sont sa tranche."])
     refusals = sum_refusals(convention.amounts, tranches, before.keys())
     if not convention.editable:
-        engaged = set(
-            Payment.objects.filter(convention=convention, kind=PaymentKind.ADVANCE)
-            .exclude(status=PaymentStatus.CANCELLED)
-            .values_list("year", flat=True)
-        )
-        refusals += change_refusals(before, tranches, engaged)
+        refusals += change_refusals(before, tranches, engaged_years(convention))
     if refusals:
         raise TransitionRefused(refusals)
     for year, amounts in tranches.items():
