@@ -56,12 +56,13 @@ def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rule
     """The plan's checks against the convention's amounts, or against an avenant's (`amounts`)."""
     from campaigns.lookup import campaign_of
 
+    campaign = campaign_of(convention)
     return rules.check_plan(
         rule_lines(convention),
         ceilings=ceilings_of(convention),
         convention_amounts=amounts or convention.amounts,
-        volet2_share=campaign_of(convention).volet2_collectivity_share,
-        ineligible=frozenset(campaign_of(convention).ineligible_natures),
+        volet2_share=campaign.volet2_collectivity_share,
+        ineligible=frozenset(campaign.ineligible_natures),
     )
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from funding import execution_views as execution
-from funding import mid_year_views, views
+from funding import mid_year_views, tranche_views, views
 
 app_name = "funding"
 urlpatterns = [
@@ -22,8 +22,8 @@ urlpatterns = [
     path("conventions/<int:pk>/bilan/import/", execution.report_import, name="report_import"),
     path("conventions/<int:pk>/actions/<int:sheet_pk>/<str:stage>/", execution.outcome, name="outcome"),
     path("conventions/<int:pk>/solde/", execution.settle, name="settle"),
-    path("conventions/<int:pk>/tranches/", execution.tranches_update, name="tranches_update"),
-    path("conventions/<int:pk>/avances/", execution.year_advances, name="year_advances"),
+    path("conventions/<int:pk>/tranches/", tranche_views.tranches_update, name="tranches_update"),
+    path("conventions/<int:pk>/avances/", tranche_views.year_advances, name="year_advances"),
     path("conventions/<int:pk>/bilan-mise-en-oeuvre/", execution.implementation_report, name="implementation_report"),
     path("consolidation/", execution.consolidation, name="consolidation"),
     path("conventions/<int:pk>/mi-annee/volet-<int:volet>/", mid_year_views.synthesis, name="mid_year"),
