@@ -10,126 +10,66 @@ Limits (stated to the user in the upload page and docs/indicators.md):
   MAX_ZIP_RATIO times (beyond, it is treated as a zip bomb and refused without being inflated).
 """
 
-import csv
 import io
-import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from indicators.engine import bulk_reading, values
+from indicators.engine import bulk_reading, file_text, spreadsheets, values
+from indicators.engine.column_mapping import ColumnMapping
+from indicators.engine.file_text import csv_rows, decode, parquet_rows, parquet_text
 from indicators.engine.follow_ups import MAX_MONTHS
+from indicators.engine.issues import MASKED, MAX_ISSUES, DeliveryError, Issue, IssueLog, shown_value
 from indicators.engine.schema import FILES, Column, Delivery, FileSpec, arrow_schema
+
+__all__ = ["MASKED", "MAX_ISSUES", "DeliveryError", "Issue", "IssueLog", "read_delivery", "shown_value"]
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ZIP_MEMBERS = 32
 MAX_ZIP_RATIO = 100
-MAX_ISSUES = 200
 # A Parquet file declares its rows and its uncompressed size in its footer: both are checked before reading
 # (a few KB of repeated values can hold millions of rows). About 200 000 persons × 60 months.
 MAX_FILE_ROWS = 12_000_000
-csv.field_size_limit(1024 * 1024)
 
 
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    line: int | None
-    column: str | None
-    value: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        text = ", ".join(where)
-        if self.value == MASKED:
-            text += f", valeur {MASKED}"
-        elif self.value is not None:
-            text += f", valeur « {self.value} »"
-        return f"{text} : {self.message}"
-
-
-class DeliveryError(Exception):
-    def __init__(self, issues: list[Issue], truncated: int = 0):
-        self.issues = issues
-        self.truncated = truncated
-        super().__init__(self.summary())
-
-    def summary(self) -> str:
-        lines = [str(issue) for issue in self.issues]
-        if self.truncated:
-            lines.append(f"… et {self.truncated} autres erreurs.")
-        return "\n".join(lines)
-
-
-# The columns that carry a person's identifier, and what an identifier looks like wherever it is (a shifted
-# header puts an id_rsa under « mois »): five digits or more in a row, once spaces and dots are removed.
-IDENTIFIER_COLUMNS = ("id_rsa", "id_france_travail")
-IDENTIFIER_LIKE = re.compile(r"\d{5,}")
-MASKED = "non reproduite (elle pourrait être un identifiant)"
-
-
-def shown_value(column: str | None, value):
-    """The value an issue may echo: never one that could identify a person (the issues are stored and shown)."""
-    if value is None:
-        return None
-    if column in IDENTIFIER_COLUMNS or IDENTIFIER_LIKE.search(re.sub(r"[\s.]", "", str(value))):
-        return MASKED
-    return value
-
-
-class IssueLog:
-    def __init__(self):
-        self.issues: list[Issue] = []
-        self.truncated = 0
-
-    def add(self, file, line, column, value, message):
-        if len(self.issues) < MAX_ISSUES:
-            self.issues.append(Issue(file, line, column, shown_value(column, value), message))
-        else:
-            self.truncated += 1
-
-    def __bool__(self):
-        return bool(self.issues)
-
-
-def read_delivery(source: str | Path, *, key: bytes, keep_identifiers: bool = False) -> Delivery:
+def read_delivery(
+    source: str | Path, *, key: bytes, keep_identifiers: bool = False, mappings: Sequence[ColumnMapping] = ()
+) -> Delivery:
     """Validate and pseudonymise a delivery; raise DeliveryError listing every problem. With
     `keep_identifiers`, the delivery's `pseudonymiser` can give back the raw identifiers of chosen
-    pseudonyms until it is told to forget them (the work list's, indicators.identifiers)."""
+    pseudonyms until it is told to forget them (the work list's, indicators.identifiers). `mappings`: the
+    collectivité's column mappings (column_mapping), applied to the files they recognise."""
     log = IssueLog()
     pseudonymiser = values.Pseudonymiser(key, keep=keep_identifiers)
     warnings: list[str] = []
     files = _collect_files(Path(source), log, warnings)
     if files is None:  # the archive itself is refused: nothing more to say about its content
         raise DeliveryError(log.issues, log.truncated)
+    offsets = _spreadsheets_as_csv(files, bool(mappings), log, warnings)
+    assignment = _assigned(files, mappings, log, warnings)
+    mapping_of = {mapping.file: mapping for mapping in mappings}
     tables = {}
     for spec in FILES.values():
-        candidates = [name for name in files if PurePosixPath(name).stem == spec.name]
+        candidates = [name for name, assigned in assignment.items() if assigned == spec.name]
         if not candidates:
             if spec.required:
                 log.add(f"{spec.name}.csv", None, None, None, "fichier obligatoire absent de la livraison")
             continue
         if len(candidates) > 1:
-            log.add(spec.name, None, None, None, "fichier présent en plusieurs formats : " + ", ".join(candidates))
+            same_name = all(PurePosixPath(name).stem == spec.name for name in candidates)
+            message = "fichier présent en plusieurs formats : " if same_name else "plusieurs fichiers lus comme lui : "
+            log.add(spec.name, None, None, None, message + ", ".join(candidates))
             continue
         filename = candidates[0]
-        table = _read_file(filename, files[filename], spec, pseudonymiser, log, warnings)
+        mapping, offset = mapping_of.get(spec.name), offsets.get(filename, 0)
+        table = _read_file(filename, files[filename], spec, pseudonymiser, log, warnings, mapping, offset)
         if table is not None:
             tables[spec.name] = table
-    for name in files:
-        if PurePosixPath(name).stem not in FILES:
-            warnings.append(f"{name} : fichier inconnu, ignoré.")
     delivery = Delivery(tables=tables, warnings=warnings, pseudonymiser=pseudonymiser if keep_identifiers else None)
     if "situations_mensuelles" in tables:
         first, last = delivery.months()
@@ -146,11 +86,50 @@ def read_delivery(source: str | Path, *, key: bytes, keep_identifiers: bool = Fa
     return delivery
 
 
+def _spreadsheets_as_csv(files: dict[str, bytes], mapped: bool, log: IssueLog, warnings: list[str]) -> dict[str, int]:
+    """The spreadsheets of the delivery replaced by their first sheet as CSV (those named after a file of the
+    format, and all of them when the collectivité has mappings); returns the empty rows skipped above each
+    header, so that lines are the sheet's row numbers."""
+    offsets = {}
+    for name in list(files):
+        if not spreadsheets.is_spreadsheet(name) or not (mapped or PurePosixPath(name).stem in FILES):
+            continue
+        try:
+            files[name], offsets[name], notes = spreadsheets.as_csv(files[name], MAX_FILE_BYTES)
+        except spreadsheets.SpreadsheetError as error:
+            log.add(name, None, None, None, str(error))
+            del files[name]
+            continue
+        warnings.extend(f"{name} : {note}." for note in notes)
+    return offsets
+
+
+def _assigned(files: dict[str, bytes], mappings, log: IssueLog, warnings: list[str]) -> dict[str, str]:
+    """The format's file each file is: its name, else the one mapping that recognises its headers."""
+    assignment = {}
+    for name, data in files.items():
+        stem = PurePosixPath(name).stem
+        if stem in FILES:
+            assignment[name] = stem
+            continue
+        header = file_text.header_of(name, data) if mappings else None
+        recognised = [mapping.file for mapping in mappings if header and mapping.recognises(header)]
+        if len(recognised) == 1:
+            assignment[name] = recognised[0]
+            warnings.append(f"{name} : lu comme {recognised[0]} selon la correspondance de colonnes enregistrée.")
+        elif recognised:
+            message = "en-têtes reconnus pour plusieurs fichiers (" + ", ".join(recognised) + ") : renommez-le"
+            log.add(name, None, None, None, message)
+        else:
+            warnings.append(f"{name} : fichier inconnu, ignoré.")
+    return assignment
+
+
 def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str, bytes] | None:
     if source.is_dir():
         files = {}
         for path in sorted(source.iterdir()):
-            if path.is_file() and path.suffix.lower() in (".csv", ".parquet"):
+            if path.is_file() and path.suffix.lower() in (".csv", ".parquet", *spreadsheets.SUFFIXES):
                 if path.stat().st_size > MAX_FILE_BYTES:
                     log.add(path.name, None, None, None, f"fichier trop volumineux (limite {_mib(MAX_FILE_BYTES)})")
                     continue
@@ -200,7 +179,9 @@ def _mib(size: int) -> str:
     return f"{size // (1024 * 1024)} Mio"
 
 
-def _read_file(filename, data, spec, pseudonymiser, log, warnings) -> pa.Table | None:
+def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None, offset=0) -> pa.Table | None:
+    """One file read into the table of `spec`; `mapping` renames its headers, `offset`: empty rows skipped above
+    its header (a spreadsheet's), added to the line numbers."""
     if not data.strip():
         log.add(filename, None, None, None, "fichier vide")
         return None
@@ -214,25 +195,29 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings) -> pa.Table |
         except Exception as error:
             log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
             return None
-        header = parquet.column_names
-        positions, fast = _positions(filename, header, spec, log, warnings)
+        header = mapping.renamed(parquet.column_names) if mapping else parquet.column_names
+        positions, fast = _positions(filename, header, spec, log, warnings, offset + 1)
         if positions is None:
             return None
         if fast:
-            table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, _parquet_text)
+            table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, parquet_text)
             if table is not None:
                 return table
-        rows = _parquet_rows(parquet)
+        rows = parquet_rows(parquet)
     else:
-        decoded = _decode(filename, data, log)
+        decoded = decode(filename, data, log)
         if decoded is None:
             return None
         text, encoding = decoded
-        header, rows, delimiter = _csv_rows(text)
+        header, rows, delimiter = csv_rows(text)
         if header is None:
-            log.add(filename, 1, None, None, "ligne d'en-tête absente")
+            log.add(filename, offset + 1, None, None, "ligne d'en-tête absente")
             return None
-        positions, fast = _positions(filename, header, spec, log, warnings)
+        if mapping:
+            header = mapping.renamed(header)
+        if offset:
+            rows = ((line + offset, record) for line, record in rows)
+        positions, fast = _positions(filename, header, spec, log, warnings, offset + 1)
         if positions is None:
             return None
         # quotes are read line by line: Arrow and Python's csv module differ on a quote inside a field
@@ -250,11 +235,11 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings) -> pa.Table |
     return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions)
 
 
-def _positions(filename, header, spec, log, warnings):
+def _positions(filename, header, spec, log, warnings, header_line=1):
     """The known columns' positions (None when a required one is missing) and whether the fast path may read
     the file: not when the header itself had a problem (its issues come with those of every line)."""
     before = len(log.issues) + log.truncated
-    positions = _column_positions(filename, header, spec, log, warnings)
+    positions = _column_positions(filename, header, spec, log, warnings, header_line)
     return positions, len(log.issues) + log.truncated == before
 
 
@@ -282,81 +267,19 @@ def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MA
     return None
 
 
-def _decode(filename: str, data: bytes, log: IssueLog) -> tuple[str, str] | None:
-    """The text and its encoding (UTF-8, else Windows-1252), or None (the issue logged)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    # UTF-16 (a spreadsheet's « texte Unicode ») decodes as Windows-1252 into garbage: say so, once.
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        log.add(filename, None, None, None, "encodage UTF-16 non accepté : enregistrez le fichier en CSV UTF-8")
-        return None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        log.add(filename, line, None, None, "encodage non reconnu (attendu UTF-8 ou Windows-1252)")
-        return None
-
-
-def _csv_rows(text: str) -> tuple[list[str] | None, Iterator[tuple[int, list[str]]], str]:
-    end = text.find("\n")
-    first_line = text if end < 0 else text[:end]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-
-    def reader():
-        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
-
-    # the header from its line alone, unless a quote could carry it over several lines
-    header = next(reader() if '"' in first_line else csv.reader([first_line.rstrip("\r")], delimiter=delimiter), None)
-    if header is None or not any(cell.strip() for cell in header):
-        return None, iter(()), delimiter
-
-    def rows():
-        records = reader()
-        next(records, None)
-        for record in records:
-            if record and any(cell.strip() for cell in record):
-                yield records.line_num, record
-
-    return header, rows(), delimiter
-
-
-def _parquet_text(value) -> str:
-    """A Parquet cell as the text a CSV would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _parquet_rows(table: pa.Table) -> Iterator[tuple[int, list[str]]]:
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    for index in range(table.num_rows):
-        yield index + 2, [_parquet_text(column[index]) for column in columns]
-
-
-def _column_positions(filename, header, spec: FileSpec, log, warnings) -> dict[str, int] | None:
+def _column_positions(filename, header, spec: FileSpec, log, warnings, header_line=1) -> dict[str, int] | None:
     """Where each known column is; None when a required one is missing (each reported)."""
     positions = {}
     for index, name in enumerate(cell.strip().lower() for cell in header):
         if name in spec.column_names:
             if name in positions:
-                log.add(filename, 1, name, None, "colonne présente deux fois")
+                log.add(filename, header_line, name, None, "colonne présente deux fois")
             positions[name] = index
         elif name:
             warnings.append(f"{filename} : colonne inconnue « {header[index].strip()} », ignorée.")
     missing = [c.name for c in spec.columns if c.required and c.name not in positions]
     for name in missing:
-        log.add(filename, 1, name, None, "colonne obligatoire absente")
+        log.add(filename, header_line, name, None, "colonne obligatoire absente")
     return None if missing else positions
 
 

@@ -7,7 +7,7 @@ ValueError with a French message. Empty cells mean "unknown" and never reach a p
 import hashlib
 import hmac
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 TRUE_WORDS = frozenset({"1", "oui", "o", "true", "vrai"})
@@ -15,7 +15,14 @@ FALSE_WORDS = frozenset({"0", "non", "n", "false", "faux"})
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
+# A date cell of a spreadsheet saved without its format is its serial number: days since 30/12/1899
+# (Excel and LibreOffice alike, from March 1900 on). Accepted from 1950 to 2099, five digits.
+EXCEL_SERIAL = re.compile(r"^\d{5}(?:[.,]0+)?$")
+EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_SERIALS = range((date(1950, 1, 1) - EXCEL_EPOCH).days, (date(2100, 1, 1) - EXCEL_EPOCH).days)
+# JJ/MM/AA: years 00–68 are 2000–2068, 69–99 are 1969–1999 (the POSIX rule, Python's %y).
+CENTURY_PIVOT = 69
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 FRENCH_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
 
@@ -77,15 +84,25 @@ def parse_date(text: str) -> date:
     match = ISO_DATE.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
-    else:
-        match = FRENCH_DATE.match(text)
-        if not match:
-            raise ValueError("date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+    elif match := FRENCH_DATE.match(text):
         day, month, year = (int(g) for g in match.groups())
+        if len(match[3]) == 2:
+            year += 2000 if year < CENTURY_PIVOT else 1900
+    elif EXCEL_SERIAL.match(text):
+        return excel_serial_date(text)
+    else:
+        raise ValueError("date invalide (attendu AAAA-MM-JJ, JJ/MM/AAAA, JJ/MM/AA ou numéro de série de tableur)")
     try:
         return date(year, month, day)
     except ValueError:
         raise ValueError("date inexistante") from None
+
+
+def excel_serial_date(text: str) -> date:
+    serial = int(re.split(r"[.,]", text)[0])
+    if serial not in EXCEL_SERIALS:
+        raise ValueError("numéro de série de date hors de 1950–2099")
+    return EXCEL_EPOCH + timedelta(days=serial)
 
 
 @lru_cache(maxsize=1 << 10)
@@ -93,11 +110,17 @@ def parse_month(text: str) -> date:
     match = ISO_MONTH.match(text)
     if match:
         year, month = int(match[1]), int(match[2])
-    else:
-        match = FRENCH_MONTH.match(text)
-        if not match:
-            raise ValueError("mois invalide (attendu AAAA-MM ou MM/AAAA)")
+    elif match := FRENCH_MONTH.match(text):
         month, year = int(match[1]), int(match[2])
+    else:
+        # a month typed in a spreadsheet becomes the date of its first day
+        try:
+            first = parse_date(text)
+        except ValueError:
+            first = None
+        if first is None or first.day != 1:
+            raise ValueError("mois invalide (attendu AAAA-MM, MM/AAAA ou la date du premier jour du mois)")
+        return first
     if not 1 <= month <= 12:
         raise ValueError("mois inexistant")
     return date(year, month, 1)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.engine import bulk_reading, reading
+from indicators.engine import bulk_reading, file_text, reading
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.schema import FILES
 from indicators.engine.synthetic import Calibration, generate
@@ -31,10 +31,10 @@ def line_by_line(folder: Path, key: bytes) -> dict[str, pa.Table]:
             import pyarrow.parquet as pq
 
             parquet = pq.read_table(io.BytesIO(data))
-            header, rows = parquet.column_names, reading._parquet_rows(parquet)
+            header, rows = parquet.column_names, file_text.parquet_rows(parquet)
         else:
-            text, _ = reading._decode(path.name, data, log)
-            header, rows, _ = reading._csv_rows(text)
+            text, _ = file_text.decode(path.name, data, log)
+            header, rows, _ = file_text.csv_rows(text)
         positions = reading._column_positions(path.name, header, spec, log, warnings)
         tables[spec.name] = reading._validate(path.name, header, rows, spec, pseudonymiser, log, warnings, positions)
     assert not log, log.issues
@@ -52,10 +52,10 @@ def bulk_only(folder: Path, key: bytes) -> dict[str, pa.Table]:
             import pyarrow.parquet as pq
 
             parquet = pq.read_table(io.BytesIO(data))
-            header, columns, to_text = parquet.column_names, parquet.columns, reading._parquet_text
+            header, columns, to_text = parquet.column_names, parquet.columns, file_text.parquet_text
         else:
-            text, encoding = reading._decode(path.name, data, log)
-            header, _, delimiter = reading._csv_rows(text)
+            text, encoding = file_text.decode(path.name, data, log)
+            header, _, delimiter = file_text.csv_rows(text)
             columns = bulk_reading.csv_columns(data, encoding, delimiter, len(header))
             to_text = str
         positions = reading._column_positions(path.name, header, spec, log, warnings)
