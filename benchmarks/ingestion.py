@@ -2,11 +2,14 @@
 validating and pseudonymising the CSV files (`read_delivery`), then the engine (volet 2 and volet 3), against
 DuckDB's plain `read_csv` of the same files, each in a fresh process (peak memory = its VmHWM).
 
-    .venv/bin/python benchmarks/ingestion.py [--departement 59] [--months 24] [--skip-read]
+    .venv/bin/python benchmarks/ingestion.py [--departement 59] [--national 2000000] [--months 24]
 
-The delivery: the project's synthetic generator calibrated on the département (`calibration_for`), written as
-« Excel français » CSV (Windows-1252, dd/mm/yyyy, oui/non) under var/bench/. Results print as a Markdown table
-with the machine's load average.
+The deliveries: the project's synthetic generator calibrated on the département (`calibration_for`), in both CSV
+forms (« Excel français »: Windows-1252, dd/mm/yyyy, oui/non; ISO: UTF-8, AAAA-MM-JJ, 1/0), and a national one
+(`--national` persons, « Excel français »; 0 to skip it), under var/bench/. The upload path is the platform's:
+read, validate, pseudonymise, store the tables as Parquet, then volets 2 and 3 computed by DuckDB from the stored
+files under the default memory limit (1GB, spilling to a temporary folder), as `process_delivery` does. Results
+print as a Markdown table with the machine's load average.
 """
 
 import argparse
@@ -28,14 +31,16 @@ def peak_mb() -> float:
     return float("nan")
 
 
-def dataset(code: str, months: int) -> Path:
-    from indicators.engine.synthetic import calibration_for, generate
+def dataset(code: str | None, months: int, *, french: bool = True, persons: int = 0) -> Path:
+    """The delivery's folder, generated once: the département `code`, or `persons` persons nationally."""
+    from indicators.engine.synthetic import Calibration, calibration_for, generate
 
-    folder = ROOT / "var" / "bench" / f"csv-{code}-m{months}"
+    name = f"csv-{code}-m{months}" if code else f"csv-national-{persons}-m{months}"
+    folder = ROOT / "var" / "bench" / (name if french else f"{name}-iso")
     if not (folder / "situations_mensuelles.csv").exists():
         last = date(2023 + (months - 1) // 12, (months - 1) % 12 + 1, 1)
-        calibration = calibration_for([code], ROOT / "territories" / "data")
-        generate(calibration, first=date(2023, 1, 1), last=last, seed=1).write_csv(folder, french=True)
+        calibration = calibration_for([code], ROOT / "territories" / "data") if code else Calibration(persons)
+        generate(calibration, first=date(2023, 1, 1), last=last, seed=1).write_csv(folder, french=french)
     return folder
 
 
@@ -58,7 +63,12 @@ def plain_read(folder: Path) -> dict:
 
 
 def upload_path(folder: Path) -> dict:
-    """What the platform does with an upload, but saving: read, validate, pseudonymise, then volets 2 and 3."""
+    """What the platform does with an upload: read, validate, pseudonymise, store as Parquet, then volets 2 and 3
+    from the stored files (indicators.ingestion.process_delivery, without the database)."""
+    import tempfile
+
+    import pyarrow.parquet as pq
+
     from indicators.engine.reading import read_delivery
     from indicators.engine.runners import DuckDBRunner
     from indicators.engine.tables import volet2_table, volet3_table
@@ -67,13 +77,21 @@ def upload_path(folder: Path) -> dict:
     delivery = read_delivery(folder, key=b"cle-de-mesure")
     read = time.perf_counter()
     first, last = delivery.months()
-    runner = DuckDBRunner(delivery.tables)
-    volet2_table(runner, first, last)
-    volet3_table(runner, first, last)
-    done = time.perf_counter()
     rows = sum(delivery.row_counts().values())
-    return {"seconds": done - started, "read": read - started, "engine": done - read, "rows": rows,
-            "peak_mb": peak_mb()}  # fmt: skip
+    with tempfile.TemporaryDirectory() as stored:
+        paths = {}
+        for name, table in delivery.tables.items():
+            paths[name] = Path(stored) / f"{name}.parquet"
+            pq.write_table(table, paths[name])
+        del delivery, table
+        saved = time.perf_counter()
+        runner = DuckDBRunner(paths, memory_limit="1GB", temp_directory=str(Path(stored) / "duckdb"))
+        volet2_table(runner, first, last)
+        volet3_table(runner, first, last)
+        runner.close()
+    done = time.perf_counter()
+    return {"seconds": done - started, "read": read - started, "store": saved - read, "engine": done - saved,
+            "rows": rows, "peak_mb": peak_mb()}  # fmt: skip
 
 
 def run_child(kind: str, folder: Path) -> dict:
@@ -91,6 +109,7 @@ def load_average() -> str:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--departement", default="59")
+    parser.add_argument("--national", type=int, default=2_000_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--child", nargs=2)
     args = parser.parse_args()
@@ -98,18 +117,29 @@ def main():
         kind, folder = args.child
         print(json.dumps({"plain": plain_read, "upload": upload_path}[kind](Path(folder))))
         return
-    folder = dataset(args.departement, args.months)
-    size = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1024 / 1024
+    deliveries = [
+        (f"département {args.departement}, Excel français", dataset(args.departement, args.months)),
+        (f"département {args.departement}, ISO", dataset(args.departement, args.months, french=False)),
+    ]
+    if args.national:
+        deliveries.append(
+            (f"national {args.national:,}, Excel français".replace(",", " "), dataset(None, args.months,
+             persons=args.national))
+        )  # fmt: skip
     print(f"Charge de la machine au début (1, 5, 15 min) : {load_average()}")
-    plain, upload = run_child("plain", folder), run_child("upload", folder)
     print("| livraison | taille CSV (Mo) | lignes | read_csv DuckDB (s) | lecture + validation + pseudonymisation (s) "
-          "| moteur volets 2 et 3 (s) | total (s) | / read_csv | mémoire max (Mo) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
-    print(
-        f"| département {args.departement} ({args.months} mois) | {size:.0f} | {upload['rows']:,} | "
-        f"{plain['seconds']:.2f} | {upload['read']:.2f} | {upload['engine']:.2f} | {upload['seconds']:.2f} | "
-        f"{upload['seconds'] / plain['seconds']:.1f}× | {upload['peak_mb']:,.0f} |".replace(",", " ")
-    )
+          "| enregistrement Parquet (s) | moteur volets 2 et 3 (s) | total (s) | / read_csv "
+          "| mémoire max (Mo) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, folder in deliveries:
+        size = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1024 / 1024
+        plain, upload = run_child("plain", folder), run_child("upload", folder)
+        print(
+            f"| {label} ({args.months} mois) | {size:,.0f} | {upload['rows']:,} | {plain['seconds']:.2f} | "
+            f"{upload['read']:.2f} | {upload['store']:.2f} | {upload['engine']:.2f} | {upload['seconds']:.2f} | "
+            f"{upload['seconds'] / plain['seconds']:.1f}× | {upload['peak_mb']:,.0f} |".replace(",", " "),
+            flush=True,
+        )
     print(f"Charge de la machine à la fin (1, 5, 15 min) : {load_average()}")
 
 

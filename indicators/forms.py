@@ -1,6 +1,7 @@
 from django import forms
 
 from indicators.engine import months
+from indicators.engine.schema import FILES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -22,9 +23,11 @@ class DeliveryUploadForm(forms.Form):
         label="Fichiers de la livraison",
         help_text=(
             "Une archive zip, ou les fichiers situations_mensuelles et orientations (et, pour le volet 3, "
-            "rendez_vous, contrats_engagement, diagnostics, activites, emplois, satisfaction), en CSV ou Parquet ; "
-            "à la place de situations_mensuelles, les flux mensuels bénéficiaires RSA de la CAF ou de la MSA (XML). "
-            "512 Mio au plus."
+            "rendez_vous, contrats_engagement, diagnostics, activites, emplois, satisfaction), "
+            "en CSV, Parquet, XLSX ou ODS ; "
+            "à la place de situations_mensuelles, les flux mensuels bénéficiaires RSA de la CAF ou de la MSA (XML) ; "
+            "ou vos propres extractions (XLSX, ODS, CSV) une fois leur correspondance de colonnes enregistrée. "
+            "8 Gio au plus, 6 Gio par fichier."
         ),
     )
 
@@ -66,3 +69,57 @@ class PeriodForm(forms.Form):
             elif months.index(last) - months.index(first) + 1 > MAX_PERIOD_MONTHS:
                 self.add_error("au", f"une synthèse couvre {MAX_PERIOD_MONTHS} mois au plus")
         return cleaned
+
+
+def _file_choices():
+    return [(name, name) for name in FILES]
+
+
+class MappingSampleForm(forms.Form):
+    """The first step of a column mapping: a sample of the extract and the file of the format it stands for."""
+
+    file = forms.ChoiceField(label="Fichier du format qu'il remplace", choices=_file_choices)
+    sample = forms.FileField(
+        label="Un fichier d'exemple de votre extraction",
+        help_text="CSV, XLSX, ODS ou Parquet. Seuls son en-tête et ses premières lignes sont lus ; rien n'en est "
+        "conservé et les valeurs qui pourraient être des identifiants sont masquées.",
+    )
+
+    def clean_sample(self):
+        sample = self.cleaned_data["sample"]
+        if not sample.name.lower().endswith(SAMPLE_SUFFIXES):
+            raise forms.ValidationError(f"{sample.name} : format non accepté (csv, xlsx, ods ou parquet)")
+        if sample.size > MAX_SAMPLE_BYTES:
+            raise forms.ValidationError(f"{sample.name} : fichier d'exemple de plus de 50 Mio, déposez-en un extrait")
+        return sample
+
+
+SAMPLE_SUFFIXES = (".csv", ".xlsx", ".ods", ".parquet")
+MAX_SAMPLE_BYTES = 50 * 1024 * 1024
+
+
+class ColumnMappingForm(forms.Form):
+    """The second step: for each column of the format, the extract's header that holds it."""
+
+    file = forms.ChoiceField(choices=_file_choices, widget=forms.HiddenInput)
+    header = forms.JSONField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, spec, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        options = [("", "— aucune —")] + [(cell, cell) for cell in header if cell.strip()]
+        for column in spec.columns:
+            self.fields[self.field_name(column.name)] = forms.ChoiceField(
+                label=column.name,
+                required=False,
+                choices=options,
+                help_text="obligatoire" if column.required else "facultative",
+                widget=forms.Select(attrs={"class": "fr-select"}),
+            )
+
+    @staticmethod
+    def field_name(column: str) -> str:
+        return f"colonne_{column}"
+
+    def columns(self) -> dict[str, str]:
+        return {c.name: self.cleaned_data.get(self.field_name(c.name)) or "" for c in self.spec.columns}

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from indicators import identifiers, storage
+from indicators import identifiers, mappings, storage
 from indicators.caf_flow import FlowError
 from indicators.caf_flow import convert as convert_flows
 from indicators.engine import intensive_pathways, months, organisms, plein_emploi, volet2, volet3
@@ -34,8 +34,9 @@ from territories.models import Collectivity
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
-ACCEPTED_SUFFIXES = (".zip", ".csv", ".parquet", ".xml")
+# a national delivery in CSV is about 2.6 GB (reading.MAX_FILE_BYTES: 6 GiB a file)
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024
+ACCEPTED_SUFFIXES = (".zip", ".csv", ".parquet", ".xml", ".xlsx", ".ods")
 
 
 class UploadRefused(Exception):
@@ -43,15 +44,19 @@ class UploadRefused(Exception):
 
 
 def receive_delivery(*, collectivity, user, files) -> Delivery:
-    """Keep the uploaded files (a zip, or the CSV / Parquet files of the delivery) for the task."""
+    """Keep the uploaded files (a zip, or the CSV, Parquet, spreadsheet or CAF/MSA flow files) for the task."""
     if not files:
         raise UploadRefused("Aucun fichier n'a été déposé.")
     for uploaded in files:
         if not uploaded.name.lower().endswith(ACCEPTED_SUFFIXES):
-            raise UploadRefused(f"{uploaded.name} : format non accepté (zip, csv, parquet ou flux CAF/MSA en xml).")
+            raise UploadRefused(
+                f"{uploaded.name} : format non accepté (zip, csv, parquet, xlsx, ods ou flux CAF/MSA en xml)."
+            )
     total = sum(uploaded.size for uploaded in files)
     if total > MAX_UPLOAD_BYTES:
-        raise UploadRefused(f"Dépôt trop volumineux : {total // (1024 * 1024)} Mio pour une limite de 512 Mio.")
+        raise UploadRefused(
+            f"Dépôt trop volumineux : {total // 1024**2} Mio pour une limite de {MAX_UPLOAD_BYTES // 1024**3} Gio."
+        )
     names = [_safe_name(f.name).lower() for f in files]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
@@ -105,7 +110,10 @@ def process_delivery(delivery_id: int, token: str) -> None:
         try:
             converted = _convert_caf_flows(folder)
             tables = read_delivery(
-                source, key=settings.PSEUDONYMISATION_KEY.encode(), keep_identifiers=identifiers.enabled()
+                source,
+                key=settings.PSEUDONYMISATION_KEY.encode(),
+                keep_identifiers=identifiers.enabled(),
+                mappings=mappings.rules_of(delivery.collectivity),
             )
             tables.warnings[:0] = converted
         except DeliveryError as error:

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from indicators.engine import column_mapping
+from indicators.engine.schema import FILES
 from territories.models import Collectivity
 
 
@@ -124,3 +126,27 @@ class ListedIdentifier(models.Model):
 
     def __str__(self):
         return f"Identifiant chiffré – livraison {self.delivery_id}"
+
+
+class ColumnMapping(models.Model):
+    """Which header of a collectivité's own extract holds each column of a file of the exchange format
+    (indicators.engine.column_mapping); applied to every delivery it uploads afterwards."""
+
+    collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE, related_name="column_mappings")
+    file = models.CharField("fichier du format", max_length=40, choices=[(name, name) for name in FILES])
+    columns = models.JSONField("en-tête de chaque colonne", default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="modifiée par", on_delete=models.SET_NULL, null=True
+    )
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "correspondance de colonnes"
+        ordering = ["collectivity", "file"]
+        constraints = [models.UniqueConstraint(fields=["collectivity", "file"], name="one_mapping_per_file")]
+
+    def __str__(self):
+        return f"Correspondance {self.file} – {self.collectivity}"
+
+    def rule(self) -> column_mapping.ColumnMapping:
+        return column_mapping.ColumnMapping(self.file, {k: v for k, v in self.columns.items() if v})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import mapping_views, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -13,5 +13,16 @@ urlpatterns = [
     path("collectivites/<str:code>/a-orienter/", views.worklist, name="worklist"),
     path("collectivites/<str:code>/orientation-france-travail/", views.france_travail_list, name="france_travail"),
     path("collectivites/<str:code>/synthese-cdpe/", views.cdpe_synthesis, name="cdpe"),
+    path("collectivites/<str:code>/correspondances/", mapping_views.column_mappings, name="column_mappings"),
+    path(
+        "collectivites/<str:code>/correspondances/enregistrer/",
+        mapping_views.save_column_mapping,
+        name="save_column_mapping",
+    ),
+    path(
+        "collectivites/<str:code>/correspondances/<str:file>/supprimer/",
+        mapping_views.delete_column_mapping,
+        name="delete_column_mapping",
+    ),
     path("livraisons/<int:pk>/", views.delivery_detail, name="delivery_detail"),
 ]

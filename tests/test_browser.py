@@ -139,6 +139,47 @@ def test_council_agent_uploads_a_faulty_delivery_fixes_it_and_reads_its_indicato
     assert page.errors == []
 
 
+def test_council_agent_maps_its_own_extract_uploads_it_as_it_is_and_reads_its_indicators(
+    live_server, make_user, page, settings, tmp_path
+):
+    from indicators.tests import extracts
+
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+    make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain", first_name="Jules")
+    situations, orientations = extracts.extract(tmp_path, "xlsx")
+
+    log_in(page, live_server.url, "cd-ain")
+    page.goto(f"{live_server.url}/indicateurs/collectivites/01D/livraisons/")
+    page.get_by_role("link", name="correspondance de colonnes").click()
+    expect(page.get_by_test_id("mappings")).to_contain_text("Aucune correspondance")
+    for name, sample in (("situations_mensuelles", situations), ("orientations", orientations)):
+        page.get_by_label("Fichier du format qu'il remplace").select_option(name)
+        page.set_input_files("#id_sample", str(sample))
+        page.get_by_role("button", name="Lire l'en-tête et proposer").click()
+        expect(page.get_by_test_id("sample-lines")).to_contain_text("•••")  # the identifiers, hidden
+        identifier = page.locator("#id_colonne_id_rsa")
+        expect(identifier).to_have_value("N° CAF" if name == "situations_mensuelles" else "Code individu IODAS")
+        if name == "situations_mensuelles":
+            reception = page.locator("#id_colonne_date_reception_notification")
+            expect(reception).to_have_value("")  # in no synonym list: the agent chooses it
+            reception.select_option("Date réception (CAF)")
+        page.get_by_role("button", name="Enregistrer la correspondance").click()
+        expect(page.get_by_role("alert")).to_contain_text(f"Correspondance enregistrée pour {name}")
+    expect(page.get_by_test_id("mappings")).to_contain_text("« Date réception (CAF) »")
+
+    page.goto(f"{live_server.url}/indicateurs/collectivites/01D/livraisons/")
+    page.set_input_files("#id_files", [str(situations), str(orientations)])
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.get_by_test_id("delivery-status")).to_contain_text("Livraison acceptée")
+    page.get_by_role("link", name="Voir les indicateurs").click()
+    february = page.get_by_test_id("volet2").get_by_role("row").filter(has_text="02/2024")
+    cells = february.get_by_role("cell")
+    # nouveaux entrants, T0 inconnu (the mapped reception date), orientés en 15 jours, orientés en 1 mois
+    for index, value in ((1, "3"), (2, "0"), (3, "1"), (5, "3")):
+        expect(cells.nth(index)).to_have_text(value)
+    assert page.errors == []
+
+
 def test_ddets_and_council_take_a_convention_from_draft_to_signed(live_server, make_user, page):
     make_user(Role.DDETS, "01", username="ddets-ain", first_name="Alex")
     make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain", first_name="Jules")

@@ -11,6 +11,7 @@ Limits (stated to the user in the upload page and docs/indicators.md):
 """
 
 import io
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Sequence
@@ -28,13 +29,17 @@ from indicators.engine.schema import FILES, Column, Delivery, FileSpec, arrow_sc
 
 __all__ = ["MASKED", "MAX_ISSUES", "DeliveryError", "Issue", "IssueLog", "read_delivery", "shown_value"]
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+# A national delivery: about 2.1 GB of situations_mensuelles in CSV for 2 million persons over 24 months.
+MAX_FILE_BYTES = 6 * 1024 * 1024 * 1024
+MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024
+# A file larger than this is read from disk in blocks (a zip member is first inflated to a scratch folder):
+# memory does not grow with the file, beyond the typed columns kept.
+IN_MEMORY_BYTES = 64 * 1024 * 1024
 MAX_ZIP_MEMBERS = 32
 MAX_ZIP_RATIO = 100
 # A Parquet file declares its rows and its uncompressed size in its footer: both are checked before reading
-# (a few KB of repeated values can hold millions of rows). About 200 000 persons × 60 months.
-MAX_FILE_ROWS = 12_000_000
+# (a few KB of repeated values can hold millions of rows). About 2.5 million persons × 60 months.
+MAX_FILE_ROWS = 150_000_000
 
 
 def read_delivery(
@@ -47,7 +52,12 @@ def read_delivery(
     log = IssueLog()
     pseudonymiser = values.Pseudonymiser(key, keep=keep_identifiers)
     warnings: list[str] = []
-    files = _collect_files(Path(source), log, warnings)
+    with tempfile.TemporaryDirectory(prefix="livraison-") as scratch:
+        return _read_delivery(Path(source), pseudonymiser, log, warnings, mappings, Path(scratch))
+
+
+def _read_delivery(source, pseudonymiser, log, warnings, mappings, scratch) -> Delivery:
+    files = _collect_files(source, log, warnings, scratch)
     if files is None:  # the archive itself is refused: nothing more to say about its content
         raise DeliveryError(log.issues, log.truncated)
     offsets = _spreadsheets_as_csv(files, bool(mappings), log, warnings)
@@ -70,7 +80,7 @@ def read_delivery(
         table = _read_file(filename, files[filename], spec, pseudonymiser, log, warnings, mapping, offset)
         if table is not None:
             tables[spec.name] = table
-    delivery = Delivery(tables=tables, warnings=warnings, pseudonymiser=pseudonymiser if keep_identifiers else None)
+    delivery = Delivery(tables=tables, warnings=warnings, pseudonymiser=pseudonymiser if pseudonymiser.keep else None)
     if "situations_mensuelles" in tables:
         first, last = delivery.months()
         if first and (last.year - first.year) * 12 + last.month - first.month + 1 > MAX_MONTHS:
@@ -95,7 +105,8 @@ def _spreadsheets_as_csv(files: dict[str, bytes], mapped: bool, log: IssueLog, w
         if not spreadsheets.is_spreadsheet(name) or not (mapped or PurePosixPath(name).stem in FILES):
             continue
         try:
-            files[name], offsets[name], notes = spreadsheets.as_csv(files[name], MAX_FILE_BYTES)
+            data = files[name].read_bytes() if isinstance(files[name], Path) else files[name]
+            files[name], offsets[name], notes = spreadsheets.as_csv(data, MAX_FILE_BYTES)
         except spreadsheets.SpreadsheetError as error:
             log.add(name, None, None, None, str(error))
             del files[name]
@@ -125,7 +136,8 @@ def _assigned(files: dict[str, bytes], mappings, log: IssueLog, warnings: list[s
     return assignment
 
 
-def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str, bytes] | None:
+def _collect_files(source: Path, log: IssueLog, warnings: list[str], scratch: Path) -> dict[str, bytes | Path] | None:
+    """The delivery's files by name: their bytes, or their path on disk when larger than IN_MEMORY_BYTES."""
     if source.is_dir():
         files = {}
         for path in sorted(source.iterdir()):
@@ -133,17 +145,17 @@ def _collect_files(source: Path, log: IssueLog, warnings: list[str]) -> dict[str
                 if path.stat().st_size > MAX_FILE_BYTES:
                     log.add(path.name, None, None, None, f"fichier trop volumineux (limite {_mib(MAX_FILE_BYTES)})")
                     continue
-                files[path.name] = path.read_bytes()
+                files[path.name] = path if path.stat().st_size > IN_MEMORY_BYTES else path.read_bytes()
             elif path.is_file():
                 warnings.append(f"{path.name} : fichier inconnu, ignoré.")
         return files
     if zipfile.is_zipfile(source):
-        return _unzip(source, log)
+        return _unzip(source, log, scratch)
     log.add(source.name, None, None, None, "la livraison doit être un dossier ou une archive zip")
     return None
 
 
-def _unzip(source: Path, log: IssueLog) -> dict[str, bytes] | None:
+def _unzip(source: Path, log: IssueLog, scratch: Path) -> dict[str, bytes | Path] | None:
     files = {}
     total = 0
     with zipfile.ZipFile(source) as archive:
@@ -166,13 +178,29 @@ def _unzip(source: Path, log: IssueLog) -> dict[str, bytes] | None:
                 return None
             with archive.open(info) as handle:
                 # The declared size can lie: never inflate more than the limit.
-                data = handle.read(MAX_FILE_BYTES + 1)
-            total += len(data)
-            if len(data) > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
+                data = _inflated(handle, scratch / name)
+            size = data.stat().st_size if isinstance(data, Path) else len(data)
+            total += size
+            if size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
                 log.add(name, None, None, None, "contenu décompressé au-delà des limites : archive refusée")
                 return None
             files[name] = data
     return files
+
+
+def _inflated(handle, target: Path) -> bytes | Path:
+    """A zip member's content: in memory up to IN_MEMORY_BYTES, else written to `target` (MAX_FILE_BYTES + 1 at
+    most, so that a member larger than the limit is seen as such without being inflated further)."""
+    data = handle.read(IN_MEMORY_BYTES + 1)
+    if len(data) <= IN_MEMORY_BYTES:
+        return data
+    with open(target, "wb") as output:
+        written = 0
+        while data and written <= MAX_FILE_BYTES:
+            output.write(data)
+            written += len(data)
+            data = handle.read(min(file_text.BLOCK, MAX_FILE_BYTES + 1 - written))
+    return target
 
 
 def _mib(size: int) -> str:
@@ -182,7 +210,9 @@ def _mib(size: int) -> str:
 def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None, offset=0) -> pa.Table | None:
     """One file read into the table of `spec`; `mapping` renames its headers, `offset`: empty rows skipped above
     its header (a spreadsheet's), added to the line numbers."""
-    if not data.strip():
+    if isinstance(data, Path) and not filename.lower().endswith(".parquet"):
+        return _read_csv_on_disk(filename, data, spec, pseudonymiser, log, warnings, mapping)
+    if isinstance(data, bytes) and not data.strip():
         log.add(filename, None, None, None, "fichier vide")
         return None
     if filename.lower().endswith(".parquet"):
@@ -191,7 +221,7 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None,
             log.add(filename, None, None, None, refusal)
             return None
         try:
-            parquet = pq.read_table(io.BytesIO(data))
+            parquet = pq.read_table(data if isinstance(data, Path) else io.BytesIO(data))
         except Exception as error:
             log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
             return None
@@ -235,6 +265,34 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None,
     return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions)
 
 
+def _read_csv_on_disk(filename, path: Path, spec, pseudonymiser, log, warnings, mapping) -> pa.Table | None:
+    """A CSV file too large to be held in memory: scanned once (encoding, quotes), then read by Arrow in blocks
+    and typed block by block; on any doubt, read line by line from disk, with the same issues as in memory."""
+    scan = file_text.scan(path)
+    if scan.problem:
+        log.add(filename, scan.line, None, None, scan.problem)
+        return None
+    if scan.blank:
+        log.add(filename, None, None, None, "fichier vide")
+        return None
+    header, delimiter = file_text.file_header(path, scan.encoding)
+    if header is None:
+        log.add(filename, 1, None, None, "ligne d'en-tête absente")
+        return None
+    positions, fast = _positions(filename, mapping.renamed(header) if mapping else header, spec, log, warnings)
+    if positions is None:
+        return None
+    if fast and not scan.quoted:
+        encoding = "utf-8" if scan.encoding == "utf-8-sig" else scan.encoding  # the BOM is in the skipped header
+        batches = bulk_reading.csv_batches(path, encoding, delimiter, len(header))
+        table = _bulk(lambda: batches, positions, spec, pseudonymiser, str, parts=True)
+        pa.default_memory_pool().release_unused()  # the blocks read, given back before the next file
+        if table is not None:
+            return table
+    rows = file_text.file_rows(path, scan.encoding, delimiter)
+    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions)
+
+
 def _positions(filename, header, spec, log, warnings, header_line=1):
     """The known columns' positions (None when a required one is missing) and whether the fast path may read
     the file: not when the header itself had a problem (its issues come with those of every line)."""
@@ -243,20 +301,22 @@ def _positions(filename, header, spec, log, warnings, header_line=1):
     return positions, len(log.issues) + log.truncated == before
 
 
-def _bulk(columns, positions, spec, pseudonymiser, to_text) -> pa.Table | None:
-    """The file read by the fast path (`bulk_reading`), or None when it cannot vouch for it."""
+def _bulk(columns, positions, spec, pseudonymiser, to_text, parts=False) -> pa.Table | None:
+    """The file read by the fast path (`bulk_reading`), or None when it cannot vouch for it. `columns()`: the
+    file's raw columns, or with `parts` its batches of raw columns."""
     present = [c for c in spec.columns if c.name in positions]
     parsers = [(c, _parser(c, pseudonymiser)) for c in present]
+    typed = bulk_reading.typed_parts if parts else bulk_reading.typed_table
     try:
-        return bulk_reading.typed_table(columns(), positions, spec, parsers, to_text)
+        return typed(columns(), positions, spec, parsers, to_text)
     except bulk_reading.NotSure:
         return None
 
 
-def parquet_bomb(data: bytes, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MAX_FILE_BYTES) -> str | None:
+def parquet_bomb(data: bytes | Path, max_rows: int = MAX_FILE_ROWS, max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why a Parquet file is refused before it is read, from its footer alone; None when it may be read."""
     try:
-        metadata = pq.ParquetFile(io.BytesIO(data)).metadata
+        metadata = pq.ParquetFile(data if isinstance(data, Path) else io.BytesIO(data)).metadata
     except Exception as error:
         return f"fichier Parquet illisible ({error.__class__.__name__})"
     if metadata.num_rows > max_rows:
@@ -328,6 +388,9 @@ def _validate(filename, header, rows, spec: FileSpec, pseudonymiser, log, warnin
                     log.add(filename, line, ", ".join(spec.key), None, message)
                 else:
                     seen_keys[row_key] = line
+        if log:  # the file is refused: its values are no longer kept (a national file would fill the memory)
+            for values_read in data.values():
+                values_read.clear()
     for target in absent:
         data[target] = [None] * count
     if count == 0 and spec.non_empty:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from indicators.engine import months as month_tools
@@ -55,18 +57,43 @@ class SyntheticDelivery:
 
     def write_csv(self, folder: Path, *, french: bool = False) -> None:
         """The delivery as a département would send it: raw fictitious identifiers, CSV.
-        `french`: Windows-1252, dd/mm/yyyy, MM/AAAA and oui/non, as exported by French office tools."""
+        `french`: Windows-1252, dd/mm/yyyy, MM/AAAA and oui/non, as exported by French office tools.
+        Each column's distinct values are written once (`_csv_cell`) and spread by Arrow, so that a national
+        delivery is written in seconds with the memory of its text columns."""
         folder.mkdir(parents=True, exist_ok=True)
+        # no quoting: the generated values hold no « ; », quote or line break (Arrow refuses such a value)
+        options = pacsv.WriteOptions(delimiter=";", eol="\r\n", quoting_style="none", quoting_header="none")
         for name, table in self.tables.items():
             spec = FILES[name]
-            columns = {c.target: c for c in spec.columns}
-            data = table.to_pydict()
-            encoding = "cp1252" if french else "utf-8"
-            with open(folder / f"{name}.csv", "w", encoding=encoding, newline="") as handle:
-                writer = csv.writer(handle, delimiter=";")
-                writer.writerow(spec.column_names)
-                for i in range(table.num_rows):
-                    writer.writerow(_csv_cell(columns[c.target], data[c.target][i], french) for c in spec.columns)
+            text = pa.table(
+                [_csv_column(column, table.column(column.target), french) for column in spec.columns],
+                names=list(spec.column_names),
+            )
+            path = folder / f"{name}.csv"
+            pacsv.write_csv(text, path, options)
+            if french:
+                _transcode(path, "cp1252")
+
+
+def _csv_column(column, values: pa.ChunkedArray, french: bool) -> pa.ChunkedArray:
+    distinct = pc.unique(values)
+    texts = pa.array([_csv_cell(column, value, french) for value in distinct.to_pylist()], type=pa.string())
+    return texts.take(pc.index_in(values, value_set=distinct, skip_nulls=False))
+
+
+def _transcode(path: Path, encoding: str, block: int = 1 << 26) -> None:
+    """Rewrite a UTF-8 file in `encoding`, block by block (a block ends on a line)."""
+    target = path.with_suffix(".tmp")
+    with open(path, "rb") as source, open(target, "wb") as output:
+        rest = b""
+        while chunk := source.read(block):
+            chunk, rest = rest + chunk, b""
+            cut = chunk.rfind(b"\n") + 1
+            if cut and cut < len(chunk):
+                chunk, rest = chunk[:cut], chunk[cut:]
+            output.write(chunk.decode("utf-8").encode(encoding))
+        output.write(rest.decode("utf-8").encode(encoding))
+    target.replace(path)
 
 
 def _csv_cell(column, value, french: bool) -> str:

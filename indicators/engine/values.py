@@ -20,11 +20,14 @@ FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 # (Excel and LibreOffice alike, from March 1900 on). Accepted from 1950 to 2099, five digits.
 EXCEL_SERIAL = re.compile(r"^\d{5}(?:[.,]0+)?$")
 EXCEL_EPOCH = date(1899, 12, 30)
-EXCEL_SERIALS = range((date(1950, 1, 1) - EXCEL_EPOCH).days, (date(2100, 1, 1) - EXCEL_EPOCH).days)
+EXCEL_SERIALS = range(18264, 73051)  # 01/01/1950 to 31/12/2099
 # JJ/MM/AA: years 00–68 are 2000–2068, 69–99 are 1969–1999 (the POSIX rule, Python's %y).
 CENTURY_PIVOT = 69
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 FRENCH_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+
+
+SHA256_BLOCK = 64
 
 
 def pseudonymise(key: bytes, identifier: str) -> int:
@@ -46,13 +49,31 @@ class Pseudonymiser:
     def __init__(self, key: bytes, *, keep: bool = False):
         self.key, self.keep = key, keep
         self._pseudonyms: dict[str, int] = {}
+        # HMAC's two keyed SHA-256 states, computed once (RFC 2104): each identifier then costs two copies and
+        # two short hashes, not the key's set-up again (a national delivery has 2 million identifiers)
+        block = hashlib.sha256(key).digest() if len(key) > SHA256_BLOCK else key
+        block = block.ljust(SHA256_BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
 
     def __call__(self, text: str) -> int:
-        pseudonym = self._pseudonyms.get(text)  # an identifier already seen is valid (parse_identifier keeps it)
-        if pseudonym is None:
-            identifier = parse_identifier(text)
-            pseudonym = self._pseudonyms[identifier] = pseudonymise(self.key, identifier)
-        return pseudonym
+        return self.many((text,))[0]
+
+    def many(self, texts) -> list[int]:
+        """The pseudonyms of stripped, non-empty identifiers; ValueError for the first one refused."""
+        known, inner, outer = self._pseudonyms, self._inner, self._outer
+        pseudonyms = []
+        for text in texts:
+            pseudonym = known.get(text)  # an identifier already seen is valid (parse_identifier keeps it)
+            if pseudonym is None:
+                identifier = parse_identifier(text)
+                digest = inner.copy()
+                digest.update(identifier.encode("utf-8"))
+                keyed = outer.copy()
+                keyed.update(digest.digest())
+                pseudonym = known[identifier] = int.from_bytes(keyed.digest()[:8], "big", signed=True)
+            pseudonyms.append(pseudonym)
+        return pseudonyms
 
     def raw_of(self, pseudonyms) -> dict[int, str]:
         if not self.keep:

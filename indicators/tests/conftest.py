@@ -34,3 +34,16 @@ def upload_folder(client):
         assert "Livraison acceptée" in response.content.decode()
 
     return upload
+
+
+@pytest.fixture(params=["en mémoire", "sur disque"])
+def reading_mode(request, monkeypatch):
+    """Each reading test twice: files held in memory, then every file read from disk in blocks as a national
+    delivery is (reading.IN_MEMORY_BYTES), with blocks small enough that each file spans several of them."""
+    if request.param == "sur disque":
+        from indicators.engine import bulk_reading, file_text, reading
+
+        monkeypatch.setattr(reading, "IN_MEMORY_BYTES", 0)
+        monkeypatch.setattr(bulk_reading, "BATCH_BYTES", 512)
+        monkeypatch.setattr(file_text, "BLOCK", 64)
+    return request.param

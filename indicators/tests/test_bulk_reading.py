@@ -3,6 +3,7 @@ the line-by-line reader, in CSV (ISO and « Excel français », UTF-8 and Window
 cannot vouch for, the line-by-line reader takes over and names every problem (the reading tests, unchanged)."""
 
 import io
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -119,3 +120,85 @@ def test_a_quote_inside_a_field_is_left_to_the_line_by_line_reader(tmp_path):
     assert "situations_mensuelles.csv, ligne 3, colonne « mois », valeur « 2024-13 » : mois inexistant" in [
         str(issue) for issue in refused.value.issues
     ]
+
+
+@pytest.mark.parametrize("packed", ["dossier", "zip"])
+def test_a_file_on_disk_is_read_in_blocks_by_the_fast_path(tmp_path, monkeypatch, packed):
+    folder = tmp_path / "livraison"
+    generate(Calibration(persons=200), first=FIRST, last=LAST, seed=7).write_csv(folder, french=True)
+    # a Windows-1252 file with accents: Arrow transcodes it block by block
+    orientations = folder / "orientations.csv"
+    text = orientations.read_text("cp1252").replace("Structure fictive 30;", "Unité territoriale de Nîmes;")
+    assert "Nîmes" in text
+    orientations.write_bytes(text.encode("cp1252"))
+    source = folder
+    if packed == "zip":
+        source = tmp_path / "livraison.zip"
+        with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in folder.iterdir():
+                archive.write(path, path.name)
+    expected = read_delivery(source, key=b"cle")
+
+    monkeypatch.setattr(reading, "IN_MEMORY_BYTES", 0)
+    monkeypatch.setattr(bulk_reading, "BATCH_BYTES", 4096)
+    batches = []
+    read_in_blocks = bulk_reading.csv_batches
+
+    def counted(*args):
+        for batch in read_in_blocks(*args):
+            batches.append(len(batch[0]))
+            yield batch
+
+    monkeypatch.setattr(bulk_reading, "csv_batches", counted)
+    monkeypatch.setattr(reading, "_validate", lambda *args: pytest.fail("lu ligne à ligne"))
+    on_disk = read_delivery(source, key=b"cle")
+
+    assert on_disk.tables == expected.tables
+    assert "Unité territoriale de Nîmes" in on_disk.tables["orientations"].column("organisme_referent").to_pylist()
+    assert len(batches) > 3 * len(expected.tables)  # every file in several blocks
+    assert sum(batches) == sum(expected.row_counts().values())
+
+
+SITUATIONS_HEADER = "id_rsa;mois;etat_droit;soumis_droits_devoirs;date_ouverture_droit\n"
+
+
+def _typed_in_parts(lines: list[str], part_size: int):
+    spec = FILES["situations_mensuelles"]
+    header = SITUATIONS_HEADER.strip().split(";")
+    positions = {name: index for index, name in enumerate(header)}
+    parsers = [(c, reading._parser(c, Pseudonymiser(b"k"))) for c in spec.columns if c.name in positions]
+    content = (SITUATIONS_HEADER + "".join(lines)).encode()
+    columns = bulk_reading.csv_columns(content, "utf-8", ";", len(header))
+    parts = [
+        [column.slice(start, part_size).combine_chunks() for column in columns]
+        for start in range(0, len(lines), part_size)
+    ]
+    return bulk_reading.typed_parts(parts, positions, spec, parsers)
+
+
+def test_a_sorted_file_needs_no_grouping_to_be_free_of_duplicate_keys(monkeypatch):
+    lines = [f"{person};2024-{month:02d};versable;1;2023-12-01\n" for person in (10, 11, 12) for month in (1, 2, 3)]
+    monkeypatch.setattr(bulk_reading, "_check_keys", lambda *args: pytest.fail("regroupement inutile"))
+    assert _typed_in_parts(lines, part_size=2).num_rows == 9
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # the same person and month, two parts apart (an unsorted file)
+        [
+            "10;2024-01;versable;1;2023-12-01\n",
+            "11;2024-01;versable;1;2023-12-01\n",
+            "10;2024-01;suspendu;1;2023-12-01\n",
+        ],
+        # adjacent across the parts' boundary, the identifier written with a space the reader strips
+        [
+            "10;2024-01;versable;1;2023-12-01\n",
+            "10;2024-02;versable;1;2023-12-01\n",
+            " 10;2024-02;radie;1;2023-12-01\n",
+        ],
+    ],
+)
+def test_a_duplicate_key_is_found_sorted_or_not_across_parts(lines):
+    with pytest.raises(bulk_reading.NotSure, match="doublon"):
+        _typed_in_parts(lines, part_size=2)

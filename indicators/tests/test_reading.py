@@ -12,6 +12,9 @@ from indicators.engine import reading
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.values import pseudonymise
 
+# every test in memory, then with every file read from disk in blocks (a national delivery)
+pytestmark = pytest.mark.usefixtures("reading_mode")
+
 KEY = b"cle-de-test"
 SITUATIONS = (
     "id_rsa;mois;etat_droit;soumis_droits_devoirs;date_ouverture_droit;date_reception_notification\n"

@@ -1,0 +1,107 @@
+"""The column mapping pages: a sample read and proposed, the mapping saved by the council's agent, then the
+département's own extracts uploaded as they are and computed."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from indicators.models import ColumnMapping, Delivery, IndicatorResult
+from indicators.tests import extracts
+
+
+@pytest.fixture
+def cd_agent(client, make_user, settings, tmp_path):
+    settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
+    user = make_user(Role.DEPARTMENTAL_COUNCIL, "01D", first_name="Jules")
+    client.force_login(user)
+    return user
+
+
+def _sample(client, path, file, code="01D"):
+    with open(path, "rb") as handle:
+        return client.post(
+            reverse("indicators:column_mappings", args=[code]),
+            {"file": file, "sample": SimpleUploadedFile(path.name, handle.read())},
+        )
+
+
+def _save(client, file, header, columns, code="01D"):
+    data = {"file": file, "header": json.dumps(header)}
+    data |= {f"colonne_{column}": source for column, source in columns.items()}
+    return client.post(reverse("indicators:save_column_mapping", args=[code]), data, follow=True)
+
+
+def test_a_sample_is_shown_with_its_identifiers_hidden_and_the_proposed_headers_selected(client, cd_agent, tmp_path):
+    situations, _ = extracts.extract(tmp_path, "xlsx")
+    response = _sample(client, situations, "situations_mensuelles")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Premières lignes de extrait_situations.xlsx" in page
+    assert "B01" not in page and "•••" in page  # the « N° CAF » column is the identifier
+    assert "versable" in page and "2024-02-01" in page  # the other cells as read (a month cell is its first day)
+    form = response.context["form"]
+    assert form.initial["colonne_id_rsa"] == "N° CAF"
+    assert form.initial["colonne_date_reception_notification"] == ""  # no synonym: the user chooses it
+    assert '<option value="Date réception (CAF)">' in page
+
+
+def test_the_mapping_is_saved_then_the_extracts_are_uploaded_as_they_are(client, cd_agent, tmp_path):
+    folder = tmp_path / "extraits"
+    folder.mkdir()
+    paths = extracts.extract(folder, "ods")
+    for name in ("situations_mensuelles", "orientations"):
+        response = _save(client, name, extracts.rows(name)[0], extracts.MAPPINGS[name])
+        assert f"Correspondance enregistrée pour {name}" in response.content.decode()
+    saved = ColumnMapping.objects.get(file="situations_mensuelles")
+    assert saved.columns["date_reception_notification"] == "Date réception (CAF)"
+    assert saved.updated_by == cd_agent
+
+    files = [SimpleUploadedFile(path.name, path.read_bytes()) for path in paths]
+    response = client.post(reverse("indicators:deliveries", args=["01D"]), {"files": files}, follow=True)
+    assert "Livraison acceptée" in response.content.decode()
+    assert Delivery.objects.get().row_counts == {"situations_mensuelles": 131, "orientations": 13}
+    february = IndicatorResult.objects.get(table="volet2", month="2024-02-01")
+    assert february.values == {
+        "nouveaux_entrants": 3,
+        "t0_inconnu": 0,
+        "orientes_15_jours": 1,
+        "orientes_1_mois": 3,
+        "orientations_accompagnement_global": 0,
+        "absents_rdv_orientation": 0,
+    }
+
+
+def test_a_mapping_without_a_required_column_is_not_saved(client, cd_agent):
+    header = extracts.rows("situations_mensuelles")[0]
+    columns = dict(extracts.MAPPINGS["situations_mensuelles"], mois="")
+    response = _save(client, "situations_mensuelles", header, columns)
+    assert "colonne obligatoire « mois » : choisissez l&#x27;en-tête qui la contient" in response.content.decode()
+    assert not ColumnMapping.objects.exists()
+
+
+def test_saving_again_replaces_the_mapping_and_it_can_be_deleted(client, cd_agent):
+    header = extracts.rows("orientations")[0]
+    _save(client, "orientations", header, extracts.MAPPINGS["orientations"])
+    _save(client, "orientations", header, dict(extracts.MAPPINGS["orientations"], date_fin_suivi=""))
+    assert "date_fin_suivi" not in ColumnMapping.objects.get().columns
+    client.post(reverse("indicators:delete_column_mapping", args=["01D", "orientations"]))
+    assert not ColumnMapping.objects.exists()
+
+
+def test_an_unreadable_sample_is_refused_in_french(client, cd_agent, tmp_path):
+    broken = tmp_path / "extrait.xlsx"
+    broken.write_bytes(b"pas un classeur")
+    response = _sample(client, broken, "orientations")
+    assert "extrait.xlsx : classeur illisible (ce n&#x27;est pas un fichier XLSX ou ODS)" in response.content.decode()
+
+
+@pytest.mark.parametrize("role, territory", [(Role.DEPARTMENTAL_COUNCIL, "02D"), (Role.DDETS, "01")])
+def test_only_those_who_upload_may_map(client, make_user, role, territory):
+    client.force_login(make_user(role, territory))
+    assert client.get(reverse("indicators:column_mappings", args=["01D"])).status_code == 404
+    response = _save(client, "orientations", ["a"], {"id_rsa": "a"})
+    assert response.status_code == 404
+    assert not ColumnMapping.objects.exists()
