@@ -266,6 +266,7 @@ def main():
     parser.add_argument("--memory-limit", default="aucune,1GB,512MB", help="limits to try, « aucune » for none")
     parser.add_argument("--crossover", help="sizes (persons) where the engine meets the window query")
     parser.add_argument("--plein-emploi", action="store_true", help="every table, national, against the floors")
+    parser.add_argument("--spark", action="store_true", help="national, Spark local[2] and a standalone cluster")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -280,6 +281,8 @@ def main():
         crossover(args)
     elif args.plein_emploi:
         whole_set(args)
+    elif args.spark:
+        spark_runs(args)
     else:
         floors(args)
     print(f"Charge de la machine à la fin (1, 5, 15 min) : {load_average()}")
@@ -333,6 +336,33 @@ def whole_set(args):
         f"{scan:.2f} | {scan_hash:.2f} | {r['seconds'] / scan:.1f}× | {r['seconds'] / scan_hash:.1f}× | "
         f"{r['peak_mb']:,.0f} |".replace(",", " ")
     )
+
+
+def spark_runs(args):
+    """The national delivery on Spark: local mode on two cores, then a standalone cluster on this machine (a
+    master and a worker of two cores as separate processes, the Parquet files read by the executor), each in a
+    fresh driver process; DuckDB beside them."""
+    import tempfile
+
+    from indicators.spark_cluster import standalone_cluster
+
+    folder = dataset(args.national, args.months, seed=1)
+    # the national tables need more than Spark's default memory (2g: OutOfMemoryError) and smaller partitions
+    sized = {"INDICATORS_SPARK_PARTITIONS": "16"}
+    runs = [("duckdb", "DuckDB", None), ("spark", "Spark local[2]", {**sized, "INDICATORS_SPARK_DRIVER_MEMORY": "8g"})]
+    results = [(label, run_child(kind, folder, args.months, 1, env)) for kind, label, env in runs]
+    with tempfile.TemporaryDirectory() as workdir, standalone_cluster(Path(workdir), cores=2, memory="8g") as cluster:
+        master, env = cluster
+        env = {**env, **sized, "INDICATORS_SPARK_MASTER": master, "INDICATORS_SPARK_EXECUTOR_MEMORY": "8g"}
+        results.append(("Spark – cluster autonome (1 maître et 1 worker de 2 cœurs)", run_child("spark", folder,
+                        args.months, 1, env)))  # fmt: skip
+    print("| données | moteur | volet 2 (s) | volet 3 (s) | total (s) | mémoire max du processus Python (Mo) |")
+    print("|---|---|---|---|---|---|")
+    for label, r in results:
+        print(
+            f"| national ({args.national:,} × {args.months}) | {label} | {r['volet2']:.2f} | {r['volet3']:.2f} | "
+            f"{r['seconds']:.2f} | {r['peak_mb']:,.0f} |".replace(",", " ")
+        )
 
 
 def limited(args):

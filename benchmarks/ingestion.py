@@ -118,12 +118,12 @@ def main():
         print(json.dumps({"plain": plain_read, "upload": upload_path}[kind](Path(folder))))
         return
     deliveries = [
-        (f"département {args.departement}, Excel français", dataset(args.departement, args.months)),
-        (f"département {args.departement}, ISO", dataset(args.departement, args.months, french=False)),
+        (f"département {args.departement} – Excel français", dataset(args.departement, args.months)),
+        (f"département {args.departement} – ISO", dataset(args.departement, args.months, french=False)),
     ]
     if args.national:
         deliveries.append(
-            (f"national {args.national:,}, Excel français".replace(",", " "), dataset(None, args.months,
+            (f"national {args.national:,} – Excel français".replace(",", " "), dataset(None, args.months,
              persons=args.national))
         )  # fmt: skip
     print(f"Charge de la machine au début (1, 5, 15 min) : {load_average()}")

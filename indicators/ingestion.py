@@ -122,6 +122,7 @@ def process_delivery(delivery_id: int, token: str) -> None:
         _progress(delivery, 50, "Pseudonymisation terminée, enregistrement des tables")
         storage.save_tables(delivery.pk, tables)
         first, last = tables.months()
+        tables.release()
         _progress(delivery, 70, "Calcul des indicateurs")
         runner = storage.duckdb_runner(delivery.pk)
         try:

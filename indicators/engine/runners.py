@@ -120,6 +120,8 @@ def spark_session():
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.memory", os.environ.get("INDICATORS_SPARK_DRIVER_MEMORY", "2g"))
             )
+            if os.environ.get("INDICATORS_SPARK_EXECUTOR_MEMORY"):  # on a cluster: each executor's memory
+                builder = builder.config("spark.executor.memory", os.environ["INDICATORS_SPARK_EXECUTOR_MEMORY"])
         _SESSION = (
             builder.config("spark.sql.shuffle.partitions", os.environ.get("INDICATORS_SPARK_PARTITIONS", "4"))
             .config("spark.sql.session.timeZone", "UTC")

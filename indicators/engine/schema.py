@@ -180,5 +180,16 @@ class Delivery:
         bounds = pc.min_max(column).as_py()
         return (bounds["min"], bounds["max"])
 
+    # The row counts of tables already released (`release`).
+    released: dict[str, int] | None = field(default=None, repr=False)
+
     def row_counts(self) -> dict[str, int]:
+        if self.released is not None:
+            return self.released
         return {name: table.num_rows for name, table in self.tables.items()}
+
+    def release(self) -> None:
+        """Let go of the tables once stored, keeping their row counts: a national delivery's tables take about
+        1.5 GB, which the computation (reading the stored files) does not need."""
+        self.released = self.row_counts()
+        self.tables = {}

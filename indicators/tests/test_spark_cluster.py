@@ -5,12 +5,8 @@ worked example and a random delivery must give exactly DuckDB's tables (every ta
 delays of the loi pour le plein emploi, the organismes)."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +16,7 @@ import pytest
 from indicators.engine.reading import read_delivery
 from indicators.engine.runners import DuckDBRunner
 from indicators.engine.synthetic import Calibration, generate
+from indicators.spark_cluster import ClusterError, standalone_cluster
 
 pytestmark = pytest.mark.once
 
@@ -51,56 +48,13 @@ def tables(runner, first=FIRST, last=LAST):
             plein_emploi_table(runner, first, last), organisms_table(runner, first.year)]  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def cluster(spark_available, tmp_path_factory):
-    import pyspark
-
-    home = Path(pyspark.__file__).parent
-    logs = tmp_path_factory.mktemp("spark-logs")
-    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable,
-           "SPARK_WORKER_DIR": str(logs / "work")}  # fmt: skip
-    port, ui, worker_ui = free_port(), free_port(), free_port()
-    master_url = f"spark://127.0.0.1:{port}"
-    launcher = str(home / "bin" / "spark-class")
-    master_log, worker_log = (logs / "master.log").open("w"), (logs / "worker.log").open("w")
-    processes = [
-        subprocess.Popen(
-            [launcher, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-             "--webui-port", str(ui)],
-            env=env, stdout=master_log, stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [launcher, "org.apache.spark.deploy.worker.Worker", master_url, "--host", "127.0.0.1", "--cores", "2",
-             "--memory", "2g", "--webui-port", str(worker_ui)],
-            env=env, stdout=worker_log, stderr=subprocess.STDOUT,
-        ),
-    ]  # fmt: skip
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                state = json.load(urllib.request.urlopen(f"http://127.0.0.1:{ui}/json/", timeout=2))
-                if state.get("aliveworkers", 0) >= 1:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("le cluster Spark ne démarre pas : " + (logs / "worker.log").read_text()[-2000:])
-            time.sleep(1)
-        yield master_url, env
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        master_log.close()
-        worker_log.close()
+        with standalone_cluster(tmp_path_factory.mktemp("spark")) as started:
+            yield started
+    except ClusterError as error:
+        pytest.fail(str(error))
 
 
 def on_cluster(cluster, folders, first=FIRST, last=LAST) -> dict:
