@@ -96,7 +96,9 @@ def _read_delivery(source, pseudonymiser, log, warnings, mappings, scratch) -> D
     return delivery
 
 
-def _spreadsheets_as_csv(files: dict[str, bytes], mapped: bool, log: IssueLog, warnings: list[str]) -> dict[str, int]:
+def _spreadsheets_as_csv(
+    files: dict[str, bytes | Path], mapped: bool, log: IssueLog, warnings: list[str]
+) -> dict[str, int]:
     """The spreadsheets of the delivery replaced by their first sheet as CSV (those named after a file of the
     format, and all of them when the collectivité has mappings); returns the empty rows skipped above each
     header, so that lines are the sheet's row numbers."""
@@ -115,7 +117,7 @@ def _spreadsheets_as_csv(files: dict[str, bytes], mapped: bool, log: IssueLog, w
     return offsets
 
 
-def _assigned(files: dict[str, bytes], mappings, log: IssueLog, warnings: list[str]) -> dict[str, str]:
+def _assigned(files: dict[str, bytes | Path], mappings, log: IssueLog, warnings: list[str]) -> dict[str, str]:
     """The format's file each file is: its name, else the one mapping that recognises its headers."""
     assignment = {}
     for name, data in files.items():
@@ -163,7 +165,7 @@ def _unzip(source: Path, log: IssueLog, scratch: Path) -> dict[str, bytes | Path
         if len(members) > MAX_ZIP_MEMBERS:
             log.add(source.name, None, None, None, f"archive de plus de {MAX_ZIP_MEMBERS} fichiers refusée")
             return None
-        for info in members:
+        for index, info in enumerate(members):
             name = PurePosixPath(info.filename).name
             if name in files:
                 log.add(
@@ -178,7 +180,7 @@ def _unzip(source: Path, log: IssueLog, scratch: Path) -> dict[str, bytes | Path
                 return None
             with archive.open(info) as handle:
                 # The declared size can lie: never inflate more than the limit.
-                data = _inflated(handle, scratch / name)
+                data = _inflated(handle, scratch / f"membre-{index}")  # not the member's name: it could be « .. »
             size = data.stat().st_size if isinstance(data, Path) else len(data)
             total += size
             if size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:

@@ -303,3 +303,14 @@ def test_month_shift_and_last_day():
     assert months.shift(date(2024, 2, 1), -2) == date(2023, 12, 1)
     assert months.last_day(date(2024, 2, 1)) == date(2024, 2, 29)
     assert months.last_day(date(2023, 12, 1)) == date(2023, 12, 31)
+
+
+def test_a_zip_member_named_like_a_parent_folder_is_an_unknown_file(tmp_path):
+    archive = tmp_path / "livraison.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("situations_mensuelles.csv", SITUATIONS)
+        zipped.writestr("orientations.csv", ORIENTATIONS)
+        zipped.writestr("dossier/..", "id_rsa;mois\n1;2024-01\n")
+    delivery = read_delivery(archive, key=KEY)
+    assert delivery.row_counts() == {"situations_mensuelles": 3, "orientations": 1}
+    assert ".. : fichier inconnu, ignoré." in delivery.warnings
