@@ -67,6 +67,56 @@ def write_demo_uploads(collectivity, target: Path) -> tuple[Path, Path]:
     return faulty, corrected
 
 
+# The demo's extracts as a département's software names their columns (one header, « Date réception (CAF) »,
+# is in no synonym list: the mapping page leaves it to the user).
+EXTRACT_HEADERS = {
+    "situations_mensuelles": {
+        "id_rsa": "N° CAF",
+        "id_france_travail": "Identifiant France Travail",
+        "mois": "Mois de droit",
+        "etat_droit": "État du droit",
+        "soumis_droits_devoirs": "Soumis aux droits et devoirs",
+        "date_ouverture_droit": "Date d'ouverture du droit",
+        "date_reception_notification": "Date réception (CAF)",
+    },
+    "orientations": {
+        "id_rsa": "Code individu IODAS",
+        "date_notification": "Date début orientation",
+        "parcours": "Type de parcours",
+        "type_organisme": "Type de structure",
+        "organisme_referent": "Structure référente",
+        "accompagnement_global": "Accompagnement global",
+        "date_rdv_orientation": "Date du rendez-vous d'orientation",
+        "presence_rdv_orientation": "Présence au rendez-vous d'orientation",
+        "date_fin_suivi": "Date fin orientation",
+    },
+}
+
+
+def write_demo_extracts(collectivity, target: Path) -> list[Path]:
+    """The demo delivery's two required files as XLSX extracts with the headers of a département's software, to
+    try the column mapping page, then the upload of the extracts as they are."""
+    import csv
+
+    import openpyxl
+
+    work = target / "tmp-extraits"
+    demo_delivery(collectivity, seed=99).write_csv(work, french=True)
+    paths = []
+    for name, headers in EXTRACT_HEADERS.items():
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Extraction")
+        with open(work / f"{name}.csv", encoding="cp1252", newline="") as handle:
+            rows = csv.reader(handle, delimiter=";")
+            sheet.append([headers.get(column, column) for column in next(rows)])
+            for row in rows:
+                sheet.append(row)
+        paths.append(target / f"extraction-iodas-{name}.xlsx")
+        workbook.save(paths[-1])
+    shutil.rmtree(work)
+    return paths
+
+
 def _zip(folder: Path, archive: Path) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for path in sorted(folder.iterdir()):

@@ -8,6 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
+from indicators.engine import column_mapping
+from indicators.engine.reading import read_delivery
+from indicators.engine.schema import FILES
 from indicators.models import ColumnMapping, Delivery, IndicatorResult
 from indicators.tests import extracts
 
@@ -105,3 +108,28 @@ def test_only_those_who_upload_may_map(client, make_user, role, territory):
     response = _save(client, "orientations", ["a"], {"id_rsa": "a"})
     assert response.status_code == 404
     assert not ColumnMapping.objects.exists()
+
+
+def test_the_demo_extracts_read_through_their_mapping_as_the_demo_delivery(db, tmp_path):
+    from indicators.demo import EXTRACT_HEADERS, demo_delivery, write_demo_extracts
+    from territories.models import Collectivity
+
+    ain = Collectivity.objects.get(code="01D")
+    expected_folder = tmp_path / "csv"
+    demo_delivery(ain, seed=99).write_csv(expected_folder, french=True)
+    for path in expected_folder.iterdir():
+        if path.stem not in EXTRACT_HEADERS:
+            path.unlink()
+    extracts_folder = tmp_path / "extraits"
+    paths = write_demo_extracts(ain, extracts_folder)
+    assert sorted(p.name for p in extracts_folder.iterdir()) == sorted(p.name for p in paths)
+    for name, headers in EXTRACT_HEADERS.items():
+        proposal = column_mapping.propose(list(headers.values()), FILES[name])
+        unknown = {"date_reception_notification"} if name == "situations_mensuelles" else set()
+        assert {column for column, header in proposal.items() if header is None} == unknown
+    mappings = [column_mapping.ColumnMapping(name, headers) for name, headers in EXTRACT_HEADERS.items()]
+
+    delivery = read_delivery(extracts_folder, key=b"cle-de-test", mappings=mappings)
+
+    assert delivery.tables == read_delivery(expected_folder, key=b"cle-de-test").tables
+    assert delivery.row_counts()["situations_mensuelles"] > 10_000

@@ -6,7 +6,7 @@ from accounts.demo import DEMO_PASSWORD, seed_demo_accounts
 from campaigns.demo import seed_demo_campaign
 from conventions.demo import seed_demo_conventions
 from funding.demo import add_demo_plan, pay_demo_advances, seed_demo_funding
-from indicators.demo import ingest_demo, write_demo_uploads
+from indicators.demo import ingest_demo, write_demo_extracts, write_demo_uploads
 from indicators.models import Delivery
 from offer.demo import seed_demo_offer
 from territories.models import Collectivity
@@ -46,3 +46,8 @@ class Command(BaseCommand):
         )
         faulty, corrected = write_demo_uploads(Collectivity.objects.get(code="01D"), settings.BASE_DIR / "var" / "demo")
         self.stdout.write(f"Fichiers à déposer pour essayer (compte cd-01) : {faulty} puis {corrected}")
+        extracts = write_demo_extracts(Collectivity.objects.get(code="01D"), settings.BASE_DIR / "var" / "demo")
+        self.stdout.write(
+            "Extractions d'un logiciel départemental, à lire par une correspondance de colonnes (page « Livraisons »"
+            f", lien « correspondance de colonnes ») puis à déposer telles quelles : {', '.join(map(str, extracts))}"
+        )
