@@ -51,7 +51,9 @@ def sample(name: str, data: bytes, file: str, collectivity) -> Sample:
     identifier_headers = {proposal.get(name) for name in IDENTIFIER_COLUMNS} - {None}
     shown = [
         [
-            HIDDEN if header_cell in identifier_headers or shown_value(None, cell) == MASKED else cell
+            HIDDEN
+            if cell.strip() and (header_cell in identifier_headers or shown_value(None, cell) == MASKED)
+            else cell
             for header_cell, cell in zip(header, line, strict=False)
         ]
         for line in lines
