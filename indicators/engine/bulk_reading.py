@@ -22,6 +22,12 @@ import pyarrow.csv as pacsv
 
 from indicators.engine.schema import ARROW_TYPES, FileSpec, arrow_schema
 
+# What Python's str.strip() removes (the line-by-line reader strips each cell): the identifiers' order is
+# compared on the text the pseudonymiser reads.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 # A file on disk is read by Arrow in blocks of this size, each a record batch.
 BATCH_BYTES = 1 << 24
 # Identifiers numbered like the reference of the lost-leading-zeros check (reading._check_lost_leading_zeros).
@@ -170,7 +176,7 @@ class _KeyOrder:
             raw = columns[self.positions[name]]
             if not (pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type)):
                 return None
-            values = pc.utf8_trim_whitespace(raw)
+            values = pc.utf8_trim(raw, characters=WHITESPACE)
         else:
             values = table.column(column.target)
         return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values

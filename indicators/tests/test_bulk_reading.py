@@ -202,3 +202,9 @@ def test_a_sorted_file_needs_no_grouping_to_be_free_of_duplicate_keys(monkeypatc
 def test_a_duplicate_key_is_found_sorted_or_not_across_parts(lines):
     with pytest.raises(bulk_reading.NotSure, match="doublon"):
         _typed_in_parts(lines, part_size=2)
+
+
+def test_the_identifiers_order_is_compared_on_what_python_strips():
+    import sys
+
+    assert "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) == bulk_reading.WHITESPACE
