@@ -1,6 +1,6 @@
 from django import forms
 
-from indicators.engine import months
+from indicators.engine import column_mapping, months
 from indicators.engine.schema import FILES
 
 
@@ -116,10 +116,37 @@ class ColumnMappingForm(forms.Form):
                 help_text="obligatoire" if column.required else "facultative",
                 widget=forms.Select(attrs={"class": "fr-select"}),
             )
+        for column in column_mapping.mappable(spec):
+            self.fields[self.values_name(column.name)] = forms.CharField(
+                label=f"Valeurs de l'extraction pour « {column.name} »",
+                required=False,
+                strip=False,
+                help_text="Une par ligne : « valeur de l'extraction = valeur du format ». Valeurs du format : "
+                + ", ".join(column_mapping.accepted(column))
+                + ". Les valeurs déjà au format n'ont pas à être écrites.",
+                widget=forms.Textarea(attrs={"class": "fr-input", "rows": 3}),
+            )
 
     @staticmethod
     def field_name(column: str) -> str:
         return f"colonne_{column}"
 
+    @staticmethod
+    def values_name(column: str) -> str:
+        return f"valeurs_{column}"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.translations = {}
+        for column in column_mapping.mappable(self.spec):
+            table, problems = column_mapping.parse_values(cleaned.get(self.values_name(column.name)) or "", column)
+            for problem in problems:
+                self.add_error(None, problem)
+            self.translations[column.name] = table
+        return cleaned
+
     def columns(self) -> dict[str, str]:
         return {c.name: self.cleaned_data.get(self.field_name(c.name)) or "" for c in self.spec.columns}
+
+    def values(self) -> dict[str, dict[str, str]]:
+        return self.translations

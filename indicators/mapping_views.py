@@ -34,7 +34,8 @@ def column_mappings(request, code: str):
                 spec=FILES[file],
                 header=sample.header,
                 initial={"file": file, "header": sample.header}
-                | {ColumnMappingForm.field_name(c): h or "" for c, h in sample.proposal.items()},
+                | {ColumnMappingForm.field_name(c): h or "" for c, h in sample.proposal.items()}
+                | {ColumnMappingForm.values_name(c): text for c, text in sample.values.items()},
             )
             return _edit(request, collectivity, mapping_form, sample_name=uploaded.name, sample=sample)
     return render(
@@ -59,7 +60,12 @@ def save_column_mapping(request, code: str):
     if form.is_valid():
         try:
             mappings.save(
-                collectivity=collectivity, user=request.user, file=file, columns=form.columns(), header=header
+                collectivity=collectivity,
+                user=request.user,
+                file=file,
+                columns=form.columns(),
+                header=header,
+                values=form.values(),
             )
         except mappings.MappingRefused as refused:
             for problem in refused.problems:
@@ -101,6 +107,14 @@ def _edit(request, collectivity, form, sample_name=None, sample=None):
             "file": form.spec.name,
             "sample_name": sample_name,
             "sample": sample,
-            "column_fields": [form[ColumnMappingForm.field_name(c.name)] for c in form.spec.columns],
+            "column_fields": [
+                (
+                    form[ColumnMappingForm.field_name(c.name)],
+                    form[ColumnMappingForm.values_name(c.name)]
+                    if ColumnMappingForm.values_name(c.name) in form.fields
+                    else None,
+                )
+                for c in form.spec.columns
+            ],
         },
     )

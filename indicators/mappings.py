@@ -11,6 +11,8 @@ from indicators.engine.schema import FILES
 from indicators.models import ColumnMapping
 
 PREVIEW_LINES = 5
+# The lines of a sample read for the values of its enumerated columns.
+VALUE_LINES = 2000
 # A cell of the first lines that may be an identifier is not shown (personal data): this stands in its place.
 HIDDEN = "•••"
 
@@ -29,6 +31,8 @@ class Sample:
     header: list[str]
     lines: list[list[str]]
     proposal: dict[str, str | None]
+    # an enumerated or yes/no column → its value mapping as the page edits it (column_mapping.value_lines)
+    values: dict[str, str]
 
 
 def rules_of(collectivity) -> list[column_mapping.ColumnMapping]:
@@ -37,8 +41,10 @@ def rules_of(collectivity) -> list[column_mapping.ColumnMapping]:
 
 def sample(name: str, data: bytes, file: str, collectivity) -> Sample:
     """The sample's header and first lines; the proposal is the saved mapping where the file has all its headers,
-    else the synonyms' (column_mapping.propose). ValueError (French) when the file cannot be read."""
-    header, lines = file_text.first_lines(name, data, PREVIEW_LINES, reading.MAX_FILE_BYTES)
+    else the synonyms' (column_mapping.propose); for each enumerated or yes/no column, the values the format
+    refuses among the first VALUE_LINES lines, with their saved translation. ValueError (French) when the file
+    cannot be read."""
+    header, lines = file_text.first_lines(name, data, VALUE_LINES, reading.MAX_FILE_BYTES)
     spec = FILES[file]
     proposal = column_mapping.propose(header, spec)
     saved = ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
@@ -49,20 +55,29 @@ def sample(name: str, data: bytes, file: str, collectivity) -> Sample:
             for column in spec.columns
         }
     identifier_headers = {proposal.get(name) for name in IDENTIFIER_COLUMNS} - {None}
+
+    def hidden(header_cell: str, cell: str) -> bool:
+        return bool(cell.strip()) and (header_cell in identifier_headers or shown_value(None, cell) == MASKED)
+
     shown = [
-        [
-            HIDDEN
-            if cell.strip() and (header_cell in identifier_headers or shown_value(None, cell) == MASKED)
-            else cell
-            for header_cell, cell in zip(header, line, strict=False)
-        ]
-        for line in lines
+        [HIDDEN if hidden(header_cell, cell) else cell for header_cell, cell in zip(header, line, strict=False)]
+        for line in lines[:PREVIEW_LINES]
     ]
-    return Sample(header, shown, proposal)
+    values = {}
+    for column in column_mapping.mappable(spec):
+        found = []
+        if proposal.get(column.name) in header:
+            index = header.index(proposal[column.name])
+            cells = (line[index] for line in lines if index < len(line))
+            found = [v for v in column_mapping.unknown_values(column, cells) if shown_value(None, v) != MASKED]
+        values[column.name] = column_mapping.value_lines(found, saved.values.get(column.name, {}) if saved else {})
+    return Sample(header, shown, proposal, values)
 
 
 @transaction.atomic
-def save(*, collectivity, user, file: str, columns: dict[str, str], header: list[str] | None) -> ColumnMapping:
+def save(
+    *, collectivity, user, file: str, columns: dict[str, str], header: list[str] | None, values: dict | None = None
+) -> ColumnMapping:
     """Save the collectivité's mapping of `file` (replacing the one it had); MappingRefused lists what is wrong."""
     spec = FILES[file]
     columns = {column.name: (columns.get(column.name) or "").strip() for column in spec.columns}
@@ -72,7 +87,11 @@ def save(*, collectivity, user, file: str, columns: dict[str, str], header: list
     mapping, _ = ColumnMapping.objects.update_or_create(
         collectivity=collectivity,
         file=file,
-        defaults={"columns": {k: v for k, v in columns.items() if v}, "updated_by": user},
+        defaults={
+            "columns": {k: v for k, v in columns.items() if v},
+            "values": {column: table for column, table in (values or {}).items() if table and columns.get(column)},
+            "updated_by": user,
+        },
     )
     return mapping
 

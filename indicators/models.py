@@ -135,6 +135,8 @@ class ColumnMapping(models.Model):
     collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE, related_name="column_mappings")
     file = models.CharField("fichier du format", max_length=40, choices=[(name, name) for name in FILES])
     columns = models.JSONField("en-tête de chaque colonne", default=dict)
+    # column → {the extract's value → the format's value}, for enumerated and yes/no columns
+    values = models.JSONField("valeurs traduites", default=dict)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="modifiée par", on_delete=models.SET_NULL, null=True
     )
@@ -149,4 +151,4 @@ class ColumnMapping(models.Model):
         return f"Correspondance {self.file} – {self.collectivity}"
 
     def rule(self) -> column_mapping.ColumnMapping:
-        return column_mapping.ColumnMapping(self.file, {k: v for k, v in self.columns.items() if v})
+        return column_mapping.ColumnMapping(self.file, {k: v for k, v in self.columns.items() if v}, self.values)

@@ -9,8 +9,10 @@ header the mapping names for a required column). `propose` suggests a mapping fr
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
+from indicators.engine import file_text, values
 from indicators.engine.schema import FILES, FileSpec
 
 # Headers seen in the extracts of the départements' software and in the CAF/MSA vocabulary, per column. Compared
@@ -133,10 +135,21 @@ class ColumnMapping:
 
     file: str
     columns: dict[str, str]
+    # For an enumerated or yes/no column: the extract's value (as written) → the format's value (« Droit ouvert
+    # et versable » → versable, « 2 » → versable); values not listed are read as they are.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def spec(self) -> FileSpec:
         return FILES[self.file]
+
+    def translator(self, column: str):
+        """A function giving the format's value of a cell of `column` (None when the column has no value
+        mapping): the extract's values compared without case, accents, spaces or punctuation."""
+        table = {normalised(source): target for source, target in self.values.get(column, {}).items()}
+        if not table:
+            return None
+        return lambda text: table.get(normalised(text), text)
 
     def renamed(self, header: list[str]) -> list[str]:
         """The header with the mapped cells renamed to the format's column names, the others unchanged."""
@@ -167,6 +180,69 @@ def propose(header: list[str], spec: FileSpec) -> dict[str, str | None]:
     return proposal
 
 
+# The columns whose values a mapping may translate, and the format's values each accepts.
+VALUE_KINDS = ("enum", "bool")
+BOOL_VALUES = ("oui", "non")
+
+
+def mappable(spec: FileSpec) -> list:
+    """The columns of `spec` whose values a mapping may translate."""
+    return [column for column in spec.columns if column.kind in VALUE_KINDS]
+
+
+def accepted(column) -> tuple[str, ...]:
+    return column.choices if column.kind == "enum" else BOOL_VALUES
+
+
+def parse_values(text: str, column) -> tuple[dict[str, str], list[str]]:
+    """The value mapping written one per line as « valeur de l'extraction = valeur du format » (blank lines and
+    lines without a format value ignored), and the French problems found."""
+    values, problems = {}, []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source, separator, target = line.rpartition("=")
+        source, target = source.strip(), target.strip().lower()
+        where = f"« {column.name} », ligne {number}"
+        if not separator or not source:
+            problems.append(f"{where} : écrivez « valeur de l'extraction = valeur du format »")
+        elif not target:
+            continue
+        elif target not in accepted(column):
+            problems.append(f"{where} : « {target} » n'est pas une valeur du format ({', '.join(accepted(column))})")
+        else:
+            values[source] = target
+    return values, problems
+
+
+MAX_UNKNOWN_VALUES = 30
+
+
+def unknown_values(column, cells) -> list[str]:
+    """The distinct values of `cells` (an enumerated or yes/no column's) that the format refuses, in the order
+    they come, MAX_UNKNOWN_VALUES at most: those a value mapping must translate."""
+    unknown: dict[str, None] = {}
+    for cell in cells:
+        text = cell.strip()
+        if not text or text in unknown:
+            continue
+        try:
+            values.parser_for(column, None)(text)
+        except ValueError:
+            unknown[text] = None
+            if len(unknown) == MAX_UNKNOWN_VALUES:
+                break
+    return list(unknown)
+
+
+def value_lines(found: list[str], saved: dict[str, str]) -> str:
+    """The text of a value mapping as the page edits it: one « valeur = valeur du format » a line, the values
+    found first (with their saved translation, if any), then the other saved ones."""
+    lines = [f"{value} = {saved.get(value, '')}".rstrip() for value in found]
+    lines += [f"{value} = {target}" for value, target in saved.items() if value not in found]
+    return "\n".join(lines)
+
+
 def refusals(columns: dict[str, str], header: list[str] | None, spec: FileSpec) -> list[str]:
     """Why a mapping cannot be saved (French, for the page): a required column without a header, a header
     given to two columns, a header the file does not have."""
@@ -185,3 +261,25 @@ def refusals(columns: dict[str, str], header: list[str] | None, spec: FileSpec) 
         if header is not None and normalised(source) not in {normalised(cell) for cell in header}:
             problems.append(f"l'en-tête « {source} » n'est pas dans le fichier")
     return problems
+
+
+def assigned(files: dict, mappings, log, warnings: list[str]) -> dict[str, str]:
+    """The format's file each of a delivery's `files` (name → bytes or path) is: its name, else the one mapping
+    that recognises its headers (issues in `log`, notes in `warnings`)."""
+    assignment = {}
+    for name, data in files.items():
+        stem = PurePosixPath(name).stem
+        if stem in FILES:
+            assignment[name] = stem
+            continue
+        header = file_text.header_of(name, data) if mappings else None
+        recognised = [mapping.file for mapping in mappings if header and mapping.recognises(header)]
+        if len(recognised) == 1:
+            assignment[name] = recognised[0]
+            warnings.append(f"{name} : lu comme {recognised[0]} selon la correspondance de colonnes enregistrée.")
+        elif recognised:
+            message = "en-têtes reconnus pour plusieurs fichiers (" + ", ".join(recognised) + ") : renommez-le"
+            log.add(name, None, None, None, message)
+        else:
+            warnings.append(f"{name} : fichier inconnu, ignoré.")
+    return assignment

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from indicators.engine import bulk_reading, file_text, spreadsheets, values
+from indicators.engine import bulk_reading, column_mapping, file_text, spreadsheets, values
 from indicators.engine.column_mapping import ColumnMapping
 from indicators.engine.file_text import csv_rows, decode, parquet_rows, parquet_text
 from indicators.engine.follow_ups import MAX_MONTHS
@@ -60,8 +60,8 @@ def _read_delivery(source, pseudonymiser, log, warnings, mappings, scratch) -> D
     files = _collect_files(source, log, warnings, scratch)
     if files is None:  # the archive itself is refused: nothing more to say about its content
         raise DeliveryError(log.issues, log.truncated)
-    offsets = _spreadsheets_as_csv(files, bool(mappings), log, warnings)
-    assignment = _assigned(files, mappings, log, warnings)
+    offsets = spreadsheets.replace_by_csv(files, bool(mappings), MAX_FILE_BYTES, log, warnings)
+    assignment = column_mapping.assigned(files, mappings, log, warnings)
     mapping_of = {mapping.file: mapping for mapping in mappings}
     tables = {}
     for spec in FILES.values():
@@ -94,48 +94,6 @@ def _read_delivery(source, pseudonymiser, log, warnings, mappings, scratch) -> D
     if log:
         raise DeliveryError(log.issues, log.truncated)
     return delivery
-
-
-def _spreadsheets_as_csv(
-    files: dict[str, bytes | Path], mapped: bool, log: IssueLog, warnings: list[str]
-) -> dict[str, int]:
-    """The spreadsheets of the delivery replaced by their first sheet as CSV (those named after a file of the
-    format, and all of them when the collectivité has mappings); returns the empty rows skipped above each
-    header, so that lines are the sheet's row numbers."""
-    offsets = {}
-    for name in list(files):
-        if not spreadsheets.is_spreadsheet(name) or not (mapped or PurePosixPath(name).stem in FILES):
-            continue
-        try:
-            data = files[name].read_bytes() if isinstance(files[name], Path) else files[name]
-            files[name], offsets[name], notes = spreadsheets.as_csv(data, MAX_FILE_BYTES)
-        except spreadsheets.SpreadsheetError as error:
-            log.add(name, None, None, None, str(error))
-            del files[name]
-            continue
-        warnings.extend(f"{name} : {note}." for note in notes)
-    return offsets
-
-
-def _assigned(files: dict[str, bytes | Path], mappings, log: IssueLog, warnings: list[str]) -> dict[str, str]:
-    """The format's file each file is: its name, else the one mapping that recognises its headers."""
-    assignment = {}
-    for name, data in files.items():
-        stem = PurePosixPath(name).stem
-        if stem in FILES:
-            assignment[name] = stem
-            continue
-        header = file_text.header_of(name, data) if mappings else None
-        recognised = [mapping.file for mapping in mappings if header and mapping.recognises(header)]
-        if len(recognised) == 1:
-            assignment[name] = recognised[0]
-            warnings.append(f"{name} : lu comme {recognised[0]} selon la correspondance de colonnes enregistrée.")
-        elif recognised:
-            message = "en-têtes reconnus pour plusieurs fichiers (" + ", ".join(recognised) + ") : renommez-le"
-            log.add(name, None, None, None, message)
-        else:
-            warnings.append(f"{name} : fichier inconnu, ignoré.")
-    return assignment
 
 
 def _collect_files(source: Path, log: IssueLog, warnings: list[str], scratch: Path) -> dict[str, bytes | Path] | None:
@@ -232,7 +190,7 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None,
         if positions is None:
             return None
         if fast:
-            table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, parquet_text)
+            table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, parquet_text, mapping=mapping)
             if table is not None:
                 return table
         rows = parquet_rows(parquet)
@@ -261,10 +219,10 @@ def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None,
                 else (data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
             )
             columns = lambda: bulk_reading.csv_columns(body, "utf-8", delimiter, len(header))  # noqa: E731
-            table = _bulk(columns, positions, spec, pseudonymiser, str)
+            table = _bulk(columns, positions, spec, pseudonymiser, str, mapping=mapping)
             if table is not None:
                 return table
-    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions)
+    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions, mapping)
 
 
 def _read_csv_on_disk(filename, path: Path, spec, pseudonymiser, log, warnings, mapping) -> pa.Table | None:
@@ -287,12 +245,12 @@ def _read_csv_on_disk(filename, path: Path, spec, pseudonymiser, log, warnings, 
     if fast and not scan.quoted:
         encoding = "utf-8" if scan.encoding == "utf-8-sig" else scan.encoding  # the BOM is in the skipped header
         batches = bulk_reading.csv_batches(path, encoding, delimiter, len(header))
-        table = _bulk(lambda: batches, positions, spec, pseudonymiser, str, parts=True)
+        table = _bulk(lambda: batches, positions, spec, pseudonymiser, str, parts=True, mapping=mapping)
         pa.default_memory_pool().release_unused()  # the blocks read, given back before the next file
         if table is not None:
             return table
     rows = file_text.file_rows(path, scan.encoding, delimiter)
-    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions)
+    return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions, mapping)
 
 
 def _positions(filename, header, spec, log, warnings, header_line=1):
@@ -303,11 +261,11 @@ def _positions(filename, header, spec, log, warnings, header_line=1):
     return positions, len(log.issues) + log.truncated == before
 
 
-def _bulk(columns, positions, spec, pseudonymiser, to_text, parts=False) -> pa.Table | None:
+def _bulk(columns, positions, spec, pseudonymiser, to_text, parts=False, mapping=None) -> pa.Table | None:
     """The file read by the fast path (`bulk_reading`), or None when it cannot vouch for it. `columns()`: the
     file's raw columns, or with `parts` its batches of raw columns."""
     present = [c for c in spec.columns if c.name in positions]
-    parsers = [(c, _parser(c, pseudonymiser)) for c in present]
+    parsers = [(c, _parser(c, pseudonymiser, mapping)) for c in present]
     typed = bulk_reading.typed_parts if parts else bulk_reading.typed_table
     try:
         return typed(columns(), positions, spec, parsers, to_text)
@@ -362,9 +320,11 @@ def _read_cells(filename, line: int, record: list[str], parsers, data: dict[str,
             data[column.target].append(None)
 
 
-def _validate(filename, header, rows, spec: FileSpec, pseudonymiser, log, warnings, positions) -> pa.Table | None:
+def _validate(
+    filename, header, rows, spec: FileSpec, pseudonymiser, log, warnings, positions, mapping=None
+) -> pa.Table | None:
     present = [c for c in spec.columns if c.name in positions]
-    parsers = [(c, positions[c.name], _parser(c, pseudonymiser)) for c in present]
+    parsers = [(c, positions[c.name], _parser(c, pseudonymiser, mapping)) for c in present]
     data = {c.target: [] for c in spec.columns}
     absent = [c.target for c in spec.columns if c.name not in positions]
     key_fields = [spec.column(name).target for name in spec.key]
@@ -403,28 +363,11 @@ def _validate(filename, header, rows, spec: FileSpec, pseudonymiser, log, warnin
     return pa.table(data, schema=arrow_schema(spec))
 
 
-def _parser(column: Column, pseudonymiser: values.Pseudonymiser):
-    if column.kind == "id":
-        return pseudonymiser
-    if column.kind == "id_presence":
-        return lambda text: bool(values.parse_identifier(text))
-    if column.kind == "text":
-        return values.refuse_formula
-    if column.kind == "month":
-        return values.parse_month
-    if column.kind == "date":
-        return values.parse_date
-    if column.kind == "bool":
-        return values.parse_bool
-    if column.kind == "enum":
-        return lambda text: values.parse_enum(text, column.choices)
-    if column.kind == "codes":
-        return lambda text: values.parse_codes(text, column.choices)
-    if column.kind == "number":
-        return values.parse_number
-    if column.kind == "integer":
-        return values.parse_integer
-    raise AssertionError(column.kind)
+def _parser(column: Column, pseudonymiser: values.Pseudonymiser, mapping: ColumnMapping | None = None):
+    """The parser of a cell of `column`; a mapping's value translation (column_mapping) comes first."""
+    parse = values.parser_for(column, pseudonymiser)
+    translate = mapping.translator(column.name) if mapping else None
+    return parse if translate is None else lambda text: parse(translate(text))
 
 
 def _check_lost_leading_zeros(filename: str, id_lengths: list[tuple[int, int]], count: int, log: IssueLog):

@@ -10,9 +10,11 @@ import csv
 import io
 import zipfile
 from datetime import date, datetime, time, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from python_calamine import CalamineError, CalamineWorkbook
+
+from indicators.engine.schema import FILES
 
 SUFFIXES = (".xlsx", ".ods")
 # A spreadsheet is a zip of XML: refused when it would inflate beyond the limit given, or more than this ratio.
@@ -74,3 +76,23 @@ def _text(cell) -> str:
     if isinstance(cell, time | timedelta):
         return str(cell)
     return str(cell)
+
+
+def replace_by_csv(files: dict, mapped: bool, max_bytes: int, log, warnings: list[str]) -> dict[str, int]:
+    """The spreadsheets of a delivery's `files` (name → bytes or path) replaced by their first sheet as CSV (those
+    named after a file of the format, and all of them when the collectivité has mappings; `max_bytes`: the limit
+    of a sheet once inflated); returns the empty rows skipped above each header, so that lines are the sheet's row
+    numbers. A spreadsheet that cannot be read is reported in `log` and removed from `files`."""
+    offsets = {}
+    for name in list(files):
+        if not is_spreadsheet(name) or not (mapped or PurePosixPath(name).stem in FILES):
+            continue
+        try:
+            data = files[name].read_bytes() if isinstance(files[name], Path) else files[name]
+            files[name], offsets[name], notes = as_csv(data, max_bytes)
+        except SpreadsheetError as error:
+            log.add(name, None, None, None, str(error))
+            del files[name]
+            continue
+        warnings.extend(f"{name} : {note}." for note in notes)
+    return offsets

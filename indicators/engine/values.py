@@ -185,3 +185,28 @@ def parse_integer(text: str) -> int:
     if not text.isdigit():
         raise ValueError("nombre entier positif attendu")
     return int(text)
+
+
+def parser_for(column, pseudonymiser: Pseudonymiser):
+    """The parser of a cell of `column` (a schema.Column), by its kind."""
+    if column.kind == "id":
+        return pseudonymiser
+    if column.kind == "id_presence":
+        return lambda text: bool(parse_identifier(text))
+    if column.kind == "text":
+        return refuse_formula
+    if column.kind == "month":
+        return parse_month
+    if column.kind == "date":
+        return parse_date
+    if column.kind == "bool":
+        return parse_bool
+    if column.kind == "enum":
+        return lambda text: parse_enum(text, column.choices)
+    if column.kind == "codes":
+        return lambda text: parse_codes(text, column.choices)
+    if column.kind == "number":
+        return parse_number
+    if column.kind == "integer":
+        return parse_integer
+    raise AssertionError(column.kind)

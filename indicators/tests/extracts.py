@@ -39,6 +39,15 @@ FILES = {
     "situations_mensuelles": ("extrait_situations", SITUATIONS),
     "orientations": ("extrait_orientations", ORIENTATIONS),
 }
+# With `labels`, the software's own words for the states and the duties (a value mapping translates them).
+LABELS = {
+    "etat_droit": {"versable": "Droit ouvert et versable", "suspendu": "Droit suspendu", "radie": "Radié"},
+    "soumis_droits_devoirs": {"1": "Soumis", "0": "Non soumis"},
+}
+VALUES = {
+    "etat_droit": {label: value for value, label in LABELS["etat_droit"].items()},
+    "soumis_droits_devoirs": {"Soumis": "oui", "Non soumis": "non"},
+}
 MAPPINGS = {name: {column: header for column, (header, _) in layout.items()} for name, (_, layout) in FILES.items()}
 
 
@@ -56,21 +65,27 @@ def _cell(text: str, how: str):
     return text
 
 
-def rows(name: str) -> list[list]:
+def rows(name: str, labels: bool = False) -> list[list]:
     """The example's file `name` as the extract's rows, header first."""
     _, layout = FILES[name]
     with open(EXAMPLE / f"{name}.csv", encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle, delimiter=";"))
+
+    def cell(record, column, how):
+        if labels and column in LABELS and record[column]:
+            return LABELS[column][record[column]]
+        return _cell(record[column], how)
+
     return [[header for header, _ in layout.values()]] + [
-        [_cell(record[column], how) for column, (_, how) in layout.items()] for record in records
+        [cell(record, column, how) for column, (_, how) in layout.items()] for record in records
     ]
 
 
-def extract(folder: Path, kind: str) -> list[Path]:
+def extract(folder: Path, kind: str, labels: bool = False) -> list[Path]:
     paths = []
     for name, (stem, _) in FILES.items():
         path = folder / f"{stem}.{kind}"
-        (write_xlsx if kind == "xlsx" else write_ods)(path, rows(name))
+        (write_xlsx if kind == "xlsx" else write_ods)(path, rows(name, labels))
         paths.append(path)
     return paths
 

@@ -6,7 +6,14 @@ import shutil
 import openpyxl
 import pytest
 
-from indicators.engine.column_mapping import ColumnMapping, normalised, propose, refusals
+from indicators.engine.column_mapping import (
+    ColumnMapping,
+    normalised,
+    parse_values,
+    propose,
+    refusals,
+    unknown_values,
+)
 from indicators.engine.reading import DeliveryError, read_delivery
 from indicators.engine.schema import FILES
 from indicators.tests import extracts
@@ -146,3 +153,39 @@ def test_a_workbook_that_inflates_too_much_is_refused_before_being_read(tmp_path
     assert str(refused.value.issues[0]) == (
         "situations_mensuelles.xlsx : classeur dont le contenu décompressé dépasse les limites : fichier refusé"
     )
+
+
+def test_an_extract_with_its_own_words_for_the_states_reads_through_a_value_mapping(tmp_path):
+    expected = read_delivery(extracts.EXAMPLE, key=KEY)
+    extracts.extract(tmp_path, "xlsx", labels=True)
+    with pytest.raises(DeliveryError) as refused:
+        read_delivery(tmp_path, key=KEY, mappings=MAPPINGS)
+    assert (
+        "extrait_situations.xlsx, ligne 2, colonne « etat_droit », valeur « Droit ouvert et versable » : "
+        "valeur inconnue (valeurs admises : versable, suspendu, radie)"
+    ) in str(refused.value)
+
+    translated = [
+        ColumnMapping(m.file, m.columns, extracts.VALUES if m.file == "situations_mensuelles" else {}) for m in MAPPINGS
+    ]
+    delivery = read_delivery(tmp_path, key=KEY, mappings=translated)
+
+    assert delivery.tables["situations_mensuelles"].equals(expected.tables["situations_mensuelles"])
+
+
+def test_a_value_mapping_is_compared_without_case_or_accents_and_checked_against_the_format():
+    mapping = ColumnMapping("situations_mensuelles", {}, {"etat_droit": {"Radié": "radie"}})
+    translate = mapping.translator("etat_droit")
+    assert [translate(text) for text in ("RADIE", "radié ", "versable")] == ["radie", "radie", "versable"]
+    assert mapping.translator("mois") is None
+    column = FILES["situations_mensuelles"].column("etat_droit")
+    assert parse_values("Droit ouvert = versable\n\nRadié = RADIE\nEn attente =\n", column) == (
+        {"Droit ouvert": "versable", "Radié": "radie"},
+        [],
+    )
+    assert parse_values("Clos = ferme\nsans signe égal", column)[1] == [
+        "« etat_droit », ligne 1 : « ferme » n'est pas une valeur du format (versable, suspendu, radie)",
+        "« etat_droit », ligne 2 : écrivez « valeur de l'extraction = valeur du format »",
+    ]
+    duties = FILES["situations_mensuelles"].column("soumis_droits_devoirs")
+    assert unknown_values(duties, ["oui", "Soumis", "0", "Non soumis", "Soumis"]) == ["Soumis", "Non soumis"]

@@ -133,3 +133,42 @@ def test_the_demo_extracts_read_through_their_mapping_as_the_demo_delivery(db, t
 
     assert delivery.tables == read_delivery(expected_folder, key=b"cle-de-test").tables
     assert delivery.row_counts()["situations_mensuelles"] > 10_000
+
+
+def test_the_software_s_own_values_are_listed_translated_and_applied(client, cd_agent, tmp_path):
+    situations, orientations = extracts.extract(tmp_path, "xlsx", labels=True)
+    response = _sample(client, situations, "situations_mensuelles")
+    initial = response.context["form"].initial
+    # the values the format refuses, found in the sample, each on a line to complete
+    assert initial["valeurs_etat_droit"].splitlines() == ["Droit ouvert et versable =", "Droit suspendu ="]
+    assert initial["valeurs_soumis_droits_devoirs"].splitlines() == ["Soumis =", "Non soumis ="]
+
+    header = extracts.rows("situations_mensuelles")[0]
+    columns = extracts.MAPPINGS["situations_mensuelles"]
+    refused = client.post(
+        reverse("indicators:save_column_mapping", args=["01D"]),
+        {"file": "situations_mensuelles", "header": json.dumps(header), "valeurs_etat_droit": "Radié = ferme"}
+        | {f"colonne_{column}": source for column, source in columns.items()},
+    )
+    assert "« ferme » n&#x27;est pas une valeur du format (versable, suspendu, radie)" in refused.content.decode()
+    assert not ColumnMapping.objects.exists()
+
+    texts = {
+        column: "\n".join(f"{source} = {target}" for source, target in table.items())
+        for column, table in extracts.VALUES.items()
+    }
+    client.post(
+        reverse("indicators:save_column_mapping", args=["01D"]),
+        {"file": "situations_mensuelles", "header": json.dumps(header)}
+        | {f"colonne_{column}": source for column, source in columns.items()}
+        | {f"valeurs_{column}": text for column, text in texts.items()},
+    )
+    _save(client, "orientations", extracts.rows("orientations")[0], extracts.MAPPINGS["orientations"])
+    assert ColumnMapping.objects.get(file="situations_mensuelles").values == extracts.VALUES
+    page = client.get(reverse("indicators:column_mappings", args=["01D"])).content.decode()
+    assert "« Droit ouvert et versable » → versable" in page
+
+    files = [SimpleUploadedFile(path.name, path.read_bytes()) for path in (situations, orientations)]
+    response = client.post(reverse("indicators:deliveries", args=["01D"]), {"files": files}, follow=True)
+    assert "Livraison acceptée" in response.content.decode()
+    assert IndicatorResult.objects.get(table="volet2", month="2024-02-01").values["nouveaux_entrants"] == 3
