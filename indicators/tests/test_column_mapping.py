@@ -1,7 +1,9 @@
 """A département's extract with its own headers, in XLSX or ODS, read through a column mapping: the same tables
 as the worked example's CSV files, the same volet 2 figures."""
 
+import io
 import shutil
+import zipfile
 
 import openpyxl
 import pytest
@@ -132,27 +134,26 @@ def test_two_mappings_recognising_one_file_ask_for_its_name(tmp_path):
     ) in str(refused.value)
 
 
-def test_a_broken_workbook_is_refused_with_its_name(tmp_path):
-    (tmp_path / "situations_mensuelles.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")
-    shutil.copy(extracts.EXAMPLE / "orientations.csv", tmp_path)
-    with pytest.raises(DeliveryError) as refused:
-        read_delivery(tmp_path, key=KEY)
-    assert str(refused.value.issues[0]) == (
-        "situations_mensuelles.xlsx : classeur illisible (ce n'est pas un fichier XLSX ou ODS)"
-    )
-
-
-def test_a_workbook_that_inflates_too_much_is_refused_before_being_read(tmp_path):
-    import zipfile
-
-    with zipfile.ZipFile(tmp_path / "situations_mensuelles.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+def _inflating_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
         bomb.writestr("xl/worksheets/sheet1.xml", " " * 20_000_000)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"PK\x03\x04 pas un classeur", "classeur illisible (ce n'est pas un fichier XLSX ou ODS)"),
+        (_inflating_workbook(), "classeur dont le contenu décompressé dépasse les limites : fichier refusé"),
+    ],
+)
+def test_a_broken_or_inflating_workbook_is_refused_with_its_name(tmp_path, content, message):
+    (tmp_path / "situations_mensuelles.xlsx").write_bytes(content)
     shutil.copy(extracts.EXAMPLE / "orientations.csv", tmp_path)
     with pytest.raises(DeliveryError) as refused:
         read_delivery(tmp_path, key=KEY)
-    assert str(refused.value.issues[0]) == (
-        "situations_mensuelles.xlsx : classeur dont le contenu décompressé dépasse les limites : fichier refusé"
-    )
+    assert str(refused.value.issues[0]) == f"situations_mensuelles.xlsx : {message}"
 
 
 def test_an_extract_with_its_own_words_for_the_states_reads_through_a_value_mapping(tmp_path):
