@@ -180,8 +180,11 @@ def propose(header: list[str], spec: FileSpec) -> dict[str, str | None]:
     return proposal
 
 
-# The columns whose values a mapping may translate, and the format's values each accepts.
+# The columns whose values a mapping may translate, and the format's values each accepts; the values the page
+# lists from a sample, and those a mapping may translate, at most.
 VALUE_KINDS = ("enum", "bool")
+MAX_UNKNOWN_VALUES = 30
+MAX_VALUE_LINES = 200
 BOOL_VALUES = ("oui", "non")
 
 
@@ -198,7 +201,10 @@ def parse_values(text: str, column) -> tuple[dict[str, str], list[str]]:
     """The value mapping written one per line as « valeur de l'extraction = valeur du format » (blank lines and
     lines without a format value ignored), and the French problems found."""
     values, problems = {}, []
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    if len(lines) > MAX_VALUE_LINES:
+        return {}, [f"« {column.name} » : {MAX_VALUE_LINES} valeurs traduites au plus"]
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         source, separator, target = line.rpartition("=")
@@ -213,9 +219,6 @@ def parse_values(text: str, column) -> tuple[dict[str, str], list[str]]:
         else:
             values[source] = target
     return values, problems
-
-
-MAX_UNKNOWN_VALUES = 30
 
 
 def unknown_values(column, cells) -> list[str]:

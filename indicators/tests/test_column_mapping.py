@@ -188,5 +188,6 @@ def test_a_value_mapping_is_compared_without_case_or_accents_and_checked_against
         "« etat_droit », ligne 1 : « ferme » n'est pas une valeur du format (versable, suspendu, radie)",
         "« etat_droit », ligne 2 : écrivez « valeur de l'extraction = valeur du format »",
     ]
+    assert parse_values("a = versable\n" * 201, column) == ({}, ["« etat_droit » : 200 valeurs traduites au plus"])
     duties = FILES["situations_mensuelles"].column("soumis_droits_devoirs")
     assert unknown_values(duties, ["oui", "Soumis", "0", "Non soumis", "Soumis"]) == ["Soumis", "Non soumis"]
