@@ -57,7 +57,7 @@ def standalone_cluster(workdir: Path, *, cores: int = 2, memory: str = "2g", tim
                 state = json.load(urllib.request.urlopen(f"http://127.0.0.1:{ui}/json/", timeout=2))
                 if state.get("aliveworkers", 0) >= 1:
                     break
-            except OSError:
+            except (OSError, ValueError):  # not listening yet, or its page before the JSON is served
                 pass
             if time.monotonic() > deadline:
                 raise ClusterError("le cluster Spark ne démarre pas : " + (workdir / "worker.log").read_text()[-2000:])
