@@ -195,7 +195,7 @@ TRANSITIONS = {
             (S.IN_EXECUTION,),
             S.REPORT_RECEIVED,
             checks=(_after_end,),
-            effects=("funding.payments.record_report_received",),
+            effects=("funding.reports.record_report_received",),
         ),
         Transition(
             "settle_balance",

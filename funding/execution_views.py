@@ -17,7 +17,7 @@ from config.params import year_param
 from config.widgets import DateInput
 from conventions.lifecycle import TransitionRefused, schedule_of
 from conventions.models import ConventionState
-from funding import excel, excel_import, mid_year, payments
+from funding import excel, excel_import, mid_year, payments, reports
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import (
@@ -135,7 +135,7 @@ def execution(request, pk: int):
             "may_record_paid": permissions.may_record_paid(request.user, convention),
             "may_report": permissions.may_report(request.user, convention),
             "can_settle": convention.state in payments.SETTLING_STATES,
-            "report_open": convention.state in payments.REPORTING_STATES,
+            "report_open": convention.state in reports.REPORTING_STATES,
             "money": payments.money_of(convention).values(),
             "recoveries": _recoveries(convention),
             "controls": convention.controls.all(),
@@ -244,7 +244,7 @@ def control_add(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     form = ControlForm(request.POST)
     if form.is_valid():
-        payments.record_control(convention=convention, by=request.user, values=form.cleaned_data)
+        reports.record_control(convention=convention, by=request.user, values=form.cleaned_data)
         messages.success(request, "Contrôle sur place enregistré.")
     else:
         messages.error(request, "Contrôle refusé : " + errors_text(form))
@@ -270,7 +270,7 @@ def report_import(request, pk: int):
         imported = excel_import.import_workbook(
             excel.REPORT, excel_import.read_upload(uploaded), filename=uploaded.name, convention=convention
         )
-        count = payments.report_replace(convention=convention, lines=imported.lines)
+        count = reports.report_replace(convention=convention, lines=imported.lines)
     except excel_import.PlanImportError as error:
         messages.error(request, "Bilan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))
     except TransitionRefused as refusal:
@@ -310,7 +310,7 @@ def implementation_report(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Refusé : " + errors_text(form))
     else:
-        payments.record_implementation_summary(
+        reports.record_implementation_summary(
             convention=convention, by=request.user, text=form.cleaned_data["implementation_summary"]
         )
         messages.success(request, "Bilan de mise en œuvre enregistré.")

@@ -1,4 +1,4 @@
-"""Named write functions for payments, the financial report, the final balance and the recovery.
+"""Named write functions for payments, the final balance and the recovery (the final report: funding.reports).
 
 Every write that moves money reads the convention's money (`money_of`, computed by the pure
 `funding.money.volet_money`) under a lock on the convention row, refuses with the rule it would break,
@@ -22,16 +22,14 @@ from config.formats import format_euros
 from conventions.lifecycle import TransitionRefused, apply_transition
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
-from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
+from funding import reports
+from funding.execution import advance_amount, volet_balance
 from funding.models import (
     OPEN_STATUSES,
-    FinancialReport,
-    OnSiteControl,
     Payment,
     PaymentKind,
     PaymentStatus,
     Recovery,
-    ReportLine,
     VoletBalance,
 )
 from funding.money import PaymentRow, VoletMoney, new_payment_breaches, payment_breaches, volet_money
@@ -43,8 +41,7 @@ ZERO = Decimal("0.00")
 # Advances are paid on a signed convention (art. 6); the balance once it is settled.
 ADVANCE_STATES = (ConventionState.SIGNED, ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED)
 SETTLED_STATES = (ConventionState.BALANCE_SETTLED, ConventionState.CLOSED)
-# The final report and the settlement close every path, a terminated convention's too.
-REPORTING_STATES = (ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED, ConventionState.TERMINATED)
+# The settlement closes every path, a terminated convention's too (reports.REPORTING_STATES for the report).
 SETTLING_STATES = (ConventionState.REPORT_RECEIVED, ConventionState.TERMINATED)
 
 
@@ -288,13 +285,6 @@ def cancel_payment(*, payment_id: int, reason: str) -> Payment:
     return payment
 
 
-def expenses_of(convention) -> list[Expense]:
-    return [
-        Expense(line.volet, line.nature, line.amount, line.units, line.unit_cost)
-        for line in ReportLine.objects.filter(convention=convention)
-    ]
-
-
 def paid_amounts(convention) -> dict[Volet, Decimal]:
     paid = dict.fromkeys(Volet, ZERO)
     for payment in Payment.objects.filter(convention=convention, status=PaymentStatus.PAID):
@@ -306,7 +296,7 @@ def balances(convention):
     from campaigns.lookup import campaign_of
 
     campaign = campaign_of(convention)
-    expenses = expenses_of(convention)
+    expenses = reports.expenses_of(convention)
     paid = paid_amounts(convention)
     return [
         volet_balance(
@@ -319,38 +309,6 @@ def balances(convention):
         )
         for volet, allocated in convention.amounts.items()
     ]
-
-
-def report_errors(lines: list[dict]) -> list[str]:
-    """R-FIN-10: amount = units × unit cost whenever both are given."""
-    errors = []
-    for line in lines:
-        expected = amount_mismatch(
-            Expense(line["volet"], line["nature"], line["amount"], line.get("units"), line.get("unit_cost"))
-        )
-        if expected is not None:
-            errors.append(
-                f"Volet {line['volet']}, ligne {line['position']} : le montant ({format_euros(line['amount'])}) "
-                f"n'est pas le nombre d'unités × le coût unitaire ({format_euros(expected)})"
-            )
-    return errors
-
-
-@transaction.atomic
-def report_replace(*, convention, lines: list[dict]) -> int:
-    if convention.state not in REPORTING_STATES:
-        raise TransitionRefused(
-            ["Le bilan financier se dépose pour une convention en exécution, résiliée ou dont le bilan est reçu."]
-        )
-    errors = report_errors(lines)
-    if errors:
-        raise TransitionRefused(errors)
-    for old in ReportLine.objects.filter(convention=convention):
-        old.delete()
-    for values in lines:
-        ReportLine.objects.create(convention=convention, **{k: v for k, v in values.items() if k != "action_sheet"})
-    FinancialReport.objects.get_or_create(convention=convention)
-    return len(lines)
 
 
 def settle_balances(*, convention, by, on: date) -> list[VoletBalance]:
@@ -436,27 +394,3 @@ def record_recovered(*, recovery_id: int, on: date) -> Recovery:
         recovery.recovered_on = on
         recovery.save()
     return recovery
-
-
-def record_implementation_summary(*, convention, by, text: str) -> FinancialReport:
-    """The implementation report of the action plan (article 3.2), kept with the final report (its history
-    says who wrote which version)."""
-    report, _ = FinancialReport.objects.get_or_create(convention=convention)
-    report.implementation_summary = text.strip()
-    report._history_user = by
-    report.save()
-    return report
-
-
-def record_report_received(convention, by, on: date) -> None:
-    """R-SUIVI-02: the date the final report was received (three months after the end at the latest)."""
-    report, _ = FinancialReport.objects.get_or_create(convention=convention)
-    report.received_on = on
-    report.save()
-
-
-def record_control(*, convention, by, values: dict) -> OnSiteControl:
-    """Article 8: the on-site control, its findings and the pièces justificatives examined."""
-    return OnSiteControl.objects.create(
-        convention=convention, recorded_by=by, **{**values, "unjustified_amount": values.get("unjustified_amount") or 0}
-    )

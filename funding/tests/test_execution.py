@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accounts.models import Role
 from conventions import lifecycle
 from conventions.tests.test_conventions import step
-from funding import payments
+from funding import payments, reports
 from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
 from funding.models import Payment, PaymentKind, VoletBalance
 from tests.factories import financeable
@@ -123,7 +123,7 @@ def test_from_signature_to_closed_with_a_recovery_on_volet1(make_user):
         {"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "Référents", "unit": "",
          "units": None, "unit_cost": None, "period": "2024", "amount": D("2400000.00"), "position": 5},
     ]  # fmt: skip
-    assert payments.report_replace(convention=convention, lines=lines) == 2
+    assert reports.report_replace(convention=convention, lines=lines) == 2
     step(convention, "receive_final_report", agent, date(2025, 2, 15))
     convention.refresh_from_db()
     stored = payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
@@ -148,7 +148,7 @@ def test_r_fin_10_report_refuses_amounts_that_are_not_units_times_cost(make_user
             "units": D("10"), "unit_cost": D("50.00"), "period": "", "amount": D("450.00"), "position": 7}  # fmt: skip
     expected = re.escape("Volet 2, ligne 7 : le montant (450,00\u00a0€) n'est pas")
     with pytest.raises(lifecycle.TransitionRefused, match=expected):
-        payments.report_replace(convention=convention, lines=[line])
+        reports.report_replace(convention=convention, lines=[line])
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,7 +30,7 @@ from conventions import lifecycle, services
 from conventions.amounts import LIMIT, parse_amount
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
-from funding import payments
+from funding import payments, reports
 from funding.models import Payment, PaymentKind, PaymentStatus, PlanLine, Recovery, VoletBalance
 from territories.models import Collectivity
 from tests.factories import ActionSheetFactory, CeilingFactory, ConventionFactory, PlanLineFactory, RoadmapItemFactory
@@ -294,7 +294,7 @@ class FundingLoop(RuleBasedStateMachine):
                 {"volet": volet, "section": section, "nature": nature, "purpose": "Dépense", "amount": amount,
                  "position": position}
             )  # fmt: skip
-        self._attempt("bilan", lambda: payments.report_replace(convention=self._current(), lines=lines))
+        self._attempt("bilan", lambda: reports.report_replace(convention=self._current(), lines=lines))
 
     @rule()
     def settle(self):

@@ -13,7 +13,7 @@ from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
-from funding import excel, payments, todo
+from funding import excel, payments, reports, todo
 from funding.models import OnSiteControl, Payment, PaymentKind, PaymentStatus, PlanLine, ReportLine
 from territories.models import Collectivity
 from tests.factories import (
@@ -152,7 +152,7 @@ def test_r_fin_07_the_balance_counts_open_advances_and_after_settlement_no_advan
     pay(volet1, agent)
     payments.approve_payment(payment_id=volet2.pk, by=agent)  # approved, not yet paid
     step(convention, "start_execution", agent, date(2024, 4, 3))
-    payments.report_replace(
+    reports.report_replace(
         convention=convention,
         lines=[
             {"volet": 1, "section": "equipes_cd", "nature": "chefferie_projet", "purpose": "Chef de projet",
@@ -308,7 +308,7 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
     step(convention, "start_execution", agent, date(2024, 4, 3))
     services.denunciation_notify(convention=convention, by=agent, notice_date=date(2024, 6, 3), reason="Inexécution")
     step(convention, "terminate", agent, date(2024, 8, 5))
-    payments.report_replace(
+    reports.report_replace(
         convention=convention,
         lines=[{"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "Référents",
                 "amount": D("400000.00"), "position": 5}],

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from conventions import lifecycle
-from funding import payments, todo
+from funding import payments, reports, todo
 from funding.models import Payment, PlanLine
 from territories.models import Collectivity
 from tests.factories import CeilingFactory, ConventionFactory, UserFactory, signed
@@ -53,7 +53,7 @@ def test_after_the_council_uploads_its_report_the_ddets_is_asked_to_record_it_no
     )
     assert "Bilan final attendu le 31/03/2025 (en retard) : Convention 2024 – Ain" in labels(ddets, date(2025, 4, 2))
     convention.refresh_from_db()
-    payments.report_replace(
+    reports.report_replace(
         convention=convention,
         lines=[{"volet": 1, "section": "equipes_cd", "nature": "chefferie_projet", "purpose": "Chef de projet",
                 "amount": D("150000.00"), "position": 5}],

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import Role
 from conventions import lifecycle
 from conventions.volets import Volet
-from funding import payments
+from funding import payments, reports
 from funding.models import Payment, VoletBalance
 from territories.models import Collectivity
 from tests.factories import CeilingFactory, ConventionFactory, signed
@@ -44,7 +44,7 @@ def test_two_simultaneous_settlements_end_with_one_and_a_french_refusal(make_use
         )
     moved(convention, "start_execution", agent, date(2024, 4, 3))
     convention.refresh_from_db()
-    payments.report_replace(
+    reports.report_replace(
         convention=convention,
         lines=[{"volet": 1, "section": "equipes_cd", "nature": "chefferie_projet", "purpose": "Cheffe de projet",
                 "amount": Decimal("150000.00"), "position": 5}],
