@@ -94,11 +94,9 @@ def header_of(name: str, data: bytes | Path) -> list[str] | None:
     if not name.lower().endswith((".csv", *spreadsheets.SUFFIXES)):
         return None
     if isinstance(data, Path):
-        with open(data, "rb") as handle:
-            data = handle.readline(PREVIEW_BYTES)
+        return file_header(data, "utf-8-sig")[0]
     first_line = data[: data.find(b"\n") if b"\n" in data else len(data)].removeprefix(b"\xef\xbb\xbf")
-    text = first_line.decode("utf-8", errors="replace")
-    header, _, _ = csv_rows(text)
+    header, _, _ = csv_rows(first_line.decode("utf-8", errors="replace"))
     return header
 
 

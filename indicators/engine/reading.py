@@ -168,60 +168,68 @@ def _mib(size: int) -> str:
 
 
 def _read_file(filename, data, spec, pseudonymiser, log, warnings, mapping=None, offset=0) -> pa.Table | None:
-    """One file read into the table of `spec`; `mapping` renames its headers, `offset`: empty rows skipped above
-    its header (a spreadsheet's), added to the line numbers."""
-    if isinstance(data, Path) and not filename.lower().endswith(".parquet"):
-        return _read_csv_on_disk(filename, data, spec, pseudonymiser, log, warnings, mapping)
+    """One file (its bytes, or its path when too large to be held in memory) read into the table of `spec`;
+    `mapping` renames its headers, `offset`: empty rows skipped above its header (a spreadsheet's), added to the
+    line numbers."""
     if isinstance(data, bytes) and not data.strip():
         log.add(filename, None, None, None, "fichier vide")
         return None
     if filename.lower().endswith(".parquet"):
-        refusal = parquet_bomb(data)
-        if refusal:
-            log.add(filename, None, None, None, refusal)
-            return None
-        try:
-            parquet = pq.read_table(data if isinstance(data, Path) else io.BytesIO(data))
-        except Exception as error:
-            log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
-            return None
-        header = mapping.renamed(parquet.column_names) if mapping else parquet.column_names
-        positions, fast = _positions(filename, header, spec, log, warnings, offset + 1)
-        if positions is None:
-            return None
-        if fast:
-            table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, parquet_text, mapping=mapping)
-            if table is not None:
-                return table
-        rows = parquet_rows(parquet)
-    else:
-        decoded = decode(filename, data, log)
-        if decoded is None:
-            return None
-        text, encoding = decoded
-        header, rows, delimiter = csv_rows(text)
-        if header is None:
-            log.add(filename, offset + 1, None, None, "ligne d'en-tête absente")
-            return None
-        if mapping:
-            header = mapping.renamed(header)
-        if offset:
-            rows = ((line + offset, record) for line, record in rows)
-        positions, fast = _positions(filename, header, spec, log, warnings, offset + 1)
-        if positions is None:
-            return None
-        # quotes are read line by line: Arrow and Python's csv module differ on a quote inside a field
-        if fast and b'"' not in data:
-            # UTF-8 as Arrow reads it in parallel (a Windows-1252 file transcoded once, by Python's codec)
-            body = (
-                text.encode("utf-8")
-                if encoding != "utf-8"
-                else (data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
-            )
-            columns = lambda: bulk_reading.csv_columns(body, "utf-8", delimiter, len(header))  # noqa: E731
-            table = _bulk(columns, positions, spec, pseudonymiser, str, mapping=mapping)
-            if table is not None:
-                return table
+        return _read_parquet(filename, data, spec, pseudonymiser, log, warnings, mapping)
+    if isinstance(data, Path):
+        return _read_csv_on_disk(filename, data, spec, pseudonymiser, log, warnings, mapping)
+    return _read_csv(filename, data, spec, pseudonymiser, log, warnings, mapping, offset)
+
+
+def _renamed(mapping: ColumnMapping | None, header: list[str]) -> list[str]:
+    return mapping.renamed(header) if mapping else header
+
+
+def _read_parquet(filename, data, spec, pseudonymiser, log, warnings, mapping) -> pa.Table | None:
+    refusal = parquet_bomb(data)
+    if refusal:
+        log.add(filename, None, None, None, refusal)
+        return None
+    try:
+        parquet = pq.read_table(data if isinstance(data, Path) else io.BytesIO(data))
+    except Exception as error:
+        log.add(filename, None, None, None, f"fichier Parquet illisible ({error.__class__.__name__})")
+        return None
+    header = _renamed(mapping, parquet.column_names)
+    positions, fast = _positions(filename, header, spec, log, warnings)
+    if positions is None:
+        return None
+    if fast:
+        table = _bulk(lambda: parquet.columns, positions, spec, pseudonymiser, parquet_text, mapping=mapping)
+        if table is not None:
+            return table
+    return _validate(filename, header, parquet_rows(parquet), spec, pseudonymiser, log, warnings, positions, mapping)
+
+
+def _read_csv(filename, data: bytes, spec, pseudonymiser, log, warnings, mapping, offset) -> pa.Table | None:
+    """A CSV file held in memory: read whole by Arrow (the fast path), else line by line."""
+    decoded = decode(filename, data, log)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    header, rows, delimiter = csv_rows(text)
+    if header is None:
+        log.add(filename, offset + 1, None, None, "ligne d'en-tête absente")
+        return None
+    header = _renamed(mapping, header)
+    if offset:
+        rows = ((line + offset, record) for line, record in rows)
+    positions, fast = _positions(filename, header, spec, log, warnings, offset + 1)
+    if positions is None:
+        return None
+    # quotes are read line by line: Arrow and Python's csv module differ on a quote inside a field
+    if fast and b'"' not in data:
+        # UTF-8 as Arrow reads it in parallel (a Windows-1252 file transcoded once, by Python's codec)
+        body = text.encode("utf-8") if encoding != "utf-8" else data.removeprefix(b"\xef\xbb\xbf")
+        columns = lambda: bulk_reading.csv_columns(body, "utf-8", delimiter, len(header))  # noqa: E731
+        table = _bulk(columns, positions, spec, pseudonymiser, str, mapping=mapping)
+        if table is not None:
+            return table
     return _validate(filename, header, rows, spec, pseudonymiser, log, warnings, positions, mapping)
 
 
@@ -239,7 +247,7 @@ def _read_csv_on_disk(filename, path: Path, spec, pseudonymiser, log, warnings, 
     if header is None:
         log.add(filename, 1, None, None, "ligne d'en-tête absente")
         return None
-    positions, fast = _positions(filename, mapping.renamed(header) if mapping else header, spec, log, warnings)
+    positions, fast = _positions(filename, _renamed(mapping, header), spec, log, warnings)
     if positions is None:
         return None
     if fast and not scan.quoted:

@@ -9,7 +9,7 @@ count returned, so that the issues name the sheet's own row numbers.
 import csv
 import io
 import zipfile
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -73,9 +73,7 @@ def _text(cell) -> str:
         return cell.isoformat()[:10]
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, time | timedelta):
-        return str(cell)
-    return str(cell)
+    return str(cell)  # text, an integer, a time or a duration as written
 
 
 def replace_by_csv(files: dict, mapped: bool, max_bytes: int, log, warnings: list[str]) -> dict[str, int]:

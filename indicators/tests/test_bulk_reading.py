@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,37 +22,38 @@ from indicators.engine.values import Pseudonymiser
 FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
 
 
-def line_by_line(folder: Path, key: bytes) -> dict[str, pa.Table]:
-    """Every file of the folder read by the line-by-line reader only."""
-    log, warnings, tables = reading.IssueLog(), [], {}
-    pseudonymiser = Pseudonymiser(key)
+def each_file(folder: Path, key: bytes, read) -> dict[str, pa.Table]:
+    """Every file of the folder read by `read(path, data, spec, pseudonymiser, log, warnings)`, without an issue."""
+    log, warnings, pseudonymiser = reading.IssueLog(), [], Pseudonymiser(key)
+    tables = {}
     for path in sorted(folder.iterdir()):
         spec = FILES[path.stem]
-        data = path.read_bytes()
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
+        tables[spec.name] = read(path, path.read_bytes(), spec, pseudonymiser, log, warnings)
+    assert not log, log.issues
+    return tables
 
+
+def line_by_line(folder: Path, key: bytes) -> dict[str, pa.Table]:
+    """Every file of the folder read by the line-by-line reader only."""
+
+    def read(path, data, spec, pseudonymiser, log, warnings):
+        if path.suffix == ".parquet":
             parquet = pq.read_table(io.BytesIO(data))
             header, rows = parquet.column_names, file_text.parquet_rows(parquet)
         else:
             text, _ = file_text.decode(path.name, data, log)
             header, rows, _ = file_text.csv_rows(text)
         positions = reading._column_positions(path.name, header, spec, log, warnings)
-        tables[spec.name] = reading._validate(path.name, header, rows, spec, pseudonymiser, log, warnings, positions)
-    assert not log, log.issues
-    return tables
+        return reading._validate(path.name, header, rows, spec, pseudonymiser, log, warnings, positions)
+
+    return each_file(folder, key, read)
 
 
 def bulk_only(folder: Path, key: bytes) -> dict[str, pa.Table]:
     """Every file of the folder read by the fast path only (it must vouch for each)."""
-    log, warnings, tables = reading.IssueLog(), [], {}
-    pseudonymiser = Pseudonymiser(key)
-    for path in sorted(folder.iterdir()):
-        spec = FILES[path.stem]
-        data = path.read_bytes()
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
 
+    def read(path, data, spec, pseudonymiser, log, warnings):
+        if path.suffix == ".parquet":
             parquet = pq.read_table(io.BytesIO(data))
             header, columns, to_text = parquet.column_names, parquet.columns, file_text.parquet_text
         else:
@@ -61,8 +63,9 @@ def bulk_only(folder: Path, key: bytes) -> dict[str, pa.Table]:
             to_text = str
         positions = reading._column_positions(path.name, header, spec, log, warnings)
         parsers = [(c, reading._parser(c, pseudonymiser)) for c in spec.columns if c.name in positions]
-        tables[spec.name] = bulk_reading.typed_table(columns, positions, spec, parsers, to_text)
-    return tables
+        return bulk_reading.typed_table(columns, positions, spec, parsers, to_text)
+
+    return each_file(folder, key, read)
 
 
 @pytest.mark.parametrize("form", ["iso", "fr", "parquet"])
@@ -74,7 +77,6 @@ def test_the_fast_path_gives_the_line_by_line_reader_s_tables(tmp_path_factory, 
     delivery.write_csv(folder, french=form == "fr")
     if form == "parquet":  # the same files in Parquet, their columns typed by Arrow (identifiers kept as text)
         import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
 
         for path in list(folder.glob("*.csv")):
             identifiers = {"id_rsa": pa.string(), "id_france_travail": pa.string()}

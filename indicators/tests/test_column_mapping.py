@@ -191,3 +191,16 @@ def test_a_value_mapping_is_compared_without_case_or_accents_and_checked_against
     assert parse_values("a = versable\n" * 201, column) == ({}, ["« etat_droit » : 200 valeurs traduites au plus"])
     duties = FILES["situations_mensuelles"].column("soumis_droits_devoirs")
     assert unknown_values(duties, ["oui", "Soumis", "0", "Non soumis", "Soumis"]) == ["Soumis", "Non soumis"]
+
+
+def test_a_csv_extract_with_another_name_is_recognised_by_its_headers(tmp_path):
+    expected = read_delivery(extracts.EXAMPLE, key=KEY)
+    for name, columns in extracts.MAPPINGS.items():
+        text = (extracts.EXAMPLE / f"{name}.csv").read_text("utf-8")
+        header, body = text.split("\n", 1)
+        renamed = ";".join(columns.get(cell, cell) for cell in header.split(";"))
+        (tmp_path / f"export_{name}_iodas.csv").write_text(renamed + "\n" + body, "utf-8-sig")
+
+    delivery = read_delivery(tmp_path, key=KEY, mappings=MAPPINGS)
+
+    assert delivery.tables == expected.tables
