@@ -7,8 +7,9 @@ into four masks (in the perimeter, present in the RSA, suspended, registered at 
 previous month", "the first month after e in which p is absent" or "13 consecutive months of suspension"
 are then a few bit operations on one row per person, instead of window passes over every person-month.
 A BIGINT holds 62 months: a computation covers at most 62 consecutive months (`MAX_MONTHS`). The four
-masks are gathered in as few BIGINT aggregates as the width allows (two for up to 31 months), each
-aggregate holding several masks side by side: one aggregate costs as much as reading the column.
+masks are gathered in as few aggregates as the width allows, each aggregate holding several masks side by
+side (one aggregate costs as much as reading the column): on DuckDB, one HUGEINT holds the four masks of up to
+31 months; on Spark, which has no integer wider than BIGINT, two BIGINT aggregates do up to 31 months.
 
 A month beyond the last one of the delivery is unknown, not absent: a follow-up is never closed by the
 end of the data.
@@ -71,19 +72,28 @@ STATES = (
 )
 
 
-def mask_words(width: int) -> list[tuple[str, ...]]:
-    """The masks grouped by BIGINT aggregate: as many side by side as fit below the sign bit."""
-    per_word = max(1, min(len(MASKS), 63 // max(width, 1)))
-    return [MASKS[i : i + per_word] for i in range(0, len(MASKS), per_word)]
+# The integer types an aggregate of masks can have, with the bits each holds below its sign bit; a runner
+# says which of them its engine has (`word_types`).
+WORD_BITS = {"BIGINT": 63, "HUGEINT": 127}
 
 
-def people_cte(width: int) -> str:
+def mask_words(width: int, types: tuple[str, ...] = ("BIGINT",)) -> tuple[str, list[tuple[str, ...]]]:
+    """The type of the aggregates and the masks grouped by aggregate, as many side by side as fit below the
+    sign bit: the type that needs the fewest aggregates, the first of `types` when they need as many."""
+    layouts = []
+    for word_type in types:
+        per_word = max(1, min(len(MASKS), WORD_BITS[word_type] // max(width, 1)))
+        layouts.append((word_type, [MASKS[i : i + per_word] for i in range(0, len(MASKS), per_word)]))
+    return min(layouts, key=lambda layout: len(layout[1]))
+
+
+def people_cte(width: int, types: tuple[str, ...] = ("BIGINT",)) -> str:
     """people: one row per person with its four masks of the delivery's months: in the perimeter,
     present in the RSA (any state but radie), suspended, in the perimeter while registered at France
     Travail. Each month's row sets, in each word, the bits of its state's masks (mask i of a word at
     offset i × width), shifted to its month."""
     width = max(width, 1)
-    words = mask_words(width)
+    word_type, words = mask_words(width, types)
     all_months = (1 << width) - 1
 
     def word(masks: tuple[str, ...]) -> str:
@@ -91,13 +101,13 @@ def people_cte(width: int) -> str:
             f"WHEN {condition} THEN {sum(1 << (i * width) for i, mask in enumerate(masks) if mask in sets)}"
             for condition, sets in STATES
         )
-        return f"CAST(CASE {cases} ELSE 0 END AS BIGINT)"
+        return f"CAST(CASE {cases} ELSE 0 END AS {word_type})"
 
     aggregates = ",\n           ".join(
         f"bit_or({word(masks)} << (s.m - b.first_m)) AS w{j}" for j, masks in enumerate(words)
     )
     unpacked = ", ".join(
-        f"(w{j} >> {i * width}) & {all_months} AS {mask}"
+        f"CAST((w{j} >> {i * width}) & {all_months} AS BIGINT) AS {mask}"
         for j, masks in enumerate(words)
         for i, mask in enumerate(masks)
     )
@@ -271,11 +281,12 @@ STAGES = {
 LATEST_OPEN = CTES["latest_open"]
 
 
-def stage_sql(name: str, width: int | None = None) -> str:
-    """The SQL of a stage; those that read `people` need the width of the delivery (in months)."""
+def stage_sql(name: str, width: int | None = None, types: tuple[str, ...] = ("BIGINT",)) -> str:
+    """The SQL of a stage; those that read `people` need the width of the delivery (in months) and the
+    integer types of the engine (`mask_words`)."""
     if width is None and "people" in STAGES[name]:
         raise ValueError(f"l'étape {name} dépend du nombre de mois de la livraison")
-    ctes = ",\n".join(people_cte(width) if cte == "people" else CTES[cte] for cte in STAGES[name])
+    ctes = ",\n".join(people_cte(width, types) if cte == "people" else CTES[cte] for cte in STAGES[name])
     return f"WITH {ctes}\nSELECT * FROM {name}"
 
 
@@ -294,17 +305,24 @@ def prepare(runner) -> None:
             f"la livraison couvre {width} mois : un calcul porte sur {MAX_MONTHS} mois consécutifs au plus"
         )
     for name in list(STAGES)[1:]:
-        runner.materialise(name, stage_sql(name, width or 1))
+        runner.materialise(name, stage_sql(name, width or 1, runner.word_types))
     runner.prepared = True
 
 
-def monthly_bits(masks: dict[str, str], width: int) -> str:
-    """Select items counting, for each month offset k, the rows whose mask has bit k: name_k."""
-    return ",\n       ".join(
-        f"CAST(sum((({mask}) >> {k}) & 1) AS BIGINT) AS {name}_{k}"
-        for name, mask in masks.items()
-        for k in range(width)
+def monthly_bits(masks: dict[str, str], width: int, source: str, by: str | None = None) -> str:
+    """A query counting, for each month offset k, the rows of `source` whose mask has bit k (name_k), per
+    value of `by` when given. The rows are first counted by distinct masks (a few tens of thousands for
+    millions of persons: a person's months mostly form one run), then each bit is read once per distinct
+    mask, weighted by its number of rows."""
+    keys = [by] if by else []
+    grouped = ", ".join([*keys, *masks.values()])
+    counted = ", ".join([*keys, *(f"{mask} AS {name}" for name, mask in masks.items())])
+    sums = ",\n       ".join(
+        f"CAST(sum((({name} >> {k}) & 1) * n) AS BIGINT) AS {name}_{k}" for name in masks for k in range(width)
     )
+    return f"""SELECT {", ".join([*keys, sums])}
+FROM (SELECT {counted}, count(*) AS n FROM {source} GROUP BY {grouped}) AS distinct_masks
+{f"GROUP BY {by}" if by else ""}"""
 
 
 def by_month(row: dict, names, first_m: int, width: int, shift: int = 0) -> dict[int, dict]:

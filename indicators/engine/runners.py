@@ -19,6 +19,8 @@ class DuckDBRunner:
     """In-process DuckDB over Arrow tables or Parquet files (the default engine)."""
 
     engine = "duckdb"
+    # the integer types of the month masks (follow_ups.mask_words)
+    word_types = ("BIGINT", "HUGEINT")
 
     def __init__(
         self,
@@ -66,6 +68,7 @@ class SparkRunner:
     a shared file system, s3a://…) is read by the executors themselves."""
 
     engine = "spark"
+    word_types = ("BIGINT",)
 
     def __init__(self, tables: Mapping[str, TableSource], *, spark=None):
         self.spark = spark or spark_session()

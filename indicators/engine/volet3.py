@@ -261,10 +261,9 @@ PEOPLE_MASKS = {
 def rows(runner, first_m: int, width: int) -> dict[int, dict]:
     """{month index: counts and sums} over the months of the delivery."""
     result = {row["m"]: dict(row) for row in runner.query(monthly_sql(width))}
-    people = runner.query(f"SELECT {monthly_bits(PEOPLE_MASKS, width)} FROM people AS pe CROSS JOIN bounds AS b")[0]
+    people = runner.query(monthly_bits(PEOPLE_MASKS, width, "people AS pe CROSS JOIN bounds AS b"))[0]
     by_parcours = runner.query(
-        f"WITH {LATEST_OPEN}\n"
-        f"SELECT parcours, {monthly_bits({'suivis': 'months'}, width)} FROM latest_open GROUP BY parcours"
+        f"WITH {LATEST_OPEN}\n{monthly_bits({'suivis': 'months'}, width, 'latest_open', by='parcours')}"
     )
     for m, counts in by_month(people, ["inscrits_france_travail"], first_m, width).items():
         result.setdefault(m, {}).update(counts)

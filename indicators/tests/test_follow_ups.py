@@ -1,5 +1,6 @@
-"""The per-person month masks (follow_ups.people_cte), gathered in one, two or four BIGINT aggregates
-depending on the width of the delivery: each mask must come out the same whatever its neighbours; and the
+"""The per-person month masks (follow_ups.people_cte), gathered in one, two or four aggregates (BIGINT, or
+HUGEINT where the engine has it) depending on the width of the delivery: each mask must come out the same
+whatever its neighbours; and the
 latest open orientation of volet 3, taken from that aggregation for a single follow-up, by a window otherwise."""
 
 from datetime import date
@@ -40,11 +41,13 @@ def delivery(width: int, shift: int):
     return rows, expected
 
 
+@pytest.mark.parametrize("word_types", [("BIGINT",), ("BIGINT", "HUGEINT")])
 @pytest.mark.parametrize("width", [1, 2, 15, 16, 21, 22, 31, 32, 61, 62])
 @pytest.mark.parametrize("shift", range(len(CYCLE)))
-def test_each_mask_is_read_back_whatever_the_number_of_masks_per_aggregate(width, shift):
+def test_each_mask_is_read_back_whatever_the_number_of_masks_per_aggregate(width, shift, word_types):
     rows, expected = delivery(width, shift)
     runner = DuckDBRunner({"situations_mensuelles": situations(*rows)})
+    runner.word_types = word_types  # ("BIGINT",): Spark's layout, on DuckDB
     prepare(runner)
     masks = runner.query("SELECT perimeter, present, suspended, registered FROM people WHERE personne = 1")
     has_rows = any(row[0] == 1 for row in rows)
@@ -52,10 +55,21 @@ def test_each_mask_is_read_back_whatever_the_number_of_masks_per_aggregate(width
 
 
 @pytest.mark.parametrize(("width", "aggregates"), [(1, 1), (15, 1), (16, 2), (21, 2), (31, 2), (32, 4), (62, 4)])
-def test_masks_share_an_aggregate_while_they_fit_below_the_sign_bit(width, aggregates):
-    words = mask_words(width)
-    assert len(words) == aggregates
+def test_masks_share_a_bigint_aggregate_while_they_fit_below_the_sign_bit(width, aggregates):
+    word_type, words = mask_words(width, ("BIGINT",))
+    assert (word_type, len(words)) == ("BIGINT", aggregates)
     assert all(len(word) * width <= 63 for word in words)
+
+
+@pytest.mark.parametrize(
+    ("width", "word_type", "aggregates"),
+    [(1, "BIGINT", 1), (15, "BIGINT", 1), (16, "HUGEINT", 1), (31, "HUGEINT", 1), (32, "HUGEINT", 2),
+     (42, "HUGEINT", 2), (62, "HUGEINT", 2)],
+)  # fmt: skip
+def test_a_hugeint_is_used_only_where_it_saves_an_aggregate(width, word_type, aggregates):
+    chosen, words = mask_words(width, ("BIGINT", "HUGEINT"))
+    assert (chosen, len(words)) == (word_type, aggregates)
+    assert all(len(word) * width <= {"BIGINT": 63, "HUGEINT": 127}[chosen] for word in words)
 
 
 def followed_by_parcours(orients, last="2024-06"):
