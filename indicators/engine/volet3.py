@@ -184,10 +184,12 @@ progress_activities AS (
                         AND a.categorie IN ({_in(PROGRESSION_CATEGORIES)})
 ),
 diagnostic_counts AS (
+    -- the diagnostics of the new entrants only: the join below pairs each with the person's others
     SELECT personne, date,
            CASE WHEN freins IS NULL OR freins = '' THEN 0
                 ELSE length(freins) - length(replace(freins, '|', '')) + 1 END AS n_freins
     FROM diagnostics
+    WHERE personne IN (SELECT personne FROM entrants)
 ),
 lifted_obstacles AS (
     -- a diagnostic in the six months listing fewer obstacles than an earlier one
