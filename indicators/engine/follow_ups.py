@@ -201,28 +201,34 @@ follow_ups AS (
     ) AS c
 ),
 followed_people AS (
-    -- the months with a follow-up in progress; the number of follow-ups and, when there is only one, its
-    -- parcours
-    SELECT personne, bit_or(open_months) AS followed, count(*) AS follow_ups, any_value(parcours) AS parcours
+    -- the persons with an orientation: the months with a follow-up in progress (open), those of them in the
+    -- perimeter (followed: P(p, M) and S(p, M)), the number of follow-ups and, when there is only one, its
+    -- parcours; the perimeter travels with each follow-up, so no join with people
+    SELECT personne, bit_or(open_months) AS open_months, any_value(perimeter) & bit_or(open_months) AS followed,
+           count(*) AS follow_ups, any_value(parcours) AS parcours
     FROM follow_ups GROUP BY personne
 ),
 entering_people AS (
-    -- entering: P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M);
-    -- followed: P(p, M) and S(p, M)
-    SELECT pe.personne,
-           pe.perimeter & ~(pe.perimeter << 1) & ~CAST(1 AS BIGINT)
-           & ~coalesce(f.followed, CAST(0 AS BIGINT)) AS entering,
-           pe.perimeter & coalesce(f.followed, CAST(0 AS BIGINT)) AS followed,
-           coalesce(f.follow_ups, 0) AS follow_ups, f.parcours
-    FROM people AS pe LEFT JOIN followed_people AS f ON f.personne = pe.personne
+    -- entering: P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M); only
+    -- the persons with such a month (the months starting a stay in the perimeter, then those followed removed)
+    SELECT personne, entering
+    FROM (
+        SELECT pe.personne, pe.starts & ~coalesce(f.open_months, CAST(0 AS BIGINT)) AS entering
+        FROM (
+            SELECT personne, perimeter & ~(perimeter << 1) & ~CAST(1 AS BIGINT) AS starts FROM people
+        ) AS pe
+        LEFT JOIN followed_people AS f ON f.personne = pe.personne
+        WHERE pe.starts <> 0
+    ) AS e
+    WHERE entering <> 0
 ),
 entrants AS (
     -- NE(p, M): R-IND-01, with T0 and the opening date on the row of M
     SELECT s.personne, s.m, s.t0, s.date_ouverture_droit
     FROM sit AS s
-    JOIN entering_people AS ep ON ep.personne = s.personne AND ep.entering <> 0
-    CROSS JOIN bounds AS b
-    WHERE {has_month("ep.entering", "s.m - b.first_m")}
+    JOIN (SELECT ep.personne, ep.entering, b.first_m FROM entering_people AS ep CROSS JOIN bounds AS b) AS ep
+      ON ep.personne = s.personne
+    WHERE {has_month("ep.entering", "s.m - ep.first_m")}
 ),
 entrant_orientation AS (
     -- the first orientation notified on or after the first day of the entry month
@@ -243,7 +249,7 @@ latest_open AS (
     -- the parcours of the person's latest open follow-up (the latest notified, then the greatest parcours)
     -- and the months it is so while the person is in the perimeter. Most persons have one follow-up: its
     -- months; for the others, each follow-up's months minus those of the follow-ups notified after it.
-    SELECT parcours, followed AS months FROM entering_people WHERE follow_ups = 1
+    SELECT parcours, followed AS months FROM followed_people WHERE follow_ups = 1
     UNION ALL
     SELECT f.parcours,
            f.open_months & f.perimeter
@@ -252,7 +258,7 @@ latest_open AS (
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
              ), CAST(0 AS BIGINT)) AS months
     FROM follow_ups AS f
-    JOIN entering_people AS several ON several.personne = f.personne AND several.follow_ups > 1
+    JOIN followed_people AS several ON several.personne = f.personne AND several.follow_ups > 1
     WHERE f.open_months <> 0
 )
 """
@@ -273,7 +279,8 @@ STAGES = {
     "bounds": ("bounds",),
     "people": ("sit", "people"),
     "follow_ups": ("orient", "orient_masks", "suspension_runs", "closed", "follow_ups"),
-    "entering_people": ("followed_people", "entering_people"),
+    "followed_people": ("followed_people",),
+    "entering_people": ("entering_people",),
     "entrants": ("sit", "entrants"),
     "entrant_orientation": ("entrant_orientation",),
 }

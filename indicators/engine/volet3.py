@@ -148,7 +148,7 @@ intensive_people AS (
     -- average over the month, one row per person and month
     SELECT h.personne, h.m
     FROM activity_hours AS h
-    JOIN entering_people AS f ON f.personne = h.personne
+    JOIN followed_people AS f ON f.personne = h.personne
     CROSS JOIN bounds AS b
     WHERE {has_month("f.followed", "h.m - b.first_m")} AND h.hours * 7 >= 15 * h.month_days
 )"""
