@@ -201,7 +201,7 @@ follow_ups AS (
     ) AS c
 ),
 followed_people AS (
-    -- the persons with an orientation: the months with a follow-up in progress (open), those of them in the
+    -- the persons with an orientation: the months with a follow-up in progress (open_months), those in the
     -- perimeter (followed: P(p, M) and S(p, M)), the number of follow-ups and, when there is only one, its
     -- parcours; the perimeter travels with each follow-up, so no join with people
     SELECT personne, bit_or(open_months) AS open_months, any_value(perimeter) & bit_or(open_months) AS followed,
