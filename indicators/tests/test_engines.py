@@ -55,9 +55,10 @@ def test_worked_example_on_spark(spark_available):
 
 
 @pytest.mark.once
-# Each example runs every table on Spark (about 15 s): 6 random deliveries here, the long deliveries' agreement
-# in test_long_deliveries.py, so that the whole CI stays well inside its budget.
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example runs every table on Spark (about 15 s): 4 random deliveries here, the long deliveries' agreement
+# in test_long_deliveries.py and a random delivery on a cluster in test_spark_cluster.py, so that the whole CI
+# stays inside its budget.
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), persons=st.integers(5, 120), share=st.floats(0.2, 1.0))
 def test_duckdb_and_spark_agree_on_random_deliveries(spark_available, seed, persons, share):
     delivery = generate(
