@@ -77,7 +77,7 @@ STATES = (
 WORD_BITS = {"BIGINT": 63, "HUGEINT": 127}
 
 
-def mask_words(width: int, types: tuple[str, ...] = ("BIGINT",)) -> tuple[str, list[tuple[str, ...]]]:
+def mask_words(width: int, types: tuple[str, ...]) -> tuple[str, list[tuple[str, ...]]]:
     """The type of the aggregates and the masks grouped by aggregate, as many side by side as fit below the
     sign bit: the type that needs the fewest aggregates, the first of `types` when they need as many."""
     layouts = []
@@ -87,7 +87,7 @@ def mask_words(width: int, types: tuple[str, ...] = ("BIGINT",)) -> tuple[str, l
     return min(layouts, key=lambda layout: len(layout[1]))
 
 
-def people_cte(width: int, types: tuple[str, ...] = ("BIGINT",)) -> str:
+def people_cte(width: int, types: tuple[str, ...]) -> str:
     """people: one row per person with its four masks of the delivery's months: in the perimeter,
     present in the RSA (any state but radie), suspended, in the perimeter while registered at France
     Travail. Each month's row sets, in each word, the bits of its state's masks (mask i of a word at
