@@ -103,6 +103,8 @@ class ColumnMappingForm(forms.Form):
 
     file = forms.ChoiceField(choices=_file_choices, widget=forms.HiddenInput)
     header = forms.JSONField(widget=forms.HiddenInput)
+    # the saved mapping's last change when the page was opened (mappings.version): a change since is refused
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, spec, header: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ import json
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 from indicators import mappings
@@ -30,14 +30,8 @@ def column_mappings(request, code: str):
         except ValueError as error:
             form.add_error("sample", f"{uploaded.name} : {error}")
         else:
-            mapping_form = ColumnMappingForm(
-                spec=FILES[file],
-                header=sample.header,
-                initial={"file": file, "header": sample.header}
-                | {ColumnMappingForm.field_name(c): h or "" for c, h in sample.proposal.items()}
-                | {ColumnMappingForm.values_name(c): text for c, text in sample.values.items()},
-            )
-            return _edit(request, collectivity, mapping_form, sample_name=uploaded.name, sample=sample)
+            form = _proposed(file, sample, mappings.version(collectivity, file))
+            return _edit(request, collectivity, form, sample_name=uploaded.name, sample=sample)
     return render(
         request,
         "indicators/column_mappings.html",
@@ -48,6 +42,16 @@ def column_mappings(request, code: str):
             "form": form,
         },
     )
+
+
+@require_GET
+def edit_column_mapping(request, code: str, file: str):
+    """A saved mapping edited without a sample: its headers re-chosen, its value translations corrected."""
+    collectivity = _collectivity(request, code)
+    mapping = ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
+    if mapping is None:
+        raise Http404
+    return _edit(request, collectivity, _proposed(file, mappings.editing(mapping), mapping.updated_at.isoformat()))
 
 
 @require_POST
@@ -66,6 +70,8 @@ def save_column_mapping(request, code: str):
                 columns=form.columns(),
                 header=header,
                 values=form.values(),
+                # absent from a form posted by other means than the page: not checked
+                based_on=request.POST.get("based_on"),
             )
         except mappings.MappingRefused as refused:
             for problem in refused.problems:
@@ -94,6 +100,16 @@ def _header(text: str | None) -> list[str] | None:
     except ValueError:
         return None
     return header if isinstance(header, list) and all(isinstance(cell, str) for cell in header) else None
+
+
+def _proposed(file: str, sample: mappings.Sample, based_on: str) -> ColumnMappingForm:
+    return ColumnMappingForm(
+        spec=FILES[file],
+        header=sample.header,
+        initial={"file": file, "header": sample.header, "based_on": based_on}
+        | {ColumnMappingForm.field_name(c): h or "" for c, h in sample.proposal.items()}
+        | {ColumnMappingForm.values_name(c): text for c, text in sample.values.items()},
+    )
 
 
 def _edit(request, collectivity, form, sample_name=None, sample=None):

@@ -4,6 +4,7 @@ extract, saved by its agents, applied to every delivery it uploads afterwards.""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.engine import column_mapping, file_text, reading
 from indicators.engine.issues import IDENTIFIER_COLUMNS, MASKED, shown_value
@@ -74,12 +75,45 @@ def sample(name: str, data: bytes, file: str, collectivity) -> Sample:
     return Sample(header, shown, proposal, values)
 
 
+def version(collectivity, file: str) -> str:
+    """What a page opened now says it edits: the saved mapping's last change (ISO), empty when there is none."""
+    saved = ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
+    return saved.updated_at.isoformat() if saved else ""
+
+
+def editing(mapping: ColumnMapping) -> Sample:
+    """A saved mapping to edit without a sample file: the headers it names are the choices, its choices and
+    value translations the proposal (no lines are shown)."""
+    spec = FILES[mapping.file]
+    return Sample(
+        header=list(mapping.columns.values()),
+        lines=[],
+        proposal={column.name: mapping.columns.get(column.name) for column in spec.columns},
+        values={
+            column.name: column_mapping.value_lines([], mapping.values.get(column.name, {}))
+            for column in column_mapping.mappable(spec)
+        },
+    )
+
+
 @transaction.atomic
 def save(
-    *, collectivity, user, file: str, columns: dict[str, str], header: list[str] | None, values: dict | None = None
+    *,
+    collectivity,
+    user,
+    file: str,
+    columns: dict[str, str],
+    header: list[str] | None,
+    values: dict | None = None,
+    based_on: str | None = None,
 ) -> ColumnMapping:
-    """Save the collectivité's mapping of `file` (replacing the one it had); MappingRefused lists what is wrong."""
+    """Save the collectivité's mapping of `file` (replacing the one it had); MappingRefused lists what is wrong.
+    based_on: the `version` the page was opened on; refused when the mapping has changed since (None: not
+    checked)."""
     spec = FILES[file]
+    current = ColumnMapping.objects.select_for_update().filter(collectivity=collectivity, file=file).first()
+    if based_on is not None and based_on != (current.updated_at.isoformat() if current else ""):
+        raise MappingRefused([_changed_since(current, file)])
     columns = {column.name: (columns.get(column.name) or "").strip() for column in spec.columns}
     problems = column_mapping.refusals(columns, header, spec)
     if problems:
@@ -94,6 +128,17 @@ def save(
         },
     )
     return mapping
+
+
+def _changed_since(current: ColumnMapping | None, file: str) -> str:
+    """Why a save is refused when the mapping is no longer the one the page was opened on (French)."""
+    again = "depuis l'ouverture de cette page : rechargez-la et recommencez"
+    if current is None:
+        return f"la correspondance de {file} a été supprimée {again}"
+    user = current.updated_by
+    who = (user.get_full_name() or user.username) if user else "quelqu'un"
+    when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y à %H:%M")
+    return f"la correspondance de {file} a été modifiée par {who} le {when} {again}"
 
 
 def delete(*, collectivity, file: str) -> None:

@@ -20,6 +20,11 @@ urlpatterns = [
         name="save_column_mapping",
     ),
     path(
+        "collectivites/<str:code>/correspondances/<str:file>/modifier/",
+        mapping_views.edit_column_mapping,
+        name="edit_column_mapping",
+    ),
+    path(
         "collectivites/<str:code>/correspondances/<str:file>/supprimer/",
         mapping_views.delete_column_mapping,
         name="delete_column_mapping",

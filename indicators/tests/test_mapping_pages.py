@@ -175,3 +175,88 @@ def test_the_software_s_own_values_are_listed_translated_and_applied(client, cd_
     response = client.post(reverse("indicators:deliveries", args=["01D"]), {"files": files}, follow=True)
     assert "Livraison acceptée" in response.content.decode()
     assert IndicatorResult.objects.get(table="volet2", month="2024-02-01").values["nouveaux_entrants"] == 3
+
+
+def _edit_page(client, file, code="01D"):
+    return client.get(reverse("indicators:edit_column_mapping", args=[code, file]))
+
+
+def _post_form(client, form, changes, code="01D"):
+    """The edit page's form posted as the browser would: its initial values, with `changes`."""
+    data = {name: value for name, value in form.initial.items() if not isinstance(value, list)}
+    data |= {"header": json.dumps(form.initial["header"])} | changes
+    return client.post(reverse("indicators:save_column_mapping", args=[code]), data, follow=True)
+
+
+def test_a_saved_mapping_is_edited_without_a_sample(client, cd_agent):
+    header = extracts.rows("situations_mensuelles")[0]
+    columns = extracts.MAPPINGS["situations_mensuelles"]
+    texts = {
+        f"valeurs_{column}": "\n".join(f"{source} = {target}" for source, target in table.items())
+        for column, table in extracts.VALUES.items()
+    }
+    _save(client, "situations_mensuelles", header, columns)
+    client.post(
+        reverse("indicators:save_column_mapping", args=["01D"]),
+        {"file": "situations_mensuelles", "header": json.dumps(header)}
+        | {f"colonne_{column}": source for column, source in columns.items()}
+        | texts,
+    )
+    listing = client.get(reverse("indicators:column_mappings", args=["01D"])).content.decode()
+    assert reverse("indicators:edit_column_mapping", args=["01D", "situations_mensuelles"]) in listing
+
+    response = _edit_page(client, "situations_mensuelles")
+    page, form = response.content.decode(), response.context["form"]
+    assert "Sans fichier d'exemple" in page and 'data-testid="sample-lines"' not in page
+    # the saved choices selected, among the headers the mapping names, and its translations to correct
+    assert {c: form.initial[f"colonne_{c}"] for c in columns} == columns
+    assert sorted(form.initial["header"]) == sorted(columns.values())
+    assert form.initial["valeurs_etat_droit"] == texts["valeurs_etat_droit"]
+
+    etat = columns["etat_droit"]
+    saved = _post_form(client, form, {"valeurs_etat_droit": texts["valeurs_etat_droit"] + "\nClôturé = radie"})
+    assert "Correspondance enregistrée" in saved.content.decode()
+    mapping = ColumnMapping.objects.get()
+    assert mapping.values["etat_droit"] == dict(extracts.VALUES["etat_droit"], **{"Clôturé": "radie"})
+    assert mapping.columns["etat_droit"] == etat and mapping.updated_by == cd_agent
+
+    # a header the saved mapping does not name needs a sample
+    refused = _post_form(
+        client, _edit_page(client, "situations_mensuelles").context["form"], {"colonne_mois": "Période"}
+    )
+    assert "Sélectionnez un choix valide. Période n’en fait pas partie." in refused.content.decode()
+    assert ColumnMapping.objects.get().columns == mapping.columns
+
+
+def test_an_edit_based_on_an_older_mapping_is_refused_and_names_who_changed_it(client, cd_agent, make_user):
+    header = extracts.rows("orientations")[0]
+    _save(client, "orientations", header, extracts.MAPPINGS["orientations"])
+    opened = _edit_page(client, "orientations").context["form"]
+    colleague = make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="amartin", first_name="Alice", last_name="Martin")
+    client.force_login(colleague)
+    _save(client, "orientations", header, dict(extracts.MAPPINGS["orientations"], date_fin_suivi=""))
+    client.force_login(cd_agent)
+
+    response = _post_form(client, opened, {})
+    page = response.content.decode()
+    assert "la correspondance de orientations a été modifiée par Alice Martin le " in page
+    assert "rechargez-la et recommencez" in page
+    assert "date_fin_suivi" not in ColumnMapping.objects.get().columns  # the colleague's change kept
+    # reopened, the page edits the current mapping
+    assert (
+        "Correspondance enregistrée"
+        in _post_form(client, _edit_page(client, "orientations").context["form"], {}).content.decode()
+    )
+
+    client.post(reverse("indicators:delete_column_mapping", args=["01D", "orientations"]))
+    deleted = _post_form(client, opened, {}).content.decode()
+    assert "la correspondance de orientations a été supprimée depuis l&#x27;ouverture de cette page" in deleted
+    assert not ColumnMapping.objects.exists()
+
+
+def test_only_a_saved_mapping_of_one_s_own_collectivity_is_edited(client, cd_agent, make_user):
+    assert _edit_page(client, "orientations").status_code == 404
+    _save(client, "orientations", extracts.rows("orientations")[0], extracts.MAPPINGS["orientations"])
+    assert _edit_page(client, "orientations").status_code == 200
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "02D"))
+    assert _edit_page(client, "orientations", code="01D").status_code == 404
