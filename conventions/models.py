@@ -252,7 +252,7 @@ class Denunciation(models.Model):
 
     class Meta:
         verbose_name = "dénonciation"
-        ordering = ["notice_date"]
+        ordering = ["notice_date", "pk"]
 
     def __str__(self):
         return f"Dénonciation du {self.notice_date:%d/%m/%Y} – {self.convention}"
@@ -274,7 +274,7 @@ class ExecutionReport(models.Model):
 
     class Meta:
         verbose_name = "signalement d'exécution"
-        ordering = ["reported_on"]
+        ordering = ["reported_on", "pk"]
 
     def __str__(self):
         return f"{self.get_kind_display()} signalé le {self.reported_on:%d/%m/%Y}"
@@ -290,7 +290,7 @@ class CommitteeMeeting(models.Model):
 
     class Meta:
         verbose_name = "réunion du comité départemental"
-        ordering = ["held_on"]
+        ordering = ["held_on", "pk"]
 
     def __str__(self):
         return f"Comité du {self.held_on:%d/%m/%Y}"
@@ -315,7 +315,7 @@ class ConventionDocument(models.Model):
 
     class Meta:
         verbose_name = "document de la convention"
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return self.filename

@@ -220,7 +220,8 @@ class Payment(models.Model):
 
     class Meta:
         verbose_name = "versement"
-        ordering = ["volet", "kind"]
+        # each year's advances in turn, a cancelled payment before the one that replaced it
+        ordering = ["volet", "kind", "year", "pk"]
         constraints = [
             # R-FIN-07: one advance per volet and year, one balance per volet: a payment is never recorded twice.
             models.UniqueConstraint(
@@ -317,6 +318,7 @@ class ActionOutcome(models.Model):
 
     class Meta:
         verbose_name = "synthèse ou bilan d'une action"
+        ordering = ["sheet_id", "-stage"]  # the synthesis at 30 June, then the final report
         constraints = [models.UniqueConstraint(fields=["sheet", "stage"], name="one_outcome_per_sheet_and_stage")]
 
     def __str__(self):

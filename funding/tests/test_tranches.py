@@ -141,3 +141,22 @@ def test_finalisation_waits_for_tranches_adding_up_then_signature_pays_the_first
     with pytest.raises(TransitionRefused) as engaged:
         funding_services.tranches_save(convention_id=convention.pk, tranches=moved, by=agent)
     assert engaged.value.reasons == ["La tranche 2026 ne change plus : son avance est engagée (annulez-la d'abord)."]
+
+
+def test_the_payments_are_listed_volet_by_volet_year_by_year_whatever_order_they_were_made_in(agent):
+    """A 2025 advance cancelled then proposed again after the 2026 ones: listed before them, after the one it
+    replaces (PostgreSQL returns rows of equal sort keys in any order: the year and the creation break the ties)."""
+    convention = triennial(even_tranches=True)
+    convention = take(convention, agent, "open_negotiation", "finalise", "approve", "sign")
+    payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 2))
+    first = Payment.objects.get(convention=convention, volet=V1, year=2025)
+    payments.cancel_payment(payment_id=first.pk, reason="Montant à revoir")
+    payments.propose_year_advances(convention_id=convention.pk, year=2025, today=date(2026, 1, 5))
+    listed = [(Volet(p.volet), p.year, p.status) for p in convention.payments.all()]
+    assert listed == [
+        (V1, 2025, "annulee"),
+        (V1, 2025, "proposee"),
+        (V1, 2026, "proposee"),
+        (V2, 2025, "proposee"),
+        (V2, 2026, "proposee"),
+    ]
