@@ -61,7 +61,7 @@ class Ceiling(models.Model):
 
     class Meta:
         verbose_name = "plafond"
-        ordering = ["collectivity__code", "volet"]
+        ordering = ["collectivity__code", "year", "volet"]
         constraints = [
             models.UniqueConstraint(fields=["collectivity", "year", "volet"], name="one_ceiling_per_volet_year"),
             models.CheckConstraint(name="ceiling_not_negative", condition=Q(amount__gte=0)),
@@ -177,7 +177,7 @@ class AnnualTranche(models.Model):
 
     class Meta:
         verbose_name = "tranche annuelle"
-        ordering = ["year"]
+        ordering = ["year", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["convention", "year"], name="one_tranche_per_convention_year"),
             models.CheckConstraint(

@@ -21,7 +21,7 @@ class OfferStructure(models.Model):
 
     class Meta:
         verbose_name = "structure"
-        ordering = ["nom"]
+        ordering = ["nom", "pk"]
 
     def __str__(self):
         return self.nom
@@ -48,7 +48,7 @@ class OfferService(models.Model):
 
     class Meta:
         verbose_name = "service"
-        ordering = ["nom"]
+        ordering = ["nom", "pk"]
 
     def __str__(self):
         return self.nom
@@ -91,7 +91,7 @@ class DuplicateCandidate(models.Model):
 
     class Meta:
         verbose_name = "doublon probable"
-        ordering = ["-score"]
+        ordering = ["-score", "pk"]
         constraints = [models.UniqueConstraint(fields=["kind", "first_id", "second_id"], name="one_duplicate_pair")]
 
     def __str__(self):

@@ -21,7 +21,7 @@ class SharedLink(models.Model):
 
     class Meta:
         verbose_name = "lien de partage"
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"Lien {self.collectivity} – {self.label}"
