@@ -86,7 +86,7 @@ def editing(mapping: ColumnMapping) -> Sample:
     value translations the proposal (no lines are shown)."""
     spec = FILES[mapping.file]
     return Sample(
-        header=list(mapping.columns.values()),
+        header=[mapping.columns[column.name] for column in spec.columns if mapping.columns.get(column.name)],
         lines=[],
         proposal={column.name: mapping.columns.get(column.name) for column in spec.columns},
         values={
