@@ -166,6 +166,12 @@ def test_council_agent_maps_its_own_extract_uploads_it_as_it_is_and_reads_its_in
         page.get_by_role("button", name="Enregistrer la correspondance").click()
         expect(page.get_by_role("alert")).to_contain_text(f"Correspondance enregistrée pour {name}")
     expect(page.get_by_test_id("mappings")).to_contain_text("« Date réception (CAF) »")
+    # reopened without a sample: its own choices, saved again as they are
+    page.get_by_role("link", name="Modifier la correspondance de situations_mensuelles").click()
+    expect(page.get_by_test_id("without-sample")).to_be_visible()
+    expect(page.locator("#id_colonne_date_reception_notification")).to_have_value("Date réception (CAF)")
+    page.get_by_role("button", name="Enregistrer la correspondance").click()
+    expect(page.get_by_role("alert")).to_contain_text("Correspondance enregistrée pour situations_mensuelles")
 
     page.goto(f"{live_server.url}/indicateurs/collectivites/01D/livraisons/")
     page.set_input_files("#id_files", [str(situations), str(orientations)])
