@@ -43,6 +43,18 @@ pytestmark = [
 def demo(transactional_db, tmp_path):
     settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
     call_command("seed_demo", verbosity=0)
+    # a saved column mapping (the demo leaves them to the user), for its list and its edit page to be audited
+    from indicators import mappings
+    from indicators.demo import EXTRACT_HEADERS
+    from territories.models import Collectivity
+
+    mappings.save(
+        collectivity=Collectivity.objects.get(code="01D"),
+        user=None,
+        file="orientations",
+        columns=EXTRACT_HEADERS["orientations"],
+        header=None,
+    )
 
 
 def shape(url: str) -> str:
@@ -154,6 +166,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
         browser.close()
     connections.close_all()
     assert all(count >= 5 for count in visited.values()), visited  # the crawl went somewhere for each role
+    assert "/indicateurs/collectivites/N/correspondances/orientations/modifier/?" in audited  # the mapping, reopened
     report = "\n".join(f"{rule} : {sorted(pages)[:5]}" for rule, pages in sorted(problems.items()))
     assert not problems, f"{len(problems)} règle(s) axe enfreintes (pages visitées : {visited}) :\n{report}"
     print(f"Pages contrôlées par rôle : {visited}")
