@@ -3,7 +3,7 @@ extract, saved by its agents, applied to every delivery it uploads afterwards.""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from indicators.engine import column_mapping, file_text, reading
@@ -111,23 +111,36 @@ def save(
     based_on: the `version` the page was opened on; refused when the mapping has changed since (None: not
     checked)."""
     spec = FILES[file]
-    current = ColumnMapping.objects.select_for_update().filter(collectivity=collectivity, file=file).first()
+    current = _locked(collectivity, file)
     if based_on is not None and based_on != (current.updated_at.isoformat() if current else ""):
         raise MappingRefused([_changed_since(current, file)])
     columns = {column.name: (columns.get(column.name) or "").strip() for column in spec.columns}
     problems = column_mapping.refusals(columns, header, spec)
     if problems:
         raise MappingRefused(problems)
-    mapping, _ = ColumnMapping.objects.update_or_create(
-        collectivity=collectivity,
-        file=file,
-        defaults={
-            "columns": {k: v for k, v in columns.items() if v},
-            "values": {column: table for column, table in (values or {}).items() if table and columns.get(column)},
-            "updated_by": user,
-        },
-    )
-    return mapping
+    fields = {
+        "columns": {k: v for k, v in columns.items() if v},
+        "values": {column: table for column, table in (values or {}).items() if table and columns.get(column)},
+        "updated_by": user,
+    }
+    if current is None:
+        try:
+            with transaction.atomic():  # a savepoint: the one-mapping-per-file constraint is the lock of a new one
+                return ColumnMapping.objects.create(collectivity=collectivity, file=file, **fields)
+        except IntegrityError:
+            # created by someone else between the check above and this insert
+            current = ColumnMapping.objects.select_for_update().get(collectivity=collectivity, file=file)
+            if based_on is not None:
+                raise MappingRefused([_changed_since(current, file)]) from None
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.save()
+    return current
+
+
+def _locked(collectivity, file: str) -> ColumnMapping | None:
+    """The saved mapping, locked until the end of the transaction (none yet: None)."""
+    return ColumnMapping.objects.select_for_update().filter(collectivity=collectivity, file=file).first()
 
 
 def _changed_since(current: ColumnMapping | None, file: str) -> str:

@@ -260,3 +260,29 @@ def test_only_a_saved_mapping_of_one_s_own_collectivity_is_edited(client, cd_age
     assert _edit_page(client, "orientations").status_code == 200
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "02D"))
     assert _edit_page(client, "orientations", code="01D").status_code == 404
+
+
+def test_a_new_mapping_created_meanwhile_by_someone_else_is_not_overwritten(cd_agent, make_user, monkeypatch):
+    """Two agents create the mapping of a file at once: both find none, the second insert meets the first's
+    (the uniqueness of a file's mapping), and is refused when its page was opened on no mapping."""
+    from indicators import mappings
+    from territories.models import Collectivity
+
+    ain = Collectivity.objects.get(code="01D")
+    colleague = make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="amartin", first_name="Alice", last_name="Martin")
+    header, columns = extracts.rows("orientations")[0], extracts.MAPPINGS["orientations"]
+    mappings.save(collectivity=ain, user=colleague, file="orientations", columns=columns, header=header)
+    monkeypatch.setattr(mappings, "_locked", lambda collectivity, file: None)  # read before the colleague's commit
+
+    mine = dict(columns, date_fin_suivi="")
+    with pytest.raises(mappings.MappingRefused, match="modifiée par Alice Martin le "):
+        mappings.save(collectivity=ain, user=cd_agent, file="orientations", columns=mine, header=header, based_on="")
+    assert (
+        ColumnMapping.objects.get().updated_by == colleague and "date_fin_suivi" in ColumnMapping.objects.get().columns
+    )
+    # without a page's version (not checked), the save replaces it
+    mappings.save(collectivity=ain, user=cd_agent, file="orientations", columns=mine, header=header)
+    assert (
+        ColumnMapping.objects.get().updated_by == cd_agent
+        and "date_fin_suivi" not in ColumnMapping.objects.get().columns
+    )
