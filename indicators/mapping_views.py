@@ -30,7 +30,7 @@ def column_mappings(request, code: str):
         except ValueError as error:
             form.add_error("sample", f"{uploaded.name} : {error}")
         else:
-            form = _proposed(file, sample, mappings.version(collectivity, file))
+            form = _proposed(file, sample, mappings.version(mappings.saved_mapping(collectivity, file)))
             return _edit(request, collectivity, form, sample_name=uploaded.name, sample=sample)
     return render(
         request,
@@ -48,10 +48,10 @@ def column_mappings(request, code: str):
 def edit_column_mapping(request, code: str, file: str):
     """A saved mapping edited without a sample: its headers re-chosen, its value translations corrected."""
     collectivity = _collectivity(request, code)
-    mapping = ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
+    mapping = mappings.saved_mapping(collectivity, file)
     if mapping is None:
         raise Http404
-    return _edit(request, collectivity, _proposed(file, mappings.editing(mapping), mapping.updated_at.isoformat()))
+    return _edit(request, collectivity, _proposed(file, mappings.editing(mapping), mappings.version(mapping)))
 
 
 @require_POST

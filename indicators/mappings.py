@@ -48,7 +48,7 @@ def sample(name: str, data: bytes, file: str, collectivity) -> Sample:
     header, lines = file_text.first_lines(name, data, VALUE_LINES, reading.MAX_FILE_BYTES)
     spec = FILES[file]
     proposal = column_mapping.propose(header, spec)
-    saved = ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
+    saved = saved_mapping(collectivity, file)
     if saved and not column_mapping.refusals(saved.columns, header, spec):
         present = {column_mapping.normalised(cell): cell for cell in header}
         proposal = {
@@ -75,10 +75,13 @@ def sample(name: str, data: bytes, file: str, collectivity) -> Sample:
     return Sample(header, shown, proposal, values)
 
 
-def version(collectivity, file: str) -> str:
-    """What a page opened now says it edits: the saved mapping's last change (ISO), empty when there is none."""
-    saved = ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
-    return saved.updated_at.isoformat() if saved else ""
+def version(mapping: ColumnMapping | None) -> str:
+    """What a page opened on `mapping` says it edits: its last change (ISO), empty when there is none yet."""
+    return mapping.updated_at.isoformat() if mapping else ""
+
+
+def saved_mapping(collectivity, file: str) -> ColumnMapping | None:
+    return ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
 
 
 def editing(mapping: ColumnMapping) -> Sample:
@@ -112,7 +115,7 @@ def save(
     checked)."""
     spec = FILES[file]
     current = _locked(collectivity, file)
-    if based_on is not None and based_on != (current.updated_at.isoformat() if current else ""):
+    if based_on is not None and based_on != version(current):
         raise MappingRefused([_changed_since(current, file)])
     columns = {column.name: (columns.get(column.name) or "").strip() for column in spec.columns}
     problems = column_mapping.refusals(columns, header, spec)
@@ -128,7 +131,7 @@ def save(
             with transaction.atomic():  # a savepoint: the one-mapping-per-file constraint is the lock of a new one
                 return ColumnMapping.objects.create(collectivity=collectivity, file=file, **fields)
         except IntegrityError:
-            # created by someone else between the check above and this insert
+            # created by someone else between the check above and this insert: it exists now
             current = ColumnMapping.objects.select_for_update().get(collectivity=collectivity, file=file)
             if based_on is not None:
                 raise MappingRefused([_changed_since(current, file)]) from None

@@ -211,16 +211,12 @@ followed_people AS (
 entering_people AS (
     -- entering: P(p, M) and not P(p, M-1), for every month but the first of the delivery, and not S(p, M); only
     -- the persons with such a month (the months starting a stay in the perimeter, then those followed removed)
-    SELECT personne, entering
+    SELECT pe.personne, pe.starts & ~coalesce(f.open_months, CAST(0 AS BIGINT)) AS entering
     FROM (
-        SELECT pe.personne, pe.starts & ~coalesce(f.open_months, CAST(0 AS BIGINT)) AS entering
-        FROM (
-            SELECT personne, perimeter & ~(perimeter << 1) & ~CAST(1 AS BIGINT) AS starts FROM people
-        ) AS pe
-        LEFT JOIN followed_people AS f ON f.personne = pe.personne
-        WHERE pe.starts <> 0
-    ) AS e
-    WHERE entering <> 0
+        SELECT personne, perimeter & ~(perimeter << 1) & ~CAST(1 AS BIGINT) AS starts FROM people
+    ) AS pe
+    LEFT JOIN followed_people AS f ON f.personne = pe.personne
+    WHERE pe.starts <> 0 AND (pe.starts & ~coalesce(f.open_months, CAST(0 AS BIGINT))) <> 0
 ),
 entrants AS (
     -- NE(p, M): R-IND-01, with T0 and the opening date on the row of M
