@@ -32,9 +32,10 @@ def _sample(client, path, file, code="01D"):
         )
 
 
-def _save(client, file, header, columns, code="01D"):
+def _save(client, file, header, columns, code="01D", values=None):
+    """values: the value translations' texts by field (valeurs_<column>)."""
     data = {"file": file, "header": json.dumps(header)}
-    data |= {f"colonne_{column}": source for column, source in columns.items()}
+    data |= {f"colonne_{column}": source for column, source in columns.items()} | (values or {})
     return client.post(reverse("indicators:save_column_mapping", args=[code]), data, follow=True)
 
 
@@ -195,13 +196,7 @@ def test_a_saved_mapping_is_edited_without_a_sample(client, cd_agent):
         f"valeurs_{column}": "\n".join(f"{source} = {target}" for source, target in table.items())
         for column, table in extracts.VALUES.items()
     }
-    _save(client, "situations_mensuelles", header, columns)
-    client.post(
-        reverse("indicators:save_column_mapping", args=["01D"]),
-        {"file": "situations_mensuelles", "header": json.dumps(header)}
-        | {f"colonne_{column}": source for column, source in columns.items()}
-        | texts,
-    )
+    _save(client, "situations_mensuelles", header, columns, values=texts)
     listing = client.get(reverse("indicators:column_mappings", args=["01D"])).content.decode()
     assert reverse("indicators:edit_column_mapping", args=["01D", "situations_mensuelles"]) in listing
 
