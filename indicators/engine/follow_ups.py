@@ -312,30 +312,19 @@ def prepare(runner) -> None:
     runner.prepared = True
 
 
-def monthly_bits(
-    masks: dict[str, str], width: int, source: str, by: str | None = None, distinct_first: bool = True
-) -> str:
+def monthly_bits(masks: dict[str, str], width: int, source: str, by: str | None = None) -> str:
     """A query counting, for each month offset k, the rows of `source` whose mask has bit k (name_k), per
-    value of `by` when given. With `distinct_first`, the rows are first counted by distinct masks (a few tens
-    of thousands for millions of persons: a person's months mostly form one run), then each bit is read once per
-    distinct mask, weighted by its number of rows: fewer rows to sum on DuckDB, where a grouping costs little;
-    on Spark each grouping is one more shuffle, so the bits are summed over the rows directly (`runner.
-    distinct_masks_first`). Both give the same counts."""
+    value of `by` when given. The rows are first counted by distinct masks (a few tens of thousands for
+    millions of persons: a person's months mostly form one run), then each bit is read once per distinct
+    mask, weighted by its number of rows."""
     keys = [by] if by else []
-    if distinct_first:
-        grouped = ", ".join([*keys, *masks.values()])
-        counted = ", ".join([*keys, *(f"{mask} AS {name}" for name, mask in masks.items())])
-        source = f"(SELECT {counted}, count(*) AS n FROM {source} GROUP BY {grouped}) AS distinct_masks"
-        bits = {name: (name, " * n") for name in masks}
-    else:
-        bits = {name: (f"({mask})", "") for name, mask in masks.items()}
+    grouped = ", ".join([*keys, *masks.values()])
+    counted = ", ".join([*keys, *(f"{mask} AS {name}" for name, mask in masks.items())])
     sums = ",\n       ".join(
-        f"CAST(sum((({mask} >> {k}) & 1){weight}) AS BIGINT) AS {name}_{k}"
-        for name, (mask, weight) in bits.items()
-        for k in range(width)
+        f"CAST(sum((({name} >> {k}) & 1) * n) AS BIGINT) AS {name}_{k}" for name in masks for k in range(width)
     )
     return f"""SELECT {", ".join([*keys, sums])}
-FROM {source}
+FROM (SELECT {counted}, count(*) AS n FROM {source} GROUP BY {grouped}) AS distinct_masks
 {f"GROUP BY {by}" if by else ""}"""
 
 

@@ -21,8 +21,6 @@ class DuckDBRunner:
     engine = "duckdb"
     # the integer types of the month masks (follow_ups.mask_words)
     word_types = ("BIGINT", "HUGEINT")
-    # monthly counts summed over the distinct masks first (follow_ups.monthly_bits)
-    distinct_masks_first = True
 
     def __init__(
         self,
@@ -71,8 +69,6 @@ class SparkRunner:
 
     engine = "spark"
     word_types = ("BIGINT",)
-    # each grouping is a shuffle: the monthly counts are summed over the rows (follow_ups.monthly_bits)
-    distinct_masks_first = False
 
     def __init__(self, tables: Mapping[str, TableSource], *, spark=None):
         self.spark = spark or spark_session()

@@ -263,12 +263,10 @@ PEOPLE_MASKS = {
 def rows(runner, first_m: int, width: int) -> dict[int, dict]:
     """{month index: counts and sums} over the months of the delivery."""
     result = {row["m"]: dict(row) for row in runner.query(monthly_sql(width))}
-    distinct_first = runner.distinct_masks_first
-    people = runner.query(
-        monthly_bits(PEOPLE_MASKS, width, "people AS pe CROSS JOIN bounds AS b", distinct_first=distinct_first)
-    )[0]
-    followed = monthly_bits({"suivis": "months"}, width, "latest_open", by="parcours", distinct_first=distinct_first)
-    by_parcours = runner.query(f"WITH {LATEST_OPEN}\n{followed}")
+    people = runner.query(monthly_bits(PEOPLE_MASKS, width, "people AS pe CROSS JOIN bounds AS b"))[0]
+    by_parcours = runner.query(
+        f"WITH {LATEST_OPEN}\n{monthly_bits({'suivis': 'months'}, width, 'latest_open', by='parcours')}"
+    )
     for m, counts in by_month(people, ["inscrits_france_travail"], first_m, width).items():
         result.setdefault(m, {}).update(counts)
     for m, counts in by_month(people, ["sortants"], first_m, width, shift=1).items():

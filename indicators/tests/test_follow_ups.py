@@ -10,8 +10,6 @@ import pytest
 from indicators.engine import months
 from indicators.engine.follow_ups import mask_words, prepare
 from indicators.engine.runners import DuckDBRunner
-from indicators.engine.synthetic import Calibration, generate
-from indicators.engine.tables import volet3_table
 from indicators.tests.builders import situations
 
 # A cycle of the five states of a month: (etat_droit, soumis_droits_devoirs, inscrit_france_travail),
@@ -123,17 +121,3 @@ def test_r_ind_05_two_orientations_on_the_same_day_count_under_the_greatest_parc
         last="2024-03",
     )
     assert by_month == {"2024-01": None, "2024-02": None, "2024-03": "socio_professionnel"}
-
-
-def test_monthly_counts_are_the_same_summed_over_distinct_masks_or_over_the_rows():
-    # DuckDB sums the bits over the distinct masks weighted by their number of persons, Spark over the rows
-    # (runner.distinct_masks_first): the volet 3 counts read from the masks must not depend on it.
-    delivery = generate(Calibration(persons=300), first=date(2023, 1, 1), last=date(2024, 6, 1), seed=3)
-    tables = {}
-    for distinct_first in (True, False):
-        runner = DuckDBRunner(delivery.tables)
-        runner.distinct_masks_first = distinct_first
-        tables[distinct_first] = volet3_table(runner, date(2023, 1, 1), date(2024, 6, 1))
-    assert tables[True] == tables[False]
-    counted = ("inscrits_france_travail", "sortants", "suivis_parcours_social")
-    assert all(sum(row[column] or 0 for row in tables[True]) > 0 for column in counted)
