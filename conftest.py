@@ -18,25 +18,6 @@ if os.environ.get("CI"):
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-# The fixtures through which a test reaches the database (besides the django_db marker).
-DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
-
-
-def _uses_database(item) -> bool:
-    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or bool(
-        item.get_closest_marker("django_db")
-    )
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """A test that never reaches the database gives the same result on SQLite and on PostgreSQL: CI runs it once,
-    on SQLite (marked `once`, deselected from the PostgreSQL run by `-m "not once"`). Before the marks select."""
-    for item in items:
-        if not _uses_database(item):
-            item.add_marker(pytest.mark.once)
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (regions, départements, collectivités) is loaded once for the session."""
@@ -55,7 +36,9 @@ def territories(db):
 
 @pytest.fixture(autouse=True)
 def _reference_data_for_database_tests(request):
-    if _uses_database(request.node):
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames) or request.node.get_closest_marker(
+        "django_db"
+    ):
         request.getfixturevalue("territories")
 
 
