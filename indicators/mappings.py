@@ -81,7 +81,11 @@ def version(mapping: ColumnMapping | None) -> str:
 
 
 def saved_mapping(collectivity, file: str) -> ColumnMapping | None:
-    return ColumnMapping.objects.filter(collectivity=collectivity, file=file).first()
+    return _mapping_of(collectivity, file).first()
+
+
+def _mapping_of(collectivity, file: str):
+    return ColumnMapping.objects.filter(collectivity=collectivity, file=file)
 
 
 def editing(mapping: ColumnMapping) -> Sample:
@@ -132,7 +136,7 @@ def save(
                 return ColumnMapping.objects.create(collectivity=collectivity, file=file, **fields)
         except IntegrityError:
             # created by someone else between the check above and this insert: it exists now
-            current = ColumnMapping.objects.select_for_update().get(collectivity=collectivity, file=file)
+            current = _mapping_of(collectivity, file).select_for_update().get()
             if based_on is not None:
                 raise MappingRefused([_changed_since(current, file)]) from None
     for name, value in fields.items():
@@ -143,7 +147,7 @@ def save(
 
 def _locked(collectivity, file: str) -> ColumnMapping | None:
     """The saved mapping, locked until the end of the transaction (none yet: None)."""
-    return ColumnMapping.objects.select_for_update().filter(collectivity=collectivity, file=file).first()
+    return _mapping_of(collectivity, file).select_for_update().first()
 
 
 def _changed_since(current: ColumnMapping | None, file: str) -> str:
