@@ -61,12 +61,15 @@ def peak_mb() -> float:
 
 
 def dataset(persons: int, months: int, seed: int) -> Path:
+    from indicators.engine.persons import numbered
     from indicators.engine.synthetic import Calibration, generate
 
-    folder = ROOT / "var" / "bench" / f"p{persons}-m{months}-s{seed}"
+    folder = ROOT / "var" / "bench" / f"p{persons}-m{months}-s{seed}-numbered"
     if not (folder / "situations_mensuelles.parquet").exists():
         last = date(2023 + (months - 1) // 12, (months - 1) % 12 + 1, 1)
-        generate(Calibration(persons=persons), first=date(2023, 1, 1), last=last, seed=seed).write_parquet(folder)
+        delivery = generate(Calibration(persons=persons), first=date(2023, 1, 1), last=last, seed=seed)
+        delivery.tables, _ = numbered(delivery.tables)  # the persons numbered, as the platform stores a delivery
+        delivery.write_parquet(folder)
     return folder
 
 

@@ -142,7 +142,7 @@ def france_travail_rows(runner, last_month: date) -> list[PersonToFranceTravail]
             deadline=row["t0"] + timedelta(days=plein_emploi.ORIENTATION_DAYS - 1),
             notified=row["date_notification"],
         )
-        for row in runner.query(sql)
+        for row in _with_pseudonyms(runner, runner.query(sql))
     ]
     return sorted(people, key=lambda p: (p.deadline, p.pseudonym))
 
@@ -152,13 +152,19 @@ def pseudonym(personne: int) -> str:
     return f"{personne & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
+def _with_pseudonyms(runner, rows: list[dict]) -> list[dict]:
+    """The rows with each person's pseudonym in `personne`, where the stored files number the persons."""
+    keys = runner.pseudonyms([row["personne"] for row in rows])
+    return [{**row, "personne": key} for row, key in zip(rows, keys, strict=True)]
+
+
 def worklist_rows(runner, last_month: date) -> tuple[list[dict], int]:
-    """The rows of the work list of a delivery ending in `last_month` (the runner reads it), and the number of
-    those left out because their T0 is before the window."""
+    """The rows of the work list of a delivery ending in `last_month` (the runner reads it), each person by its
+    pseudonym, and the number of those left out because their T0 is before the window."""
     prepare(runner)
     since = months.shift(last_month, -(WORKLIST_MONTHS - 1))
     listed, older = [], 0
-    for row in runner.query(worklist.sql(months.index(last_month))):
+    for row in _with_pseudonyms(runner, runner.query(worklist.sql(months.index(last_month)))):
         if row["t0"] is not None and row["t0"] < since:
             older += 1
         else:

@@ -6,7 +6,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from indicators.engine.persons import numbered, write_pseudonyms
+from indicators.engine.schema import FILES
 from indicators.engine.schema import Delivery as DeliveryTables
+
+# The pseudonyms of the numbered persons of a stored delivery (engine.persons).
+PERSONS_FILE = "personnes.parquet"
 
 
 def delivery_folder(delivery_id: int) -> Path:
@@ -18,16 +23,25 @@ def reception_folder(token: str) -> Path:
 
 
 def save_tables(delivery_id: int, tables: DeliveryTables) -> Path:
+    """The delivery's tables with their persons numbered, and the pseudonyms of the numbers."""
     folder = delivery_folder(delivery_id)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.tables.items():
+    stored, pseudonyms = numbered(tables.tables)
+    for name, table in stored.items():
         pq.write_table(table, folder / f"{name}.parquet")
+    write_pseudonyms(pseudonyms, folder / PERSONS_FILE)
     return folder
 
 
 def table_paths(delivery_id: int) -> dict[str, Path]:
     folder = delivery_folder(delivery_id)
-    return {path.stem: path for path in folder.glob("*.parquet")}
+    return {path.stem: path for path in folder.glob("*.parquet") if path.stem in FILES}
+
+
+def persons_path(delivery_id: int) -> Path | None:
+    """None for a delivery stored before the numbering, whose files hold the pseudonyms themselves."""
+    path = delivery_folder(delivery_id) / PERSONS_FILE
+    return path if path.exists() else None
 
 
 def remove(folder: Path) -> None:
@@ -44,6 +58,7 @@ def duckdb_runner(delivery_id: int):
         table_paths(delivery_id),
         memory_limit=settings.INDICATORS_DUCKDB_MEMORY_LIMIT,
         temp_directory=str(temp),
+        persons=persons_path(delivery_id),
     )
 
 
@@ -58,4 +73,4 @@ def spark_runner(delivery_id: int):
     if base:
         local = Path(settings.INDICATORS_DATA_DIR)
         paths = {name: f"{base}/{path.relative_to(local).as_posix()}" for name, path in paths.items()}
-    return SparkRunner(paths)
+    return SparkRunner(paths, persons=persons_path(delivery_id))

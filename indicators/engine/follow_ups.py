@@ -308,7 +308,7 @@ def prepare(runner) -> None:
             f"la livraison couvre {width} mois : un calcul porte sur {MAX_MONTHS} mois consécutifs au plus"
         )
     for name in list(STAGES)[1:]:
-        runner.materialise(name, stage_sql(name, width or 1, runner.word_types))
+        runner.materialise(name, stage_sql(name, width or 1, runner.word_types), by_person=name == "people")
     runner.prepared = True
 
 

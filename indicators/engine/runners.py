@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from indicators.engine.persons import PERFECT_HASH_BITS, PersonNumbers
 from indicators.engine.schema import FILES, arrow_schema
 
 TableSource = pa.Table | Path | str
@@ -15,7 +16,7 @@ def _empty(name: str) -> pa.Table:
     return arrow_schema(FILES[name]).empty_table()
 
 
-class DuckDBRunner:
+class DuckDBRunner(PersonNumbers):
     """In-process DuckDB over Arrow tables or Parquet files (the default engine)."""
 
     engine = "duckdb"
@@ -29,11 +30,14 @@ class DuckDBRunner:
         threads: int | None = None,
         memory_limit: str | None = None,
         temp_directory: str | None = None,
+        persons: Path | None = None,
     ):
         """memory_limit ("1GB"): beyond it DuckDB writes its intermediate tables to temp_directory (spilling)
-        instead of growing; without a temp_directory it fails when the limit is reached."""
+        instead of growing; without a temp_directory it fails when the limit is reached. persons: the pseudonyms
+        of numbered tables (engine.persons)."""
         import duckdb
 
+        self.persons = persons
         self.connection = duckdb.connect()
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
@@ -55,14 +59,23 @@ class DuckDBRunner:
     def query(self, sql: str) -> list[dict]:
         return self.connection.sql(sql).to_arrow_table().to_pylist()
 
-    def materialise(self, name: str, sql: str) -> None:
-        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    def materialise(self, name: str, sql: str, *, by_person: bool = False) -> None:
+        """by_person: a query grouping by person alone, whose groups DuckDB keeps in an array indexed by the
+        person's number when the numbers span at most 2^PERFECT_HASH_BITS values (engine.persons). Only for
+        such a query: with several group keys, the array would cover every combination of their values."""
+        if by_person:
+            self.connection.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
+        try:
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        finally:
+            if by_person:
+                self.connection.execute("RESET perfect_ht_threshold")
 
     def close(self):
         self.connection.close()
 
 
-class SparkRunner:
+class SparkRunner(PersonNumbers):
     """PySpark on the session of the environment (`spark_session`): local mode by default, a cluster or a
     Spark Connect server in production. Arrow tables are sent from the driver; a path (or a URL the cluster reads:
     a shared file system, s3a://…) is read by the executors themselves."""
@@ -70,7 +83,8 @@ class SparkRunner:
     engine = "spark"
     word_types = ("BIGINT",)
 
-    def __init__(self, tables: Mapping[str, TableSource], *, spark=None):
+    def __init__(self, tables: Mapping[str, TableSource], *, spark=None, persons: Path | None = None):
+        self.persons = persons
         self.spark = spark or spark_session()
         for name in FILES:
             source = tables.get(name)
@@ -85,7 +99,7 @@ class SparkRunner:
     def query(self, sql: str) -> list[dict]:
         return [row.asDict() for row in self.spark.sql(to_spark(sql)).collect()]
 
-    def materialise(self, name: str, sql: str) -> None:
+    def materialise(self, name: str, sql: str, *, by_person: bool = False) -> None:
         frame = self.spark.sql(to_spark(sql)).cache()
         frame.createOrReplaceTempView(name)
 

@@ -8,6 +8,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
@@ -15,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from indicators import identifiers
+from indicators import identifiers, storage
 from indicators.engine.reading import read_delivery
 from indicators.engine.values import Pseudonymiser, pseudonymise
 from indicators.models import Delivery, ListedIdentifier
+from indicators.results import pseudonym
 
 WORKED_EXAMPLE = Path(__file__).resolve().parent / "data" / "volet2"
 KEY = Fernet.generate_key().decode()
@@ -92,6 +94,10 @@ def test_the_cd_agent_sees_the_identifier_of_the_person_to_orient_and_only_it_is
     assert timedelta(days=91) < kept.expires_at - timezone.now() <= timedelta(days=92)
     page = worklist_page(client)
     assert '<td data-testid="identifier">B14</td>' in page and "Identifiant du département" in page
+    # the stored files number the persons (engine.persons); the page shows the pseudonym
+    stored = pq.read_table(storage.table_paths(delivery.pk)["situations_mensuelles"]).column("personne")
+    assert set(stored.to_pylist()) == set(range(14))
+    assert pseudonym(pseudonymise(b"demo-only-pseudonymisation-key", "B14")) in page
     export = client.get(reverse("indicators:worklist", args=["01D"]) + "?format=csv").content.decode("utf-8")
     assert not B14.search(export) and "1 personne à orienter" in page
 

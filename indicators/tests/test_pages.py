@@ -71,12 +71,14 @@ def test_upload_computes_the_indicators_of_the_collectivity(client, cd_agent, se
         "absents_rdv_orientation": 1,
     }
     assert january.version == "volet2-v1"
-    # The raw upload is not kept: only the pseudonymised Parquet tables of the delivery.
+    # The raw upload is not kept: only the pseudonymised Parquet tables of the delivery, their persons numbered,
+    # and the pseudonyms of the numbers.
     files = sorted(
         p.relative_to(settings.INDICATORS_DATA_DIR).as_posix() for p in settings.INDICATORS_DATA_DIR.rglob("*.*")
     )
     assert files == [
         f"livraisons/{delivery.pk}/orientations.parquet",
+        f"livraisons/{delivery.pk}/personnes.parquet",
         f"livraisons/{delivery.pk}/situations_mensuelles.parquet",
     ]
     dashboard = client.get(reverse("indicators:dashboard", args=["01D"])).content.decode()
