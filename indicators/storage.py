@@ -6,7 +6,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from django.conf import settings
 
-from indicators.engine.persons import numbered, write_pseudonyms
+from indicators.engine.persons import pseudonyms_of, with_numbers, write_pseudonyms
 from indicators.engine.schema import FILES
 from indicators.engine.schema import Delivery as DeliveryTables
 
@@ -23,12 +23,13 @@ def reception_folder(token: str) -> Path:
 
 
 def save_tables(delivery_id: int, tables: DeliveryTables) -> Path:
-    """The delivery's tables with their persons numbered, and the pseudonyms of the numbers."""
+    """The delivery's tables with their persons numbered, and the pseudonyms of the numbers (one numbered table
+    in memory at a time, beside the delivery's)."""
     folder = delivery_folder(delivery_id)
     folder.mkdir(parents=True, exist_ok=True)
-    stored, pseudonyms = numbered(tables.tables)
-    for name, table in stored.items():
-        pq.write_table(table, folder / f"{name}.parquet")
+    pseudonyms = pseudonyms_of(tables.tables)
+    for name, table in tables.tables.items():
+        pq.write_table(with_numbers(table, pseudonyms), folder / f"{name}.parquet")
     write_pseudonyms(pseudonyms, folder / PERSONS_FILE)
     return folder
 

@@ -24,18 +24,26 @@ PSEUDONYME = "pseudonyme"
 PERFECT_HASH_BITS = 22
 
 
-def numbered(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], pa.Array]:
-    """The tables with each pseudonym replaced by the person's number (an empty one, as a professional's answer
-    to the satisfaction survey, stays empty), and the pseudonyms by number."""
+def pseudonyms_of(tables: dict[str, pa.Table]) -> pa.Array:
+    """Every person's pseudonym once, in the order of first appearance: row n is person n's."""
     named = [name for name in FILES if name in tables and PERSONNE in tables[name].column_names]
     columns = [chunk for name in named for chunk in tables[name].column(PERSONNE).chunks]
-    pseudonyms = pc.unique(pc.drop_null(pa.chunked_array(columns, type=pa.int64())))
-    result = dict(tables)
-    for name in named:
-        table = tables[name]
-        numbers = pc.index_in(table.column(PERSONNE), value_set=pseudonyms).cast(pa.int64())
-        result[name] = table.set_column(table.schema.get_field_index(PERSONNE), PERSONNE, numbers)
-    return result, pseudonyms
+    return pc.unique(pc.drop_null(pa.chunked_array(columns, type=pa.int64())))
+
+
+def with_numbers(table: pa.Table, pseudonyms: pa.Array) -> pa.Table:
+    """The table with each pseudonym replaced by the person's number (an empty one, as a professional's answer to
+    the satisfaction survey, stays empty)."""
+    if PERSONNE not in table.column_names:
+        return table
+    numbers = pc.index_in(table.column(PERSONNE), value_set=pseudonyms).cast(pa.int64())
+    return table.set_column(table.schema.get_field_index(PERSONNE), PERSONNE, numbers)
+
+
+def numbered(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], pa.Array]:
+    """The tables with their persons numbered, and the pseudonyms by number."""
+    pseudonyms = pseudonyms_of(tables)
+    return {name: with_numbers(table, pseudonyms) for name, table in tables.items()}, pseudonyms
 
 
 def write_pseudonyms(pseudonyms: pa.Array, path: Path) -> None:
