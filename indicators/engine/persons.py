@@ -20,7 +20,7 @@ PERSONNE = "personne"
 PSEUDONYME = "pseudonyme"
 
 # The group keys DuckDB may fold with an array rather than a hash table: person numbers below 2^22 (4 million
-# persons, the array of the monthly fold about 150 MB at most); beyond, the hash table, which can spill.
+# persons, the array of the monthly fold about 120 MB at most); beyond, the hash table, which can spill.
 PERFECT_HASH_BITS = 22
 
 
