@@ -73,3 +73,22 @@ def monthly(person: int, first: str, last: str, etat="versable", dd=True, openin
             rows.append((person, label, state, dd, opening, t0))
         current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
     return rows
+
+
+def every_table(runner, first: date, last: date) -> tuple:
+    """Every indicator table of the engine over first..last (the organisms' of the first year)."""
+    from indicators.engine.tables import (
+        intensive_pathways_table,
+        organisms_table,
+        plein_emploi_table,
+        volet2_table,
+        volet3_table,
+    )
+
+    return (
+        volet2_table(runner, first, last),
+        volet3_table(runner, first, last),
+        plein_emploi_table(runner, first, last),
+        intensive_pathways_table(runner, first, last),
+        organisms_table(runner, first.year),
+    )

@@ -11,26 +11,15 @@ from indicators.engine import months
 from indicators.engine.reading import read_delivery
 from indicators.engine.runners import DuckDBRunner, SparkRunner
 from indicators.engine.synthetic import Calibration, generate
-from indicators.engine.tables import (
-    intensive_pathways_table,
-    organisms_table,
-    plein_emploi_table,
-    volet2_table,
-    volet3_table,
-)
+from indicators.engine.tables import volet2_table
+from indicators.tests.builders import every_table
 from indicators.tests.test_volet2 import EXAMPLE, EXPECTED_EXAMPLE
 
 FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
 
 
 def all_tables(runner):
-    return (
-        volet2_table(runner, FIRST, LAST),
-        volet3_table(runner, FIRST, LAST),
-        plein_emploi_table(runner, FIRST, LAST),
-        intensive_pathways_table(runner, FIRST, LAST),
-        organisms_table(runner, 2023),
-    )
+    return every_table(runner, FIRST, LAST)
 
 
 def test_synthetic_delivery_in_iso_and_french_variants_gives_the_same_indicators(tmp_path):

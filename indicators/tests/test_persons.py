@@ -14,14 +14,8 @@ from indicators.engine.follow_ups import prepare
 from indicators.engine.persons import numbered, write_pseudonyms
 from indicators.engine.runners import DuckDBRunner
 from indicators.engine.synthetic import Calibration, generate
-from indicators.engine.tables import (
-    intensive_pathways_table,
-    organisms_table,
-    plein_emploi_table,
-    volet2_table,
-    volet3_table,
-)
 from indicators.results import france_travail_rows, worklist_rows
+from indicators.tests.builders import every_table
 
 FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
 
@@ -76,16 +70,6 @@ def scrambled(delivery):
     return tables
 
 
-def every_table(runner):
-    return (
-        volet2_table(runner, FIRST, LAST),
-        volet3_table(runner, FIRST, LAST),
-        plein_emploi_table(runner, FIRST, LAST),
-        intensive_pathways_table(runner, FIRST, LAST),
-        organisms_table(runner, 2023),
-    )
-
-
 def stored_runner(tables, folder) -> DuckDBRunner:
     folder.mkdir()
     stored, pseudonyms = numbered(tables)
@@ -98,7 +82,7 @@ def stored_runner(tables, folder) -> DuckDBRunner:
 def test_numbered_files_give_the_same_figures_and_the_same_persons_listed(tmp_path):
     tables = scrambled(generate(Calibration(persons=600), first=FIRST, last=LAST, seed=11))
     by_pseudonym, by_number = DuckDBRunner(tables), stored_runner(tables, tmp_path / "livraison")
-    assert every_table(by_number) == every_table(by_pseudonym)
+    assert every_table(by_number, FIRST, LAST) == every_table(by_pseudonym, FIRST, LAST)
     (listed, older), (expected, expected_older) = worklist_rows(by_number, LAST), worklist_rows(by_pseudonym, LAST)
     by_person = lambda row: row["personne"]  # noqa: E731 - the rows come in no particular order
     assert sorted(listed, key=by_person) == sorted(expected, key=by_person) and listed
