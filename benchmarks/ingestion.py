@@ -7,9 +7,9 @@ DuckDB's plain `read_csv` of the same files, each in a fresh process (peak memor
 The deliveries: the project's synthetic generator calibrated on the département (`calibration_for`), in both CSV
 forms (« Excel français »: Windows-1252, dd/mm/yyyy, oui/non; ISO: UTF-8, AAAA-MM-JJ, 1/0), and a national one
 (`--national` persons, « Excel français »; 0 to skip it), under var/bench/. The upload path is the platform's:
-read, validate, pseudonymise, store the tables as Parquet, then volets 2 and 3 computed by DuckDB from the stored
-files under the default memory limit (1GB, spilling to a temporary folder), as `process_delivery` does. Results
-print as a Markdown table with the machine's load average.
+read, validate, pseudonymise, store the tables as Parquet (the persons numbered), then volets 2 and 3 computed by
+DuckDB from the stored files under the default memory limit (1GB, spilling to a temporary folder), as
+`process_delivery` does. Results print as a Markdown table with the machine's load average.
 """
 
 import argparse
@@ -67,8 +67,7 @@ def upload_path(folder: Path) -> dict:
     from the stored files (indicators.ingestion.process_delivery, without the database)."""
     import tempfile
 
-    import pyarrow.parquet as pq
-
+    from indicators.engine.persons import PERSONS_FILE, write_numbered
     from indicators.engine.reading import read_delivery
     from indicators.engine.runners import DuckDBRunner
     from indicators.engine.tables import volet2_table, volet3_table
@@ -79,13 +78,12 @@ def upload_path(folder: Path) -> dict:
     first, last = delivery.months()
     rows = sum(delivery.row_counts().values())
     with tempfile.TemporaryDirectory() as stored:
-        paths = {}
-        for name, table in delivery.tables.items():
-            paths[name] = Path(stored) / f"{name}.parquet"
-            pq.write_table(table, paths[name])
-        del delivery, table
+        write_numbered(delivery.tables, Path(stored))  # as indicators.storage.save_tables does
+        paths = {name: Path(stored) / f"{name}.parquet" for name in delivery.tables}
+        persons = Path(stored) / PERSONS_FILE
+        del delivery
         saved = time.perf_counter()
-        runner = DuckDBRunner(paths, memory_limit="1GB", temp_directory=str(Path(stored) / "duckdb"))
+        runner = DuckDBRunner(paths, memory_limit="1GB", temp_directory=str(Path(stored) / "duckdb"), persons=persons)
         volet2_table(runner, first, last)
         volet3_table(runner, first, last)
         runner.close()

@@ -3,15 +3,11 @@
 import shutil
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from django.conf import settings
 
-from indicators.engine.persons import pseudonyms_of, with_numbers, write_pseudonyms
+from indicators.engine.persons import PERSONS_FILE, write_numbered
 from indicators.engine.schema import FILES
 from indicators.engine.schema import Delivery as DeliveryTables
-
-# The pseudonyms of the numbered persons of a stored delivery (engine.persons).
-PERSONS_FILE = "personnes.parquet"
 
 
 def delivery_folder(delivery_id: int) -> Path:
@@ -23,14 +19,10 @@ def reception_folder(token: str) -> Path:
 
 
 def save_tables(delivery_id: int, tables: DeliveryTables) -> Path:
-    """The delivery's tables with their persons numbered, and the pseudonyms of the numbers (one numbered table
-    in memory at a time, beside the delivery's)."""
+    """The delivery's tables with their persons numbered, and the pseudonyms of the numbers."""
     folder = delivery_folder(delivery_id)
     folder.mkdir(parents=True, exist_ok=True)
-    pseudonyms = pseudonyms_of(tables.tables)
-    for name, table in tables.tables.items():
-        pq.write_table(with_numbers(table, pseudonyms), folder / f"{name}.parquet")
-    write_pseudonyms(pseudonyms, folder / PERSONS_FILE)
+    write_numbered(tables.tables, folder)
     return folder
 
 

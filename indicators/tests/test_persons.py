@@ -6,12 +6,11 @@ import re
 from datetime import date
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.engine.follow_ups import prepare
-from indicators.engine.persons import numbered, write_pseudonyms
+from indicators.engine.persons import PERSONS_FILE, numbered, write_numbered
 from indicators.engine.runners import DuckDBRunner
 from indicators.engine.synthetic import Calibration, generate
 from indicators.results import france_travail_rows, worklist_rows
@@ -27,7 +26,7 @@ def persons(values) -> pa.Table:
 def test_each_person_gets_one_number_in_the_order_it_first_appears_monthly_situations_first():
     tables = {
         "orientations": persons([7, 42, -5]),
-        "situations_mensuelles": persons([900, -5, 900, 7]),
+        "situations_mensuelles": pa.concat_tables([persons([900, -5]), persons([]), persons([900, 7])]),
         "satisfaction": pa.table({"repondant": ["personne"]}),
     }
     stored, pseudonyms = numbered(tables)
@@ -50,7 +49,7 @@ def test_the_numbers_are_dense_and_give_back_every_pseudonym(situations, appoint
     stored, pseudonyms = numbered(tables)
     for name, table in tables.items():
         numbers = stored[name].column("personne")
-        assert numbers.type == pa.int64()
+        assert numbers.type == pa.int32()
         assert pseudonyms.take(numbers).to_pylist() == table.column("personne").to_pylist()
     every = [n for name in ("situations_mensuelles", "rendez_vous", "diagnostics") for n in stored[name]["personne"]]
     first_seen = list(dict.fromkeys(n.as_py() for n in every if n.is_valid))
@@ -72,11 +71,8 @@ def scrambled(delivery):
 
 def stored_runner(tables, folder) -> DuckDBRunner:
     folder.mkdir()
-    stored, pseudonyms = numbered(tables)
-    for name, table in stored.items():
-        pq.write_table(table, folder / f"{name}.parquet")
-    write_pseudonyms(pseudonyms, folder / "personnes.parquet")
-    return DuckDBRunner({name: folder / f"{name}.parquet" for name in stored}, persons=folder / "personnes.parquet")
+    write_numbered(tables, folder)
+    return DuckDBRunner({name: folder / f"{name}.parquet" for name in tables}, persons=folder / PERSONS_FILE)
 
 
 def test_numbered_files_give_the_same_figures_and_the_same_persons_listed(tmp_path):
