@@ -6,13 +6,15 @@ import re
 from datetime import date
 
 import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.engine.follow_ups import prepare
 from indicators.engine.persons import PERSONS_FILE, numbered, write_numbered
-from indicators.engine.runners import DuckDBRunner
+from indicators.engine.runners import DuckDBRunner, SparkRunner
 from indicators.engine.synthetic import Calibration, generate
+from indicators.engine.tables import volet2_table, volet3_table
 from indicators.results import france_travail_rows, worklist_rows
 from indicators.tests.builders import every_table
 
@@ -121,3 +123,18 @@ def test_the_monthly_fold_of_numbered_persons_uses_an_array_not_a_hash_table(tmp
     runner = stored_runner(tables, tmp_path / "encore")
     prepare(runner)
     assert runner.query("SELECT current_setting('perfect_ht_threshold') AS bits") == [{"bits": 12}]
+
+
+@pytest.mark.once
+def test_spark_reads_the_numbered_files_and_lists_the_pseudonyms(spark_available, tmp_path):
+    tables = scrambled(generate(Calibration(persons=300), first=FIRST, last=LAST, seed=5))
+    folder = tmp_path / "livraison"
+    folder.mkdir()
+    write_numbered(tables, folder)
+    spark = SparkRunner({name: str(folder / f"{name}.parquet") for name in tables}, persons=folder / PERSONS_FILE)
+    by_pseudonym = DuckDBRunner(tables)
+    assert volet2_table(spark, FIRST, LAST) == volet2_table(by_pseudonym, FIRST, LAST)
+    assert volet3_table(spark, FIRST, LAST) == volet3_table(by_pseudonym, FIRST, LAST)
+    by_person = lambda row: row["personne"]  # noqa: E731 - the rows come in no particular order
+    listed, expected = worklist_rows(spark, LAST)[0], worklist_rows(by_pseudonym, LAST)[0]
+    assert sorted(listed, key=by_person) == sorted(expected, key=by_person) and listed
