@@ -75,9 +75,11 @@ class PersonNumbers:
     numbering)."""
 
     persons: Path | None = None
+    _by_number: pa.ChunkedArray | None = None  # PERSONS_FILE, read at the first call (a page asks for two lists)
 
     def pseudonyms(self, numbers: list[int]) -> list[int]:
         if self.persons is None or not numbers:
             return list(numbers)
-        column = pq.read_table(self.persons, columns=[PSEUDONYME]).column(PSEUDONYME)
-        return column.take(pa.array(numbers, pa.int64())).to_pylist()
+        if self._by_number is None:
+            self._by_number = pq.read_table(self.persons, columns=[PSEUDONYME]).column(PSEUDONYME)
+        return self._by_number.take(pa.array(numbers, pa.int64())).to_pylist()

@@ -18,10 +18,6 @@ from indicators.tests.test_volet2 import EXAMPLE, EXPECTED_EXAMPLE
 FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
 
 
-def all_tables(runner):
-    return every_table(runner, FIRST, LAST)
-
-
 def test_synthetic_delivery_in_iso_and_french_variants_gives_the_same_indicators(tmp_path):
     delivery = generate(Calibration(persons=400), first=FIRST, last=LAST, seed=7)
     delivery.write_csv(tmp_path / "iso")
@@ -29,10 +25,10 @@ def test_synthetic_delivery_in_iso_and_french_variants_gives_the_same_indicators
     assert (tmp_path / "fr" / "situations_mensuelles.csv").read_text("cp1252").splitlines()[1].count("/") == 5
     iso = read_delivery(tmp_path / "iso", key=b"k")
     french = read_delivery(tmp_path / "fr", key=b"k")
-    results = all_tables(DuckDBRunner(iso.tables))
-    assert results == all_tables(DuckDBRunner(french.tables))
+    results = every_table(DuckDBRunner(iso.tables), FIRST, LAST)
+    assert results == every_table(DuckDBRunner(french.tables), FIRST, LAST)
     # Reading back the fictitious identifiers changes only the pseudonyms, never the figures.
-    assert results == all_tables(DuckDBRunner(delivery.tables))
+    assert results == every_table(DuckDBRunner(delivery.tables), FIRST, LAST)
     assert sum(row["nouveaux_entrants"] or 0 for row in results[0]) > 50
 
 
@@ -53,7 +49,8 @@ def test_duckdb_and_spark_agree_on_random_deliveries(spark_available, seed, pers
     delivery = generate(
         Calibration(persons=persons, share_oriented=share, mean_delay_days=40), first=FIRST, last=LAST, seed=seed
     )
-    assert all_tables(DuckDBRunner(delivery.tables)) == all_tables(SparkRunner(delivery.tables))
+    duckdb, spark = DuckDBRunner(delivery.tables), SparkRunner(delivery.tables)
+    assert every_table(duckdb, FIRST, LAST) == every_table(spark, FIRST, LAST)
 
 
 def test_cli_reproduces_the_expected_file_byte_for_byte(tmp_path):
