@@ -26,6 +26,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_campaigns()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _indicators_data_dir(tmp_path_factory):
+    """The stored deliveries of a test session in a folder of its own, not in the project's var/: the suite runs
+    in several processes (pytest-xdist), each with its own database, whose deliveries have the same numbers."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("indicateurs")
+    settings.INDICATORS_DATA_DIR = folder
+    settings.INDICATORS_DUCKDB_TEMP_DIR = folder / "duckdb-temporaire"
+
+
 @pytest.fixture
 def territories(db):
     """The reference data, reloaded after a transactional test has flushed the database."""
@@ -68,3 +79,11 @@ def make_user(territories, django_user_model):
 def fast_password_hashing(settings):
     """Tests create many accounts; a slow hasher only costs time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items):
+    """The Spark tests in one process when the suite runs in several (`--dist loadgroup`): one JVM, not one per
+    process, and the other processes keep their cores for the rest of the suite."""
+    for item in items:
+        if "spark_available" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("spark"))

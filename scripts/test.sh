@@ -24,4 +24,6 @@ if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --silent
 fi
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+# the suite in as many processes as the machine has cores (four at most), the Spark tests together in one of them
+# (conftest.py); `scripts/test.sh -n 0` runs it in a single process
+exec .venv/bin/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup "$@"

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.db.models import Max
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
@@ -85,7 +86,10 @@ class ActionSheetFactory(DjangoModelFactory):
     class Meta:
         model = ActionSheet
 
-    number = factory.Sequence(lambda n: n + 1)
+    # the next number of its convention (numbers are unique per convention), whatever ran before
+    number = factory.LazyAttribute(
+        lambda sheet: (sheet.convention.action_sheets.aggregate(last=Max("number"))["last"] or 0) + 1
+    )
     title = factory.Sequence(lambda n: f"Fiche action fictive {n}")
     context = "Contexte fictif"
     objectives = "Objectifs fictifs"

@@ -220,11 +220,12 @@ def test_r_suivi_03_action_sheet_while_negotiating_only(make_user, client):
 def test_r_conv_05_an_avenant_carries_changes_to_the_action_plan(signed, make_user, client):
     from action_plans.models import ActionSheet
 
+    (sheet,) = signed.action_sheets.all()  # the one fiche finalisation required
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     add = reverse("action_plans:add", args=[signed.pk, "fiches"])
     data = {
-        "number": 1, "title": "Nouvelle action", "context": "c", "objectives": "o", "description": "d",
-        "start_date": "2024-07-01", "duration_months": 6,
+        "number": sheet.number + 1, "title": "Nouvelle action", "context": "c", "objectives": "o",
+        "description": "d", "start_date": "2024-07-01", "duration_months": 6,
     }  # fmt: skip
     assert client.post(add, data).status_code == 404  # signed: not without an avenant
     amendment = services.amendment_propose(
@@ -237,7 +238,11 @@ def test_r_conv_05_an_avenant_carries_changes_to_the_action_plan(signed, make_us
     assert client.post(add, data).status_code == 302
     services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
     services.amendment_agree(amendment=amendment, party="departement", on=date(2024, 6, 2))
-    (existing,) = signed.versions.get(number=0).snapshot["actions"]  # the one fiche finalisation required
-    assert signed.versions.get(number=1).snapshot["actions"] == ["Action 1 – Nouvelle action", existing]
+    assert signed.versions.get(number=0).snapshot["actions"] == [str(sheet)]
+    assert signed.versions.get(number=1).snapshot["actions"] == [
+        str(sheet),
+        f"Action {sheet.number + 1} – Nouvelle action",
+    ]
     assert ActionSheet.objects.count() == 2
-    assert client.post(add, {**data, "number": 2}).status_code == 404  # the avenant is applied: closed again
+    # the avenant is applied: closed again
+    assert client.post(add, {**data, "number": sheet.number + 2}).status_code == 404

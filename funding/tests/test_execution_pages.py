@@ -14,6 +14,7 @@ from accounts.models import Role
 from conventions.tests.test_conventions import step
 from funding.models import Payment, ReportLine, VoletBalance
 from funding.tests.test_execution import sign
+from tests.factories import ActionSheetFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -144,13 +145,10 @@ def test_only_the_state_side_approves_and_only_the_council_reports(client, make_
 
 def signed_with_a_mid_year_synthesis(client, make_user, comment: str):
     """A signed convention with one fiche action, whose mid-year synthesis the council entered."""
-    from action_plans.models import ActionSheet
-
     convention, ddets = sign(make_user)
-    sheet = ActionSheet.objects.create(
-        convention=convention, number=1, title="Référents", context="c", objectives="o", description="d",
-        start_date=date(2024, 2, 1), duration_months=10,
-    )  # fmt: skip
+    sheet = ActionSheetFactory(
+        convention=convention, title="Référents", start_date=date(2024, 2, 1), duration_months=10
+    )
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     client.post(
         reverse("funding:outcome", args=[convention.pk, sheet.pk, "mi_parcours"]),
@@ -234,7 +232,8 @@ def test_execution_tables_export_in_csv_and_in_one_workbook(client, make_user):
     workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     assert workbook.sheetnames == ["Versements", "Bilan financier", "Synthèses par fiche action", "Solde par volet"]
     outcome = [c.value for c in workbook["Synthèses par fiche action"][2]]
-    assert outcome[:6] == [1, "Référents", "Synthèse au 30 juin", "Engagée", 120000, 300]
+    number = convention.action_sheets.get(title="Référents").number
+    assert outcome[:6] == [number, "Référents", "Synthèse au 30 juin", "Engagée", 120000, 300]
     cell = workbook["Synthèses par fiche action"][2][7]
     assert (cell.value, cell.data_type) == ("=1+1", "s")  # a formula typed in a comment stays text
     assert [c.value for c in workbook["Solde par volet"][1]][:2] == ["volet", "alloué (€)"]
