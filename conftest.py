@@ -79,11 +79,3 @@ def make_user(territories, django_user_model):
 def fast_password_hashing(settings):
     """Tests create many accounts; a slow hasher only costs time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def pytest_collection_modifyitems(items):
-    """The Spark tests in one process when the suite runs in several (`--dist loadgroup`): one JVM, not one per
-    process, and the other processes keep their cores for the rest of the suite."""
-    for item in items:
-        if "spark_available" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("spark"))
