@@ -78,8 +78,7 @@ def upload_path(folder: Path) -> dict:
     first, last = delivery.months()
     rows = sum(delivery.row_counts().values())
     with tempfile.TemporaryDirectory() as stored:
-        write_numbered(delivery.tables, Path(stored))  # as indicators.storage.save_tables does
-        paths = {name: Path(stored) / f"{name}.parquet" for name in delivery.tables}
+        paths = write_numbered(delivery.tables, Path(stored))  # as indicators.storage.save_tables does
         persons = Path(stored) / PERSONS_FILE
         del delivery
         saved = time.perf_counter()

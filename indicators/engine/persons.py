@@ -55,18 +55,21 @@ def numbered(tables: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], pa.Array
     return {name: with_numbers(table, numbers.get(name)) for name, table in tables.items()}, pseudonyms
 
 
-def write_numbered(tables: dict[str, pa.Table], folder: Path) -> None:
-    """Each table as `<name>.parquet` in `folder`, its persons numbered, and their pseudonyms as PERSONS_FILE. Two
-    tables are written at a time, the largest first: the numbering (about 1.4 s nationally) then costs no more
-    than writing the tables one by one as delivered (benchmarks/README.md, ingestion)."""
+def write_numbered(tables: dict[str, pa.Table], folder: Path) -> dict[str, Path]:
+    """Each table as `<name>.parquet` in `folder`, its persons numbered, and their pseudonyms as PERSONS_FILE; the
+    tables' paths by name. Two tables are written at a time, the largest first: the numbering (about 1.4 s
+    nationally) then costs no more than writing the tables one by one as delivered (benchmarks/README.md,
+    ingestion)."""
     numbers, pseudonyms = numbering(tables)
+    paths = {name: folder / f"{name}.parquet" for name in tables}
 
     def write(name: str) -> None:
-        pq.write_table(with_numbers(tables[name], numbers.get(name)), folder / f"{name}.parquet")
+        pq.write_table(with_numbers(tables[name], numbers.get(name)), paths[name])
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(write, sorted(tables, key=lambda name: -tables[name].nbytes)))
     pq.write_table(pa.table({PSEUDONYME: pseudonyms}), folder / PERSONS_FILE)
+    return paths
 
 
 class PersonNumbers:

@@ -73,8 +73,7 @@ def scrambled(delivery):
 
 def stored_runner(tables, folder) -> DuckDBRunner:
     folder.mkdir()
-    write_numbered(tables, folder)
-    return DuckDBRunner({name: folder / f"{name}.parquet" for name in tables}, persons=folder / PERSONS_FILE)
+    return DuckDBRunner(write_numbered(tables, folder), persons=folder / PERSONS_FILE)
 
 
 def test_numbered_files_give_the_same_figures_and_the_same_persons_listed(tmp_path):
@@ -130,8 +129,8 @@ def test_spark_reads_the_numbered_files_and_lists_the_pseudonyms(spark_available
     tables = scrambled(generate(Calibration(persons=300), first=FIRST, last=LAST, seed=5))
     folder = tmp_path / "livraison"
     folder.mkdir()
-    write_numbered(tables, folder)
-    spark = SparkRunner({name: str(folder / f"{name}.parquet") for name in tables}, persons=folder / PERSONS_FILE)
+    paths = write_numbered(tables, folder)
+    spark = SparkRunner({name: str(path) for name, path in paths.items()}, persons=folder / PERSONS_FILE)
     by_pseudonym = DuckDBRunner(tables)
     assert volet2_table(spark, FIRST, LAST) == volet2_table(by_pseudonym, FIRST, LAST)
     assert volet3_table(spark, FIRST, LAST) == volet3_table(by_pseudonym, FIRST, LAST)
