@@ -108,9 +108,42 @@ class SparkRunner(PersonNumbers):
 
 
 def to_spark(sql: str) -> str:
+    """The DuckDB text in Spark's dialect, each CTE written as a subquery where it is read (`inline_ctes`)."""
     import sqlglot
 
-    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    return inline_ctes(sqlglot.parse_one(sql, read="duckdb")).sql(dialect="spark")
+
+
+def inline_ctes(query):
+    """The SQLGlot `query` without WITH: each CTE is written as a subquery where it is read. Spark substitutes the
+    cache of a stage (a cached temporary view) only where the view is named outside a WITH: inside a CTE, it
+    computes the stage again, and with it every stage before. Spark inlines deterministic CTEs itself (a body read
+    twice is then one exchange reused), so the plan is otherwise the same."""
+    from sqlglot import exp
+
+    for node in reversed(list(query.find_all(exp.Select, exp.SetOperation))):
+        with_ = node.args.get("with_")
+        if not with_:
+            continue
+        node.set("with_", None)
+        bodies = {}
+        for cte in with_.expressions:
+            if cte.args["alias"].columns:
+                raise ValueError(f"CTE {cte.alias} : liste de colonnes non prise en charge")
+            _substitute(cte.this, bodies)
+            bodies[cte.alias] = cte.this
+        _substitute(node, bodies)
+    return query
+
+
+def _substitute(query, bodies) -> None:
+    """Each table of `query` named in `bodies` replaced by a copy of its body, under the table's alias."""
+    from sqlglot import exp
+
+    for table in list(query.find_all(exp.Table)):
+        if table.name in bodies and not table.args.get("db"):
+            alias = exp.TableAlias(this=exp.to_identifier(table.alias_or_name))
+            table.replace(exp.Subquery(this=bodies[table.name].copy(), alias=alias))
 
 
 _SESSION = None

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.engine import months
+from indicators.engine import follow_ups, months, volet3
 from indicators.engine.reading import read_delivery
-from indicators.engine.runners import DuckDBRunner, SparkRunner
+from indicators.engine.runners import DuckDBRunner, SparkRunner, to_spark
 from indicators.engine.synthetic import Calibration, generate
 from indicators.engine.tables import volet2_table
 from indicators.tests.builders import every_table
@@ -51,6 +51,41 @@ def test_duckdb_and_spark_agree_on_random_deliveries(spark_available, seed, pers
     )
     duckdb, spark = DuckDBRunner(delivery.tables), SparkRunner(delivery.tables)
     assert every_table(duckdb, FIRST, LAST) == every_table(spark, FIRST, LAST)
+
+
+def spark_sources(runner, sql: str) -> list[tuple[str, set[str]]]:
+    """The leaves of the plan of `sql` once Spark has put in the cached stages, with their columns: InMemoryRelation
+    for a stage read from its cache, LocalRelation for a table of the delivery."""
+    leaves = runner.spark.sql(to_spark(sql))._jdf.queryExecution().withCachedData().collectLeaves()
+    sources = []
+    for i in range(leaves.length()):
+        columns = leaves.apply(i).output()
+        names = {columns.apply(j).name() for j in range(columns.length())}
+        sources.append((leaves.apply(i).getClass().getSimpleName(), names))
+    return sources
+
+
+@pytest.mark.once
+def test_spark_reads_the_earlier_stages_from_their_cache_even_inside_a_with(spark_available):
+    """Spark substitutes a stage's cache only where its view is named outside a WITH, and the stages and queries are
+    written with CTEs: each one read the monthly situations again and recomputed every earlier stage."""
+    runner = SparkRunner(read_delivery(EXAMPLE, key=b"cle-de-test").tables)
+    runner.materialise("bounds", follow_ups.stage_sql("bounds"))
+    width = runner.query("SELECT width FROM bounds")[0]["width"]
+
+    def situations_read(sql):
+        return [kind for kind, columns in spark_sources(runner, sql) if "mois" in columns]
+
+    # the monthly situations read by the per-person fold and the second read for the new entrants alone
+    reads = {"people": ["LocalRelation"], "entrants": ["LocalRelation"]}
+    for name in list(follow_ups.STAGES)[1:]:
+        sql = follow_ups.stage_sql(name, width, runner.word_types)
+        assert situations_read(sql) == reads.get(name, []), name
+        if name in ("followed_people", "entering_people", "entrant_orientation"):
+            assert {kind for kind, _ in spark_sources(runner, sql)} == {"InMemoryRelation"}, name
+        runner.materialise(name, sql)
+    assert situations_read(f"WITH {follow_ups.LATEST_OPEN} SELECT * FROM latest_open") == []
+    assert situations_read(volet3.monthly_sql(width)) == []
 
 
 def test_cli_reproduces_the_expected_file_byte_for_byte(tmp_path):
