@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -16,6 +17,22 @@ if os.environ.get("CI"):
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to be called
 # from a thread with a running loop unless told that this is a test-only situation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    """For the processes of pytest-xdist (`--dist loadgroup`, scripts/test.sh):
+    - the Spark tests in one group, so one process runs them all: a second Spark session (a JVM and its warm-up)
+      would run beside the first on the same cores;
+    - a node id of its own for each API operation of schemathesis, which gives them all the test's: the scheduler
+      keeps one test per node id, and would run one operation out of eleven."""
+    for item in items:
+        if "spark_available" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("spark"))
+        if item.name != item.nodeid.rsplit("::", 1)[-1]:  # pytest has no public way to set it
+            item._id = item.parent.id.child(item.name)
+    twice = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
+    if twice:
+        raise pytest.UsageError(f"tests de même identifiant, dont pytest-xdist n'exécuterait qu'un : {twice[:3]}")
 
 
 @pytest.fixture(scope="session")

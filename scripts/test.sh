@@ -24,7 +24,6 @@ if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
   npm ci --no-audit --no-fund --silent
 fi
 .venv/bin/ruff check .
-# the suite in as many processes as the machine has cores (four at most); `scripts/test.sh -n 0` runs it in a single
-# process. Not `--dist loadgroup`: it keeps one test per node id, and schemathesis gives its eleven API operations
-# the same one (1126 tests run instead of 1136)
-exec .venv/bin/python -m pytest --numprocesses auto --maxprocesses 4 "$@"
+# the suite in as many processes as the machine has cores (four at most), the Spark tests all in one (conftest.py);
+# `scripts/test.sh -n 0` runs it in a single process
+exec .venv/bin/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup "$@"
