@@ -131,8 +131,6 @@ def financeable(convention):
 def signed(convention, by, *, on=date(2024, 3, 8)):
     """A financeable convention taken through negotiation, finalisation, délibération and signature (its
     advances are then proposed)."""
-    from conventions import lifecycle
-
     financeable(convention)
     for name, values in (
         ("open_negotiation", {}),
@@ -140,10 +138,7 @@ def signed(convention, by, *, on=date(2024, 3, 8)):
         ("approve", {"deliberation_date": on}),
         ("sign", {"prefect_signed_on": on, "president_signed_on": on, "regional_prefect_signed_on": on}),
     ):
-        convention.refresh_from_db()
-        lifecycle.apply_transition(
-            name, convention=convention, by=by, on=on, lock_version=convention.lock_version, **values
-        )
+        step(convention, name, by, on, **values)
     convention.refresh_from_db()
     return convention
 
@@ -218,3 +213,39 @@ def triennial(code: str = "01D", *, even_tranches: bool = False):
         tranches[2027] = {volet: amount - 2 * third[volet] for volet, amount in convention.amounts.items()}
         funding_services.tranches_save(convention_id=convention.pk, tranches=tranches, by=None)
     return convention
+
+
+def step(convention, name, user, on, **values):
+    """The lifecycle transition `name` applied to the convention as it is now in the database."""
+    from conventions import lifecycle
+
+    convention.refresh_from_db()
+    return lifecycle.apply_transition(
+        name, convention=convention, by=user, on=on, lock_version=convention.lock_version, **values
+    )
+
+
+def signed_with_advances(make_user):
+    """The convention of 01D for 2024 (volet 1: 200 000 €, volet 2: 1 000 000 €) taken step by step to its
+    signature on 8 March 2024, its advances then proposed; with the DDETS agent who signed it."""
+    from conventions import services
+    from territories.models import Collectivity
+
+    agent = make_user(Role.DDETS, "01", username="ddets-execution")
+    c = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    c = services.convention_update(
+        convention=c,
+        lock_version=c.lock_version,
+        values={
+            "amount_volet1": Decimal("200000.00"), "amount_volet2": Decimal("1000000.00"), "prefect_name": "P",
+            "president_name": "P", "regional_prefect_name": "P",
+        },
+    )  # fmt: skip
+    financeable(c)
+    step(c, "open_negotiation", agent, date(2024, 1, 5))
+    step(c, "finalise", agent, date(2024, 1, 25))
+    step(c, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))
+    step(c, "sign", agent, date(2024, 3, 8), prefect_signed_on=date(2024, 3, 8), president_signed_on=date(2024, 3, 8),
+         regional_prefect_signed_on=date(2024, 3, 8))  # fmt: skip
+    c.refresh_from_db()
+    return c, agent

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from accounts.models import Role
 from api.models import ApiToken
 from indicators.models import Delivery
-from indicators.tests.test_pages import example_zip
+from indicators.tests.examples import example_zip
 
 pytestmark = pytest.mark.django_db
 

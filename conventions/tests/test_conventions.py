@@ -11,7 +11,7 @@ from conventions import lifecycle, services
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
 from funding.payments import settle_balances
 from territories.models import Collectivity
-from tests.factories import financeable
+from tests.factories import financeable, step
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +36,6 @@ def draft(ain):
                 "regional_prefect_name": "Préfet de région fictif",
             },
         )
-    )
-
-
-def step(convention, name, user, on, **values):
-    convention.refresh_from_db()
-    return lifecycle.apply_transition(
-        name, convention=convention, by=user, on=on, lock_version=convention.lock_version, **values
     )
 
 

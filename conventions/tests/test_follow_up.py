@@ -14,10 +14,9 @@ from pypdf import PdfReader
 from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.models import ConventionDocument, ConventionState, ExecutionReport
-from conventions.tests.test_conventions import step
 from conventions.volets import Volet
 from territories.models import Collectivity
-from tests.factories import CeilingFactory, PlanLineFactory, financeable
+from tests.factories import CeilingFactory, PlanLineFactory, financeable, step
 
 pytestmark = pytest.mark.django_db
 

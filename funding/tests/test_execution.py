@@ -12,11 +12,10 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from conventions import lifecycle
-from conventions.tests.test_conventions import step
 from funding import payments, reports
 from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
 from funding.models import Payment, PaymentKind, VoletBalance
-from tests.factories import financeable
+from tests.factories import signed_with_advances, step
 
 D = Decimal
 
@@ -73,33 +72,9 @@ def test_r_fin_07_payments_of_a_volet_never_exceed_its_allocation(allocated, spe
     assert advance + result.to_pay - result.to_recover == result.due
 
 
-def sign(make_user):
-    from conventions import services
-    from territories.models import Collectivity
-
-    agent = make_user(Role.DDETS, "01", username="ddets-execution")
-    c = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
-    c = services.convention_update(
-        convention=c,
-        lock_version=c.lock_version,
-        values={
-            "amount_volet1": D("200000.00"), "amount_volet2": D("1000000.00"), "prefect_name": "P",
-            "president_name": "P", "regional_prefect_name": "P",
-        },
-    )  # fmt: skip
-    financeable(c)
-    step(c, "open_negotiation", agent, date(2024, 1, 5))
-    step(c, "finalise", agent, date(2024, 1, 25))
-    step(c, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))
-    step(c, "sign", agent, date(2024, 3, 8), prefect_signed_on=date(2024, 3, 8), president_signed_on=date(2024, 3, 8),
-         regional_prefect_signed_on=date(2024, 3, 8))  # fmt: skip
-    c.refresh_from_db()
-    return c, agent
-
-
 @pytest.mark.django_db
 def test_r_fin_07_advances_proposed_at_signature(make_user):
-    convention, _ = sign(make_user)
+    convention, _ = signed_with_advances(make_user)
     advances = {p.volet: p.amount for p in Payment.objects.filter(convention=convention, kind=PaymentKind.ADVANCE)}
     assert advances == {1: D("120000.00"), 2: D("600000.00")}
     with pytest.raises(IntegrityError):
@@ -108,7 +83,7 @@ def test_r_fin_07_advances_proposed_at_signature(make_user):
 
 @pytest.mark.django_db
 def test_from_signature_to_closed_with_a_recovery_on_volet1(make_user):
-    convention, agent = sign(make_user)
+    convention, agent = signed_with_advances(make_user)
     recorder = make_user(Role.DREETS, "84", username="dreets-paiements")
     for payment in Payment.objects.filter(convention=convention):
         payments.approve_payment(payment_id=payment.pk, by=agent)
@@ -141,7 +116,7 @@ def test_from_signature_to_closed_with_a_recovery_on_volet1(make_user):
 
 @pytest.mark.django_db
 def test_r_fin_10_report_refuses_amounts_that_are_not_units_times_cost(make_user):
-    convention, agent = sign(make_user)
+    convention, agent = signed_with_advances(make_user)
     step(convention, "start_execution", agent, date(2024, 4, 3))
     convention.refresh_from_db()
     line = {"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "x", "unit": "h",
@@ -153,7 +128,7 @@ def test_r_fin_10_report_refuses_amounts_that_are_not_units_times_cost(make_user
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_approvals_of_the_same_advance_end_with_one(make_user, territories):
-    convention, agent = sign(make_user)
+    convention, agent = signed_with_advances(make_user)
     advance = Payment.objects.get(convention=convention, volet=1)
     barrier = threading.Barrier(2)
     outcomes = []

@@ -11,10 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from conventions.tests.test_conventions import step
 from funding.models import Payment, ReportLine, VoletBalance
-from funding.tests.test_execution import sign
-from tests.factories import ActionSheetFactory
+from tests.factories import ActionSheetFactory, signed_with_advances, step
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -47,7 +45,7 @@ def row_of(sheet, purpose: str) -> int:
 
 
 def test_signature_to_settled_balance_through_the_pages(client, make_user):
-    convention, ddets = sign(make_user)
+    convention, ddets = signed_with_advances(make_user)
     council = make_user(Role.DEPARTMENTAL_COUNCIL, "01D")
     client.force_login(ddets)
     home = client.get("/").content.decode()
@@ -129,7 +127,7 @@ def test_signature_to_settled_balance_through_the_pages(client, make_user):
 
 
 def test_only_the_state_side_approves_and_only_the_council_reports(client, make_user):
-    convention, _ = sign(make_user)
+    convention, _ = signed_with_advances(make_user)
     payment = Payment.objects.filter(convention=convention).first()
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     assert client.post(reverse("funding:approve_payment", args=[convention.pk, payment.pk])).status_code == 404
@@ -145,7 +143,7 @@ def test_only_the_state_side_approves_and_only_the_council_reports(client, make_
 
 def signed_with_a_mid_year_synthesis(client, make_user, comment: str):
     """A signed convention with one fiche action, whose mid-year synthesis the council entered."""
-    convention, ddets = sign(make_user)
+    convention, ddets = signed_with_advances(make_user)
     sheet = ActionSheetFactory(
         convention=convention, title="Référents", start_date=date(2024, 2, 1), duration_months=10
     )
@@ -185,7 +183,7 @@ def test_mid_year_synthesis_by_the_council(client, make_user):
 def test_bad_report_workbooks(client, make_user, change, expected):
     from funding import excel, excel_import
 
-    convention, _ = sign(make_user)
+    convention, _ = signed_with_advances(make_user)
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     values = {"purpose": "Référents", "nature": "Dépenses de personnel (ETP)", "units": 1, "amount": 1000}
     data = report_workbook(client, convention, [(2, REMOBILISATION, values)])
@@ -208,7 +206,7 @@ def test_bad_report_workbooks(client, make_user, change, expected):
 def test_a_plan_workbook_is_not_a_report(client, make_user):
     from funding import excel, excel_import
 
-    convention, _ = sign(make_user)
+    convention, _ = signed_with_advances(make_user)
     plan = excel.export_plan(convention, [], {})
     with pytest.raises(excel_import.PlanImportError) as error:
         excel_import.import_workbook(excel.REPORT, plan, filename="plan.xlsx", convention=convention)

@@ -14,11 +14,10 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from conventions import lifecycle, services
-from conventions.tests.test_conventions import step
 from funding import excel, excel_import
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
-from tests.factories import ActionSheetFactory
+from tests.factories import ActionSheetFactory, step
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -13,7 +13,7 @@ from indicators.engine.runners import DuckDBRunner, SparkRunner, to_spark
 from indicators.engine.synthetic import Calibration, generate
 from indicators.engine.tables import volet2_table
 from indicators.tests.builders import every_table
-from indicators.tests.test_volet2 import EXAMPLE, EXPECTED_EXAMPLE
+from indicators.tests.examples import EXAMPLE, EXPECTED_EXAMPLE
 
 FIRST, LAST = date(2023, 1, 1), date(2024, 6, 1)
 

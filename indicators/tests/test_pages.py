@@ -3,7 +3,6 @@ identifier kept anywhere in the database."""
 
 import io
 import re
-import zipfile
 from datetime import date
 
 import pytest
@@ -14,7 +13,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from indicators.models import Delivery, IndicatorResult
-from indicators.tests.test_volet2 import EXAMPLE
+from indicators.tests.examples import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,27 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path):
     settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
-
-
-def example_zip(replace: tuple[str, str, str] | list[tuple[str, str, str]] | None = None) -> io.BytesIO:
-    """The worked example as a zip; replace = (file name, old text, new text), or a list of them."""
-    replacements = [replace] if isinstance(replace, tuple) else replace or []
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zipped:
-        for path in EXAMPLE.iterdir():
-            text = path.read_text("utf-8")
-            for name, old, new in replacements:
-                if path.name == name:
-                    assert old in text
-                    text = text.replace(old, new, 1)
-            zipped.writestr(path.name, text)
-    buffer.seek(0)
-    buffer.name = "livraison.zip"
-    return buffer
-
-
-def upload(client, code="01D", replace=None):
-    return client.post(reverse("indicators:deliveries", args=[code]), {"files": example_zip(replace)}, follow=True)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Volet 2 definitions (R-IND-01, R-IND-02, R-IND-03) at their boundaries, on DuckDB."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -10,20 +9,7 @@ from indicators.engine.reading import read_delivery
 from indicators.engine.runners import DuckDBRunner
 from indicators.engine.tables import organisms_table, volet2_table
 from indicators.tests.builders import monthly, orientations, situations
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "indicators" / "tests" / "data" / "volet2"
-
-# attendu_volet2.csv of the spec, written out.
-EXPECTED_EXAMPLE = [
-    {"mois": "2024-01", "nouveaux_entrants": 3, "t0_inconnu": 1, "orientes_15_jours": 2, "orientes_1_mois": 2,
-     "orientations_accompagnement_global": 1, "absents_rdv_orientation": 1},
-    {"mois": "2024-02", "nouveaux_entrants": 3, "t0_inconnu": 0, "orientes_15_jours": 1, "orientes_1_mois": 3,
-     "orientations_accompagnement_global": 0, "absents_rdv_orientation": 0},
-    {"mois": "2024-03", "nouveaux_entrants": 1, "t0_inconnu": 0, "orientes_15_jours": 0, "orientes_1_mois": 0,
-     "orientations_accompagnement_global": 0, "absents_rdv_orientation": 0},
-    {"mois": "2024-04", "nouveaux_entrants": 1, "t0_inconnu": 0, "orientes_15_jours": 1, "orientes_1_mois": 1,
-     "orientations_accompagnement_global": 0, "absents_rdv_orientation": 0},
-]  # fmt: skip
+from indicators.tests.examples import EXAMPLE, EXPECTED_EXAMPLE
 
 
 def compute(sits, orients=(), first="2024-01", last="2024-04"):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from indicators.tests.test_pages import upload
+from indicators.tests.examples import upload
 from steering.dashboards import masked
 from steering.models import SharedLink
 
