@@ -53,6 +53,18 @@ def test_duckdb_and_spark_agree_on_random_deliveries(spark_available, seed, pers
     assert every_table(duckdb, FIRST, LAST) == every_table(spark, FIRST, LAST)
 
 
+def test_the_spark_text_reads_each_cte_as_a_subquery_under_the_name_it_is_read_by():
+    sql = "WITH a AS (SELECT x FROM t), b AS (SELECT x FROM a) SELECT b.x, a2.x FROM b JOIN a AS a2 ON true"
+    assert to_spark(sql) == (
+        "SELECT b.x, a2.x FROM (SELECT x FROM (SELECT x FROM t) AS a) AS b JOIN (SELECT x FROM t) AS a2 ON TRUE"
+    )
+    # a CTE sees the tables and views of its name defined before it only, as in SQL
+    sql = "WITH a AS (SELECT x FROM people), people AS (SELECT 1 AS x) SELECT * FROM a UNION ALL SELECT x FROM people"
+    assert (
+        to_spark(sql) == "SELECT * FROM (SELECT x FROM people) AS a UNION ALL SELECT x FROM (SELECT 1 AS x) AS people"
+    )
+
+
 def spark_sources(runner, sql: str) -> list[tuple[str, set[str]]]:
     """The leaves of the plan of `sql` once Spark has put in the cached stages, with their columns: InMemoryRelation
     for a stage read from its cache, LocalRelation for a table of the delivery."""
