@@ -105,7 +105,7 @@ def test_council_agent_and_dreets_agent_see_their_own_home(live_server, make_use
 def test_council_agent_uploads_a_faulty_delivery_fixes_it_and_reads_its_indicators(
     live_server, make_user, page, settings, tmp_path
 ):
-    from indicators.tests.test_pages import example_zip
+    from indicators.tests.examples import example_zip
 
     settings.INDICATORS_DATA_DIR = tmp_path / "indicateurs"
     make_user(Role.DEPARTMENTAL_COUNCIL, "01D", username="cd-ain", first_name="Jules")
