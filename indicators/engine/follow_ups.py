@@ -313,26 +313,30 @@ def prepare(runner) -> None:
 
 
 def monthly_bits(masks: dict[str, str], width: int, source: str, by: str | None = None) -> str:
-    """A query counting, for each month offset k, the rows of `source` whose mask has bit k (name_k), per
-    value of `by` when given. The rows are first counted by distinct masks (a few tens of thousands for
-    millions of persons: a person's months mostly form one run), then each bit is read once per distinct
-    mask, weighted by its number of rows."""
+    """A query counting, for each month offset k (column k) and each value of `by` when given, the rows of
+    `source` whose mask has bit k (one column per mask). The rows are first counted by distinct masks (a few tens
+    of thousands for millions of persons: a person's months mostly form one run), then each distinct mask is paired
+    with the offsets and its bit read, weighted by its number of rows. One row per offset rather than one column per
+    mask and offset: the wide query's 48 expressions took DuckDB longer to plan than to run (34 ms against 9 ms
+    for a département)."""
     keys = [by] if by else []
     grouped = ", ".join([*keys, *masks.values()])
     counted = ", ".join([*keys, *(f"{mask} AS {name}" for name, mask in masks.items())])
-    sums = ",\n       ".join(
-        f"CAST(sum((({name} >> {k}) & 1) * n) AS BIGINT) AS {name}_{k}" for name in masks for k in range(width)
-    )
-    return f"""SELECT {", ".join([*keys, sums])}
-FROM (SELECT {counted}, count(*) AS n FROM {source} GROUP BY {grouped}) AS distinct_masks
-{f"GROUP BY {by}" if by else ""}"""
+    sums = ", ".join(f"CAST(sum((({name} >> ks.k) & 1) * n_rows) AS BIGINT) AS {name}" for name in masks)
+    offsets = ", ".join(f"({k})" for k in range(width))
+    return f"""SELECT {", ".join([*(f"distinct_masks.{key}" for key in keys), "ks.k", sums])}
+FROM (SELECT {counted}, count(*) AS n_rows FROM {source} GROUP BY {grouped}) AS distinct_masks
+CROSS JOIN (VALUES {offsets}) AS ks(k)
+GROUP BY {", ".join([*(f"distinct_masks.{key}" for key in keys), "ks.k"])}"""
 
 
-def by_month(row: dict, names, first_m: int, width: int, shift: int = 0) -> dict[int, dict]:
-    """The wide row of `monthly_bits` turned into {month index: {name: count}}; `shift` moves each count
-    to a later month (a leaver of M is counted in M + 1)."""
+def by_month(rows: list[dict], names, first_m: int, width: int, shift: int = 0) -> dict[int, dict]:
+    """The rows of `monthly_bits` (one per offset k, for one value of `by`) turned into {month index: {name:
+    count}}, every month of the delivery there (0 without a row); `shift` moves each count to a later month (a
+    leaver of M is counted in M + 1)."""
+    counts = {row["k"]: row for row in rows}
     return {
-        first_m + k + shift: {name: row.get(f"{name}_{k}") or 0 for name in names}
+        first_m + k + shift: {name: counts.get(k, {}).get(name) or 0 for name in names}
         for k in range(width)
-        if first_m + k + shift <= first_m + width - 1
+        if k + shift < width
     }

@@ -263,17 +263,19 @@ PEOPLE_MASKS = {
 def rows(runner, first_m: int, width: int) -> dict[int, dict]:
     """{month index: counts and sums} over the months of the delivery."""
     result = {row["m"]: dict(row) for row in runner.query(monthly_sql(width))}
-    people = runner.query(monthly_bits(PEOPLE_MASKS, width, "people AS pe CROSS JOIN bounds AS b"))[0]
-    by_parcours = runner.query(
+    people = runner.query(monthly_bits(PEOPLE_MASKS, width, "people AS pe CROSS JOIN bounds AS b"))
+    by_parcours: dict[int, list[dict]] = {}
+    for row in runner.query(
         f"WITH {LATEST_OPEN}\n{monthly_bits({'suivis': 'months'}, width, 'latest_open', by='parcours')}"
-    )
+    ):
+        by_parcours.setdefault(row["parcours"], []).append(row)
     for m, counts in by_month(people, ["inscrits_france_travail"], first_m, width).items():
         result.setdefault(m, {}).update(counts)
     for m, counts in by_month(people, ["sortants"], first_m, width, shift=1).items():
         result.setdefault(m, {}).update(counts)
-    for row in by_parcours:
-        for m, counts in by_month(row, ["suivis"], first_m, width).items():
-            parcours = decoded(row["parcours"], PARCOURS)
+    for code, rows_of_parcours in by_parcours.items():
+        parcours = decoded(code, PARCOURS)
+        for m, counts in by_month(rows_of_parcours, ["suivis"], first_m, width).items():
             result.setdefault(m, {})[f"suivis_parcours_{parcours}"] = counts["suivis"]
     for counts in result.values():
         counts["n_followed"] = sum(counts.get(f"suivis_parcours_{p}", 0) for p in PARCOURS)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from indicators.engine import months
-from indicators.engine.follow_ups import mask_words, prepare
+from indicators.engine.follow_ups import by_month, mask_words, monthly_bits, prepare
 from indicators.engine.runners import DuckDBRunner
 from indicators.tests.builders import situations
 
@@ -121,3 +121,14 @@ def test_r_ind_05_two_orientations_on_the_same_day_count_under_the_greatest_parc
         last="2024-03",
     )
     assert by_month == {"2024-01": None, "2024-02": None, "2024-03": "socio_professionnel"}
+
+
+def test_monthly_counts_read_from_the_masks_give_every_month_of_the_delivery():
+    """Bit k of a mask is the month first_m + k; a month without any row counts 0; a leaver of M counts in M + 1."""
+    import duckdb
+
+    sql = monthly_bits({"n": "mask"}, 4, "(VALUES (5), (5), (4), (0)) AS persons(mask)")
+    rows = [dict(zip(("k", "n"), row, strict=True)) for row in duckdb.sql(sql).fetchall()]
+    assert by_month(rows, ["n"], 100, 4) == {100: {"n": 2}, 101: {"n": 0}, 102: {"n": 3}, 103: {"n": 0}}
+    assert by_month(rows, ["n"], 100, 4, shift=1) == {101: {"n": 2}, 102: {"n": 0}, 103: {"n": 3}}
+    assert by_month([], ["n"], 100, 2) == {100: {"n": 0}, 101: {"n": 0}}
