@@ -225,27 +225,22 @@ def step(convention, name, user, on, **values):
     )
 
 
-def signed_with_advances(make_user):
-    """The convention of 01D for 2024 (volet 1: 200 000 €, volet 2: 1 000 000 €) taken step by step to its
-    signature on 8 March 2024, its advances then proposed; with the DDETS agent who signed it."""
+def filled(code: str, year: int, **values):
+    """A convention of the collectivity `code` created and given `values` through the services (with their audit
+    trail), as the pages do."""
     from conventions import services
     from territories.models import Collectivity
 
+    convention = services.convention_create(collectivity=Collectivity.objects.get(code=code), year=year)
+    return services.convention_update(convention=convention, lock_version=convention.lock_version, values=values)
+
+
+def signed_with_advances(make_user):
+    """The convention of 01D for 2024 (volet 1: 200 000 €, volet 2: 1 000 000 €) `filled`, then `signed` on 8 March
+    2024 (its advances then proposed); with the DDETS agent who signed it."""
     agent = make_user(Role.DDETS, "01", username="ddets-execution")
-    c = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
-    c = services.convention_update(
-        convention=c,
-        lock_version=c.lock_version,
-        values={
-            "amount_volet1": Decimal("200000.00"), "amount_volet2": Decimal("1000000.00"), "prefect_name": "P",
-            "president_name": "P", "regional_prefect_name": "P",
-        },
+    convention = filled(
+        "01D", 2024, amount_volet1=Decimal("200000.00"), amount_volet2=Decimal("1000000.00"), prefect_name="P",
+        president_name="P", regional_prefect_name="P",
     )  # fmt: skip
-    financeable(c)
-    step(c, "open_negotiation", agent, date(2024, 1, 5))
-    step(c, "finalise", agent, date(2024, 1, 25))
-    step(c, "approve", agent, date(2024, 2, 20), deliberation_date=date(2024, 2, 20))
-    step(c, "sign", agent, date(2024, 3, 8), prefect_signed_on=date(2024, 3, 8), president_signed_on=date(2024, 3, 8),
-         regional_prefect_signed_on=date(2024, 3, 8))  # fmt: skip
-    c.refresh_from_db()
-    return c, agent
+    return signed(convention, agent), agent

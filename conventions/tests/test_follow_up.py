@@ -16,7 +16,7 @@ from conventions import lifecycle, services
 from conventions.models import ConventionDocument, ConventionState, ExecutionReport
 from conventions.volets import Volet
 from territories.models import Collectivity
-from tests.factories import CeilingFactory, PlanLineFactory, financeable, step
+from tests.factories import CeilingFactory, PlanLineFactory, filled, financeable, step
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +24,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def signed(make_user):
     agent = make_user(Role.DDETS, "01", username="ddets-signature")
-    convention = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
-    convention = services.convention_update(
-        convention=convention,
-        lock_version=convention.lock_version,
-        values={
-            "amount_volet1": Decimal("250000.00"),
-            "amount_volet2": Decimal("1000000.00"),
-            "prefect_name": "Préfète fictive",
-            "president_name": "Président fictif",
-            "regional_prefect_name": "Préfet de région fictif",
-        },
+    convention = filled(
+        "01D",
+        2024,
+        amount_volet1=Decimal("250000.00"),
+        amount_volet2=Decimal("1000000.00"),
+        prefect_name="Préfète fictive",
+        president_name="Président fictif",
+        regional_prefect_name="Préfet de région fictif",
     )
     financeable(convention)
     step(convention, "open_negotiation", agent, date(2024, 1, 5))

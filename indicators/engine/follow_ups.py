@@ -313,7 +313,7 @@ def prepare(runner) -> None:
 
 
 def monthly_bits(masks: dict[str, str], width: int, source: str, by: str | None = None) -> str:
-    """A query counting, for each month offset k (column k) and each value of `by` when given, the rows of
+    """A query counting, for each month offset k (column `k`) and each value of `by` when given, the rows of
     `source` whose mask has bit k (one column per mask). The rows are first counted by distinct masks (a few tens
     of thousands for millions of persons: a person's months mostly form one run), then each distinct mask is paired
     with the offsets and its bit read, weighted by its number of rows. One row per offset rather than one column per
@@ -324,10 +324,11 @@ def monthly_bits(masks: dict[str, str], width: int, source: str, by: str | None 
     counted = ", ".join([*keys, *(f"{mask} AS {name}" for name, mask in masks.items())])
     sums = ", ".join(f"CAST(sum((({name} >> ks.k) & 1) * n_rows) AS BIGINT) AS {name}" for name in masks)
     offsets = ", ".join(f"({k})" for k in range(width))
-    return f"""SELECT {", ".join([*(f"distinct_masks.{key}" for key in keys), "ks.k", sums])}
+    per_offset = ", ".join([*(f"distinct_masks.{key}" for key in keys), "ks.k"])
+    return f"""SELECT {per_offset}, {sums}
 FROM (SELECT {counted}, count(*) AS n_rows FROM {source} GROUP BY {grouped}) AS distinct_masks
 CROSS JOIN (VALUES {offsets}) AS ks(k)
-GROUP BY {", ".join([*(f"distinct_masks.{key}" for key in keys), "ks.k"])}"""
+GROUP BY {per_offset}"""
 
 
 def by_month(rows: list[dict], names, first_m: int, width: int, shift: int = 0) -> dict[int, dict]:
