@@ -93,6 +93,7 @@ def duplicate_ids(page) -> list[str]:
 
 def serious_violations(page) -> list[str]:
     """axe's serious and critical violations."""
+    assert AXE_SOURCE, f"{AXE} absent : lancez « npm ci » (scripts/test.sh le fait)"
     page.add_script_tag(content=AXE_SOURCE)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
