@@ -305,6 +305,33 @@ def available(convention: Convention) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if convention.state in t.sources]
 
 
+def _facts(convention: Convention, today: date) -> dict:
+    """What `refusals` reads besides the convention, from the database."""
+    notice = convention.denunciations.filter(withdrawn_on__isnull=True).order_by("effective_on").first()
+    last = convention.events.order_by("-occurred_on", "-pk").first()
+    return {
+        "volet3_selected": Volet3Selection.objects.filter(
+            collectivity=convention.collectivity, year=convention.year
+        ).exists(),
+        "denunciation_effective_on": notice.effective_on if notice else None,
+        "previous_step": (_step_label(last.transition), last.occurred_on) if last else None,
+        "today": today,
+    }
+
+
+def not_yet(convention: Convention, today: date) -> dict[str, list[str]]:
+    """The steps the page offers with only their date to enter that no date up to today would let through, with
+    why (the convention not ended for the final report, the formal notice's two months not elapsed, the amounts or
+    a signatory missing): the page says so instead of a button that can only be refused. Dated today is the most a
+    step can be: the checks of these steps either ignore the date or pass from a date on."""
+    facts = _facts(convention, today)
+    return {
+        t.name: reasons
+        for t in available(convention)
+        if not t.fields and (reasons := refusals(t, convention, today, **facts))
+    }
+
+
 def apply_transition(
     name: str, *, convention: Convention, by, on: date, lock_version: int, note: str = "", **values
 ) -> Convention:
@@ -321,18 +348,7 @@ def apply_transition(
             )
         for field, value in values.items():
             setattr(current, field, value)
-        selected = Volet3Selection.objects.filter(collectivity=current.collectivity, year=current.year).exists()
-        notice = current.denunciations.filter(withdrawn_on__isnull=True).order_by("effective_on").first()
-        last = current.events.order_by("-occurred_on", "-pk").first()
-        reasons = refusals(
-            transition,
-            current,
-            on,
-            volet3_selected=selected,
-            denunciation_effective_on=notice.effective_on if notice else None,
-            previous_step=(_step_label(last.transition), last.occurred_on) if last else None,
-            today=timezone.localdate(),
-        )
+        reasons = refusals(transition, current, on, **_facts(current, timezone.localdate()))
         if not reasons:
             reasons = precondition_refusals(transition.name, current, on)
         if reasons:

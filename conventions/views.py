@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
@@ -105,6 +106,9 @@ def convention_detail(request, pk: int):
         for row in results.volet2_rows(convention.collectivity)
         if convention.start_date <= row["mois"] <= convention.end_date
     ]
+    steps = lifecycle.available(convention) if may_negotiate else []
+    # why no date would let a step through yet: said instead of its button
+    not_yet = lifecycle.not_yet(convention, timezone.localdate()) if steps else {}
     stem = f"convention-{convention.collectivity.code}-{convention.year}"
     export = page_tables_response(
         request, stem, lambda: [tables.amounts_table(convention), volet2_table(indicator_rows)]
@@ -121,7 +125,7 @@ def convention_detail(request, pk: int):
             "events": convention.events.select_related("recorded_by"),
             "deadlines": lifecycle.convention_deadlines(convention, today),
             "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in tables.volets(convention)],
-            "steps": lifecycle.available(convention) if may_negotiate else [],
+            "steps": [(step, not_yet.get(step.name, [])) for step in steps],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
             "may_negotiate": may_negotiate,
             "may_view_history": permissions.may_view_history(request.user, convention.collectivity),

@@ -70,6 +70,57 @@ def test_r_conv_03_from_draft_to_closed(draft, make_user):
     assert len(events) == 8
 
 
+def in_execution(convention, agent):
+    for name, values in (
+        ("open_negotiation", {}),
+        ("finalise", {}),
+        ("approve", {"deliberation_date": date(2024, 2, 20)}),
+        (
+            "sign",
+            dict.fromkeys(("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on"), date(2024, 3, 1)),
+        ),
+        ("start_execution", {}),
+    ):
+        step(convention, name, agent, date(2024, 3, 1), **values)
+    convention.refresh_from_db()
+    return convention
+
+
+def test_the_steps_no_date_lets_through_yet_say_why(draft, make_user):
+    """The final report is received after the end of the convention, the termination two months after a formal
+    notice: before, no date up to today would do, so the page says why instead of offering a button."""
+    convention = in_execution(draft, make_user(Role.DDETS, "01"))
+    assert lifecycle.not_yet(convention, date(2024, 12, 31)) == {
+        "receive_final_report": ["Le bilan final se remet après la fin de la convention (31/12/2024)."],
+        "terminate": ["Aucune mise en demeure en cours : enregistrez d'abord la dénonciation."],
+    }
+    assert list(lifecycle.not_yet(convention, date(2025, 1, 2))) == ["terminate"]
+    # in negotiation, the finalisation without amounts nor signatories
+    empty = services.convention_create(collectivity=Collectivity.objects.get(code="38D"), year=2024)
+    step(empty, "open_negotiation", make_user(Role.DDETS, "38"), date(2024, 1, 5))
+    empty.refresh_from_db()
+    assert lifecycle.not_yet(empty, date(2024, 1, 6)) == {
+        "finalise": [
+            "La convention doit porter un montant sur le volet 1 ou le volet 2.",
+            "Renseignez le nom du signataire : le préfet de département, le président du conseil départemental, "
+            "le préfet de région.",
+        ]
+    }
+
+
+def test_the_page_says_why_a_step_cannot_be_recorded_yet(client, draft, make_user):
+    agent = make_user(Role.DDETS, "01")
+    convention = in_execution(draft, agent)
+    client.force_login(agent)
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert 'data-testid="not-yet-terminate"' in page
+    assert "Constater la résiliation : pas encore possible." in page
+    assert 'data-testid="step-terminate"' not in page
+    # the convention of 2024 has ended: its final report can be recorded
+    assert 'data-testid="step-receive_final_report"' in page
+    assert 'data-testid="not-yet-receive_final_report"' not in page
+
+
 def test_refused_step_changes_nothing(draft, make_user):
     agent = make_user(Role.DDETS, "01")
     with pytest.raises(lifecycle.TransitionRefused):
