@@ -12,7 +12,6 @@ from accounts import permissions
 from accounts.models import Role
 from config.downloads import PDF, Table, attachment, csv_response, page_tables_response
 from config.form_errors import errors_text
-from config.french import Noun
 from conventions import lifecycle, services, versions
 from conventions.forms import (
     AmendmentForm,
@@ -138,22 +137,32 @@ def compare_versions(request, pk: int):
     )
 
 
-@require_POST
-def notify_denunciation(request, pk: int):
+def _record(request, pk: int, form_class, write, done):
+    """A form posted from the convention's page, written by `write(convention, data)` (a service, which may refuse
+    with its reasons); `done(written)` is the message of success."""
     convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
-    form = DenunciationForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("conventions:detail", pk=pk)
     try:
-        notice = services.denunciation_notify(convention=convention, by=request.user, **form.cleaned_data)
+        written = write(convention, form.cleaned_data)
     except lifecycle.TransitionRefused as refusal:
         _refused(request, refusal)
     else:
-        messages.success(
-            request, f"Mise en demeure enregistrée : résiliation le {notice.effective_on:%d/%m/%Y} sauf levée."
-        )
+        messages.success(request, done(written))
     return redirect("conventions:detail", pk=pk)
+
+
+@require_POST
+def notify_denunciation(request, pk: int):
+    return _record(
+        request,
+        pk,
+        DenunciationForm,
+        lambda convention, data: services.denunciation_notify(convention=convention, by=request.user, **data),
+        lambda notice: f"Mise en demeure enregistrée : résiliation le {notice.effective_on:%d/%m/%Y} sauf levée.",
+    )
 
 
 @require_POST
@@ -169,31 +178,28 @@ def withdraw_denunciation(request, pk: int, denunciation_pk: int):
     return redirect("conventions:detail", pk=pk)
 
 
-def _create_child(request, pk: int, form_class, label: Noun):
-    convention = permissions.convention_or_404(request.user, pk, permissions.may_negotiate_convention)
-    form = form_class(request.POST)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.convention = convention
-        if hasattr(item, "recorded_by_id"):
-            item.recorded_by = request.user
-        item.save()
-        messages.success(request, f"{label.done()}.")
-    else:
-        _form_errors(request, form)
-    return redirect("conventions:detail", pk=pk)
-
-
 @require_POST
 def report_execution(request, pk: int):
     """R-CONV-08: non-execution, change or delay reported by the département, with its date."""
-    return _create_child(request, pk, ExecutionReportForm, Noun("signalement"))
+    return _record(
+        request,
+        pk,
+        ExecutionReportForm,
+        lambda convention, data: services.execution_report_record(convention=convention, by=request.user, **data),
+        lambda report: "Signalement enregistré.",
+    )
 
 
 @require_POST
 def record_committee_meeting(request, pk: int):
     """R-SUIVI-06: a meeting of the comité départemental."""
-    return _create_child(request, pk, CommitteeMeetingForm, Noun("réunion du comité", feminine=True))
+    return _record(
+        request,
+        pk,
+        CommitteeMeetingForm,
+        lambda convention, data: services.committee_meeting_record(convention=convention, **data),
+        lambda meeting: "Réunion du comité enregistrée.",
+    )
 
 
 OPEN_DATA_COLUMNS = [

@@ -256,6 +256,34 @@ AMENDMENT_STEPS = {
 }
 
 
+# Article 7 of the model: the département reports a non-execution, a change or a delay in the execution of the
+# convention, so from its signature until its balance is settled (R-CONV-08).
+REPORTABLE = (S.SIGNED, S.IN_EXECUTION, S.REPORT_RECEIVED)
+
+
+def execution_report_refusals(convention: Convention, reported_on: date, today: date) -> list[str]:
+    """Why an execution report dated `reported_on` may not be recorded on the convention; empty when it may."""
+    if convention.state not in REPORTABLE:
+        return [
+            "Un signalement d'exécution (article 7) porte sur une convention signée dont le solde n'est pas arrêté ; "
+            f"celle-ci est à l'état « {ConventionState(convention.state).label} »."
+        ]
+    reasons = []
+    signed_on = max(
+        d
+        for d in (convention.prefect_signed_on, convention.president_signed_on, convention.regional_prefect_signed_on)
+        if d
+    )
+    if reported_on < signed_on:
+        reasons.append(
+            f"La date du signalement ({reported_on:%d/%m/%Y}) précède la signature de la convention "
+            f"({signed_on:%d/%m/%Y})."
+        )
+    if reported_on > today:
+        reasons.append(f"La date du signalement ({reported_on:%d/%m/%Y}) ne peut pas être dans le futur.")
+    return reasons
+
+
 def _step(name: str) -> Transition | AmendmentStep:
     return TRANSITIONS.get(name) or AMENDMENT_STEPS[name]
 

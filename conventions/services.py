@@ -1,6 +1,7 @@
 """Named write functions for conventions: creation and edition, with optimistic locking."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from conventions import lifecycle
 from conventions.lifecycle import ConcurrentEdit, TransitionRefused
@@ -106,8 +107,6 @@ def amendment_propose(*, convention, by, purpose: str, amounts: dict, end_date):
 def amendment_agree(*, amendment, party: str, on):
     """Record one party's agreement ("etat" or "departement"); with both, apply the avenant and keep
     the new version of the convention."""
-    from django.utils import timezone
-
     from conventions.models import Amendment
 
     with transaction.atomic():
@@ -155,6 +154,27 @@ def denunciation_notify(*, convention, by, notice_date, reason: str):
         effective_on=add_months(notice_date, 2),
         reason=reason,
         recorded_by=by,
+    )
+
+
+def execution_report_record(*, convention, by, kind, reported_on, description: str):
+    """R-CONV-08 (art. 7): a non-execution, a change or a delay reported by the département, dated."""
+    from conventions.models import ExecutionReport
+
+    reasons = lifecycle.execution_report_refusals(convention, reported_on, timezone.localdate())
+    if reasons:
+        raise TransitionRefused(reasons)
+    return ExecutionReport.objects.create(
+        convention=convention, kind=kind, reported_on=reported_on, description=description, recorded_by=by
+    )
+
+
+def committee_meeting_record(*, convention, held_on, attendees: str, decisions: str):
+    """R-SUIVI-06: a meeting of the comité départemental, co-chaired by the préfet and the président."""
+    from conventions.models import CommitteeMeeting
+
+    return CommitteeMeeting.objects.create(
+        convention=convention, held_on=held_on, attendees=attendees, decisions=decisions
     )
 
 

@@ -148,6 +148,7 @@ def convention_detail(request, pk: int):
             "meeting_form": CommitteeMeetingForm(),
             "signed_form": SignedCopyForm(),
             "signed": convention.state in services.AMENDABLE,
+            "reportable": convention.state in lifecycle.REPORTABLE,
             "indicator_rows": indicator_rows,
             **thread_context(request.user, convention),
         },

@@ -162,6 +162,19 @@ def test_r_conv_08_and_r_suivi_06_reports_and_committee(signed, make_user, clien
     assert "15/06/2024 – participants : Préfète, président" in page
 
 
+def test_r_conv_08_no_execution_report_before_the_signature_and_nothing_saved(make_user, client):
+    draft = services.convention_create(collectivity=Collectivity.objects.get(code="01D"), year=2024)
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    assert "Signaler une inexécution" not in client.get(reverse("conventions:detail", args=[draft.pk])).content.decode()
+    page = client.post(
+        reverse("conventions:report_execution", args=[draft.pk]),
+        {"kind": "retard", "reported_on": "2024-07-01", "description": "Recrutement décalé"},
+        follow=True,
+    ).content.decode()
+    assert "porte sur une convention signée dont le solde n&#x27;est pas arrêté" in page
+    assert not ExecutionReport.objects.exists()
+
+
 def test_open_data_export_lists_signed_conventions(signed, make_user, client):
     services.convention_create(collectivity=Collectivity.objects.get(code="38D"), year=2024)
     client.force_login(make_user(Role.DGEFP))
