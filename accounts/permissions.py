@@ -112,9 +112,9 @@ def may_create_convention(user, collectivity: Collectivity) -> bool:
 
 def may_edit_financing_plan(user, convention) -> bool:
     """The two negotiating parties and the DGEFP, while the convention is negotiated or an avenant is pending."""
-    if not may_negotiate_convention(user, convention):
-        return False
-    return convention.editable or convention.amendments.filter(applied_at__isnull=True).exists()
+    from funding.plans import plan_open
+
+    return may_negotiate_convention(user, convention) and plan_open(convention)
 
 
 def may_view_ceilings(user) -> bool:

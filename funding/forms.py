@@ -123,10 +123,14 @@ class CeilingForm(forms.Form):
 
 class PlanLineInlineForm(PlanLineForm):
     """The columns edited in the plan's table (the others come with the Excel workbook). The table's cells have
-    no visible label of their own: each field is named for assistive technologies by its column and its line."""
+    no visible label of their own: each field is named for assistive technologies by its column and its line.
+    lock_version: the line's version the page shows, so that a change made meanwhile by someone else is refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
         line = f"« {self.instance.purpose} »" if self.instance.purpose else f"n° {self.instance.pk}"
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = f"{field.label} – ligne {line}"

@@ -119,6 +119,8 @@ class PlanLine(ExpenseLabels, models.Model):
     collectivity_amount = models.DecimalField("part collectivité (€)", max_digits=14, decimal_places=2, default=0)
     position = models.PositiveIntegerField("ordre", default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    # optimistic locking: the version the editor saw, checked at every write (funding.services.plan_line_update)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     history = HistoricalRecords()
 

@@ -9,6 +9,11 @@ from funding import rules
 from funding.models import Ceiling, PlanLine
 
 
+def plan_open(convention) -> bool:
+    """The financing plan may change while the convention is negotiated or an avenant is pending."""
+    return convention.editable or convention.amendments.filter(applied_at__isnull=True).exists()
+
+
 def rule_lines(convention) -> list[rules.Line]:
     return [
         rules.Line(

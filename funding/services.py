@@ -8,17 +8,88 @@ from django.db import transaction
 
 from action_plans.models import ActionSheet
 from campaigns.lookup import campaign_for
+from conventions.lifecycle import ConcurrentEdit, TransitionRefused
+from conventions.models import Convention
 from conventions.volets import Volet
 from funding.ceilings import Allocation, Volet1Formula
 from funding.envelope import ceilings_refusals, split_refusals
 from funding.models import Ceiling, NationalEnvelope, PlanLine
+from funding.plans import plan_open
+from funding.structure import SECTIONS
 from notifications import events
 from territories.models import Collectivity
+
+
+def _open_plan(convention_id: int) -> Convention:
+    """The convention, locked until the end of the transaction (a finalisation then waits for a write to the plan,
+    and a write for the finalisation), while its plan may still change."""
+    convention = Convention.objects.select_for_update().get(pk=convention_id)
+    if not plan_open(convention):
+        raise TransitionRefused(
+            [
+                "Le plan de financement n'est plus modifiable : la convention est à l'état "
+                f"« {convention.get_state_display()} » et aucun avenant n'est en cours."
+            ]
+        )
+    return convention
+
+
+LINE_GONE = (
+    "Cette ligne n'est plus dans le plan (supprimée ou remplacée par un import entre-temps) : rechargez la page."
+)
+
+
+def _line_as_seen(convention: Convention, line_id: int, lock_version: int) -> PlanLine:
+    """The line, locked, if it is still the version the editor saw."""
+    line = PlanLine.objects.select_for_update().filter(convention=convention, pk=line_id).first()
+    if line is None:
+        raise ConcurrentEdit([LINE_GONE])
+    if line.lock_version != lock_version:
+        raise ConcurrentEdit(
+            [
+                f"La ligne « {line.purpose} » a été modifiée par quelqu'un d'autre entre-temps : rien n'a été "
+                "enregistré ; rechargez la page et recommencez."
+            ]
+        )
+    return line
+
+
+@transaction.atomic
+def plan_line_add(*, convention_id: int, volet: Volet, by) -> PlanLine:
+    """A new line at the end of the volet, to be filled in the plan's table."""
+    convention = _open_plan(convention_id)
+    return PlanLine.objects.create(
+        convention=convention,
+        volet=volet,
+        section=SECTIONS[volet][0].code,
+        nature="prestation_accompagnement",
+        purpose="Nouvelle ligne",
+        position=PlanLine.objects.filter(convention=convention, volet=volet).count() + 1,
+        updated_by=by,
+    )
+
+
+@transaction.atomic
+def plan_line_update(*, convention_id: int, line_id: int, lock_version: int, values: dict, by) -> PlanLine:
+    """The line's values as the editor saw and changed them; refused when someone changed the line meanwhile."""
+    line = _line_as_seen(_open_plan(convention_id), line_id, lock_version)
+    for name, value in values.items():
+        setattr(line, name, value)
+    line.lock_version += 1
+    line.updated_by = by
+    line.save()
+    return line
+
+
+@transaction.atomic
+def plan_line_delete(*, convention_id: int, line_id: int, lock_version: int) -> None:
+    _line_as_seen(_open_plan(convention_id), line_id, lock_version).delete()
 
 
 @transaction.atomic
 def plan_replace(*, convention, lines: list[dict]) -> list[PlanLine]:
     """The whole plan from an imported workbook, replacing the previous lines at once."""
+    convention = _open_plan(convention.pk)
     sheets = {s.number: s for s in ActionSheet.objects.filter(convention=convention)}
     for old in PlanLine.objects.filter(convention=convention):
         old.delete()

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
@@ -12,6 +12,7 @@ from config.downloads import XLSX, attachment, page_tables_response
 from config.form_errors import errors_text
 from config.formats import format_euros
 from config.params import year_param
+from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding import excel, excel_import, plans, rules, services
@@ -78,19 +79,24 @@ def _plan_response(request, convention):
     return redirect("funding:plan", pk=convention.pk)
 
 
+def _plan_write(request, write) -> bool:
+    """A write to the plan, refused with its reasons (the plan frozen, the line changed meanwhile), never half-done."""
+    try:
+        write()
+    except TransitionRefused as refusal:
+        messages.error(request, " ".join(refusal.reasons))
+        return False
+    return True
+
+
 @require_POST
 def line_add(request, pk: int, volet: int):
     convention = _convention(request, pk, editing=True)
     if volet not in SECTIONS:
         raise Http404
-    PlanLine.objects.create(
-        convention=convention,
-        volet=volet,
-        section=SECTIONS[volet][0].code,
-        nature="prestation_accompagnement",
-        purpose="Nouvelle ligne",
-        position=PlanLine.objects.filter(convention=convention, volet=volet).count() + 1,
-        updated_by=request.user,
+    _plan_write(
+        request,
+        lambda: services.plan_line_add(convention_id=convention.pk, volet=Volet(volet), by=request.user),
     )
     return _plan_response(request, convention)
 
@@ -99,26 +105,47 @@ def line_add(request, pk: int, volet: int):
 def line_update(request, pk: int, line_pk: int):
     """Saved at every change (htmx): the totals and the rules come back at once."""
     convention = _convention(request, pk, editing=True)
-    line = get_object_or_404(PlanLine, convention=convention, pk=line_pk)
+    line = PlanLine.objects.filter(convention=convention, pk=line_pk).first()
+    if line is None:
+        messages.error(request, services.LINE_GONE)
+        return _plan_response(request, convention)
+    purpose = line.purpose  # the form writes its values on the line it is given
     form = PlanLineInlineForm(request.POST, instance=line, volet=line.volet, prefix=f"l{line.pk}")
-    if form.is_valid():
-        saved = form.save(commit=False)
-        saved.updated_by = request.user
-        saved.save()
-        messages.success(request, f"Ligne « {saved.purpose} » enregistrée ; totaux et règles recalculés.")
-    else:
+    if not form.is_valid():
         messages.error(
             request,
-            f"Ligne « {line.purpose} » non enregistrée : "
+            f"Ligne « {purpose} » non enregistrée : "
             + " ".join(f"{form.fields[f].label} – {e}" for f, errors in form.errors.items() for e in errors),
         )
+        return _plan_response(request, convention)
+    values = {name: form.cleaned_data[name] for name in PlanLineInlineForm.Meta.fields}
+
+    def write():
+        saved = services.plan_line_update(
+            convention_id=convention.pk,
+            line_id=line.pk,
+            lock_version=form.cleaned_data["lock_version"],
+            values=values,
+            by=request.user,
+        )
+        messages.success(request, f"Ligne « {saved.purpose} » enregistrée ; totaux et règles recalculés.")
+
+    _plan_write(request, write)
     return _plan_response(request, convention)
 
 
 @require_POST
 def line_delete(request, pk: int, line_pk: int):
     convention = _convention(request, pk, editing=True)
-    get_object_or_404(PlanLine, convention=convention, pk=line_pk).delete()
+    try:
+        lock_version = int(request.POST["lock_version"])
+    except (KeyError, ValueError):
+        messages.error(request, "Suppression refusée : la version de la ligne manque ; rechargez la page.")
+        return _plan_response(request, convention)
+    _plan_write(
+        request,
+        lambda: services.plan_line_delete(convention_id=convention.pk, line_id=line_pk, lock_version=lock_version),
+    )
     return _plan_response(request, convention)
 
 
@@ -147,10 +174,10 @@ def import_xlsx(request, pk: int):
     except excel_import.PlanImportError as error:
         messages.error(request, "Plan refusé, rien n'a été modifié : " + " ; ".join(str(e) for e in error.errors[:50]))
         return redirect("funding:plan", pk=pk)
-    services.plan_replace(convention=convention, lines=imported.lines)
-    for warning in imported.warnings:
-        messages.warning(request, warning)
-    messages.success(request, f"Plan importé : {len(imported.lines)} lignes.")
+    if _plan_write(request, lambda: services.plan_replace(convention=convention, lines=imported.lines)):
+        for warning in imported.warnings:
+            messages.warning(request, warning)
+        messages.success(request, f"Plan importé : {len(imported.lines)} lignes.")
     return redirect("funding:plan", pk=pk)
 
 

@@ -267,6 +267,7 @@ def test_editor_saves_at_every_change_and_returns_rules(client, good_plan, make_
         f"{prefix}-purpose": "Ateliers", f"{prefix}-existing_amount": "", f"{prefix}-delta_amount": "",
         f"{prefix}-other_funding_amount": "",
         f"{prefix}-state_amount": "250 000,00", f"{prefix}-collectivity_amount": "260 000,00",
+        f"{prefix}-lock_version": str(line.lock_version),  # the version the page shows
     }  # fmt: skip
     response = client.post(reverse("funding:line_update", args=[good_plan.pk, line.pk]), data, HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -275,6 +276,45 @@ def test_editor_saves_at_every_change_and_returns_rules(client, good_plan, make_
     line.refresh_from_db()
     assert line.nature == "iae"
     assert line.history.latest().history_user.username == "conseil_departemental-01D"
+
+
+def test_a_change_made_from_a_stale_page_is_refused_and_the_other_agents_change_kept(good_plan, make_user):
+    """The DDETS and the département have the plan open at once; the département saves a line first. Before, the
+    DDETS's save, from its page as loaded, silently overwrote it."""
+    from django.test import Client
+
+    line = PlanLine.objects.get(purpose="Ateliers")
+    prefix = f"l{line.pk}"
+    as_loaded = {
+        f"{prefix}-section": "remobilisation", f"{prefix}-subsection": "",
+        f"{prefix}-nature": "prestation_accompagnement", f"{prefix}-purpose": "Ateliers",
+        f"{prefix}-existing_amount": "", f"{prefix}-delta_amount": "",
+        f"{prefix}-other_funding_amount": "", f"{prefix}-collectivity_amount": "260 000,00",
+        f"{prefix}-lock_version": str(line.lock_version),
+    }  # fmt: skip
+    council, ddets = Client(), Client()
+    council.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    ddets.force_login(make_user(Role.DDETS, "01"))
+    url = reverse("funding:line_update", args=[good_plan.pk, line.pk])
+    council.post(url, {**as_loaded, f"{prefix}-state_amount": "240 000,00"}, HTTP_HX_REQUEST="true")
+    body = ddets.post(url, {**as_loaded, f"{prefix}-state_amount": "300 000,00"}, HTTP_HX_REQUEST="true")
+    assert "La ligne « Ateliers » a été modifiée par quelqu&#x27;un d&#x27;autre entre-temps : rien n&#x27;a été " in (
+        body.content.decode()
+    )
+    line.refresh_from_db()
+    assert (line.state_amount, line.lock_version) == (D("240000.00"), 1)
+    assert line.history.latest().history_user.username == "conseil_departemental-01D"
+    # nor deleted from the stale page; from the page reloaded (the line's version 1), it is
+    delete = reverse("funding:line_delete", args=[good_plan.pk, line.pk])
+    ddets.post(delete, {"lock_version": "0"}, HTTP_HX_REQUEST="true")
+    assert PlanLine.objects.filter(pk=line.pk).exists()
+    ddets.post(delete, {"lock_version": "1"}, HTTP_HX_REQUEST="true")
+    assert not PlanLine.objects.filter(pk=line.pk).exists()
+    # the département's page still shows it: its next change says the line is gone
+    body = council.post(url, {**as_loaded, f"{prefix}-lock_version": "1"}, HTTP_HX_REQUEST="true")
+    assert "Cette ligne n&#x27;est plus dans le plan (supprimée ou remplacée par un import entre-temps)" in (
+        body.content.decode()
+    )
 
 
 def test_plan_frozen_after_finalisation(client, good_plan, make_user):
