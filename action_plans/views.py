@@ -7,13 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from action_plans import services
 from action_plans.forms import ActionSheetForm, BudgetLineForm, RoadmapItemForm, TypicalPathwayForm
 from action_plans.models import ActionSheet, RoadmapItem, TypicalPathway
 from action_plans.tables import plan_tables
 from config.downloads import page_tables_response
 from config.french import Noun
 from conventions.deadlines import add_months
+from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention
+from funding.plans import plan_open
 from indicators import results
 
 KINDS = {
@@ -23,14 +26,9 @@ KINDS = {
 }
 
 
-def plan_editable(convention) -> bool:
-    """While negotiated; after signature, only while an avenant is pending (it will carry the change)."""
-    return convention.editable or convention.amendments.filter(applied_at__isnull=True).exists()
-
-
 def _convention(request, pk: int, *, editing=False) -> Convention:
     def may_edit(user, convention):
-        return permissions.may_negotiate_convention(user, convention) and plan_editable(convention)
+        return permissions.may_negotiate_convention(user, convention) and plan_open(convention)
 
     return permissions.convention_or_404(request.user, pk, may_edit if editing else None)
 
@@ -56,7 +54,7 @@ def action_plan(request, pk: int):
             "sheets": sheets,
             "roadmap": roadmap,
             "pathways": pathways,
-            "may_edit": permissions.may_negotiate_convention(request.user, convention) and plan_editable(convention),
+            "may_edit": permissions.may_negotiate_convention(request.user, convention) and plan_open(convention),
         },
     )
 
@@ -95,17 +93,13 @@ def budget_line_add(request, pk: int, sheet_pk: int):
     sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
     form = BudgetLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from funding.plans import budget_line_refusal
-
-        refusal = budget_line_refusal(sheet, form.cleaned_data["state_amount"])
-        if refusal:
-            form.add_error("state_amount", refusal)
-    if request.method == "POST" and form.is_valid():
-        line = form.save(commit=False)
-        line.sheet = sheet
-        line.save()
-        messages.success(request, "Ligne de budget ajoutée.")
-        return redirect("action_plans:plan", pk=convention.pk)
+        try:
+            services.budget_line_add(sheet_id=sheet.pk, **form.cleaned_data)
+        except TransitionRefused as refusal:
+            form.add_error("state_amount", " ".join(refusal.reasons))
+        else:
+            messages.success(request, "Ligne de budget ajoutée.")
+            return redirect("action_plans:plan", pk=convention.pk)
     return render(
         request,
         "action_plans/edit.html",

@@ -20,9 +20,9 @@ from notifications import events
 from territories.models import Collectivity
 
 
-def _open_plan(convention_id: int) -> Convention:
-    """The convention, locked until the end of the transaction (a finalisation then waits for a write to the plan,
-    and a write for the finalisation), while its plan may still change."""
+def locked_open_plan(convention_id: int) -> Convention:
+    """The convention, locked until the end of the transaction (a finalisation then waits for a write to the plan or
+    the action plan's budgets, and such a write for the finalisation), while its plan may still change."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
     if not plan_open(convention):
         raise TransitionRefused(
@@ -57,7 +57,7 @@ def _line_as_seen(convention: Convention, line_id: int, lock_version: int) -> Pl
 @transaction.atomic
 def plan_line_add(*, convention_id: int, volet: Volet, by) -> PlanLine:
     """A new line at the end of the volet, to be filled in the plan's table."""
-    convention = _open_plan(convention_id)
+    convention = locked_open_plan(convention_id)
     return PlanLine.objects.create(
         convention=convention,
         volet=volet,
@@ -72,7 +72,7 @@ def plan_line_add(*, convention_id: int, volet: Volet, by) -> PlanLine:
 @transaction.atomic
 def plan_line_update(*, convention_id: int, line_id: int, lock_version: int, values: dict, by) -> PlanLine:
     """The line's values as the editor saw and changed them; refused when someone changed the line meanwhile."""
-    line = _line_as_seen(_open_plan(convention_id), line_id, lock_version)
+    line = _line_as_seen(locked_open_plan(convention_id), line_id, lock_version)
     for name, value in values.items():
         setattr(line, name, value)
     line.lock_version += 1
@@ -83,13 +83,13 @@ def plan_line_update(*, convention_id: int, line_id: int, lock_version: int, val
 
 @transaction.atomic
 def plan_line_delete(*, convention_id: int, line_id: int, lock_version: int) -> None:
-    _line_as_seen(_open_plan(convention_id), line_id, lock_version).delete()
+    _line_as_seen(locked_open_plan(convention_id), line_id, lock_version).delete()
 
 
 @transaction.atomic
 def plan_replace(*, convention, lines: list[dict]) -> list[PlanLine]:
     """The whole plan from an imported workbook, replacing the previous lines at once."""
-    convention = _open_plan(convention.pk)
+    convention = locked_open_plan(convention.pk)
     sheets = {s.number: s for s in ActionSheet.objects.filter(convention=convention)}
     for old in PlanLine.objects.filter(convention=convention):
         old.delete()
