@@ -106,15 +106,15 @@ def convention_detail(request, pk: int):
         for row in results.volet2_rows(convention.collectivity)
         if convention.start_date <= row["mois"] <= convention.end_date
     ]
-    steps = lifecycle.available(convention) if may_negotiate else []
-    # why no date would let a step through yet: said instead of its button
-    not_yet = lifecycle.not_yet(convention, timezone.localdate()) if steps else {}
     stem = f"convention-{convention.collectivity.code}-{convention.year}"
     export = page_tables_response(
         request, stem, lambda: [tables.amounts_table(convention), volet2_table(indicator_rows)]
     )
     if export:
         return export
+    steps = lifecycle.available(convention) if may_negotiate else []
+    # why no date would let a step through yet: said instead of its button
+    not_yet = lifecycle.not_yet(convention, timezone.localdate()) if steps else {}
     return render(
         request,
         "conventions/detail.html",
