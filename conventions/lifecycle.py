@@ -94,7 +94,8 @@ def _amounts(c: Convention, on: date, facts: Facts) -> list[str]:
     return reasons
 
 
-def _not_future(label: str, value: date | None, on: date) -> list[str]:
+def not_future(label: str, value: date | None, on: date) -> list[str]:
+    """« La date {label} … ne peut pas être dans le futur » when `value` is after `on`; asks for it when empty."""
     if value is None:
         return [f"Renseignez la date {label}."]
     if value > on:
@@ -117,7 +118,7 @@ def _in_order(on: date, facts: Facts) -> list[str]:
 
 
 def _deliberation(c: Convention, on: date, facts: Facts) -> list[str]:
-    return _not_future("de la délibération", c.deliberation_date, on)
+    return not_future("de la délibération", c.deliberation_date, on)
 
 
 def _signatures(c: Convention, on: date, facts: Facts) -> list[str]:
@@ -127,7 +128,7 @@ def _signatures(c: Convention, on: date, facts: Facts) -> list[str]:
         ("de signature du président du conseil départemental", c.president_signed_on),
         ("de signature du préfet de région", c.regional_prefect_signed_on),
     ):
-        problems = _not_future(label, value, on)
+        problems = not_future(label, value, on)
         if not problems and c.deliberation_date and value < c.deliberation_date:
             problems = [f"La date {label} précède la délibération du {c.deliberation_date:%d/%m/%Y}."]
         reasons += problems
@@ -254,34 +255,6 @@ AMENDMENT_STEPS = {
         ),
     )
 }
-
-
-# Article 7 of the model: the département reports a non-execution, a change or a delay in the execution of the
-# convention, so from its signature until its balance is settled (R-CONV-08).
-REPORTABLE = (S.SIGNED, S.IN_EXECUTION, S.REPORT_RECEIVED)
-
-
-def execution_report_refusals(convention: Convention, reported_on: date, today: date) -> list[str]:
-    """Why an execution report dated `reported_on` may not be recorded on the convention; empty when it may."""
-    if convention.state not in REPORTABLE:
-        return [
-            "Un signalement d'exécution (article 7) porte sur une convention signée dont le solde n'est pas arrêté ; "
-            f"celle-ci est à l'état « {ConventionState(convention.state).label} »."
-        ]
-    reasons = []
-    signed_on = max(
-        d
-        for d in (convention.prefect_signed_on, convention.president_signed_on, convention.regional_prefect_signed_on)
-        if d
-    )
-    if reported_on < signed_on:
-        reasons.append(
-            f"La date du signalement ({reported_on:%d/%m/%Y}) précède la signature de la convention "
-            f"({signed_on:%d/%m/%Y})."
-        )
-    if reported_on > today:
-        reasons.append(f"La date du signalement ({reported_on:%d/%m/%Y}) ne peut pas être dans le futur.")
-    return reasons
 
 
 def _step(name: str) -> Transition | AmendmentStep:

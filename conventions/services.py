@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conventions import lifecycle
+from conventions import execution_reports, lifecycle
 from conventions.lifecycle import ConcurrentEdit, TransitionRefused
 from conventions.models import Convention, ConventionState, default_period
 
@@ -161,7 +161,7 @@ def execution_report_record(*, convention, by, kind, reported_on, description: s
     """R-CONV-08 (art. 7): a non-execution, a change or a delay reported by the département, dated."""
     from conventions.models import ExecutionReport
 
-    reasons = lifecycle.execution_report_refusals(convention, reported_on, timezone.localdate())
+    reasons = execution_reports.refusals(convention, reported_on, timezone.localdate())
     if reasons:
         raise TransitionRefused(reasons)
     return ExecutionReport.objects.create(

@@ -12,7 +12,7 @@ from campaigns.lookup import campaign_of, default_year
 from config.downloads import page_tables_response
 from config.form_errors import errors_text
 from config.history import history_entries, history_page
-from conventions import lifecycle, services, tables
+from conventions import execution_reports, lifecycle, services, tables
 from conventions.amounts import amount_in_figures_and_words
 from conventions.forms import (
     AmendmentForm,
@@ -148,7 +148,7 @@ def convention_detail(request, pk: int):
             "meeting_form": CommitteeMeetingForm(),
             "signed_form": SignedCopyForm(),
             "signed": convention.state in services.AMENDABLE,
-            "reportable": convention.state in lifecycle.REPORTABLE,
+            "reportable": convention.state in execution_reports.REPORTABLE,
             "indicator_rows": indicator_rows,
             **thread_context(request.user, convention),
         },

@@ -11,7 +11,7 @@ from conventions import lifecycle, services
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
 from funding.payments import settle_balances
 from territories.models import Collectivity
-from tests.factories import financeable, step
+from tests.factories import financeable, signed, step
 
 pytestmark = pytest.mark.django_db
 
@@ -71,17 +71,7 @@ def test_r_conv_03_from_draft_to_closed(draft, make_user):
 
 
 def in_execution(convention, agent):
-    for name, values in (
-        ("open_negotiation", {}),
-        ("finalise", {}),
-        ("approve", {"deliberation_date": date(2024, 2, 20)}),
-        (
-            "sign",
-            dict.fromkeys(("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on"), date(2024, 3, 1)),
-        ),
-        ("start_execution", {}),
-    ):
-        step(convention, name, agent, date(2024, 3, 1), **values)
+    step(signed(convention, agent), "start_execution", agent, date(2024, 3, 9))
     convention.refresh_from_db()
     return convention
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from conventions import deadlines, lifecycle
+from conventions import deadlines, execution_reports, lifecycle
 from conventions.amounts import amount_in_figures_and_words, amount_in_words, parse_amount
 from conventions.banking import bic_errors, iban_errors
 from conventions.models import Convention, ConventionState
@@ -131,7 +131,7 @@ def test_final_report_after_the_end():
 
 def test_r_conv_08_an_execution_report_is_dated_between_the_signature_and_today():
     today = date(2024, 9, 1)
-    assert lifecycle.execution_report_refusals(convention(), date(2024, 1, 20), today) == [
+    assert execution_reports.refusals(convention(), date(2024, 1, 20), today) == [
         "Un signalement d'exécution (article 7) porte sur une convention signée dont le solde n'est pas arrêté ; "
         "celle-ci est à l'état « En négociation »."
     ]
@@ -141,20 +141,20 @@ def test_r_conv_08_an_execution_report_is_dated_between_the_signature_and_today(
         president_signed_on=date(2024, 3, 12),
         regional_prefect_signed_on=date(2024, 3, 5),
     )
-    assert lifecycle.execution_report_refusals(signed, date(2024, 3, 11), today) == [
+    assert execution_reports.refusals(signed, date(2024, 3, 11), today) == [
         "La date du signalement (11/03/2024) précède la signature de la convention (12/03/2024)."
     ]
-    assert lifecycle.execution_report_refusals(signed, date(2024, 9, 2), today) == [
+    assert execution_reports.refusals(signed, date(2024, 9, 2), today) == [
         "La date du signalement (02/09/2024) ne peut pas être dans le futur."
     ]
-    assert lifecycle.execution_report_refusals(signed, date(2024, 3, 12), today) == []
-    assert lifecycle.execution_report_refusals(signed, today, today) == []
+    assert execution_reports.refusals(signed, date(2024, 3, 12), today) == []
+    assert execution_reports.refusals(signed, today, today) == []
     for state in (ConventionState.REPORT_RECEIVED, ConventionState.SIGNED):
         signed.state = state
-        assert lifecycle.execution_report_refusals(signed, today, today) == []
+        assert execution_reports.refusals(signed, today, today) == []
     for state in (ConventionState.BALANCE_SETTLED, ConventionState.CLOSED, ConventionState.TERMINATED):
         signed.state = state
-        assert lifecycle.execution_report_refusals(signed, today, today) != []
+        assert execution_reports.refusals(signed, today, today) != []
 
 
 def test_each_step_declares_its_checks_preconditions_and_effects_in_one_place():
