@@ -5,7 +5,18 @@ from config.widgets import DateInput
 from conventions.forms import AmountField
 
 
-class ActionSheetForm(forms.ModelForm):
+class PlanItemForm(forms.ModelForm):
+    """lock_version: the item's version the page shows (none for a new item), so that a change made meanwhile by
+    someone else is refused (action_plans.services.plan_item_save)."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version if self.instance.pk else None
+
+
+class ActionSheetForm(PlanItemForm):
     class Meta:
         model = ActionSheet
         fields = [
@@ -36,13 +47,13 @@ class BudgetLineForm(forms.ModelForm):
         fields = ["item", "state_amount", "collectivity_amount"]
 
 
-class RoadmapItemForm(forms.ModelForm):
+class RoadmapItemForm(PlanItemForm):
     class Meta:
         model = RoadmapItem
         fields = ["axis", "commitments", "milestones"]
 
 
-class TypicalPathwayForm(forms.ModelForm):
+class TypicalPathwayForm(PlanItemForm):
     unit_cost = AmountField(label="Coût unitaire (€)")
 
     class Meta:

@@ -2,11 +2,25 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.french import Noun
 from conventions.models import Convention, within_digits
 
 
-class ActionSheet(models.Model):
+class PlanItem(models.Model):
+    """An item of the action plan written by the parties while they negotiate (action_plans.services.plan_item_save).
+    lock_version: the item's version, so that a change made from a page shown before someone else's is refused."""
+
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    noun: Noun  # what the messages call it
+
+    class Meta:
+        abstract = True
+
+
+class ActionSheet(PlanItem):
     """Fiche action of volet 2, with every field of annexe 1 (R-SUIVI-03)."""
+
+    noun = Noun("fiche action", feminine=True)
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="action_sheets")
     number = models.PositiveSmallIntegerField("numéro")
@@ -74,8 +88,10 @@ class RoadmapAxis(models.TextChoices):
     GOVERNANCE = "gouvernance", "Gouvernance"
 
 
-class RoadmapItem(models.Model):
+class RoadmapItem(PlanItem):
     """Feuille de route of volet 3, in the five axes of annexe 3 (R-SUIVI-04)."""
+
+    noun = Noun("élément de la feuille de route")
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="roadmap_items")
     axis = models.CharField("axe", max_length=30, choices=RoadmapAxis.choices)
@@ -92,8 +108,10 @@ class RoadmapItem(models.Model):
         return self.get_axis_display()
 
 
-class TypicalPathway(models.Model):
+class TypicalPathway(PlanItem):
     """Parcours type (annexe 4 §2-a, R-SUIVI-05)."""
+
+    noun = Noun("parcours type")
 
     class Modality(models.TextChoices):
         INDIVIDUAL = "individuel", "Individuel"

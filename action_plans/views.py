@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -12,7 +11,6 @@ from action_plans.forms import ActionSheetForm, BudgetLineForm, RoadmapItemForm,
 from action_plans.models import ActionSheet, RoadmapItem, TypicalPathway
 from action_plans.tables import plan_tables
 from config.downloads import page_tables_response
-from config.french import Noun
 from conventions.deadlines import add_months
 from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention
@@ -20,9 +18,9 @@ from funding.plans import plan_open
 from indicators import results
 
 KINDS = {
-    "fiches": (ActionSheet, ActionSheetForm, Noun("fiche action", feminine=True), "action_sheets"),
-    "feuille-de-route": (RoadmapItem, RoadmapItemForm, Noun("élément de la feuille de route"), "roadmap_items"),
-    "parcours": (TypicalPathway, TypicalPathwayForm, Noun("parcours type"), "typical_pathways"),
+    "fiches": (ActionSheet, ActionSheetForm, "action_sheets"),
+    "feuille-de-route": (RoadmapItem, RoadmapItemForm, "roadmap_items"),
+    "parcours": (TypicalPathway, TypicalPathwayForm, "typical_pathways"),
 }
 
 
@@ -65,25 +63,28 @@ def plan_item_edit(request, pk: int, kind: str, item_pk: int | None = None):
     is being negotiated; afterwards only an avenant changes the action plan (R-CONV-05)."""
     if kind not in KINDS:
         raise Http404
-    model, form_class, label, related = KINDS[kind]
+    model, form_class, related = KINDS[kind]
     convention = _convention(request, pk, editing=True)
     instance = get_object_or_404(getattr(convention, related), pk=item_pk) if item_pk else model(convention=convention)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            form.add_error(
-                None, f"{label.this.capitalize()} existe déjà pour cette convention (numéro ou axe en double)."
+            services.plan_item_save(
+                model=model,
+                convention_id=convention.pk,
+                item_id=item_pk,
+                lock_version=form.cleaned_data["lock_version"],
+                values={name: form.cleaned_data[name] for name in form_class.Meta.fields},
             )
+        except TransitionRefused as refusal:
+            form.add_error(None, " ".join(refusal.reasons))
         else:
-            messages.success(request, f"{label.done()}.")
+            messages.success(request, f"{model.noun.done()}.")
             return redirect("action_plans:plan", pk=convention.pk)
     return render(
         request,
         "action_plans/edit.html",
-        {"title": f"{label.text.capitalize()} – {convention}", "convention": convention, "form": form},
+        {"title": f"{model.noun.text.capitalize()} – {convention}", "convention": convention, "form": form},
     )
 
 

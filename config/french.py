@@ -14,7 +14,11 @@ class Noun:
 
     def done(self, participle: str = "enregistré") -> str:
         """« Fiche action enregistrée », « Parcours type enregistré »."""
-        return f"{self.text[:1].upper()}{self.text[1:]} {participle}{'e' if self.feminine else ''}"
+        return f"{self.text[:1].upper()}{self.text[1:]} {self.agreed(participle)}"
+
+    def agreed(self, participle: str) -> str:
+        """The participle agreed with the noun: « modifiée » for a fiche action, « modifié » for a parcours type."""
+        return f"{participle}{'e' if self.feminine else ''}"
 
     @property
     def this(self) -> str:

@@ -20,14 +20,15 @@ from notifications import events
 from territories.models import Collectivity
 
 
-def locked_open_plan(convention_id: int) -> Convention:
+def locked_open_plan(convention_id: int, plan: str = "Le plan de financement") -> Convention:
     """The convention, locked until the end of the transaction (a finalisation then waits for a write to the plan or
-    the action plan's budgets, and such a write for the finalisation), while its plan may still change."""
+    the action plan, and such a write for the finalisation), while its plans may still change; `plan` names the one
+    written in the refusal."""
     convention = Convention.objects.select_for_update().get(pk=convention_id)
     if not plan_open(convention):
         raise TransitionRefused(
             [
-                "Le plan de financement n'est plus modifiable : la convention est à l'état "
+                f"{plan} n'est plus modifiable : la convention est à l'état "
                 f"« {convention.get_state_display()} » et aucun avenant n'est en cours."
             ]
         )

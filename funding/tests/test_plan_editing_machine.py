@@ -1,8 +1,9 @@
 """Two agents edit one financing plan at once, each from the page as they last loaded it: a Hypothesis state machine
 drives the real services (lines added, changed, deleted, the workbook imported, the page reloaded, the convention
-finalised) and checks after every step, from the rows, that no write was lost or made from a stale page: a change
-or a deletion goes through only when the line is still the version the agent saw and the plan is still open, and
-the lines are then exactly what the writes that went through made them."""
+finalised, the fiche action of the action plan changed) and checks after every step, from the rows, that no write
+was lost or made from a stale page: a change or a deletion goes through only when the line (the fiche) is still the
+version the agent saw and the plan is still open, and the lines and the fiche are then exactly what the writes that
+went through made them."""
 
 from collections import Counter
 from decimal import Decimal
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from accounts.models import Role
+from action_plans import services as action_plan_services
+from action_plans.models import ActionSheet
 from conventions import lifecycle
 from conventions.volets import Volet
 from funding import services
@@ -22,6 +25,7 @@ from tests.factories import filled, financeable, step
 
 pytestmark = pytest.mark.django_db
 AGENTS = ("ddets", "cd")
+TITLES = st.sampled_from(["Référents renforcés", "Ateliers collectifs"])
 AMOUNTS = st.integers(0, 2_000_000).map(lambda cents: Decimal(cents) / 100)
 
 
@@ -56,6 +60,10 @@ class TwoEditors(RuleBasedStateMachine):
         self.expected = {line.pk: (line.state_amount, line.lock_version) for line in self._lines()}
         # what each agent's page shows: line → version
         self.pages = {agent: {pk: version for pk, (_, version) in self.expected.items()} for agent in AGENTS}
+        # the fiche action finalisation requires: (title, version) in the database, the version each agent's page shows
+        self.sheet = ActionSheet.objects.get(convention=self.convention)
+        self.expected_sheet = (self.sheet.title, self.sheet.lock_version)
+        self.sheet_pages = dict.fromkeys(AGENTS, self.sheet.lock_version)
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -145,9 +153,33 @@ class TwoEditors(RuleBasedStateMachine):
             self.expected = {line.pk: (line.state_amount, line.lock_version) for line in self._lines()}
             self.reload_the_page(agent)
 
+    @rule(first=st.sampled_from(AGENTS), title=TITLES)
+    def both_change_the_fiche(self, first, title):
+        """The two agents save the fiche one right after the other, each from the page they have."""
+        for agent in (first, *(other for other in AGENTS if other != first)):
+            self.change_the_fiche(agent, title)
+
+    @rule(agent=st.sampled_from(AGENTS), title=TITLES)
+    def change_the_fiche(self, agent, title):
+        seen = self.sheet_pages[agent]
+        if self._attempt(
+            "modifier la fiche action",
+            lambda: action_plan_services.plan_item_save(
+                model=ActionSheet,
+                convention_id=self.convention.pk,
+                item_id=self.sheet.pk,
+                lock_version=seen,
+                values={"title": title},
+            ),
+            allowed=self.open and seen == self.expected_sheet[1],
+        ):
+            self.expected_sheet = (title, seen + 1)
+            self.sheet_pages[agent] = seen + 1
+
     @rule(agent=st.sampled_from(AGENTS))
     def reload_the_page(self, agent):
         self.pages[agent] = {pk: version for pk, (_, version) in self.expected.items()}
+        self.sheet_pages[agent] = self.expected_sheet[1]
 
     @rule()
     def finalise(self):
@@ -164,6 +196,8 @@ class TwoEditors(RuleBasedStateMachine):
     @invariant()
     def the_lines_are_what_the_accepted_writes_made_them(self):
         assert {line.pk: (line.state_amount, line.lock_version) for line in self._lines()} == self.expected
+        self.sheet.refresh_from_db()
+        assert (self.sheet.title, self.sheet.lock_version) == self.expected_sheet
 
 
 def test_no_change_of_the_plan_is_lost_or_made_from_a_stale_page(make_user):
@@ -175,6 +209,9 @@ def test_no_change_of_the_plan_is_lost_or_made_from_a_stale_page(make_user):
             max_examples=30,
             stateful_step_count=20,
             deadline=None,
+            # the same sequences at every run: the paths asserted below are then reached every time (a random
+            # run of 30 sequences missed one now and then, a flaky failure that tells nothing about the code)
+            derandomize=True,
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
@@ -183,6 +220,7 @@ def test_no_change_of_the_plan_is_lost_or_made_from_a_stale_page(make_user):
     for path in (
         "fait : modifier une ligne", "refusé : modifier une ligne", "fait : supprimer une ligne",
         "refusé : supprimer une ligne", "fait : ajouter une ligne", "fait : importer le classeur", "fait : finaliser",
+        "fait : modifier la fiche action", "refusé : modifier la fiche action",
     ):  # fmt: skip
         assert reached[path] > 0, path
     assert sum(n for path, n in reached.items() if path.endswith("(plan arrêté)")) > 0
