@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from conventions import deadlines
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
 from notifications import events
 
@@ -371,40 +370,3 @@ def apply_transition(
         run_effects(transition.name, current, by, on)
         events.step_recorded(current, transition.label, by)
     return current
-
-
-def reached_dates(convention: Convention) -> dict[str, date]:
-    return {event.to_state: event.occurred_on for event in convention.events.all()}
-
-
-def convention_deadlines(convention: Convention, today: date) -> list[deadlines.Deadline]:
-    return deadlines.deadlines(
-        start=convention.start_date,
-        end=convention.end_date,
-        reached=reached_dates(convention),
-        today=today,
-        schedule=schedule_of(convention),
-    )
-
-
-def schedule_of(convention: Convention):
-    from campaigns.lookup import campaign_of
-    from campaigns.rules import Schedule
-
-    return Schedule.of(campaign_of(convention))
-
-
-def overdue_step(convention: Convention, today: date) -> deadlines.Deadline | None:
-    """The step the convention is late for (« Signature par les trois parties », due on…), or None."""
-    return deadlines.overdue(
-        start=convention.start_date,
-        end=convention.end_date,
-        reached=reached_dates(convention),
-        today=today,
-        state=convention.state,
-        schedule=schedule_of(convention),
-    )
-
-
-def convention_is_late(convention: Convention, today: date) -> bool:
-    return overdue_step(convention, today) is not None

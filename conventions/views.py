@@ -12,7 +12,7 @@ from campaigns.lookup import campaign_of, default_year
 from config.downloads import page_tables_response
 from config.form_errors import errors_text
 from config.history import history_entries, history_page
-from conventions import execution_reports, lifecycle, services, tables
+from conventions import execution_reports, lifecycle, schedule, services, tables
 from conventions.amounts import amount_in_figures_and_words
 from conventions.forms import (
     AmendmentForm,
@@ -55,7 +55,7 @@ def convention_list(request):
             conventions = conventions.filter(year=data["year"])
         only_late = data.get("late")
     today = date.today()
-    rows = [(c, lifecycle.overdue_step(c, today)) for c in conventions]
+    rows = [(c, schedule.overdue_step(c, today)) for c in conventions]
     if only_late:
         rows = [(c, late) for c, late in rows if late]
     export = page_tables_response(request, "conventions", lambda: [tables.conventions_table(rows)])
@@ -123,7 +123,7 @@ def convention_detail(request, pk: int):
             "convention": convention,
             "campaign": campaign_of(convention),
             "events": convention.events.select_related("recorded_by"),
-            "deadlines": lifecycle.convention_deadlines(convention, today),
+            "deadlines": schedule.convention_deadlines(convention, today),
             "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in tables.volets(convention)],
             "steps": [(step, not_yet.get(step.name, [])) for step in steps],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),

@@ -15,8 +15,9 @@ from config.form_errors import errors_text
 from config.french import Noun
 from config.params import year_param
 from config.widgets import DateInput
-from conventions.lifecycle import TransitionRefused, schedule_of
+from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
+from conventions.schedule import schedule_of
 from funding import excel, excel_import, mid_year, payments, reports
 from funding.consolidation import consolidate, rows_for_export
 from funding.forms import UploadForm

@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts import permissions
 from accounts.models import Role
 from config.formats import format_euros
-from conventions.lifecycle import schedule_of
 from conventions.models import Convention, ConventionState
+from conventions.schedule import schedule_of
 from funding.models import PaymentStatus, ReportLine, VoletBalance
 
 S = ConventionState

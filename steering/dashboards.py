@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count
 
 from config.downloads import Table
-from conventions import lifecycle
+from conventions import schedule
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding.consolidation import consolidate
@@ -104,8 +104,8 @@ def collectivity_view(user, collectivity, today: date) -> CollectivityView:
     return CollectivityView(
         collectivity=collectivity,
         convention=convention,
-        deadlines=lifecycle.convention_deadlines(convention, today) if convention else [],
-        late=lifecycle.convention_is_late(convention, today) if convention else False,
+        deadlines=schedule.convention_deadlines(convention, today) if convention else [],
+        late=schedule.convention_is_late(convention, today) if convention else False,
         credits=figures.table() if figures else [],
         volet2=volet2,
         chart_entrants=bars([(r["mois"].strftime("%m/%y"), r["nouveaux_entrants"]) for r in volet2]),
@@ -180,7 +180,7 @@ def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
             Row(
                 collectivity=collectivity,
                 convention=convention,
-                late=lifecycle.convention_is_late(convention, today) if convention else False,
+                late=schedule.convention_is_late(convention, today) if convention else False,
                 committed=sum(f.get("committed", v) for v in Volet) if f else 0,
                 paid=sum(f.get("paid", v) for v in Volet) if f else 0,
                 last_month=volet2[-1] if volet2 else None,
