@@ -290,16 +290,17 @@ def outcome(request, pk: int, sheet_pk: int, stage: str):
     sheet = get_object_or_404(convention.action_sheets, pk=sheet_pk)
     if stage not in ActionOutcome.Stage.values:
         raise Http404
-    instance = ActionOutcome.objects.filter(sheet=sheet, stage=stage).first() or ActionOutcome(sheet=sheet, stage=stage)
-    form = OutcomeForm(request.POST, instance=instance)
-    if form.is_valid():
-        saved = form.save(commit=False)
-        saved.credits_consumed = saved.credits_consumed or 0
-        saved.save()
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Refusé : " + errors_text(form))
+        return redirect("funding:execution", pk=pk)
+    try:
+        saved = reports.outcome_record(sheet_id=sheet.pk, stage=stage, values=form.cleaned_data, by=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, "Refusé : " + " ".join(refusal.reasons))
+    else:
         stage_name = Noun(f"{saved.get_stage_display()} de l'action {sheet.number}", feminine=stage == "mi_parcours")
         messages.success(request, f"{stage_name.done()}.")
-    else:
-        messages.error(request, "Refusé : " + errors_text(form))
     return redirect("funding:execution", pk=pk)
 
 
@@ -310,10 +311,14 @@ def implementation_report(request, pk: int):
     form = ImplementationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Refusé : " + errors_text(form))
-    else:
+        return redirect("funding:execution", pk=pk)
+    try:
         reports.record_implementation_summary(
             convention=convention, by=request.user, text=form.cleaned_data["implementation_summary"]
         )
+    except TransitionRefused as refusal:
+        messages.error(request, "Refusé : " + " ".join(refusal.reasons))
+    else:
         messages.success(request, "Bilan de mise en œuvre enregistré.")
     return redirect("funding:execution", pk=pk)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
+
 from config.formats import format_euros, format_integer
 from conventions.models import Convention
 from conventions.volets import Volet
@@ -123,13 +125,20 @@ def region_summary(rows: list[ConsolidatedRow]) -> list[dict]:
     return [by_region[code] for code in sorted(by_region)]
 
 
+@transaction.atomic
 def send(*, convention, volet: Volet, by, actions_engaged: str, difficulties: str, credits_committed: Decimal):
-    """Write (or rewrite) the volet's synthesis with the figures of today, and tell the DDETS."""
+    """Write (or rewrite) the volet's synthesis with the figures of today, and tell the DDETS: from the signature
+    until the balance is settled, checked against the volet's amount under the convention's lock (an avenant
+    applied meanwhile is read)."""
     from django.urls import reverse
 
     from conventions.lifecycle import TransitionRefused
+    from funding.reports import OUTCOME_STATES, locked_in
     from notifications.events import mid_year_sent
 
+    convention = locked_in(
+        convention.pk, OUTCOME_STATES, "La synthèse à mi-année s'écrit de la signature à l'arrêt du solde"
+    )
     if volet not in financed_volets(convention):
         raise TransitionRefused([f"Le {volet.label.lower()} n'est pas financé par cette convention."])
     allocated = convention.amounts[volet]
