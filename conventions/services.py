@@ -141,11 +141,19 @@ def amendment_agree(*, amendment, party: str, on):
     return current
 
 
+def _locked(convention) -> Convention:
+    """The convention as it is now, locked until the end of the transaction: a step or a settlement waits for the
+    write, or the write for them, and the write's checks read the state it has, not the page's copy."""
+    return Convention.objects.select_for_update().get(pk=convention.pk)
+
+
+@transaction.atomic
 def denunciation_notify(*, convention, by, notice_date, reason: str):
     """R-CONV-06: formal notice; termination takes effect two months later unless withdrawn."""
     from conventions.deadlines import add_months
     from conventions.models import Denunciation
 
+    convention = _locked(convention)
     if convention.state not in AMENDABLE:
         raise TransitionRefused(["Seule une convention signée ou en exécution peut être dénoncée."])
     return Denunciation.objects.create(
@@ -157,10 +165,12 @@ def denunciation_notify(*, convention, by, notice_date, reason: str):
     )
 
 
+@transaction.atomic
 def execution_report_record(*, convention, by, kind, reported_on, description: str):
     """R-CONV-08 (art. 7): a non-execution, a change or a delay reported by the département, dated."""
     from conventions.models import ExecutionReport
 
+    convention = _locked(convention)
     reasons = execution_reports.refusals(convention, reported_on, timezone.localdate())
     if reasons:
         raise TransitionRefused(reasons)
@@ -178,8 +188,16 @@ def committee_meeting_record(*, convention, held_on, attendees: str, decisions: 
     )
 
 
+@transaction.atomic
 def denunciation_withdraw(*, denunciation, on):
-    """The breach was remedied within the two months: the notice is withdrawn."""
+    """The breach was remedied within the two months: the notice is withdrawn (not once the résiliation is
+    recorded: the convention's lock orders the two)."""
+    from conventions.models import Denunciation
+
+    convention = _locked(denunciation.convention)
+    denunciation = Denunciation.objects.get(pk=denunciation.pk)
+    if convention.state == ConventionState.TERMINATED:
+        raise TransitionRefused(["La convention est résiliée : la mise en demeure ne se lève plus."])
     if denunciation.withdrawn_on:
         raise TransitionRefused(["Cette mise en demeure est déjà levée."])
     if on >= denunciation.effective_on:
