@@ -218,16 +218,20 @@ def generate_documents(*, convention, by):
     from conventions.models import ConventionDocument
     from funding.models import Ceiling
 
-    number = current_version_number(convention)
-    ceilings = Ceiling.objects.filter(collectivity=convention.collectivity, year=convention.year)
-    content = document.blocks(
-        convention,
-        _sheets(convention),
-        number,
-        list(convention.plan_lines.all()),
-        list(convention.roadmap_items.all()),
-        {ceiling.volet: ceiling.amount for ceiling in ceilings},
-    )
+    with transaction.atomic():
+        # the text read from one state of the convention, as it is now: its values, its version, its plan and its
+        # action plan (a write waits for the reading; the page's copy may be older)
+        convention = Convention.objects.select_for_update().select_related("collectivity").get(pk=convention.pk)
+        number = current_version_number(convention)
+        ceilings = Ceiling.objects.filter(collectivity=convention.collectivity, year=convention.year)
+        content = document.blocks(
+            convention,
+            _sheets(convention),
+            number,
+            list(convention.plan_lines.all()),
+            list(convention.roadmap_items.all()),
+            {ceiling.volet: ceiling.amount for ceiling in ceilings},
+        )
     base = f"convention-{convention.collectivity.code}-{convention.year}-v{number}"
     created = []
     for kind, data in (
