@@ -125,6 +125,7 @@ def notify_volet1(
     *, year: int, volet1_envelope: Decimal, formula: Volet1Formula, allocation: Allocation, notified_on: date
 ) -> int:
     """Pre-notify the volet 1 ceilings and keep, in the year's envelope, the amount and formula they came from."""
+    _year_locked(year)
     count = notify_volet1_ceilings(year=year, allocation=allocation, notified_on=notified_on)
     # before the DGEFP splits it, the envelope is the one the campaign announced (`campaigns.lookup`)
     envelope = envelope_for(year) or NationalEnvelope(
@@ -182,6 +183,7 @@ def import_calpae(*, year: int, filename: str, text: str) -> int:
     if errors:
         raise CeilingImportError(errors)
     with transaction.atomic():
+        _year_locked(year)
         for collectivity, amount in rows:
             ceiling, created = Ceiling.objects.get_or_create(
                 collectivity=collectivity,
@@ -203,6 +205,12 @@ def ceiling_sums(year: int) -> dict[Volet, Decimal]:
     return {volet: found.get(volet) or Decimal("0.00") for volet in Volet}
 
 
+def _year_locked(year: int) -> None:
+    """The year's envelope locked until the end of the transaction: the writes of the year's ceilings and envelope
+    wait for each other, so that two ceilings saved at once cannot each find room the other takes (R-FIN-12)."""
+    list(NationalEnvelope.objects.select_for_update().filter(year=year))
+
+
 def _within_envelope(year: int) -> None:
     """R-FIN-12: once the year's envelope is set, each volet's ceilings stay within its envelope."""
     envelope = envelope_for(year)
@@ -219,6 +227,7 @@ def envelope_save(*, year: int, total: Decimal, parts: dict[Volet, Decimal], res
     refusals = split_refusals(total, parts, reserve)
     if refusals:
         raise CeilingImportError(refusals)
+    _year_locked(year)
     envelope = envelope_for(year) or NationalEnvelope(year=year)
     envelope.total, envelope.reserve = total, reserve
     for volet, amount in parts.items():
@@ -231,6 +240,7 @@ def envelope_save(*, year: int, total: Decimal, parts: dict[Volet, Decimal], res
 @transaction.atomic
 def ceiling_save(*, collectivity, year: int, volet: Volet, amount: Decimal, prenotified_on) -> Ceiling:
     """A ceiling entered by the DGEFP; refused (nothing saved) when its volet's ceilings would exceed the envelope."""
+    _year_locked(year)
     values = {"amount": amount, "source": Ceiling.Source.MANUAL, "prenotified_on": prenotified_on}
     ceiling, created = Ceiling.objects.get_or_create(collectivity=collectivity, year=year, volet=volet, defaults=values)
     if not created:
