@@ -31,7 +31,7 @@ from conventions.amounts import LIMIT, parse_amount
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
 from funding import payments, reports
-from funding.models import Payment, PaymentKind, PaymentStatus, PlanLine, Recovery, VoletBalance
+from funding.models import Payment, PaymentKind, PaymentStatus, PlanLine, Recovery, ReportLine, VoletBalance
 from territories.models import Collectivity
 from tests.factories import ActionSheetFactory, CeilingFactory, ConventionFactory, PlanLineFactory, RoadmapItemFactory
 
@@ -82,6 +82,8 @@ class FundingLoop(RuleBasedStateMachine):
         ActionSheetFactory(convention=self.convention)
         RoadmapItemFactory(convention=self.convention)
         self._plan_as_convention(self.convention.amounts)
+        self.page = Convention.objects.get(pk=self.convention.pk)  # the convention as the council's page shows it
+        self.settled_report = None  # the report's lines when the balance was settled
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -279,8 +281,13 @@ class FundingLoop(RuleBasedStateMachine):
         }
         self._attempt(f"{move} ({payment.get_kind_display().lower()})", actions[move])
 
-    @rule(spent=st.lists(st.tuples(volets, typed_amounts()), max_size=3))
-    def import_report(self, spent):
+    @rule()
+    def reload_the_page(self):
+        self.page = Convention.objects.get(pk=self.convention.pk)
+
+    @rule(spent=st.lists(st.tuples(volets, typed_amounts()), max_size=3), from_the_page=st.booleans())
+    def import_report(self, spent, from_the_page=False):
+        """The final report imported, from the convention as it is or from the page's copy (loaded earlier)."""
         lines = []
         for position, (volet, typed) in enumerate(spent, 5):
             try:
@@ -294,7 +301,11 @@ class FundingLoop(RuleBasedStateMachine):
                 {"volet": volet, "section": section, "nature": nature, "purpose": "Dépense", "amount": amount,
                  "position": position}
             )  # fmt: skip
-        self._attempt("bilan", lambda: reports.report_replace(convention=self._current(), lines=lines))
+        convention = self.page if from_the_page else self._current()
+        self._attempt(
+            f"bilan{' (page chargée plus tôt)' if from_the_page else ''}",
+            lambda: reports.report_replace(convention=convention, lines=lines),
+        )
 
     @rule()
     def settle(self):
@@ -334,6 +345,11 @@ class FundingLoop(RuleBasedStateMachine):
         if settled:
             self._seen("solde arrêté atteint")
             assert set(balances) == set(Volet)
+            # what the balance was settled on never changes afterwards (a report from any page is refused)
+            report = sorted(ReportLine.objects.filter(convention=convention).values_list("volet", "amount"))
+            if self.settled_report is None:
+                self.settled_report = report
+            assert report == self.settled_report
         for volet in Volet:
             allocated = convention.amounts[volet]
             assert allocated.as_tuple().exponent == -2 and 0 <= allocated < LIMIT
