@@ -235,6 +235,17 @@ def filled(code: str, year: int, **values):
     return services.convention_update(convention=convention, lock_version=convention.lock_version, values=values)
 
 
+def advances_paid(convention, approver, recorder, *, on=date(2024, 4, 2)):
+    """Each advance of the convention approved by `approver`, then recorded paid on `on` by `recorder` (another
+    agent: separation of duties), with a Chorus reference."""
+    from funding import payments
+    from funding.models import Payment
+
+    for advance in Payment.objects.filter(convention=convention):
+        payments.approve_payment(payment_id=advance.pk, by=approver)
+        payments.mark_paid(payment_id=advance.pk, paid_on=on, chorus_reference=f"CH-{advance.pk}", by=recorder)
+
+
 def signed_with_advances(make_user):
     """The convention of 01D for 2024 (volet 1: 200 000 €, volet 2: 1 000 000 €) `filled`, then `signed` on 8 March
     2024 (its advances then proposed); with the DDETS agent who signed it."""

@@ -14,9 +14,9 @@ from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
 from funding import mid_year, payments, reports
-from funding.models import ActionOutcome, FinancialReport, MidYearSynthesis, Payment, ReportLine, VoletBalance
+from funding.models import ActionOutcome, FinancialReport, MidYearSynthesis, ReportLine, VoletBalance
 from territories.models import Collectivity
-from tests.factories import ActionSheetFactory, ConventionFactory, signed_with_advances, step
+from tests.factories import ActionSheetFactory, ConventionFactory, advances_paid, signed_with_advances, step
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -31,12 +31,7 @@ def line(amount: str) -> dict:
 def received(make_user):
     """The Ain's 2024 convention, its advances paid, its final report received with 150 000 € on volet 1."""
     convention, agent = signed_with_advances(make_user)
-    recorder = make_user(Role.DGEFP)
-    for advance in Payment.objects.filter(convention=convention):
-        payments.approve_payment(payment_id=advance.pk, by=agent)
-        payments.mark_paid(
-            payment_id=advance.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{advance.pk}", by=recorder
-        )
+    advances_paid(convention, agent, make_user(Role.DGEFP))
     step(convention, "start_execution", agent, date(2024, 4, 3))
     reports.report_replace(convention=Convention.objects.get(pk=convention.pk), lines=[line("150000.00")])
     step(convention, "receive_final_report", agent, date(2025, 2, 15))

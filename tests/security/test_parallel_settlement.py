@@ -13,10 +13,10 @@ from django.urls import reverse
 from accounts.models import Role
 from conventions import lifecycle
 from conventions.volets import Volet
-from funding import payments, reports
-from funding.models import Payment, VoletBalance
+from funding import reports
+from funding.models import VoletBalance
 from territories.models import Collectivity
-from tests.factories import CeilingFactory, ConventionFactory, signed
+from tests.factories import CeilingFactory, ConventionFactory, advances_paid, signed
 
 
 def moved(convention, name, by, on, **values):
@@ -36,12 +36,7 @@ def test_two_simultaneous_settlements_end_with_one_and_a_french_refusal(make_use
         ConventionFactory(collectivity=ain, amount_volet1=Decimal("180000.00"), amount_volet2=Decimal("950000.00")),
         agent,
     )
-    recorder = make_user(Role.DGEFP)
-    for advance in Payment.objects.filter(convention=convention):
-        payments.approve_payment(payment_id=advance.pk, by=agent)
-        payments.mark_paid(
-            payment_id=advance.pk, paid_on=date(2024, 4, 2), chorus_reference=f"CH-{advance.pk}", by=recorder
-        )
+    advances_paid(convention, agent, make_user(Role.DGEFP))
     moved(convention, "start_execution", agent, date(2024, 4, 3))
     convention.refresh_from_db()
     reports.report_replace(
