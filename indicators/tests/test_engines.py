@@ -82,8 +82,9 @@ def test_spark_reads_the_earlier_stages_from_their_cache_even_inside_a_with(spar
     """Spark substitutes a stage's cache only where its view is named outside a WITH, and the stages and queries are
     written with CTEs: each one read the monthly situations again and recomputed every earlier stage."""
     runner = SparkRunner(read_delivery(EXAMPLE, key=b"cle-de-test").tables)
-    # the session is the process's: a test run before on the same delivery left its stages cached, and Spark answers
-    # an identical plan from any cache (the fold would then read no table at all)
+    # the session is the process's and Spark answers a plan from any cache of the same plan it holds: what tests run
+    # before cached is cleared, so that the reads counted are this test's (one CI run, not reproduced since, found the
+    # fold reading no table at all)
     runner.spark.catalog.clearCache()
     runner.materialise("bounds", follow_ups.stage_sql("bounds"))
     width = runner.query("SELECT width FROM bounds")[0]["width"]
