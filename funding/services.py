@@ -206,9 +206,13 @@ def ceiling_sums(year: int) -> dict[Volet, Decimal]:
 
 
 def _year_locked(year: int) -> None:
-    """The year's envelope locked until the end of the transaction: the writes of the year's ceilings and envelope
-    wait for each other, so that two ceilings saved at once cannot each find room the other takes (R-FIN-12)."""
-    list(NationalEnvelope.objects.select_for_update().filter(year=year))
+    """The writes of a year's ceilings and envelope wait for each other until the end of the transaction, so that
+    two ceilings saved at once cannot each find the room the other takes, nor a ceiling slip in while the envelope is
+    first set (R-FIN-12). The row locked is the campaign whose rules apply to the year: it exists before the year's
+    envelope does."""
+    from campaigns.models import Campaign
+
+    list(Campaign.objects.select_for_update().filter(pk=campaign_for(year).pk))
 
 
 def _within_envelope(year: int) -> None:

@@ -1,7 +1,7 @@
-"""R-FIN-12 under concurrency: two ceilings of the same volet saved at the same moment, each alone within the volet's
-envelope, both beyond it together. Each save is held open until the other has checked the envelope (as two DGEFP
-agents' requests can be): without the year's lock, each found room the other took and both were saved (PostgreSQL;
-SQLite serialises its writers anyway)."""
+"""R-FIN-12 under concurrency: writes of a year's ceilings and envelope made at the same moment, each alone within
+the rule, together beyond it. Each write is held open until the other has checked (as two DGEFP agents' requests
+can be): without the year's lock, each found the room the other took and both were saved (PostgreSQL; SQLite
+serialises its writers anyway)."""
 
 import contextlib
 import threading
@@ -18,37 +18,66 @@ from territories.models import Collectivity
 D = Decimal
 
 
+def at_once(*writes) -> list[str]:
+    """Each write in its own thread and connection, committed only once the others have checked too (or after two
+    seconds: with the lock, a write waits for the other's commit and the barrier breaks); « enregistré » or the
+    refusal, in the order of the writes."""
+    all_checked, outcomes = threading.Barrier(len(writes)), [""] * len(writes)
+
+    def run(index, write):
+        try:
+            with transaction.atomic():
+                write()
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    all_checked.wait(timeout=2)
+            outcomes[index] = "enregistré"
+        except services.CeilingImportError as refusal:
+            outcomes[index] = " ".join(refusal.errors)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, write)) for i, write in enumerate(writes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def ceiling(code: str, amount: str):
+    return lambda: services.ceiling_save(
+        collectivity=Collectivity.objects.get(code=code),
+        year=2031,
+        volet=Volet.PROJECT_LEAD,
+        amount=D(amount),
+        prenotified_on=None,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_ceilings_saved_at_once_never_pass_the_envelope_together(territories):
     NationalEnvelope.objects.create(
         year=2031, total=D("3000.00"), volet1=D("1000.00"), volet2=D("1000.00"), volet3=D("1000.00")
     )
-    both_checked, outcomes = threading.Barrier(2), {}
-
-    def save(code):
-        try:
-            with transaction.atomic():  # committed only once the other save has checked too (or after 2 s)
-                services.ceiling_save(
-                    collectivity=Collectivity.objects.get(code=code),
-                    year=2031,
-                    volet=Volet.PROJECT_LEAD,
-                    amount=D("600.00"),
-                    prenotified_on=None,
-                )
-                # with the lock, the other save waits for this one: the barrier breaks and this one commits first
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    both_checked.wait(timeout=2)
-            outcomes[code] = "enregistré"
-        except services.CeilingImportError as refusal:
-            outcomes[code] = " ".join(refusal.errors)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(code,)) for code in ("01D", "38D")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes.values())[0].startswith("Volet 1 : les plafonds notifiés font 1\u00a0200,00\u00a0€")
-    assert sorted(outcomes.values())[1] == "enregistré"
+    outcomes = sorted(at_once(ceiling("01D", "600.00"), ceiling("38D", "600.00")))
+    assert outcomes[0].startswith("Volet 1 : les plafonds notifiés font 1\u00a0200,00\u00a0€")
+    assert outcomes[1] == "enregistré"
     assert list(Ceiling.objects.filter(year=2031).values_list("amount", flat=True)) == [D("600.00")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ceiling_saved_while_the_envelope_is_first_set_never_passes_it(territories):
+    def envelope():
+        services.envelope_save(
+            year=2031,
+            total=D("3000.00"),
+            parts={Volet.PROJECT_LEAD: D("1000.00"), Volet.LOCAL_SOLUTIONS: D("1000.00"),
+                   Volet.TERRITORIAL_DEPLOYMENT: D("1000.00")},
+            reserve=D("0.00"),
+        )  # fmt: skip
+
+    outcomes = at_once(ceiling("01D", "1200.00"), envelope)
+    assert "enregistré" in outcomes and any(o.startswith("Volet 1 : les plafonds notifiés font") for o in outcomes)
+    envelope_set = NationalEnvelope.objects.filter(year=2031).exists()
+    ceilings = sum(Ceiling.objects.filter(year=2031).values_list("amount", flat=True), D("0"))
+    assert not envelope_set or ceilings <= D("1000.00")
