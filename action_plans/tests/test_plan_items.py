@@ -42,7 +42,7 @@ def test_a_change_made_from_a_stale_page_is_refused_and_the_other_agents_kept(co
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     page = client.get(url).content.decode()
     assert 'type="hidden" name="lock_version" value="0"' in page
-    assert "Lock version" not in page and "lock_version" not in page.split('name="lock_version"')[0][-200:]
+    assert "Lock version" not in page  # a hidden field, without a label
     seen = sheet_data(sheet)  # both agents loaded the page at version 0
     assert client.post(url, {**seen, "title": "Référents renforcés"}).status_code == 302
 
