@@ -117,6 +117,7 @@ def notify_volet1_ceilings(*, year: int, allocation: Allocation, notified_on: da
             ceiling.amount, ceiling.source, ceiling.prenotified_on = amount, Ceiling.Source.FORMULA, notified_on
             ceiling.save()
         count += 1
+    _fixed_conventions_within(year, [collectivities[code].pk for code in allocation.amounts])
     return count
 
 
@@ -194,6 +195,7 @@ def import_calpae(*, year: int, filename: str, text: str) -> int:
             if not created and ceiling.amount != amount:
                 ceiling.amount, ceiling.source = amount, Ceiling.Source.CALPAE
                 ceiling.save()
+        _fixed_conventions_within(year, [collectivity.pk for collectivity, _ in rows])
         _within_envelope(year)
     return len(rows)
 
@@ -213,6 +215,36 @@ def _year_locked(year: int) -> None:
     from campaigns.models import Campaign
 
     list(Campaign.objects.select_for_update().filter(pk=campaign_for(year).pk))
+
+
+def _fixed_conventions_within(year: int, collectivity_ids) -> None:
+    """R-FIN-03 after the year's ceilings of these collectivités changed: the conventions covering the year whose
+    amounts are fixed (finalised and after) stay within their ceilings; a lower ceiling is refused until an avenant
+    lowers the amount. The conventions are locked first, so that a finalisation reads the ceiling before or after
+    the change, never checks against a ceiling being lowered."""
+    from conventions.models import EDITABLE_STATES, ConventionState
+    from funding.money import allocation_breaches
+    from funding.payments import money_of
+
+    # every convention covering the year locked, whatever its state, and the state read once locked: filtered in
+    # the query, a convention being finalised (still « en négociation » for this transaction) would not be waited for
+    conventions = (
+        Convention.objects.select_for_update()
+        .filter(collectivity_id__in=collectivity_ids, start_date__year__lte=year, end_date__year__gte=year)
+        .select_related("collectivity")
+        .order_by("pk")
+    )
+    reasons = [
+        f"{convention} ({ConventionState(convention.state).label.lower()}) : {breach.message} ; un avenant doit "
+        "d'abord réduire ce montant (R-FIN-03)."
+        for convention in conventions
+        if convention.state not in EDITABLE_STATES
+        for money in money_of(convention).values()
+        for breach in allocation_breaches(money)
+        if breach.rule == "R-FIN-03"
+    ]
+    if reasons:
+        raise CeilingImportError(reasons)
 
 
 def _within_envelope(year: int) -> None:
@@ -251,6 +283,7 @@ def ceiling_save(*, collectivity, year: int, volet: Volet, amount: Decimal, pren
         for field, value in values.items():
             setattr(ceiling, field, value)
         ceiling.save()
+    _fixed_conventions_within(year, [collectivity.pk])
     _within_envelope(year)
     return ceiling
 

@@ -1,7 +1,7 @@
-"""R-FIN-12 under concurrency: writes of a year's ceilings and envelope made at the same moment, each alone within
-the rule, together beyond it. Each write is held open until the other has checked (as two DGEFP agents' requests
-can be): without the year's lock, each found the room the other took and both were saved (PostgreSQL; SQLite
-serialises its writers anyway)."""
+"""R-FIN-12 and R-FIN-03 under concurrency: writes of a year's ceilings and envelope, or a ceiling lowered while
+a convention is finalised, made at the same moment, each alone within the rules, together beyond them. Each write
+is held open until the other has checked (as two DGEFP agents' requests can be): without the locks, each found the
+room the other took and both were saved (PostgreSQL; SQLite serialises its writers anyway)."""
 
 import contextlib
 import threading
@@ -10,10 +10,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from accounts.models import Role
+from conventions.lifecycle import TransitionRefused
+from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
 from funding import services
 from funding.models import Ceiling, NationalEnvelope
 from territories.models import Collectivity
+from tests.factories import ConventionFactory, financeable, step
 
 D = Decimal
 
@@ -33,6 +37,8 @@ def at_once(*writes) -> list[str]:
             outcomes[index] = "enregistré"
         except services.CeilingImportError as refusal:
             outcomes[index] = " ".join(refusal.errors)
+        except TransitionRefused as refusal:
+            outcomes[index] = " ".join(refusal.reasons)
         finally:
             connection.close()
 
@@ -81,3 +87,30 @@ def test_a_ceiling_saved_while_the_envelope_is_first_set_never_passes_it(territo
     envelope_set = NationalEnvelope.objects.filter(year=2031).exists()
     ceilings = sum(Ceiling.objects.filter(year=2031).values_list("amount", flat=True), D("0"))
     assert not envelope_set or ceilings <= D("1000.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_convention_finalised_while_its_ceiling_is_lowered_never_passes_it(make_user, territories):
+    agent = make_user(Role.DDETS, "01")
+    convention = financeable(
+        ConventionFactory(collectivity=Collectivity.objects.get(code="01D"), amount_volet2=D("950000.00"))
+    )
+    Ceiling.objects.filter(collectivity=convention.collectivity, volet=Volet.LOCAL_SOLUTIONS).update(
+        amount=D("1100000.00")
+    )
+    step(convention, "open_negotiation", agent, convention.start_date)
+
+    def lower():
+        services.ceiling_save(
+            collectivity=convention.collectivity,
+            year=2024,
+            volet=Volet.LOCAL_SOLUTIONS,
+            amount=D("900000.00"),
+            prenotified_on=None,
+        )
+
+    outcomes = at_once(lower, lambda: step(convention, "finalise", agent, convention.start_date))
+    assert outcomes.count("enregistré") == 1, outcomes
+    finalised = Convention.objects.get(pk=convention.pk).state == ConventionState.FINALISED
+    ceiling = Ceiling.objects.get(collectivity=convention.collectivity, volet=Volet.LOCAL_SOLUTIONS).amount
+    assert ceiling == (D("1100000.00") if finalised else D("900000.00"))
