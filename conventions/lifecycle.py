@@ -341,7 +341,7 @@ def apply_transition(
     if unexpected:
         raise TransitionRefused([f"Champ inattendu pour cette étape : {', '.join(sorted(unexpected))}."])
     with transaction.atomic():
-        current = Convention.objects.select_for_update().select_related("collectivity").get(pk=convention.pk)
+        current = Convention.objects.locked(convention.pk)
         if current.lock_version != lock_version:
             raise ConcurrentEdit(
                 ["La convention a été modifiée par quelqu'un d'autre entre-temps : rechargez la page et recommencez."]

@@ -49,6 +49,11 @@ class ConventionQuerySet(models.QuerySet):
 
         return self.filter(collectivity__in=visible_collectivities(user))
 
+    def locked(self, pk: int) -> "Convention":
+        """The convention as it is now, its row locked until the end of the transaction: every write that checks
+        a rule on the convention reads it so, not from the copy the page loaded, and waits for the others."""
+        return self.select_for_update().select_related("collectivity").get(pk=pk)
+
 
 class Convention(models.Model):
     """The convention of a collectivité for a year (R-CONV-01), with its three volets (R-FIN-01)."""

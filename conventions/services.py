@@ -37,7 +37,7 @@ def convention_create(*, collectivity, year: int) -> Convention:
 def convention_update(*, convention: Convention, lock_version: int, values: dict) -> Convention:
     """Change a convention under negotiation. Once finalised, only an avenant changes it (R-CONV-05)."""
     with transaction.atomic():
-        current = Convention.objects.select_for_update().get(pk=convention.pk)
+        current = Convention.objects.locked(convention.pk)
         if current.lock_version != lock_version:
             raise ConcurrentEdit(
                 ["La convention a été modifiée par quelqu'un d'autre entre-temps : rechargez la page et recommencez."]
@@ -83,7 +83,7 @@ def amendment_propose(*, convention, by, purpose: str, amounts: dict, end_date):
     from conventions.models import Amendment
 
     with transaction.atomic():
-        current = Convention.objects.select_for_update().get(pk=convention.pk)
+        current = Convention.objects.locked(convention.pk)
         if current.state not in AMENDABLE:
             raise TransitionRefused(["Un avenant ne se propose que sur une convention signée ou en exécution."])
         if current.amendments.filter(applied_at__isnull=True).exists():
@@ -120,9 +120,7 @@ def amendment_agree(*, amendment, party: str, on):
         else:
             raise TransitionRefused(["Partie inconnue."])
         if current.state_agreed_on and current.council_agreed_on:
-            convention = (
-                Convention.objects.select_for_update().select_related("collectivity").get(pk=current.convention_id)
-            )
+            convention = Convention.objects.locked(current.convention_id)
             for volet, amount in current.amounts.items():
                 setattr(convention, volet.amount_field, amount)
             convention.end_date = current.end_date
@@ -141,19 +139,13 @@ def amendment_agree(*, amendment, party: str, on):
     return current
 
 
-def _locked(convention) -> Convention:
-    """The convention as it is now, locked until the end of the transaction: a step or a settlement waits for the
-    write, or the write for them, and the write's checks read the state it has, not the page's copy."""
-    return Convention.objects.select_for_update().get(pk=convention.pk)
-
-
 @transaction.atomic
 def denunciation_notify(*, convention, by, notice_date, reason: str):
     """R-CONV-06: formal notice; termination takes effect two months later unless withdrawn."""
     from conventions.deadlines import add_months
     from conventions.models import Denunciation
 
-    convention = _locked(convention)
+    convention = Convention.objects.locked(convention.pk)
     if convention.state not in AMENDABLE:
         raise TransitionRefused(["Seule une convention signée ou en exécution peut être dénoncée."])
     return Denunciation.objects.create(
@@ -170,7 +162,7 @@ def execution_report_record(*, convention, by, kind, reported_on, description: s
     """R-CONV-08 (art. 7): a non-execution, a change or a delay reported by the département, dated."""
     from conventions.models import ExecutionReport
 
-    convention = _locked(convention)
+    convention = Convention.objects.locked(convention.pk)
     reasons = execution_reports.refusals(convention, reported_on, timezone.localdate())
     if reasons:
         raise TransitionRefused(reasons)
@@ -194,7 +186,7 @@ def denunciation_withdraw(*, denunciation, on):
     recorded: the convention's lock orders the two)."""
     from conventions.models import Denunciation
 
-    convention = _locked(denunciation.convention)
+    convention = Convention.objects.locked(denunciation.convention_id)
     denunciation = Denunciation.objects.get(pk=denunciation.pk)
     if convention.state == ConventionState.TERMINATED:
         raise TransitionRefused(["La convention est résiliée : la mise en demeure ne se lève plus."])
@@ -221,7 +213,7 @@ def generate_documents(*, convention, by):
     with transaction.atomic():
         # the text read from one state of the convention, as it is now: its values, its version, its plan and its
         # action plan (a write waits for the reading; the page's copy may be older)
-        convention = Convention.objects.select_for_update().select_related("collectivity").get(pk=convention.pk)
+        convention = Convention.objects.locked(convention.pk)
         number = current_version_number(convention)
         ceilings = Ceiling.objects.filter(collectivity=convention.collectivity, year=convention.year)
         content = document.blocks(

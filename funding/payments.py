@@ -70,10 +70,6 @@ def money_of(convention, *, allocated: dict[Volet, Decimal] | None = None) -> di
     )
 
 
-def _locked(convention_id: int) -> Convention:
-    return Convention.objects.select_for_update().select_related("collectivity").get(pk=convention_id)
-
-
 def _refuse(found) -> None:
     if found:
         raise TransitionRefused([f"{breach.message} ({breach.rule})." for breach in found])
@@ -120,7 +116,7 @@ def propose_advances(convention, year: int | None = None) -> list[Payment]:
 def propose_year_advances(*, convention_id: int, year: int, today: date) -> list[Payment]:
     """The advances of a later year of a multi-year convention, from 1 January of that year."""
     with transaction.atomic():
-        convention = _locked(convention_id)
+        convention = Convention.objects.locked(convention_id)
         if convention.state not in ADVANCE_STATES:
             raise TransitionRefused(
                 [f"La convention est « {ConventionState(convention.state).label} » : pas d'avance (R-FIN-07)."]
@@ -216,7 +212,7 @@ def _payment_may_move(payment: Payment, convention: Convention) -> None:
 def approve_payment(*, payment_id: int, by) -> Payment:
     with transaction.atomic():
         convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
-        convention = _locked(convention_id)
+        convention = Convention.objects.locked(convention_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.PROPOSED:
             raise TransitionRefused([f"Ce versement est déjà « {payment.get_status_display().lower()} »."])
@@ -247,7 +243,7 @@ def separation_refusals(payment: Payment, by, paid_on: date, today: date) -> lis
 def mark_paid(*, payment_id: int, paid_on: date, chorus_reference: str, by) -> Payment:
     with transaction.atomic():
         convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
-        convention = _locked(convention_id)
+        convention = Convention.objects.locked(convention_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != PaymentStatus.APPROVED:
             raise TransitionRefused(["Seul un versement approuvé peut être marqué payé."])
@@ -272,7 +268,7 @@ def cancel_payment(*, payment_id: int, reason: str) -> Payment:
     """A proposed or approved payment withdrawn (not paid): it no longer counts against the volet."""
     with transaction.atomic():
         convention_id = Payment.objects.values_list("convention_id", flat=True).get(pk=payment_id)
-        _locked(convention_id)
+        Convention.objects.locked(convention_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status not in OPEN_STATUSES:
             raise TransitionRefused(
@@ -317,7 +313,7 @@ def settle_balances(*, convention, by, on: date) -> list[VoletBalance]:
     settled the same way: what was executed is due, the rest of what was paid is recovered."""
     try:
         with transaction.atomic():
-            current = _locked(convention.pk)
+            current = Convention.objects.locked(convention.pk)
             if current.state not in SETTLING_STATES:
                 raise TransitionRefused(
                     [f"Le solde ne s'arrête pas pour une convention « {ConventionState(current.state).label} »."]
@@ -364,7 +360,7 @@ def record_recovery(*, balance_id: int, by, number: str, issued_on: date, amount
     """R-FIN-08: the titre de perception of an overpayment, for the amount to recover on the volet."""
     with transaction.atomic():
         balance = VoletBalance.objects.select_for_update().get(pk=balance_id)
-        _locked(balance.convention_id)
+        Convention.objects.locked(balance.convention_id)
         if balance.to_recover <= 0:
             raise TransitionRefused([f"Rien n'est à reverser sur le volet {balance.volet}."])
         if Recovery.objects.filter(balance=balance).exists():

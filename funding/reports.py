@@ -23,7 +23,7 @@ OUTCOME_STATES = (ConventionState.SIGNED, *REPORTING_STATES)
 def locked_in(convention_id: int, states, refusal: str) -> Convention:
     """The convention, locked until the end of the transaction (a settlement of the balance then waits for the
     write, or the write for the settlement), if it is in one of `states` now, whatever the page that asked saw."""
-    convention = Convention.objects.select_for_update().get(pk=convention_id)
+    convention = Convention.objects.locked(convention_id)
     if convention.state not in states:
         raise TransitionRefused([f"{refusal} ; la convention est à l'état « {convention.get_state_display()} »."])
     return convention

@@ -24,7 +24,7 @@ def locked_open_plan(convention_id: int, plan: str = "Le plan de financement") -
     """The convention, locked until the end of the transaction (a finalisation then waits for a write to the plan or
     the action plan, and such a write for the finalisation), while its plans may still change; `plan` names the one
     written in the refusal."""
-    convention = Convention.objects.select_for_update().get(pk=convention_id)
+    convention = Convention.objects.locked(convention_id)
     if not plan_open(convention):
         raise TransitionRefused(
             [
@@ -302,7 +302,7 @@ def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal
     from funding.plans import engaged_years
     from funding.tranches import change_refusals, sum_refusals, tranches_of
 
-    convention = Convention.objects.select_for_update().get(pk=convention_id)
+    convention = Convention.objects.locked(convention_id)
     before = tranches_of(convention)
     if len(before) < 2:
         raise TransitionRefused(["Cette convention couvre une seule année : ses montants sont sa tranche."])
