@@ -14,10 +14,18 @@ class SharedLink(models.Model):
     token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
     collectivity = models.ForeignKey(Collectivity, on_delete=models.CASCADE, related_name="shared_links")
     label = models.CharField("destinataires", max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="créé par")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField("expire le")
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revoked_shared_links",
+        verbose_name="révoqué par",
+    )
 
     class Meta:
         verbose_name = "lien de partage"

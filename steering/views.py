@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -6,7 +6,6 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -14,7 +13,7 @@ from config.downloads import Table, page_tables_response
 from config.params import year_param
 from funding.todo import tasks_for
 from indicators import results
-from steering import dashboards
+from steering import dashboards, sharing
 from steering.models import SharedLink
 
 SALT = "partage-indicateurs"
@@ -101,16 +100,11 @@ def share(request, code: str):
     if not permissions.may_share(request.user, target):
         raise Http404
     try:
-        days = max(1, min(int(request.POST.get("jours", 30) or 30), 365))
-    except ValueError:
-        messages.error(request, "Durée du lien invalide : un nombre de jours entre 1 et 365.")
+        days = sharing.validity_days(request.POST.get("jours"))
+    except sharing.InvalidDuration as error:
+        messages.error(request, str(error))
         return redirect("steering:collectivity", code=code)
-    link = SharedLink.objects.create(
-        collectivity=target,
-        label=request.POST.get("destinataires", "")[:200] or "comité départemental",
-        created_by=request.user,
-        expires_at=timezone.now() + timedelta(days=days),
-    )
+    link = sharing.shared_link_create(target, request.user, request.POST.get("destinataires"), days)
     messages.success(request, f"Lien de partage créé (valable {days} jours) : {link_url(request, link)}")
     return redirect("steering:collectivity", code=code)
 
@@ -127,7 +121,7 @@ def link_url(request, link: SharedLink) -> str:
 
 def shared_links(request, collectivity) -> list[SharedLink]:
     """The collectivité's links, each active one with its address to copy."""
-    links = list(collectivity.shared_links.all())
+    links = list(collectivity.shared_links.select_related("created_by", "revoked_by"))
     for link in links:
         link.url = link_url(request, link) if link.active else ""
     return links
@@ -138,9 +132,10 @@ def revoke(request, code: str, pk: int):
     target = get_object_or_404(permissions.visible_collectivities(request.user), code=code)
     if not permissions.may_share(request.user, target):
         raise Http404
-    link = get_object_or_404(SharedLink, pk=pk, collectivity=target)
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
+    try:
+        sharing.shared_link_revoke(target, pk, request.user)
+    except SharedLink.DoesNotExist:
+        raise Http404 from None
     messages.success(request, "Lien révoqué.")
     return redirect("steering:collectivity", code=code)
 

@@ -6,11 +6,12 @@ convention's amounts (volet 2 co-financed at 50 %), a fiche action for volet 2 a
 item for volet 3.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.db.models import Max
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
@@ -19,6 +20,8 @@ from campaigns.models import Campaign, ModelText
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding.models import Ceiling, PlanLine
+from steering.models import SharedLink
+from territories.models import Collectivity
 
 # volet → (section, nature) of a line that breaks no rule
 ELIGIBLE_LINE = {
@@ -186,7 +189,6 @@ def triennial(code: str = "01D", *, even_tranches: bool = False):
     third of each amount a year."""
     from conventions import services
     from funding import services as funding_services
-    from territories.models import Collectivity
 
     CampaignFactory(first_year=2025)
     collectivity = Collectivity.objects.get(code=code)
@@ -229,7 +231,6 @@ def filled(code: str, year: int, **values):
     """A convention of the collectivity `code` created and given `values` through the services (with their audit
     trail), as the pages do."""
     from conventions import services
-    from territories.models import Collectivity
 
     convention = services.convention_create(collectivity=Collectivity.objects.get(code=code), year=year)
     return services.convention_update(convention=convention, lock_version=convention.lock_version, values=values)
@@ -255,3 +256,20 @@ def signed_with_advances(make_user):
         president_name="P", regional_prefect_name="P",
     )  # fmt: skip
     return signed(convention, agent), agent
+
+
+class SharedLinkFactory(DjangoModelFactory):
+    """A link to a collectivité's indicators (the Ain by default), valid 30 days, created by a DDETS agent of its
+    département."""
+
+    class Meta:
+        model = SharedLink
+
+    collectivity = factory.LazyFunction(lambda: Collectivity.objects.get(code="01D"))
+    label = "comité départemental"
+    created_by = factory.SubFactory(
+        UserFactory,
+        role=Role.DDETS,
+        departement=factory.LazyAttribute(lambda user: user.factory_parent.collectivity.departements.first()),
+    )
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))

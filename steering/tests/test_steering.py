@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from indicators.tests.examples import upload
+from steering import sharing
 from steering.dashboards import masked
 from steering.models import SharedLink
+from tests.factories import SharedLinkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,53 @@ def test_collectivity_dashboard_tables_export_one_by_one_and_all_together(client
     assert themes[0][4] == "oui" and themes[0][3] == "à renforcer"  # the priorities first; no service yet
     oarsa = [row[0] for row in workbook["Enquête OARSA 2015-2018"].iter_rows(min_row=2, values_only=True)]
     assert "Part des personnes orientées (%)" in oarsa
+
+
+@pytest.mark.parametrize(("typed", "days"), [("", 30), (None, 30), (" 45 ", 45), ("1", 1), ("365", 365)])
+def test_validity_of_a_shared_link_as_typed(typed, days):
+    assert sharing.validity_days(typed) == days
+
+
+@pytest.mark.parametrize("typed", ["0", "366", "-3", "1e3", "trente", "10.5"])
+def test_a_validity_outside_one_to_365_days_is_refused_not_moved_into_the_range(typed):
+    with pytest.raises(sharing.InvalidDuration, match=f"entre 1 et 365. Saisi : « {re.escape(typed)} »"):
+        sharing.validity_days(typed)
+
+
+def test_a_link_for_400_days_is_refused_and_none_is_created(client, make_user):
+    client.force_login(make_user(Role.DDETS, "01"))
+    page = client.post(reverse("steering:share", args=["01D"]), {"jours": "400"}, follow=True).content.decode()
+    assert "Durée du lien invalide : un nombre de jours entre 1 et 365. Saisi : « 400 »." in page
+    assert not SharedLink.objects.exists()
+
+
+def test_a_revocation_is_attributed_and_the_first_one_stands(client, make_user):
+    link = SharedLinkFactory(label="Comité de suivi")
+    first, second = make_user(Role.DDETS, "01", username="premier"), make_user(Role.DDETS, "01", username="second")
+    client.force_login(first)
+    page = client.get(reverse("steering:collectivity", args=["01D"])).content.decode()
+    assert f"Comité de suivi – créé le {timezone.localdate():%d/%m/%Y} par {link.created_by.username}" in page
+    client.post(reverse("steering:revoke", args=["01D", link.pk]))
+    link.refresh_from_db()
+    revoked_at = link.revoked_at
+    assert (link.revoked_by, link.active) == (first, False)
+    # the second agent revokes it again from a page opened before: the first revocation stands
+    client.force_login(second)
+    client.post(reverse("steering:revoke", args=["01D", link.pk]))
+    link.refresh_from_db()
+    assert (link.revoked_by, link.revoked_at) == (first, revoked_at)
+    page = client.get(reverse("steering:collectivity", args=["01D"])).content.decode()
+    assert f"révoqué le {timezone.localtime(revoked_at):%d/%m/%Y à %H:%M} par premier" in page
+
+
+def test_an_expired_link_says_so_and_a_neighbour_cannot_revoke(client, make_user):
+    link = SharedLinkFactory(expires_at=timezone.now() - timedelta(days=1))
+    client.force_login(make_user(Role.DDETS, "01"))
+    page = client.get(reverse("steering:collectivity", args=["01D"])).content.decode()
+    assert f"expiré le {timezone.localtime(link.expires_at):%d/%m/%Y}" in page
+    other = SharedLinkFactory()
+    client.force_login(make_user(Role.DDETS, "38"))
+    assert client.post(reverse("steering:revoke", args=["38D", other.pk])).status_code == 404
+    assert client.post(reverse("steering:revoke", args=["01D", other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.revoked_at is None
