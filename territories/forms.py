@@ -1,9 +1,19 @@
 from django import forms
 
 from territories.models import Collectivity
+from territories.services import SIGNATORIES
 
 
 class SignatoriesForm(forms.ModelForm):
+    """lock_version: the version of the signatories the page shows, so that a change made meanwhile by someone else
+    is refused (territories.services.signatories_update)."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Collectivity
-        fields = ["president_name", "prefect_name", "contact_email"]
+        fields = list(SIGNATORIES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version

@@ -76,8 +76,11 @@ class Collectivity(models.Model):
     president_name = models.CharField("président(e) du conseil départemental", max_length=120, blank=True)
     prefect_name = models.CharField("préfet(e) de département", max_length=120, blank=True)
     contact_email = models.EmailField("adresse de contact de la collectivité", blank=True)
+    # the signatories' version, so that two agents editing them at once cannot overwrite each other
+    # (territories.services.signatories_update)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["rsa_households_source"])
+    history = HistoricalRecords(excluded_fields=["rsa_households_source", "lock_version"])
     objects = CollectivityQuerySet.as_manager()
 
     class Meta:

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from config.downloads import Table, page_tables_response
 from config.history import history_entries, history_page
+from conventions.lifecycle import ConcurrentEdit
+from territories import services
 from territories.forms import SignatoriesForm
 
 
@@ -68,9 +70,17 @@ def collectivity_edit(request, code: str):
     collectivity = permissions.collectivity_or_404(request.user, code, permissions.may_edit_collectivity)
     form = SignatoriesForm(request.POST or None, instance=collectivity)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Les signataires ont été enregistrés.")
-        return redirect("territories:collectivity_detail", code=collectivity.code)
+        try:
+            services.signatories_update(
+                code=collectivity.code,
+                lock_version=form.cleaned_data["lock_version"],
+                values={name: form.cleaned_data[name] for name in services.SIGNATORIES},
+            )
+        except ConcurrentEdit as refusal:
+            form.add_error(None, " ".join(refusal.reasons))
+        else:
+            messages.success(request, "Les signataires ont été enregistrés.")
+            return redirect("territories:collectivity_detail", code=collectivity.code)
     return render(
         request,
         "territories/collectivity_edit.html",

@@ -64,3 +64,32 @@ def test_collectivity_lists_export_in_the_scope_of_the_user(client, make_user):
     assert rows[0] == "code;collectivité;région;foyers allocataires du RSA"
     assert {row.split(";")[2] for row in rows[1:]} == {"Auvergne-Rhône-Alpes"}
     assert any(row.startswith("01D;Ain;") for row in rows)
+
+
+def test_signatories_changed_meanwhile_are_not_overwritten(client, make_user):
+    url = reverse("territories:collectivity_edit", args=["01D"])
+    first, second = make_user(Role.DDETS, "01", username="premier"), make_user(Role.DEPARTMENTAL_COUNCIL, "01D")
+    client.force_login(first)
+    seen_by_first = re.search(r'name="lock_version" value="(\d+)"', client.get(url).content.decode())[1]
+    client.force_login(second)
+    seen_by_second = re.search(r'name="lock_version" value="(\d+)"', client.get(url).content.decode())[1]
+    saved = client.post(url, {"president_name": "Mme Seconde", "prefect_name": "", "contact_email": "",
+                              "lock_version": seen_by_second})  # fmt: skip
+    assert saved.status_code == 302
+    client.force_login(first)
+    refused = client.post(url, {"president_name": "M. Premier", "prefect_name": "P", "contact_email": "",
+                                "lock_version": seen_by_first})  # fmt: skip
+    assert refused.status_code == 200
+    assert (
+        "Les signataires de la collectivité de l&#x27;Ain ont été modifiés par quelqu&#x27;un d&#x27;autre depuis "
+        "l&#x27;affichage de la page ; rien n&#x27;a été enregistré" in refused.content.decode()
+    )
+    ain = Collectivity.objects.get(code="01D")
+    assert (ain.president_name, ain.prefect_name) == ("Mme Seconde", "")
+    assert Collectivity.history.filter(code="01D").latest("history_date").history_user == second
+    # reloaded, the page shows the current version and the first agent's change goes through
+    current = re.search(r'name="lock_version" value="(\d+)"', client.get(url).content.decode())[1]
+    client.post(
+        url, {"president_name": "M. Premier", "prefect_name": "P", "contact_email": "", "lock_version": current}
+    )
+    assert Collectivity.objects.get(code="01D").president_name == "M. Premier"
