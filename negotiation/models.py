@@ -22,6 +22,8 @@ class NegotiationStatus(models.TextChoices):
     SUBMITTED = "soumis", "Soumis à la DDETS"
     CHANGES_REQUESTED = "modifications_demandees", "Modifications demandées par la DDETS"
     ACCEPTED = "accepte", "Accepté par la DDETS"
+    # shown once the convention is finalised (rules.shown_status): never the result of a thread
+    CLOSED = "clos", "Négociation close : le plan est arrêté, un changement passe par un avenant"
 
 
 # The status a message leaves the negotiation in (a comment leaves it as it is).

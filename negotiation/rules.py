@@ -13,6 +13,12 @@ SIDE_OF_KIND = {
 SIDE_LABELS = {"etat": "la DDETS ou la DGEFP", "departement": "le conseil départemental"}
 
 
+def shown_status(status: NegotiationStatus, state: str) -> NegotiationStatus:
+    """The negotiation's status as the convention page shows it: the thread's while the plan is negotiated, closed
+    from the finalisation on (whatever the thread's last message: a convention may be finalised without one)."""
+    return status if state in EDITABLE_STATES else NegotiationStatus.CLOSED
+
+
 def refusals(
     kind: MessageKind,
     *,

@@ -40,7 +40,7 @@ def thread_context(user, convention) -> dict:
     actions = [kind for kind, by in rules.SIDE_OF_KIND.items() if by == side] if convention.editable else []
     return {
         "thread": convention.negotiation_messages.select_related("author"),
-        "negotiation_status": services.status(convention),
+        "negotiation_status": rules.shown_status(services.status(convention), convention.state),
         "negotiation_side": side,
         "negotiation_actions": actions,
         "negotiation_about": about_choices(convention) if side else [],

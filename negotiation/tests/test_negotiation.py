@@ -105,3 +105,14 @@ def test_a_line_of_another_convention_is_not_a_subject(client, isere, post):
     page = post(client, convention, kind="commentaire", text="Hors sujet", about=f"ligne-{other.pk}")
     assert "Message refusé : À propos de : Sélectionnez un choix valide." in page
     assert not NegotiationMessage.objects.exists()
+
+
+def test_a_convention_in_execution_shows_its_negotiation_closed_and_may_still_be_commented(client, isere, post):
+    convention, _, council, _ = isere
+    convention.state = "en_execution"
+    convention.save()
+    client.force_login(council)
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert "Négociation close : le plan est arrêté, un changement passe par un avenant" in page
+    assert "En préparation par le département" not in page and "Soumettre le plan" not in page
+    assert "Merci pour le suivi" in post(client, convention, kind="commentaire", text="Merci pour le suivi", about="")

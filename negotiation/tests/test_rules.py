@@ -1,9 +1,11 @@
 """Who may write what in a negotiation, and when (pure rules)."""
 
+import pytest
+
 from negotiation.models import MessageKind as K
 from negotiation.models import NegotiationStatus as St
 from negotiation.models import status_of
-from negotiation.rules import refusals
+from negotiation.rules import refusals, shown_status
 
 
 def check(kind, side="departement", status=St.IN_PREPARATION, state="negociation", text="", plan_refusals=()):
@@ -60,3 +62,18 @@ def test_a_signed_convention_is_no_longer_negotiated_but_may_be_commented():
         "La convention est « Signée » : son plan ne se négocie plus (un changement passe par un avenant)."
     ]
     assert check(K.COMMENT, state="signee", text="Merci") == []
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        ("brouillon", St.SUBMITTED),
+        ("negociation", St.SUBMITTED),
+        ("finalisee", St.CLOSED),
+        ("signee", St.CLOSED),
+        ("en_execution", St.CLOSED),
+        ("resiliee", St.CLOSED),
+    ],
+)
+def test_the_page_shows_the_negotiation_closed_from_the_finalisation_on(state, shown):
+    assert shown_status(St.SUBMITTED, state) == shown
