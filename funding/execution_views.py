@@ -136,6 +136,7 @@ def execution(request, pk: int):
             "may_record_paid": permissions.may_record_paid(request.user, convention),
             "may_report": permissions.may_report(request.user, convention),
             "can_settle": convention.state in payments.SETTLING_STATES,
+            "balance_stage": payments.balance_stage(convention.state),
             "report_open": convention.state in reports.REPORTING_STATES,
             "money": payments.money_of(convention).values(),
             "recoveries": _recoveries(convention),

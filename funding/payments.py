@@ -288,6 +288,18 @@ def paid_amounts(convention) -> dict[Volet, Decimal]:
     return paid
 
 
+def balance_stage(state: str) -> str:
+    """What the execution page's balance table is in this state of the convention: « arrêté » once the balance is
+    settled (the stored balances), « à arrêter » on the final report received or after a résiliation, otherwise a
+    « simulation » on the expenses declared so far (before the final report, a volet without expenses shows all
+    it was paid as to recover: a simulation, not a debt)."""
+    if state in SETTLED_STATES:
+        return "arrêté"
+    if state in SETTLING_STATES:
+        return "à arrêter"
+    return "simulation"
+
+
 def balances(convention):
     from campaigns.lookup import campaign_of
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
+from funding.payments import balance_stage
 from funding.models import Payment, ReportLine, VoletBalance
 from tests.factories import ActionSheetFactory, signed_with_advances, step
 
@@ -240,3 +241,32 @@ def test_execution_tables_export_in_csv_and_in_one_workbook(client, make_user):
     assert "Paramètre « tableau » invalide : « inconnu »" in refused.content.decode()
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "38D"))
     assert client.get(url, {"format": "xlsx"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("state", "stage"),
+    [
+        ("brouillon", "simulation"),
+        ("signee", "simulation"),
+        ("en_execution", "simulation"),
+        ("bilan_recu", "à arrêter"),
+        ("resiliee", "à arrêter"),
+        ("solde_arrete", "arrêté"),
+        ("close", "arrêté"),
+    ],
+)
+def test_the_balance_table_is_a_simulation_until_the_final_report(state, stage):
+    assert balance_stage(state) == stage
+
+
+def test_before_the_final_report_the_advance_paid_is_not_shown_as_a_debt(client, make_user):
+    convention, ddets = signed_with_advances(make_user)
+    step(convention, "start_execution", ddets, date(2024, 4, 3))
+    client.force_login(ddets)
+    url = reverse("funding:execution", args=[convention.pk])
+    page = client.get(url).content.decode()
+    assert "Simulation du solde sur les dépenses déclarées à ce jour" in page
+    assert "Simulation : le solde s'arrête sur le bilan final (annexe 3), à remettre au plus tard le" in page
+    step(convention, "receive_final_report", ddets, date(2025, 2, 15))
+    page = client.get(url).content.decode()
+    assert "Calcul du solde, volet par volet" in page and 'data-testid="balance-simulation"' not in page
