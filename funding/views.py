@@ -61,6 +61,9 @@ def _plan_context(request, convention) -> dict:
         "volets": volets,
         "checks": checks,
         "blocking": rules.blocking_failures(checks),
+        # while the plan is negotiated: what the finalisation would refuse (the same list as the to-do of the home
+        # page), so that a plan without a blocking rule does not read as ready while its totals or fiches are not
+        "finalisation": plans.finalisation_refusals(convention, None) if convention.editable else None,
         "valorisation": rules.valorisation(rule_lines),
         "may_edit": may_edit,
         "upload_form": UploadForm(),

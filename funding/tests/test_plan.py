@@ -426,3 +426,28 @@ def test_text_typed_in_the_plan_never_becomes_a_formula_in_the_workbook(good_pla
         sheet = archive.read("xl/worksheets/sheet2.xml").decode()
     assert "HYPERLINK" in sheet and "<f>HYPERLINK" not in sheet
     assert load_workbook(io.BytesIO(data))["Volet 2"]["C11"].data_type == "s"
+
+
+def test_the_plan_page_says_what_the_finalisation_still_waits_for(client, convention, make_user):
+    """A plan below the convention's amounts breaks no blocking rule of the plan, yet the finalisation would refuse
+    it: the page lists the same reasons as the finalisation, then says when nothing is left."""
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+    add(convention, 1, "equipes_cd", "chefferie_projet", "100000.00", "0", "Chef de projet")
+    url = reverse("funding:plan", args=[convention.pk])
+    page = client.get(url).content.decode()
+    assert "Aucune règle bloquante enfreinte." in page
+    assert "La finalisation attend encore 2 points :" in page
+    assert (
+        "Plan de financement : la part de l&#x27;État du volet 1 (100\u00a0000,00\u00a0€) doit "
+        "être égale au montant de la convention (150\u00a0000,00\u00a0€) (R-FIN-01)." in page
+    )
+    add(convention, 1, "equipes_cd", "chefferie_projet", "50000.00", "0", "Adjoint")
+    add(convention, 2, "remobilisation", "prestation_accompagnement", "400000.00", "400000.00", "Ateliers")
+    page = client.get(url).content.decode()
+    assert 'data-testid="finalisation-refusals"' not in page
+    assert "Le plan et la convention sont prêts pour la finalisation." in page
+    agent = make_user(Role.DDETS, "01")
+    step(convention, "open_negotiation", agent, date(2024, 1, 5))
+    assert step(convention, "finalise", agent, date(2024, 1, 25)).state == "finalisee"
+    page = client.get(url).content.decode()
+    assert "prêts pour la finalisation" not in page and "La finalisation attend" not in page
