@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from funding.payments import balance_stage
 from funding.models import Payment, ReportLine, VoletBalance
+from funding.payments import balance_stage
 from tests.factories import ActionSheetFactory, signed_with_advances, step
 
 pytestmark = pytest.mark.django_db
