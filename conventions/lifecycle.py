@@ -65,6 +65,9 @@ class Transition:
     effects: tuple[str, ...] = ()
     # What the step does that cannot be undone, told before it is confirmed (the page's modal).
     consequence: str = ""
+    # The page where the step is taken when it is not the convention's own: its URL name (taking the convention's
+    # pk) and its title.
+    page: tuple[str, str] = ()
 
 
 def _signatories(c: Convention, on: date, facts: Facts) -> list[str]:
@@ -204,6 +207,7 @@ TRANSITIONS = {
             S.BALANCE_SETTLED,
             # Only through funding.payments.settle_balances, which stores each volet's balance first.
             preconditions=("funding.payments.balances_stored_refusals",),
+            page=("funding:execution", "Exécution et solde"),
         ),
         Transition(
             "close",
@@ -329,6 +333,17 @@ def not_yet(convention: Convention, today: date) -> dict[str, list[str]]:
         t.name: reasons
         for t in available(convention)
         if not t.fields and (reasons := refusals(t, convention, today, **facts))
+    }
+
+
+def pending(convention: Convention, today: date) -> dict[str, list[str]]:
+    """The steps the page offers whose preconditions read from the database refuse them now (the financing plan or
+    the tranches that do not hold yet): the page keeps the step, which may pass once they are fixed elsewhere, and
+    says beforehand what it would refuse. A step taken from another page (`Transition.page`) is not listed."""
+    return {
+        t.name: reasons
+        for t in available(convention)
+        if t.preconditions and not t.page and (reasons := precondition_refusals(t.name, convention, today))
     }
 
 

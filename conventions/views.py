@@ -115,6 +115,8 @@ def convention_detail(request, pk: int):
     steps = lifecycle.available(convention) if may_negotiate else []
     # why no date would let a step through yet: said instead of its button
     not_yet = lifecycle.not_yet(convention, timezone.localdate()) if steps else {}
+    # what a step would still refuse, said above its button
+    pending = lifecycle.pending(convention, timezone.localdate()) if steps else {}
     return render(
         request,
         "conventions/detail.html",
@@ -125,7 +127,7 @@ def convention_detail(request, pk: int):
             "events": convention.events.select_related("recorded_by"),
             "deadlines": schedule.convention_deadlines(convention, today),
             "amounts": [(label, amount_in_figures_and_words(amount)) for label, amount in tables.volets(convention)],
-            "steps": [(step, not_yet.get(step.name, [])) for step in steps],
+            "steps": [(step, not_yet.get(step.name, []), pending.get(step.name, [])) for step in steps],
             "step_form": StepForm(initial={"lock_version": convention.lock_version, "occurred_on": today}),
             "may_negotiate": may_negotiate,
             "may_view_history": permissions.may_view_history(request.user, convention.collectivity),

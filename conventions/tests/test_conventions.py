@@ -11,7 +11,7 @@ from conventions import lifecycle, services
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
 from funding.payments import settle_balances
 from territories.models import Collectivity
-from tests.factories import financeable, signed, step
+from tests.factories import filled, financeable, signed, step
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +308,42 @@ def test_the_rib_is_checked_against_its_key_and_the_iban(client, draft, make_use
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.bank_code, draft.rib_key, draft.iban) == ("30001", "85", "FR7630001007941234567890185")
+
+
+def test_the_page_says_beforehand_what_a_step_would_refuse_and_where_the_balance_is_settled(client, draft, make_user):
+    """A step whose preconditions do not hold yet (the plan, fixed on its own page) keeps its button, with what it
+    would refuse above it; the balance is settled from the execution page, which the convention's page links."""
+    agent = make_user(Role.DDETS, "01")
+    step(draft, "open_negotiation", agent, date(2024, 1, 5))
+    client.force_login(agent)
+    url = reverse("conventions:detail", args=[draft.pk])
+    assert lifecycle.pending(draft, date(2024, 1, 6)) == {}
+    page = client.get(url).content.decode()
+    assert 'data-testid="step-finalise"' in page and 'data-testid="pending-finalise"' not in page
+    draft.plan_lines.filter(volet=2).delete()
+    draft.refresh_from_db()
+    reasons = lifecycle.pending(draft, date(2024, 1, 6))["finalise"]
+    assert reasons == [
+        "Plan de financement : la part de l'État du volet 2 (0,00\u00a0€) doit être égale au montant de la convention "
+        "(1\u00a0000\u00a0000,00\u00a0€) (R-FIN-01)."
+    ]
+    page = client.get(url).content.decode()
+    assert 'data-testid="step-finalise"' in page
+    assert "Cette étape sera refusée tant que 1 point reste à régler :" in page
+    assert "la part de l&#x27;État du volet 2 (0,00\u00a0€) doit être égale" in page
+    with pytest.raises(lifecycle.TransitionRefused) as refused:
+        step(draft, "finalise", agent, date(2024, 1, 25))
+    assert refused.value.reasons == reasons
+    # the balance: from the execution page
+    isere_agent = make_user(Role.DDETS, "38")
+    isere = filled("38D", 2024, amount_volet1=Decimal("100000.00"), prefect_name="P", president_name="P",
+                   regional_prefect_name="P")  # fmt: skip
+    convention = in_execution(isere, isere_agent)
+    step(convention, "receive_final_report", isere_agent, date(2025, 2, 15))
+    client.force_login(isere_agent)
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert 'data-testid="step-settle_balance"' not in page
+    assert (
+        f'<strong>Arrêter le solde</strong> : depuis la page <a href="/financement/conventions/{convention.pk}'
+        '/execution/">Exécution et solde</a>.' in page
+    )
