@@ -7,6 +7,7 @@ from config import formats
 register = template.Library()
 
 register.filter("euros", formats.format_euros)
+register.filter("montant", formats.format_decimal)  # an amount in an input, as typed: `180 000,00`
 register.filter("entier", formats.format_integer)
 register.filter("date_fr", formats.format_date)
 register.filter("percent", formats.format_percent)

@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 
 from campaigns.forms import CampaignYearField
+from config.formats import format_decimal
 from config.widgets import DateInput
 from conventions.amounts import parse_amount
 from conventions.banking import bic_errors, iban_errors, normalise_iban, rib_errors
@@ -8,7 +11,11 @@ from conventions.models import Convention, ConventionState, DeliberationBody
 
 
 class AmountField(forms.CharField):
-    """An amount in euros typed the French way (`1 250 000,50`), kept as a Decimal."""
+    """An amount in euros typed the French way (`1 250 000,50`), kept as a Decimal, and shown the same way (a stored
+    amount pre-filled as `540 000,00`, not `540000.00`)."""
+
+    def prepare_value(self, value):
+        return format_decimal(value) if isinstance(value, Decimal) else value
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -3,10 +3,12 @@
 tranches add up, the first year's advances at signature, a later year's from its 1 January, ceilings summed over
 the years)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Role
 from conventions import lifecycle, services
@@ -160,3 +162,24 @@ def test_the_payments_are_listed_volet_by_volet_year_by_year_whatever_order_they
         (V2, 2025, "proposee"),
         (V2, 2026, "proposee"),
     ]
+
+
+def test_the_pages_prefill_amounts_the_french_way_and_take_them_back_unchanged(client, agent):
+    """An amount pre-filled in a field reads as typed (`180 000,00`, not `180000.00`); sent back as the page shows
+    it, it is read as the same amount: the tranches of the execution page and the amounts of an avenant."""
+    convention = triennial(even_tranches=True)
+    client.force_login(agent)
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    shown = dict(re.findall(r'name="(tranche-\d{4}-\d)" value="([^"]*)"', page))
+    assert shown["tranche-2026-1"] == "180\u00a0000,00" and shown["tranche-2025-2"] == "950\u00a0000,00"
+    # shown as they are, but 2026 and 2027 of volet 2 retyped: the unchanged fields are read back as they were
+    typed = {**shown, "tranche-2026-2": "900 000,00", "tranche-2027-2": "1\u00a0000\u00a0000,00"}
+    page = client.post(reverse("funding:tranches_update", args=[convention.pk]), typed, follow=True).content.decode()
+    assert "Tranches annuelles enregistrées." in page
+    assert {(t.year, volet): amount for t in convention.tranches.all() for volet, amount in t.amounts.items()} == {
+        (2025, V1): D("180000.00"), (2025, V2): D("950000.00"), (2025, V3): D("0.00"),
+        (2026, V1): D("180000.00"), (2026, V2): D("900000.00"), (2026, V3): D("0.00"),
+        (2027, V1): D("180000.00"), (2027, V2): D("1000000.00"), (2027, V3): D("0.00"),
+    }  # fmt: skip
+    page = client.get(reverse("conventions:edit", args=[convention.pk])).content.decode()
+    assert re.search(r'name="amount_volet2"[^>]*value="2\u00a0850\u00a0000,00"', page)
