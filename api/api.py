@@ -189,6 +189,7 @@ class ReportLineOut(Schema):
 
 
 class MidYearOut(Schema):
+    annee: int = Field(alias="year")
     volet: int
     actions_engagees: str = Field(alias="actions_engaged")
     difficultes: str = Field(alias="difficulties")
@@ -266,7 +267,7 @@ def follow_up(request, convention_id: int):
     report = getattr(convention, "financial_report", None)
     return {
         "bilan_mise_en_oeuvre": report.implementation_summary if report else "",
-        "syntheses_mi_annee": list(convention.mid_year_syntheses.order_by("volet")),
+        "syntheses_mi_annee": list(convention.mid_year_syntheses.order_by("year", "volet")),
     }
 
 

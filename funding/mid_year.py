@@ -1,6 +1,7 @@
 """The mid-year remontée (instruction §III.3): each financed volet of a convention, what the conseil
 départemental has engaged by 30 June, with the figures the platform already has pre-filled; its consolidation
-by region and nationally for the DREETS and the DGEFP."""
+by region and nationally for the DREETS and the DGEFP. One remontée a year of the convention: a 2024 convention has
+one, a triennial convention of the 2025 campaign one in each of its three years."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +17,26 @@ from funding.models import MidYearSynthesis
 MID_YEAR = (6, 30)
 
 
-def mid_year_of(convention) -> date:
-    return date(convention.start_date.year, *MID_YEAR)
+def mid_year_of(convention, year: int | None = None) -> date:
+    """30 June of `year` (the convention's first year by default)."""
+    return date(year or convention.start_date.year, *MID_YEAR)
+
+
+def years_of(convention) -> list[int]:
+    """The years of the convention, each with its remontée."""
+    return list(range(convention.start_date.year, convention.end_date.year + 1))
+
+
+def years_started(convention, today: date) -> list[int]:
+    """The years whose remontée may be written by `today`: those begun (the first one always, so that a convention
+    signed ahead of its year shows what will be asked)."""
+    years = years_of(convention)
+    return [year for year in years if year <= today.year] or years[:1]
+
+
+def period_start(convention, year: int) -> date:
+    """Where the figures of a year's remontée start counting: the convention's start, then 1 January."""
+    return max(convention.start_date, date(year, 1, 1))
 
 
 def first_half(rows: list[dict], start: date, until: date) -> dict[str, int | None]:
@@ -31,18 +50,24 @@ def first_half(rows: list[dict], start: date, until: date) -> dict[str, int | No
     }
 
 
-def figures(convention, volet: Volet) -> dict[str, str]:
-    """What the platform knows of the volet at 30 June, as the page writes it."""
+def figures(convention, volet: Volet, year: int | None = None) -> dict[str, str]:
+    """What the platform knows of the volet at 30 June of `year` (the first year by default), as the page writes
+    it: the money of the convention, the year's tranche for a multi-year one, the new entrants of the year."""
     from funding.payments import money_of
+    from funding.tranches import tranches_of
     from indicators import results
 
     money = money_of(convention)[volet]
     planned = sum(convention.plan_lines.filter(volet=volet).values_list("state_amount", flat=True), Decimal("0.00"))
+    year = year or convention.start_date.year
     found = {
         "Montant de la convention": format_euros(money.allocated),
         "Part de l'État au plan de financement": format_euros(planned),
         "Versé par l'État": format_euros(money.paid),
     }
+    tranches = tranches_of(convention)
+    if len(tranches) > 1:
+        found[f"Tranche {year}"] = format_euros(tranches.get(year, {}).get(volet, Decimal("0.00")))
     if volet == Volet.LOCAL_SOLUTIONS:
         sheets = list(convention.action_sheets.prefetch_related("outcomes"))
         found["Fiches action"] = format_integer(len(sheets))
@@ -55,13 +80,17 @@ def figures(convention, volet: Volet) -> dict[str, str]:
             )
         )
     if volet in (Volet.PROJECT_LEAD, Volet.LOCAL_SOLUTIONS):
-        half = first_half(results.volet2_rows(convention.collectivity), convention.start_date, mid_year_of(convention))
+        start = period_start(convention, year)
+        half = first_half(results.volet2_rows(convention.collectivity), start, mid_year_of(convention, year))
         if half["nouveaux_entrants"] is None:
             found["Nouveaux entrants (indicateurs)"] = "aucune livraison de données sur la période"
         else:
             known = half["nouveaux_entrants"] - half["t0_inconnu"]
             share = f"{Decimal(100 * half['orientes_15_jours']) / known:.1f} %".replace(".", ",") if known else "—"
-            found["Nouveaux entrants depuis le début de la convention"] = format_integer(half["nouveaux_entrants"])
+            since = (
+                "depuis le début de la convention" if start == convention.start_date else f"depuis le {start:%d/%m/%Y}"
+            )
+            found[f"Nouveaux entrants {since}"] = format_integer(half["nouveaux_entrants"])
             found["Orientés en 15 jours (part des T0 connus)"] = (
                 f"{format_integer(half['orientes_15_jours'])} ({share})"
             )
@@ -79,6 +108,11 @@ class ConsolidatedRow:
     convention: Convention
     volet: Volet
     synthesis: MidYearSynthesis | None
+    year: int
+
+    @property
+    def url(self) -> str:
+        return synthesis_url(self.convention, self.volet, self.year)
 
     @property
     def committed_share(self) -> str:
@@ -88,15 +122,26 @@ class ConsolidatedRow:
         return f"{Decimal(100) * self.synthesis.credits_committed / allocated:.1f} %".replace(".", ",")
 
 
-def consolidate(conventions) -> list[ConsolidatedRow]:
-    """Every financed volet of the conventions, with its synthesis when it was sent (two queries)."""
+def covering(conventions, year: int):
+    """The conventions running in `year`: those of its campaign year and the multi-year ones covering it."""
+    return conventions.filter(start_date__year__lte=year, end_date__year__gte=year)
+
+
+def covered_years(conventions, asked: int) -> list[int]:
+    """The years of a remontée the consolidation offers: every year the conventions cover, and the one asked for."""
+    spans = conventions.values_list("start_date__year", "end_date__year").distinct()
+    return sorted({year for first, last in spans for year in range(first, last + 1)} | {asked}, reverse=True)
+
+
+def consolidate(conventions, year: int) -> list[ConsolidatedRow]:
+    """Every financed volet of the conventions, with its synthesis of `year` when it was sent (two queries)."""
     conventions = list(conventions.select_related("collectivity__region").order_by("collectivity__code"))
     sent = {
         (s.convention_id, s.volet): s
-        for s in MidYearSynthesis.objects.filter(convention__in=conventions).select_related("sent_by")
+        for s in MidYearSynthesis.objects.filter(convention__in=conventions, year=year).select_related("sent_by")
     }
     return [
-        ConsolidatedRow(convention, volet, sent.get((convention.pk, volet.value)))
+        ConsolidatedRow(convention, volet, sent.get((convention.pk, volet.value)), year)
         for convention in conventions
         for volet in financed_volets(convention)
     ]
@@ -126,12 +171,19 @@ def region_summary(rows: list[ConsolidatedRow]) -> list[dict]:
 
 
 @transaction.atomic
-def send(*, convention, volet: Volet, by, actions_engaged: str, difficulties: str, credits_committed: Decimal):
-    """Write (or rewrite) the volet's synthesis with the figures of today, and tell the DDETS: from the signature
-    until the balance is settled, checked against the volet's amount under the convention's lock (an avenant
-    applied meanwhile is read)."""
-    from django.urls import reverse
-
+def send(
+    *,
+    convention,
+    volet: Volet,
+    by,
+    actions_engaged: str,
+    difficulties: str,
+    credits_committed: Decimal,
+    year: int | None = None,
+):
+    """Write (or rewrite) the volet's synthesis of `year` (the first year by default) with the figures of today, and
+    tell the DDETS: from the signature until the balance is settled, for a year of the convention begun by today,
+    checked against the volet's amount under the convention's lock (an avenant applied meanwhile is read)."""
     from conventions.lifecycle import TransitionRefused
     from funding.reports import OUTCOME_STATES, locked_in
     from notifications.events import mid_year_sent
@@ -141,6 +193,14 @@ def send(*, convention, volet: Volet, by, actions_engaged: str, difficulties: st
     )
     if volet not in financed_volets(convention):
         raise TransitionRefused([f"Le {volet.label.lower()} n'est pas financé par cette convention."])
+    year = year or convention.start_date.year
+    if year not in years_started(convention, date.today()):
+        raise TransitionRefused(
+            [
+                f"La remontée à mi-année {year} ne s'écrit pas pour cette convention : elle couvre "
+                f"{', '.join(str(y) for y in years_of(convention))}, et une année commencée."
+            ]
+        )
     allocated = convention.amounts[volet]
     if credits_committed > allocated:
         raise TransitionRefused(
@@ -153,14 +213,23 @@ def send(*, convention, volet: Volet, by, actions_engaged: str, difficulties: st
         raise TransitionRefused(["Décrivez les actions engagées au 30 juin."])
     synthesis, _ = MidYearSynthesis.objects.update_or_create(
         convention=convention,
+        year=year,
         volet=volet,
         defaults={
             "actions_engaged": actions_engaged.strip(),
             "difficulties": difficulties.strip(),
             "credits_committed": credits_committed,
-            "figures": figures(convention, volet),
+            "figures": figures(convention, volet, year),
             "sent_by": by,
         },
     )
-    mid_year_sent(synthesis, by, reverse("funding:mid_year", args=[convention.pk, volet.value]))
+    mid_year_sent(synthesis, by, synthesis_url(convention, volet, year))
     return synthesis
+
+
+def synthesis_url(convention, volet: Volet, year: int) -> str:
+    """The page of a volet's synthesis of a year (the first year's without the year: the addresses sent before)."""
+    from django.urls import reverse
+
+    url = reverse("funding:mid_year", args=[convention.pk, volet.value])
+    return url if year == convention.start_date.year else f"{url}?annee={year}"

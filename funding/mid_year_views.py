@@ -38,7 +38,10 @@ def synthesis(request, pk: int, volet: int):
     if volet not in Volet.values:
         raise Http404
     volet = Volet(volet)
-    existing = MidYearSynthesis.objects.filter(convention=convention, volet=volet).first()
+    year = year_param(request.GET, default=convention.start_date.year)
+    if year not in mid_year.years_of(convention):
+        raise Http404
+    existing = MidYearSynthesis.objects.filter(convention=convention, year=year, volet=volet).first()
     may_write = permissions.may_report(request.user, convention)
     initial = (
         {k: getattr(existing, k) for k in ("actions_engaged", "difficulties", "credits_committed")} if existing else {}
@@ -49,22 +52,23 @@ def synthesis(request, pk: int, volet: int):
             raise Http404
         if form.is_valid():
             try:
-                mid_year.send(convention=convention, volet=volet, by=request.user, **form.cleaned_data)
+                mid_year.send(convention=convention, volet=volet, year=year, by=request.user, **form.cleaned_data)
             except TransitionRefused as refusal:
                 form.add_error(None, refusal.reasons)
             else:
-                messages.success(request, f"Synthèse à mi-année du volet {volet.value} transmise à la DDETS.")
+                messages.success(request, f"Synthèse à mi-année {year} du volet {volet.value} transmise à la DDETS.")
                 return redirect("funding:execution", pk=pk)
     return render(
         request,
         "funding/mid_year.html",
         {
-            "title": f"Synthèse à mi-année – volet {volet.value} – {convention}",
+            "title": f"Synthèse à mi-année {year} – volet {volet.value} – {convention}",
             "convention": convention,
             "volet": volet,
+            "year": year,
             "synthesis": existing,
-            "figures": existing.figures if existing else mid_year.figures(convention, volet),
-            "mid_year": mid_year.mid_year_of(convention),
+            "figures": existing.figures if existing else mid_year.figures(convention, volet, year),
+            "mid_year": mid_year.mid_year_of(convention, year),
             "form": form if may_write else None,
         },
     )
@@ -79,8 +83,8 @@ def consolidation(request):
     if not permissions.may_view_consolidation(request.user):
         raise Http404
     year = year_param(request.GET)
-    conventions = Convention.objects.for_user(request.user).filter(year=year)
-    rows = mid_year.consolidate(conventions)
+    visible = Convention.objects.for_user(request.user)
+    rows = mid_year.consolidate(mid_year.covering(visible, year), year)
     regions = mid_year.region_summary(rows)
 
     def tables():
@@ -107,6 +111,7 @@ def consolidation(request):
         {
             "title": f"Remontée à mi-année {year}",
             "year": year,
+            "years": mid_year.covered_years(visible, year),
             "rows": rows,
             "regions": regions,
             "national": permissions.is_national(request.user),

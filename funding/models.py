@@ -407,10 +407,12 @@ class OnSiteControl(models.Model):
 
 
 class MidYearSynthesis(models.Model):
-    """The mid-year remontée (instruction §III.3): for each volet of a convention, what the conseil
-    départemental has engaged by 30 June, and the platform's figures at that date, frozen when it is sent."""
+    """The mid-year remontée (instruction §III.3): for each volet of a convention and each of its years (one for a
+    2024 convention, three for a triennial one), what the conseil départemental has engaged by 30 June, and the
+    platform's figures at that date, frozen when it is sent."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="mid_year_syntheses")
+    year = models.PositiveSmallIntegerField("année")
     volet = models.PositiveSmallIntegerField("volet", choices=VOLETS)
     actions_engaged = models.TextField("actions engagées au 30 juin")
     difficulties = models.TextField("difficultés rencontrées et mesures envisagées", blank=True)
@@ -425,7 +427,9 @@ class MidYearSynthesis(models.Model):
     class Meta:
         verbose_name = "synthèse à mi-année"
         constraints = [
-            models.UniqueConstraint(fields=["convention", "volet"], name="one_mid_year_synthesis_per_volet"),
+            models.UniqueConstraint(
+                fields=["convention", "year", "volet"], name="one_mid_year_synthesis_per_year_and_volet"
+            ),
             models.CheckConstraint(name="mid_year_credits_not_negative", condition=Q(credits_committed__gte=0)),
             within_digits("mid_year_within_digits", ("credits_committed",)),
         ]

@@ -75,8 +75,9 @@ def mid_year_sent(synthesis, by, url: str) -> None:
     notify(
         state_side(collectivity) + regional_side(collectivity),
         NotificationKind.STEP,
-        f"Synthèse à mi-année transmise : volet {synthesis.volet} – {synthesis.convention}",
-        f"{_name(by)} a transmis la synthèse à mi-année du volet {synthesis.volet} "
+        f"Synthèse à mi-année transmise : volet {synthesis.volet} – {synthesis.convention}"
+        + (f" ({synthesis.year})" if synthesis.year != synthesis.convention.start_date.year else ""),
+        f"{_name(by)} a transmis la synthèse à mi-année {synthesis.year} du volet {synthesis.volet} "
         f"(crédits engagés : {format_euros(synthesis.credits_committed)}).",
         url,
         except_user=by,

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from funding.mid_year import first_half
+from conventions.models import Convention
+from funding.mid_year import first_half, mid_year_of, period_start, years_of, years_started
 from funding.models import FinancialReport, MidYearSynthesis
 from notifications.models import Notification
 from territories.models import Collectivity
-from tests.factories import ConventionFactory, UserFactory, signed
+from tests.factories import ConventionFactory, UserFactory, signed, step, triennial
 
 
 def test_first_half_sums_the_months_from_the_start_to_30_june():
@@ -79,3 +80,56 @@ def test_the_implementation_report_is_written_read_and_served_by_the_api(client,
     served = client.get(f"/api/v1/conventions/{convention.pk}/suivi").json()
     assert served["bilan_mise_en_oeuvre"] == "Toutes les actions du volet 1 ont été réalisées."
     assert served["syntheses_mi_annee"] == []
+
+
+def test_a_triennial_convention_has_a_remontee_each_year_begun():
+    convention = Convention(start_date=date(2025, 1, 1), end_date=date(2027, 12, 31))
+    assert years_of(convention) == [2025, 2026, 2027]
+    assert years_started(convention, date(2024, 11, 1)) == [2025]  # signed ahead of its year: the first one
+    assert years_started(convention, date(2026, 6, 1)) == [2025, 2026]
+    assert years_started(convention, date(2031, 1, 1)) == [2025, 2026, 2027]
+    assert years_started(Convention(start_date=date(2024, 1, 1), end_date=date(2024, 12, 31)), date(2026, 1, 1)) == [
+        2024
+    ]
+    assert mid_year_of(convention, 2026) == date(2026, 6, 30) and mid_year_of(convention) == date(2025, 6, 30)
+    assert period_start(convention, 2025) == date(2025, 1, 1) and period_start(convention, 2026) == date(2026, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_2026_remontee_of_a_triennial_convention_is_its_own(client):
+    """The second year of a triennial convention has its remontée beside the first one's: written apart, with the
+    year's tranche and the new entrants from 1 January, read in the consolidation of 2026."""
+    convention = triennial(even_tranches=True)
+    collectivity = convention.collectivity
+    ddets = UserFactory(role=Role.DDETS, departement=collectivity.departements.get())
+    for name in ("open_negotiation", "finalise", "approve", "sign"):
+        values = {"deliberation_date": date(2025, 2, 20)} if name == "approve" else {}
+        if name == "sign":
+            values = {
+                f: date(2025, 3, 8) for f in ("prefect_signed_on", "president_signed_on", "regional_prefect_signed_on")
+            }
+        step(convention, name, ddets, date(2025, 3, 8) if name == "sign" else date(2025, 2, 20), **values)
+    council = UserFactory(role=Role.DEPARTMENTAL_COUNCIL, collectivity=collectivity)
+    client.force_login(council)
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    assert "Synthèse à mi-année (remontée du 30/06/2025), par volet" in page
+    assert "Synthèse à mi-année (remontée du 30/06/2026), par volet" in page  # today is after 1 January 2026
+    url = reverse("funding:mid_year", args=[convention.pk, 2])
+    client.post(url, {"actions_engaged": "Ateliers ouverts", "credits_committed": "500 000,00"})
+    page = client.get(url, {"annee": 2026}).content.decode()
+    assert "Tranche 2026</dt><dd>950\u00a0000,00\u00a0€" in page and "Non transmise" in page
+    client.post(f"{url}?annee=2026", {"actions_engaged": "Deuxième vague", "credits_committed": "1 200 000,00"})
+    sent = {s.year: (s.actions_engaged, s.credits_committed) for s in MidYearSynthesis.objects.filter(volet=2)}
+    assert sent == {2025: ("Ateliers ouverts", D("500000.00")), 2026: ("Deuxième vague", D("1200000.00"))}
+    assert client.get(url, {"annee": 2028}).status_code == 404
+    assert Notification.objects.filter(recipient=ddets, subject__endswith="(2026)").count() == 1
+
+    client.force_login(UserFactory(role=Role.DREETS, region=collectivity.region))
+    consolidated = client.get(reverse("funding:mid_year_consolidation"), {"annee": 2026}).content.decode()
+    assert '<option value="2026" selected>2026</option>' in consolidated  # the years of the conventions offered
+    assert '<option value="2027">2027</option>' in consolidated and '<option value="2025">2025</option>' in consolidated
+    assert '1\u00a0200\u00a0000,00\u00a0€</td><td class="app-amount">42,1 %' in consolidated
+    assert f'href="{url}?annee=2026"' in consolidated
+    client.force_login(ddets)
+    served = client.get(f"/api/v1/conventions/{convention.pk}/suivi").json()
+    assert [(s["annee"], s["volet"]) for s in served["syntheses_mi_annee"]] == [(2025, 2), (2026, 2)]
