@@ -212,6 +212,36 @@ def _recovery_tasks(conventions) -> list[Task]:
     return tasks
 
 
+def _mid_year_tasks(conventions, today: date) -> list[Task]:
+    """The conseil départemental's mid-year remontée (instruction §III.3): for each year of a signed or executing
+    convention whose 30 June has come, each financed volet's synthesis until it is sent (one query for them all)."""
+    from funding import mid_year
+    from funding.models import MidYearSynthesis
+
+    running = [c for c in conventions if c.state in (S.SIGNED, S.IN_EXECUTION)]
+    sent = set(MidYearSynthesis.objects.filter(convention__in=running).values_list("convention_id", "year", "volet"))
+    tasks = []
+    for convention in running:
+        for year in mid_year.years_started(convention, today):
+            due = mid_year.mid_year_of(convention, year)
+            if today < due:
+                continue
+            for volet in mid_year.financed_volets(convention):
+                if (convention.pk, year, volet.value) in sent:
+                    continue
+                tasks.append(
+                    Task(
+                        f"Transmettre la synthèse à mi-année {year} du volet {volet.value} : {convention}",
+                        mid_year.synthesis_url(convention, volet, year),
+                        "Remontée à mi-année",
+                        due,
+                        why="Les actions et les crédits de l'État engagés au 30 juin (instruction, partie III.3).",
+                        convention_id=convention.pk,
+                    )
+                )
+    return tasks
+
+
 def tasks_for(user, today: date) -> list[Task]:
     """The person's tasks, late ones first, then by deadline."""
     side = _side(user)
@@ -228,6 +258,8 @@ def tasks_for(user, today: date) -> list[Task]:
     if side in ("etat", "departement"):
         for convention in active:
             tasks += _lifecycle_tasks(convention, side, today, reported)
+    if side == "departement":
+        tasks += _mid_year_tasks(active, today)
     tasks += _payment_tasks(user, side, conventions)
     if side in ("etat", "region"):
         tasks += _recovery_tasks(conventions)

@@ -8,10 +8,11 @@ import pytest
 
 from accounts.models import Role
 from conventions import lifecycle
-from funding import payments, reports, todo
+from conventions.volets import Volet
+from funding import mid_year, payments, reports, todo
 from funding.models import Payment, PlanLine
 from territories.models import Collectivity
-from tests.factories import CeilingFactory, ConventionFactory, UserFactory, signed
+from tests.factories import CeilingFactory, ConventionFactory, UserFactory, signed, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,35 @@ def test_an_approved_payment_is_to_be_recorded_by_another_agent_than_its_approve
 
 def test_readers_have_nothing_to_do():
     assert todo.tasks_for(UserFactory(role=Role.FRANCE_TRAVAIL), date(2024, 3, 9)) == []
+
+
+def test_the_council_is_asked_for_each_mid_year_remontee_due_until_it_is_sent():
+    convention = triennial(even_tranches=True)
+    ain = convention.collectivity
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    council = UserFactory(role=Role.DEPARTMENTAL_COUNCIL, collectivity=ain)
+    convention = signed(convention, ddets, on=date(2025, 3, 8))
+
+    def mid_year_tasks(user, today):
+        return [task for task in todo.tasks_for(user, today) if task.step == "Remontée à mi-année"]
+
+    assert mid_year_tasks(council, date(2025, 6, 29)) == []
+    due = mid_year_tasks(council, date(2026, 7, 1))
+    assert [task.label for task in due] == [
+        "Transmettre la synthèse à mi-année 2025 du volet 1 : Convention 2025–2027 – Ain",
+        "Transmettre la synthèse à mi-année 2025 du volet 2 : Convention 2025–2027 – Ain",
+        "Transmettre la synthèse à mi-année 2026 du volet 1 : Convention 2025–2027 – Ain",
+        "Transmettre la synthèse à mi-année 2026 du volet 2 : Convention 2025–2027 – Ain",
+    ]
+    assert (due[0].due, due[0].late, due[3].due) == (date(2025, 6, 30), False, date(2026, 6, 30))
+    assert due[3].url.endswith("/mi-annee/volet-2/?annee=2026") and "?annee" not in due[0].url
+    mid_year.send(
+        convention=convention, volet=Volet.LOCAL_SOLUTIONS, year=2026, by=council, actions_engaged="Ateliers",
+        difficulties="", credits_committed=D("100000.00"),
+    )  # fmt: skip
+    assert len(mid_year_tasks(council, date(2026, 7, 1))) == 3
+    assert mid_year_tasks(ddets, date(2026, 7, 1)) == []
+    lifecycle.apply_transition(
+        "start_execution", convention=convention, by=ddets, on=date(2025, 3, 10), lock_version=convention.lock_version
+    )
+    assert len(mid_year_tasks(council, date(2026, 7, 1))) == 3
