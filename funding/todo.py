@@ -213,8 +213,9 @@ def _recovery_tasks(conventions) -> list[Task]:
 
 
 def _mid_year_tasks(conventions, today: date) -> list[Task]:
-    """The conseil départemental's mid-year remontée (instruction §III.3): for each year of a signed or executing
-    convention whose 30 June has come, each financed volet's synthesis until it is sent (one query for them all)."""
+    """The conseil départemental's mid-year remontée (instruction §III.3): each financed volet's synthesis of the
+    year, from its 30 June to its 31 December and until it is sent, while the convention is signed or executing and
+    not ended (past that, the final report is what is awaited; the consolidation still shows it missing)."""
     from funding import mid_year
     from funding.models import MidYearSynthesis
 
@@ -224,7 +225,7 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
     for convention in running:
         for year in mid_year.years_started(convention, today):
             due = mid_year.mid_year_of(convention, year)
-            if today < due:
+            if not due <= today <= min(date(year, 12, 31), convention.end_date):
                 continue
             for volet in mid_year.financed_volets(convention):
                 if (convention.pk, year, volet.value) in sent:

@@ -91,22 +91,39 @@ def test_the_council_is_asked_for_each_mid_year_remontee_due_until_it_is_sent():
         return [task for task in todo.tasks_for(user, today) if task.step == "Remontée à mi-année"]
 
     assert mid_year_tasks(council, date(2025, 6, 29)) == []
-    due = mid_year_tasks(council, date(2026, 7, 1))
-    assert [task.label for task in due] == [
+    assert [task.label for task in mid_year_tasks(council, date(2025, 7, 1))] == [
         "Transmettre la synthèse à mi-année 2025 du volet 1 : Convention 2025–2027 – Ain",
         "Transmettre la synthèse à mi-année 2025 du volet 2 : Convention 2025–2027 – Ain",
+    ]
+    due = mid_year_tasks(council, date(2026, 12, 31))  # 2025's is past: the year's own only
+    assert [task.label for task in due] == [
         "Transmettre la synthèse à mi-année 2026 du volet 1 : Convention 2025–2027 – Ain",
         "Transmettre la synthèse à mi-année 2026 du volet 2 : Convention 2025–2027 – Ain",
     ]
-    assert (due[0].due, due[0].late, due[3].due) == (date(2025, 6, 30), False, date(2026, 6, 30))
-    assert due[3].url.endswith("/mi-annee/volet-2/?annee=2026") and "?annee" not in due[0].url
+    assert (due[0].due, due[0].late) == (date(2026, 6, 30), False)
+    assert due[1].url.endswith("/mi-annee/volet-2/?annee=2026")
+    assert mid_year_tasks(council, date(2027, 1, 2)) == []
     mid_year.send(
         convention=convention, volet=Volet.LOCAL_SOLUTIONS, year=2026, by=council, actions_engaged="Ateliers",
         difficulties="", credits_committed=D("100000.00"),
     )  # fmt: skip
-    assert len(mid_year_tasks(council, date(2026, 7, 1))) == 3
+    assert [task.label for task in mid_year_tasks(council, date(2026, 7, 1))] == [
+        "Transmettre la synthèse à mi-année 2026 du volet 1 : Convention 2025–2027 – Ain"
+    ]
     assert mid_year_tasks(ddets, date(2026, 7, 1)) == []
     lifecycle.apply_transition(
         "start_execution", convention=convention, by=ddets, on=date(2025, 3, 10), lock_version=convention.lock_version
     )
-    assert len(mid_year_tasks(council, date(2026, 7, 1))) == 3
+    assert len(mid_year_tasks(council, date(2026, 7, 1))) == 1
+
+
+def test_an_ended_convention_asks_for_its_final_report_not_its_mid_year_remontee():
+    ain = Collectivity.objects.get(code="01D")
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    council = UserFactory(role=Role.DEPARTMENTAL_COUNCIL, collectivity=ain)
+    convention = signed(ConventionFactory(collectivity=ain, amount_volet1=D("200000.00")), ddets)
+    assert "Transmettre la synthèse à mi-année 2024 du volet 1 : Convention 2024 – Ain" in labels(
+        council, date(2024, 7, 1)
+    )
+    assert not [label for label in labels(council, date(2025, 1, 2)) if "mi-année" in label]
+    assert convention.end_date == date(2024, 12, 31)
