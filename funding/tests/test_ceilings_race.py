@@ -8,7 +8,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Role
 from conventions.lifecycle import TransitionRefused
@@ -17,37 +17,35 @@ from conventions.volets import Volet
 from funding import services
 from funding.models import Ceiling, NationalEnvelope
 from territories.models import Collectivity
+from tests.concurrency import at_the_same_moment
 from tests.factories import ConventionFactory, financeable, step
 
 D = Decimal
 
 
 def at_once(*writes) -> list[str]:
-    """Each write in its own thread and connection, committed only once the others have checked too (or after two
-    seconds: with the lock, a write waits for the other's commit and the barrier breaks); « enregistré » or the
+    """Each write at the same moment (`at_the_same_moment`), committed only once the others have checked too (or after
+    two seconds: with the lock, a write waits for the other's commit and the barrier breaks); « enregistré » or the
     refusal, in the order of the writes."""
-    all_checked, outcomes = threading.Barrier(len(writes)), [""] * len(writes)
+    all_checked = threading.Barrier(len(writes))
 
-    def run(index, write):
-        try:
+    def held_open(write):
+        def run():
             with transaction.atomic():
                 write()
                 with contextlib.suppress(threading.BrokenBarrierError):
                     all_checked.wait(timeout=2)
-            outcomes[index] = "enregistré"
-        except services.CeilingImportError as refusal:
-            outcomes[index] = " ".join(refusal.errors)
-        except TransitionRefused as refusal:
-            outcomes[index] = " ".join(refusal.reasons)
-        finally:
-            connection.close()
+            return "enregistré"
 
-    threads = [threading.Thread(target=run, args=(i, write)) for i, write in enumerate(writes)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+        return run
+
+    outcomes = at_the_same_moment(*(held_open(write) for write in writes))
+    return [
+        " ".join(o.errors) if isinstance(o, services.CeilingImportError)
+        else " ".join(o.reasons) if isinstance(o, TransitionRefused)
+        else o
+        for o in outcomes
+    ]  # fmt: skip
 
 
 def ceiling(code: str, amount: str):

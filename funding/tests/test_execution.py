@@ -1,12 +1,11 @@
 """Payments, financial report and final balance (R-FIN-01, R-FIN-07, R-FIN-08, R-FIN-10)."""
 
 import re
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from conventions import lifecycle
 from funding import payments, reports
 from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
 from funding.models import Payment, PaymentKind, VoletBalance
+from tests.concurrency import at_the_same_moment
 from tests.factories import signed_with_advances, step
 
 D = Decimal
@@ -130,24 +130,15 @@ def test_r_fin_10_report_refuses_amounts_that_are_not_units_times_cost(make_user
 def test_two_concurrent_approvals_of_the_same_advance_end_with_one(make_user, territories):
     convention, agent = signed_with_advances(make_user)
     advance = Payment.objects.get(convention=convention, volet=1)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def approve():
         try:
-            barrier.wait()
             payments.approve_payment(payment_id=advance.pk, by=agent)
-            outcomes.append("approuvé")
+            return "approuvé"
         except lifecycle.TransitionRefused as refusal:
-            outcomes.append(refusal.reasons[0])
-        finally:
-            connection.close()
+            return refusal.reasons[0]
 
-    threads = [threading.Thread(target=approve) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_the_same_moment(approve, approve)
     assert sorted(outcomes) == ["Ce versement est déjà « approuvée par la ddets ».", "approuvé"]
     assert Payment.objects.filter(convention=convention, volet=1, kind=PaymentKind.ADVANCE).count() == 1
     assert Payment.objects.get(pk=advance.pk).history.filter(status="approuvee").count() == 1

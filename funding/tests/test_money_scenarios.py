@@ -16,6 +16,7 @@ from conventions.volets import Volet
 from funding import excel, payments, reports, todo
 from funding.models import OnSiteControl, Payment, PaymentKind, PaymentStatus, PlanLine, ReportLine
 from territories.models import Collectivity
+from tests.concurrency import at_the_same_moment
 from tests.factories import (
     ActionSheetFactory,
     CeilingFactory,
@@ -352,32 +353,6 @@ def test_article_8_an_on_site_control_is_recorded_from_the_execution_page(client
     assert 'data-testid="money"' in page
 
 
-def _race(*actions):
-    """Run the actions at the same moment, each in its own thread and database connection."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = action()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def _ready_to_settle(make_user):
     agent = make_user(Role.DDETS, "01", username="ddets-course")
     ain = Collectivity.objects.get(code="01D")
@@ -404,7 +379,7 @@ def test_parallel_settlement_posts_one_settles_the_others_are_told_why(make_user
         said = [m for m in ("Solde arrêté par volet", "Solde refusé : Le solde ne s&#x27;arrête pas") if m in page]
         return response.status_code, said
 
-    outcomes = _race(post, post, post)
+    outcomes = at_the_same_moment(post, post, post)
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
     assert sorted(outcomes) == [
         (200, ["Solde arrêté par volet"]),
@@ -418,7 +393,7 @@ def test_parallel_settlement_posts_one_settles_the_others_are_told_why(make_user
 def test_a_settlement_racing_an_approval_never_lets_both_through(make_user, territories):
     convention, agent = _ready_to_settle(make_user)
     advance = Payment.objects.get(convention=convention, volet=V1, kind=PaymentKind.ADVANCE)
-    outcomes = _race(
+    outcomes = at_the_same_moment(
         lambda: payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1)),
         lambda: payments.approve_payment(payment_id=advance.pk, by=agent),
     )
@@ -445,7 +420,7 @@ def test_parallel_payments_of_the_same_advance_pay_it_once(make_user, territorie
             payment_id=advance.pk, paid_on=date(2024, 5, 2), chorus_reference=reference, by=recorder
         )
 
-    outcomes = _race(pay_it("CH-A"), pay_it("CH-B"), pay_it("CH-C"))
+    outcomes = at_the_same_moment(pay_it("CH-A"), pay_it("CH-B"), pay_it("CH-C"))
     assert sum(isinstance(o, Payment) for o in outcomes) == 1, outcomes
     assert all(
         isinstance(o, Payment)

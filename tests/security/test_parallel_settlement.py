@@ -1,12 +1,10 @@
 """Finding 9 of the security audit (continued): two « arrêter le solde » POSTs at the same time gave a 500.
 Both are answered with a page; one settles, the other is refused in French; one balance per volet."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from conventions.volets import Volet
 from funding import reports
 from funding.models import VoletBalance
 from territories.models import Collectivity
+from tests.concurrency import at_the_same_moment
 from tests.factories import CeilingFactory, ConventionFactory, advances_paid, signed
 
 
@@ -45,23 +44,14 @@ def test_two_simultaneous_settlements_end_with_one_and_a_french_refusal(make_use
                 "amount": Decimal("150000.00"), "position": 5}],
     )  # fmt: skip
     moved(convention, "receive_final_report", agent, date(2025, 2, 15))
-    barrier, answers = threading.Barrier(2), []
 
     def settle():
         client = Client()
         client.force_login(agent)
-        try:
-            barrier.wait()
-            response = client.post(reverse("funding:settle", args=[convention.pk]), follow=True)
-            answers.append((response.status_code, response.content.decode()))
-        finally:
-            connection.close()
+        response = client.post(reverse("funding:settle", args=[convention.pk]), follow=True)
+        return response.status_code, response.content.decode()
 
-    threads = [threading.Thread(target=settle) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_the_same_moment(settle, settle)
     assert [status for status, _ in answers] == [200, 200]
     pages = " ".join(page for _, page in answers)
     assert "Solde arrêté par volet" in pages and "Solde refusé" in pages
