@@ -106,7 +106,6 @@ def execution(request, pk: int):
             (code, label, OutcomeForm(instance=sheet.by_stage.get(code), auto_id=f"action-{sheet.pk}-{code}-%s"))
             for code, label in ActionOutcome.Stage.choices
         ]
-    syntheses = {(s.year, s.volet): s for s in convention.mid_year_syntheses.all()}
     payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
     balances = payments.balances(convention)
@@ -141,17 +140,7 @@ def execution(request, pk: int):
             "money": payments.money_of(convention).values(),
             "recoveries": _recoveries(convention),
             "controls": convention.controls.all(),
-            # one remontée a year of the convention begun, each with its financed volets
-            "mid_year_years": [
-                (
-                    mid_year.mid_year_of(convention, year),
-                    [
-                        (volet, syntheses.get((year, volet.value)), mid_year.synthesis_url(convention, volet, year))
-                        for volet in mid_year.financed_volets(convention)
-                    ],
-                )
-                for year in mid_year.years_started(convention, date.today())
-            ],
+            "mid_year_years": mid_year.remontees(convention, date.today()),
             "report": report,
             "implementation_form": ImplementationForm(
                 initial={"implementation_summary": report.implementation_summary if report else ""}

@@ -34,6 +34,31 @@ def years_started(convention, today: date) -> list[int]:
     return [year for year in years if year <= today.year] or years[:1]
 
 
+@dataclass(frozen=True)
+class Remontee:
+    """A year's remontée of a volet: the synthesis sent or None, and its page."""
+
+    volet: Volet
+    synthesis: MidYearSynthesis | None
+    url: str
+
+
+def remontees(convention, today: date, sent: dict | None = None) -> list[tuple[date, list[Remontee]]]:
+    """The remontées of the years begun by `today`, year by year, each financed volet's; `sent`: the convention's
+    syntheses by (year, volet) when the caller has read them already (read here otherwise)."""
+    if sent is None:
+        sent = {(s.year, s.volet): s for s in convention.mid_year_syntheses.all()}
+    years = []
+    for year in years_started(convention, today):
+        on = mid_year_of(convention, year)
+        rows = [
+            Remontee(volet, sent.get((year, volet.value)), synthesis_url(convention, volet, year))
+            for volet in financed_volets(convention)
+        ]
+        years.append((on, rows))
+    return years
+
+
 def period_start(convention, year: int) -> date:
     """Where the figures of a year's remontée start counting: the convention's start, then 1 January."""
     return max(convention.start_date, date(year, 1, 1))

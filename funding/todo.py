@@ -220,26 +220,26 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
     from funding.models import MidYearSynthesis
 
     running = [c for c in conventions if c.state in (S.SIGNED, S.IN_EXECUTION)]
-    sent = set(MidYearSynthesis.objects.filter(convention__in=running).values_list("convention_id", "year", "volet"))
+    sent = {c.pk: {} for c in running}
+    for synthesis in MidYearSynthesis.objects.filter(convention__in=running):
+        sent[synthesis.convention_id][(synthesis.year, synthesis.volet)] = synthesis
     tasks = []
     for convention in running:
-        for year in mid_year.years_started(convention, today):
-            due = mid_year.mid_year_of(convention, year)
-            if not due <= today <= min(date(year, 12, 31), convention.end_date):
+        for on, rows in mid_year.remontees(convention, today, sent[convention.pk]):
+            if not on <= today <= min(date(on.year, 12, 31), convention.end_date):
                 continue
-            for volet in mid_year.financed_volets(convention):
-                if (convention.pk, year, volet.value) in sent:
-                    continue
-                tasks.append(
-                    Task(
-                        f"Transmettre la synthèse à mi-année {year} du volet {volet.value} : {convention}",
-                        mid_year.synthesis_url(convention, volet, year),
-                        "Remontée à mi-année",
-                        due,
-                        why="Les actions et les crédits de l'État engagés au 30 juin (instruction, partie III.3).",
-                        convention_id=convention.pk,
-                    )
+            tasks += [
+                Task(
+                    f"Transmettre la synthèse à mi-année {on.year} du volet {r.volet.value} : {convention}",
+                    r.url,
+                    "Remontée à mi-année",
+                    on,
+                    why="Les actions et les crédits de l'État engagés au 30 juin (instruction, partie III.3).",
+                    convention_id=convention.pk,
                 )
+                for r in rows
+                if r.synthesis is None
+            ]
     return tasks
 
 
