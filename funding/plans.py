@@ -1,6 +1,7 @@
 """The financing plan of a convention: its lines as rule inputs, its checks, and the preconditions of the
 steps that fix the amounts (finalisation, signature, avenant)."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from config.formats import format_euros
@@ -57,13 +58,16 @@ def ceilings_of(convention) -> dict[Volet, Decimal | None]:
     return result
 
 
-def checks(convention, amounts: dict[Volet, Decimal] | None = None) -> list[rules.Check]:
-    """The plan's checks against the convention's amounts, or against an avenant's (`amounts`)."""
+def checks(
+    convention, amounts: dict[Volet, Decimal] | None = None, lines: list[rules.Line] | None = None
+) -> list[rules.Check]:
+    """The plan's checks against the convention's amounts, or against an avenant's (`amounts`); `lines`: the plan's
+    rule lines when already read."""
     from campaigns.lookup import campaign_of
 
     campaign = campaign_of(convention)
     return rules.check_plan(
-        rule_lines(convention),
+        rule_lines(convention) if lines is None else lines,
         ceilings=ceilings_of(convention),
         convention_amounts=amounts or convention.amounts,
         volet2_share=campaign.volet2_collectivity_share,
@@ -107,42 +111,59 @@ def budget_line_refusal(sheet, state_amount: Decimal) -> str | None:
     return None
 
 
-def allocation_breaches_of(convention) -> list:
-    """The convention's own amounts against the ceilings and the volet 3 selection (R-FIN-03, R-CONV-04)."""
+def allocation_breaches_of(convention, amounts: dict[Volet, Decimal] | None = None) -> list:
+    """The convention's own amounts, or an avenant's, against the ceilings and the volet 3 selection (R-FIN-03,
+    R-CONV-04)."""
     from funding.money import allocation_breaches
     from funding.payments import money_of
 
-    return [breach for money in money_of(convention).values() for breach in allocation_breaches(money)]
+    return [
+        breach for money in money_of(convention, allocated=amounts).values() for breach in allocation_breaches(money)
+    ]
 
 
-def allocation_checks(convention) -> list[rules.Check]:
-    breaches = allocation_breaches_of(convention)
-    return [rules.Check(b.rule, False, True, f"Convention : {b.message}.") for b in breaches] or [
+@dataclass(frozen=True)
+class PlanReading:
+    """What the plan page's checks and the finalisation's refusals read from the database, read once: the plan's
+    rule lines, the amounts' breaches, the plan's checks and the fiches' budget checks."""
+
+    lines: list[rules.Line]
+    breaches: list
+    plan: list[rules.Check]
+    budget: list[rules.Check]
+
+
+def read_plan(convention, amounts: dict[Volet, Decimal] | None = None) -> PlanReading:
+    lines = rule_lines(convention)
+    return PlanReading(
+        lines,
+        allocation_breaches_of(convention, amounts),
+        checks(convention, amounts, lines),
+        budget_checks(convention),
+    )
+
+
+def page_checks(convention, reading: PlanReading | None = None) -> list[rules.Check]:
+    """Everything the plan page shows: the convention's amounts, the plan, the fiches' budgets."""
+    reading = reading or read_plan(convention)
+    allocation = [rules.Check(b.rule, False, True, f"Convention : {b.message}.") for b in reading.breaches] or [
         rules.Check("R-FIN-03", True, True, "Montants de la convention dans les plafonds notifiés.")
     ]
+    return [*allocation, *reading.plan, *reading.budget]
 
 
-def page_checks(convention) -> list[rules.Check]:
-    """Everything the plan page shows: the convention's amounts, the plan, the fiches' budgets."""
-    return [*allocation_checks(convention), *checks(convention), *budget_checks(convention)]
-
-
-def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> list[str]:
+def amount_refusals(
+    convention, amounts: dict[Volet, Decimal] | None = None, reading: PlanReading | None = None
+) -> list[str]:
     """The convention's amounts themselves (R-FIN-03, R-CONV-04), the plan that details them (R-FIN-01: the
     same State total per volet, and no blocking rule broken) and the action plan behind each financed volet
-    (R-SUIVI-03, R-SUIVI-04). Checked when the convention is finalised and signed and when an avenant is agreed."""
-    from funding.money import allocation_breaches
-    from funding.payments import money_of
-
+    (R-SUIVI-03, R-SUIVI-04). Checked when the convention is finalised and signed and when an avenant is agreed;
+    `reading`: the plan read for these amounts already (the plan page's)."""
     amounts = amounts or convention.amounts
-    reasons = [
-        f"{breach.message} ({breach.rule})."
-        for money in money_of(convention, allocated=amounts).values()
-        for breach in allocation_breaches(money)
-    ]
-    lines = rule_lines(convention)
+    reading = reading or read_plan(convention, amounts)
+    reasons = [f"{breach.message} ({breach.rule})." for breach in reading.breaches]
     for volet in Volet:
-        state, _ = rules.totals(lines, volet)
+        state, _ = rules.totals(reading.lines, volet)
         if state != amounts[volet]:
             reasons.append(
                 f"Plan de financement : la part de l'État du {volet.label.lower()} ({format_euros(state)}) doit être "
@@ -150,10 +171,10 @@ def amount_refusals(convention, amounts: dict[Volet, Decimal] | None = None) -> 
             )
     reasons += [
         f"Plan de financement : {c.message} ({c.rule})"
-        for c in rules.blocking_failures(checks(convention, amounts))
+        for c in rules.blocking_failures(reading.plan)
         if c.rule != "R-FIN-01"
     ]
-    reasons += [f"{c.message} ({c.rule})" for c in rules.blocking_failures(budget_checks(convention))]
+    reasons += [f"{c.message} ({c.rule})" for c in rules.blocking_failures(reading.budget)]
     if amounts[Volet.LOCAL_SOLUTIONS] > 0 and not convention.action_sheets.exists():
         reasons.append("Le volet 2 est financé : au moins une fiche action est attendue (annexe 1, R-SUIVI-03).")
     if amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0 and not convention.roadmap_items.exists():

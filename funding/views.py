@@ -31,7 +31,8 @@ def _convention(request, pk: int, *, editing=False) -> Convention:
 def _plan_context(request, convention) -> dict:
     may_edit = permissions.may_edit_financing_plan(request.user, convention)
     lines = list(PlanLine.objects.filter(convention=convention).select_related("action_sheet"))
-    rule_lines = plans.rule_lines(convention)
+    reading = plans.read_plan(convention)  # read once for the totals, the checks and the finalisation's refusals
+    rule_lines = reading.lines
     ceilings = plans.ceilings_of(convention)
     volets = []
     for volet in Volet:
@@ -55,7 +56,7 @@ def _plan_context(request, convention) -> dict:
                 "convention_amount": convention.amounts[volet],
             }
         )
-    checks = plans.page_checks(convention)
+    checks = plans.page_checks(convention, reading)
     return {
         "convention": convention,
         "volets": volets,
@@ -63,7 +64,7 @@ def _plan_context(request, convention) -> dict:
         "blocking": rules.blocking_failures(checks),
         # while the plan is negotiated: what the finalisation would refuse (the same list as the to-do of the home
         # page), so that a plan without a blocking rule does not read as ready while its totals or fiches are not
-        "finalisation": plans.finalisation_refusals(convention, None) if convention.editable else None,
+        "finalisation": plans.amount_refusals(convention, reading=reading) if convention.editable else None,
         "valorisation": rules.valorisation(rule_lines),
         "may_edit": may_edit,
         "upload_form": UploadForm(),
