@@ -49,6 +49,10 @@ class ConventionQuerySet(models.QuerySet):
 
         return self.filter(collectivity__in=visible_collectivities(user))
 
+    def covering(self, year: int):
+        """The conventions running in `year`: those of its campaign year and the multi-year ones covering it."""
+        return self.filter(start_date__year__lte=year, end_date__year__gte=year)
+
     def locked(self, pk: int) -> "Convention":
         """The convention as it is now, its row locked until the end of the transaction: every write that checks
         a rule on the convention reads it so, not from the copy the page loaded, and waits for the others."""

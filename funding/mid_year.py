@@ -147,11 +147,6 @@ class ConsolidatedRow:
         return f"{Decimal(100) * self.synthesis.credits_committed / allocated:.1f} %".replace(".", ",")
 
 
-def covering(conventions, year: int):
-    """The conventions running in `year`: those of its campaign year and the multi-year ones covering it."""
-    return conventions.filter(start_date__year__lte=year, end_date__year__gte=year)
-
-
 def covered_years(conventions, asked: int) -> list[int]:
     """The years of a remontée the consolidation offers: every year the conventions cover, and the one asked for."""
     spans = conventions.values_list("start_date__year", "end_date__year").distinct()

@@ -84,7 +84,7 @@ def consolidation(request):
         raise Http404
     year = year_param(request.GET)
     visible = Convention.objects.for_user(request.user)
-    rows = mid_year.consolidate(mid_year.covering(visible, year), year)
+    rows = mid_year.consolidate(visible.covering(year), year)
     regions = mid_year.region_summary(rows)
 
     def tables():

@@ -230,7 +230,8 @@ def _fixed_conventions_within(year: int, collectivity_ids) -> None:
     # the query, a convention being finalised (still « en négociation » for this transaction) would not be waited for
     conventions = (
         Convention.objects.select_for_update()
-        .filter(collectivity_id__in=collectivity_ids, start_date__year__lte=year, end_date__year__gte=year)
+        .filter(collectivity_id__in=collectivity_ids)
+        .covering(year)
         .select_related("collectivity")
         .order_by("pk")
     )
