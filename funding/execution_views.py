@@ -109,10 +109,13 @@ def execution(request, pk: int):
     payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
     balances = payments.balances(convention)
+    stage = payments.balance_stage(convention.state)
     export = page_tables_response(
         request,
         f"execution-{convention.collectivity.code}-{convention.year}",
-        lambda: execution_tables(payments=payment_rows, report_lines=report_lines, sheets=sheets, balances=balances),
+        lambda: execution_tables(
+            payments=payment_rows, report_lines=report_lines, sheets=sheets, balances=balances, balance_stage=stage
+        ),
     )
     if export:
         return export
@@ -135,7 +138,7 @@ def execution(request, pk: int):
             "may_record_paid": permissions.may_record_paid(request.user, convention),
             "may_report": permissions.may_report(request.user, convention),
             "can_settle": convention.state in payments.SETTLING_STATES,
-            "balance_stage": payments.balance_stage(convention.state),
+            "balance_stage": stage,
             "report_open": convention.state in reports.REPORTING_STATES,
             "money": payments.money_of(convention).values(),
             "recoveries": _recoveries(convention),

@@ -2,8 +2,12 @@
 
 from config.downloads import Table
 
+# The balance sheet's title by stage of the balance (payments.balance_stage): before the final report, a shared
+# export must not read as the balance (its « à recouvrer » is what was paid beyond the expenses declared so far).
+BALANCE_TITLES = {"simulation": "Simulation du solde", "à arrêter": "Solde par volet (à arrêter)"}
 
-def execution_tables(*, payments, report_lines, sheets, balances) -> list[Table]:
+
+def execution_tables(*, payments, report_lines, sheets, balances, balance_stage: str) -> list[Table]:
     outcomes = [
         [sheet.number, sheet.title, o.get_stage_display(), o.get_progress_display(), o.credits_consumed,
          o.new_entrants, o.oriented_15_days, o.comment]
@@ -22,7 +26,8 @@ def execution_tables(*, payments, report_lines, sheets, balances) -> list[Table]
                 line.unit_cost, line.period, line.amount, line.valuation] for line in report_lines]),
         Table("actions", "Synthèses par fiche action", ["action", "intitulé", "étape", "avancement",
               "crédits consommés (€)", "nouveaux entrants", "orientés en 15 jours", "commentaire"], outcomes),
-        Table("solde", "Solde par volet", ["volet", "alloué (€)", "coût réalisé (€)", "coût éligible réalisé (€)",
+        Table("solde", BALANCE_TITLES.get(balance_stage, "Solde par volet"),
+              ["volet", "alloué (€)", "coût réalisé (€)", "coût éligible réalisé (€)",
               "contribution due (€)", "déjà versé (€)", "solde à verser (€)", "à recouvrer (€)"],
               [[b.volet, b.allocated, b.realised_cost, b.eligible_cost, b.due, b.paid, b.to_pay, b.to_recover]
                for b in balances]),

@@ -229,13 +229,14 @@ def test_execution_tables_export_in_csv_and_in_one_workbook(client, make_user):
         f"{volet};{str(amount).replace('.', ',')}" for volet, amount in advances
     ]
     workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
-    assert workbook.sheetnames == ["Versements", "Bilan financier", "Synthèses par fiche action", "Solde par volet"]
+    # signed, no final report: the balance is a simulation, and the shared workbook says so
+    assert workbook.sheetnames == ["Versements", "Bilan financier", "Synthèses par fiche action", "Simulation du solde"]
     outcome = [c.value for c in workbook["Synthèses par fiche action"][2]]
     number = convention.action_sheets.get(title="Référents").number
     assert outcome[:6] == [number, "Référents", "Synthèse au 30 juin", "Engagée", 120000, 300]
     cell = workbook["Synthèses par fiche action"][2][7]
     assert (cell.value, cell.data_type) == ("=1+1", "s")  # a formula typed in a comment stays text
-    assert [c.value for c in workbook["Solde par volet"][1]][:2] == ["volet", "alloué (€)"]
+    assert [c.value for c in workbook["Simulation du solde"][1]][:2] == ["volet", "alloué (€)"]
     refused = client.get(url, {"format": "csv", "tableau": "inconnu"})
     assert refused.status_code == 400
     assert "Paramètre « tableau » invalide : « inconnu »" in refused.content.decode()
@@ -270,3 +271,8 @@ def test_before_the_final_report_the_advance_paid_is_not_shown_as_a_debt(client,
     step(convention, "receive_final_report", ddets, date(2025, 2, 15))
     page = client.get(url).content.decode()
     assert "Calcul du solde, volet par volet" in page and 'data-testid="balance-simulation"' not in page
+    sheets = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).sheetnames
+    assert sheets[-1] == "Solde par volet (à arrêter)"
+    client.post(reverse("funding:settle", args=[convention.pk]))
+    sheets = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).sheetnames
+    assert sheets[-1] == "Solde par volet"
