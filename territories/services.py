@@ -9,12 +9,11 @@ SIGNATORIES = ("president_name", "prefect_name", "contact_email")
 
 
 @transaction.atomic
-def signatories_update(*, code: str, lock_version: int | None, values: dict) -> Collectivity:
-    """The signatories as the editor saw and changed them, refused when someone changed them meanwhile (a client
-    that does not say which version it saw, lock_version None, is not checked). The history records who, when,
-    before and after."""
+def signatories_update(*, code: str, lock_version: int, values: dict) -> Collectivity:
+    """The signatories as the editor saw and changed them (lock_version: the version the page showed), refused when
+    someone changed them meanwhile. The history records who, when, before and after."""
     collectivity = Collectivity.objects.select_for_update().get(code=code)
-    if lock_version is not None and collectivity.lock_version != lock_version:
+    if collectivity.lock_version != lock_version:
         raise ConcurrentEdit(
             [
                 f"Les signataires de la collectivité {collectivity.of_name} ont été modifiés par quelqu'un d'autre "

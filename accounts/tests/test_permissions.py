@@ -47,8 +47,9 @@ def perform(client, action):
         return client.get(reverse("territories:region_detail", args=["84"]))
     return client.post(
         reverse("territories:collectivity_edit", args=["01D"]),
-        {"president_name": "Président fictif", "prefect_name": "Préfète fictive", "contact_email": ""},
-    )
+        {"president_name": "Président fictif", "prefect_name": "Préfète fictive", "contact_email": "",
+         "lock_version": Collectivity.objects.get(code="01D").lock_version},
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(("role", "territory", "action", "allowed"), CASES)

@@ -13,8 +13,9 @@ def test_editing_signatories_is_audited_with_who_before_and_after(client, make_u
     agent = make_user(Role.DDETS, "01", first_name="Alex", last_name="Fictif")
     client.force_login(agent)
     url = reverse("territories:collectivity_edit", args=["01D"])
-    client.post(url, {"president_name": "M. Premier", "prefect_name": "", "contact_email": ""})
-    client.post(url, {"president_name": "Mme Seconde", "prefect_name": "", "contact_email": ""})
+    for name in ("M. Premier", "Mme Seconde"):  # each saved from the page, with the version it shows
+        shown = re.search(r'name="lock_version" value="(\d+)"', client.get(url).content.decode())[1]
+        client.post(url, {"president_name": name, "prefect_name": "", "contact_email": "", "lock_version": shown})
 
     last = Collectivity.history.filter(code="01D").latest("history_date")
     assert last.history_user == agent
@@ -93,3 +94,23 @@ def test_signatories_changed_meanwhile_are_not_overwritten(client, make_user):
         url, {"president_name": "M. Premier", "prefect_name": "P", "contact_email": "", "lock_version": current}
     )
     assert Collectivity.objects.get(code="01D").president_name == "M. Premier"
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [(None, "La page ne dit pas quelle version des signataires elle montrait"),
+     ("deux", "La version des signataires envoyée n&#x27;est pas un nombre")],
+)  # fmt: skip
+def test_signatories_posted_without_the_version_seen_are_refused(client, make_user, version, message):
+    """A page cached before the check, or a hand-made request, cannot overwrite the signatories unchecked."""
+    url = reverse("territories:collectivity_edit", args=["01D"])
+    client.force_login(make_user(Role.DDETS, "01"))
+    before = Collectivity.objects.get(code="01D")
+    posted = {"president_name": "M. Sans Version", "prefect_name": "P", "contact_email": ""}
+    if version is not None:
+        posted["lock_version"] = version
+    refused = client.post(url, posted)
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    after = Collectivity.objects.get(code="01D")
+    assert (after.president_name, after.lock_version) == (before.president_name, before.lock_version)
