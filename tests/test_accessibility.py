@@ -1,7 +1,8 @@
 """Accessibility: every page each demo role can reach from its home page by following the platform's links, in
-Debian's chromium driven by Playwright: no id used twice on a page and no link to a page the person may not open
-(403 or 404), for every role; no serious or critical violation of axe-core (npm), checked once per kind of page
-(the DGEFP's, first, shows every form and button)."""
+Debian's chromium driven by Playwright: no id used twice on a page, no button whose label the layout cuts (an icon
+alone where the button says what it does) and no link to a page the person may not open (403 or 404), for every
+role; no serious or critical violation of axe-core (npm), checked once per kind of page (the DGEFP's, first, shows
+every form and button)."""
 
 import os
 import re
@@ -91,6 +92,17 @@ def duplicate_ids(page) -> list[str]:
     return [f"id en double ({id_}) : un libellé peut désigner le mauvais champ" for id_ in page.evaluate(DUPLICATE_IDS)]
 
 
+CLIPPED_BUTTONS = """() => [...document.querySelectorAll('a.fr-btn, button.fr-btn')]
+    .filter(b => b.offsetParent !== null && b.textContent.trim() && b.scrollWidth > b.clientWidth + 2)
+    .map(b => b.textContent.trim())"""
+
+
+def clipped_buttons(page) -> list[str]:
+    """A button whose label overflows its box: DSFR shows a button with an icon, in a group of small buttons
+    without fr-btns-group--icon-left, as the icon alone, and the label is lost to the eye."""
+    return [f"bouton au libellé coupé (icône seule) : « {label} »" for label in page.evaluate(CLIPPED_BUTTONS)]
+
+
 def serious_violations(page) -> list[str]:
     """axe's serious and critical violations."""
     assert AXE_SOURCE, f"{AXE} absent : lancez « npm ci » (scripts/test.sh le fait)"
@@ -130,7 +142,7 @@ def crawl(page, origin: str, username: str, audited: set[str], problems: dict[st
         if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
             continue
         checked += 1
-        found = duplicate_ids(page)
+        found = duplicate_ids(page) + clipped_buttons(page)
         if shape(url) not in audited:
             audited.add(shape(url))
             found += serious_violations(page)
@@ -169,5 +181,5 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
     assert all(count >= 5 for count in visited.values()), visited  # the crawl went somewhere for each role
     assert "/indicateurs/collectivites/N/correspondances/orientations/modifier/?" in audited  # the mapping, reopened
     report = "\n".join(f"{rule} : {sorted(pages)[:5]}" for rule, pages in sorted(problems.items()))
-    assert not problems, f"{len(problems)} règle(s) axe enfreintes (pages visitées : {visited}) :\n{report}"
+    assert not problems, f"{len(problems)} problème(s) (pages visitées : {visited}) :\n{report}"
     print(f"Pages contrôlées par rôle : {visited}")
