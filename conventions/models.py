@@ -137,8 +137,14 @@ class Convention(models.Model):
     amounts = VoletAmounts()
 
     def __str__(self):
-        years = f"{self.year}–{self.end_date.year}" if self.end_date and self.end_date.year > self.year else self.year
-        return f"Convention {years} – {self.collectivity}"
+        return f"Convention {self.period} – {self.collectivity}"
+
+    @property
+    def period(self) -> str:
+        """« 2024 », or « 2025–2027 » for a multi-year convention."""
+        if self.end_date and self.end_date.year > self.year:
+            return f"{self.year}–{self.end_date.year}"
+        return str(self.year)
 
     @property
     def number(self) -> str:

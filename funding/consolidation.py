@@ -1,13 +1,20 @@
-"""Consolidated credits per volet, per collectivité, region and nation (for the DREETS and the DGEFP)."""
+"""Consolidated credits of a year per volet, per collectivité, region and nation (for the DREETS and the DGEFP).
+
+A multi-year convention counts in each year it covers, with that year's figures: its tranche of the year (engagé),
+the payments of that year's tranche (versé; the balance is paid in the convention's last year), its settled balance
+in its last year (dû, à recouvrer), against the year's ceiling (alloué), the latest notified in the campaign when
+the year's is not (« réputé stable », as `funding.plans.ceilings_of`)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts import permissions
+from campaigns.lookup import campaign_for, campaign_of
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
 from funding.models import Ceiling, NationalEnvelope, Payment, PaymentStatus, VoletBalance
+from funding.tranches import tranches_of
 
 ZERO = Decimal("0.00")
 SIGNED = [
@@ -67,17 +74,18 @@ def consolidate(user, year: int, collectivities=None) -> Consolidation:
     if collectivities is not None:
         visible = visible.filter(pk__in=collectivities.values("pk"))
     by_collectivity = defaultdict(Figures)
-    for ceiling in Ceiling.objects.filter(year=year, collectivity__in=visible):
-        by_collectivity[ceiling.collectivity_id].add("allocated", ceiling.volet, ceiling.amount)
-    conventions = Convention.objects.filter(year=year, collectivity__in=visible, state__in=SIGNED)
-    for c in conventions:
+    for (collectivity_id, volet), amount in year_ceilings(visible, year).items():
+        by_collectivity[collectivity_id].add("allocated", volet, amount)
+    conventions = Convention.objects.covering(year).filter(collectivity__in=visible, state__in=SIGNED)
+    for c in conventions.prefetch_related("tranches"):
+        tranche = tranches_of(c, campaign_of(c)).get(year, {})
         for volet in Volet:
-            by_collectivity[c.collectivity_id].add("committed", volet, c.amounts[volet])
-    for payment in Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PAID).select_related(
-        "convention"
-    ):
+            by_collectivity[c.collectivity_id].add("committed", volet, tranche.get(volet, ZERO))
+    paid = Payment.objects.filter(convention__in=conventions, status=PaymentStatus.PAID, year=year)
+    for payment in paid.select_related("convention"):
         by_collectivity[payment.convention.collectivity_id].add("paid", payment.volet, payment.amount)
-    for balance in VoletBalance.objects.filter(convention__in=conventions).select_related("convention"):
+    settled = VoletBalance.objects.filter(convention__in=conventions, convention__end_date__year=year)
+    for balance in settled.select_related("convention"):
         by_collectivity[balance.convention.collectivity_id].add("due", balance.volet, balance.due)
         by_collectivity[balance.convention.collectivity_id].add("to_recover", balance.volet, balance.to_recover)
     result = Consolidation(envelope=NationalEnvelope.objects.filter(year=year).first())
@@ -87,6 +95,18 @@ def consolidate(user, year: int, collectivities=None) -> Consolidation:
         result.regions.setdefault(collectivity.region, Figures()).merge(figures)
         result.national.merge(figures)
     return result
+
+
+def year_ceilings(collectivities, year: int) -> dict[tuple[int, Volet], Decimal]:
+    """The ceiling of each volet of the collectivités for `year`: the year's, else, in a multi-year campaign, the
+    latest notified in an earlier year of the campaign."""
+    campaign = campaign_for(year)
+    first = campaign.first_year if campaign.multi_year and year in campaign.years else year
+    ceilings = Ceiling.objects.filter(collectivity__in=collectivities, year__gte=first, year__lte=year)
+    found = {}
+    for collectivity_id, volet, amount in ceilings.order_by("year").values_list("collectivity_id", "volet", "amount"):
+        found[(collectivity_id, Volet(volet))] = amount  # a later year's replaces an earlier one's
+    return found
 
 
 def rows_for_export(result: Consolidation):

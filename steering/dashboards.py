@@ -68,6 +68,7 @@ def convention_of(collectivity, year: int | None = None):
 class CollectivityView:
     collectivity: object
     convention: object
+    year: int  # the year of the credits shown
     deadlines: list
     late: bool
     credits: list
@@ -83,9 +84,17 @@ class CollectivityView:
     action_progress: list
 
 
+def credits_year(convention, today: date) -> int:
+    """The year whose credits a collectivité's dashboard shows: this year while its latest convention runs, else
+    the convention's nearest year (its first before it starts, its last after it ends)."""
+    if convention is None:
+        return today.year
+    return min(max(today.year, convention.start_date.year), convention.end_date.year)
+
+
 def collectivity_view(user, collectivity, today: date) -> CollectivityView:
     convention = convention_of(collectivity)
-    year = convention.year if convention else today.year
+    year = credits_year(convention, today)
     scope = type(collectivity).objects.filter(pk=collectivity.pk)
     figures = dict(consolidate(user, year, scope).collectivities).get(collectivity)
     volet2 = results.volet2_rows(collectivity)
@@ -104,6 +113,7 @@ def collectivity_view(user, collectivity, today: date) -> CollectivityView:
     return CollectivityView(
         collectivity=collectivity,
         convention=convention,
+        year=year,
         deadlines=schedule.convention_deadlines(convention, today) if convention else [],
         late=schedule.convention_is_late(convention, today) if convention else False,
         credits=figures.table() if figures else [],
@@ -166,7 +176,10 @@ def territory_rows(user, collectivities, year: int, today: date) -> list[Row]:
     figures = dict(consolidate(user, year, collectivities).collectivities)
     conventions = {
         c.collectivity_id: c
-        for c in Convention.objects.filter(collectivity__in=collectivities, year=year).prefetch_related("events")
+        for c in Convention.objects.covering(year)
+        .filter(collectivity__in=collectivities)
+        .order_by("year")
+        .prefetch_related("events")
     }
     services = OfferService.objects.values("departement").annotate(n=Count("id"))
     counts = {row["departement"]: row["n"] for row in services}
