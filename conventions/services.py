@@ -208,21 +208,21 @@ def generate_documents(*, convention, by):
     """The Word and PDF conventions of the current version, with their SHA-256 (R-CONV-07)."""
     from conventions import document
     from conventions.models import ConventionDocument
-    from funding.models import Ceiling
+    from funding.plans import ceilings_of
 
     with transaction.atomic():
         # the text read from one state of the convention, as it is now: its values, its version, its plan and its
         # action plan (a write waits for the reading; the page's copy may be older)
         convention = Convention.objects.locked(convention.pk)
         number = current_version_number(convention)
-        ceilings = Ceiling.objects.filter(collectivity=convention.collectivity, year=convention.year)
         content = document.blocks(
             convention,
             _sheets(convention),
             number,
             list(convention.plan_lines.all()),
             list(convention.roadmap_items.all()),
-            {ceiling.volet: ceiling.amount for ceiling in ceilings},
+            # annexe 2's ceiling of each volet, as the finalisation checks it: the period's (R-FIN-03)
+            ceilings_of(convention),
         )
     base = f"convention-{convention.collectivity.code}-{convention.year}-v{number}"
     created = []

@@ -10,7 +10,7 @@ import pytest
 
 from conventions import services
 from conventions.models import Convention, ConventionDocument
-from tests.factories import filled
+from tests.factories import filled, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +26,16 @@ def test_the_text_generated_from_an_older_page_is_the_convention_as_it_is_now():
     text = " ".join(p.text for p in word.paragraphs).replace("\u00a0", " ").replace("\u202f", " ")
     assert "300 000,00 € (trois cent mille euros)" in text
     assert "250 000,00" not in text
+
+
+def test_the_ceiling_of_a_triennial_convention_in_its_annexe_2_is_that_of_its_three_years():
+    """Annexe 2 puts the ceiling beside the plan of the whole period: for 2025–2027, the sum of the three years'
+    ceilings (2026 and 2027 not notified: the 2025 ones, « réputés stables »), as the plan's workbook and the
+    finalisation's check read it (R-FIN-03), not the first year's alone."""
+    convention = triennial(even_tranches=True)
+    services.generate_documents(convention=convention, by=None)
+    word = docx.Document(io.BytesIO(bytes(ConventionDocument.objects.get(kind="docx").content)))
+    text = " ".join(p.text for p in word.paragraphs).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Construction du plan de financement - VOLET 1 - Période du 01/01/25 au 31/12/27" in text
+    assert "PLAFOND DEPARTEMENT : 600 000,00 €" in text and "PLAFOND DEPARTEMENT : 3 000 000,00 €" in text
+    assert "PLAFOND DEPARTEMENT : 200 000,00 €" not in text
