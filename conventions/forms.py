@@ -136,7 +136,9 @@ class ConventionFilterForm(forms.Form):
     region = forms.ModelChoiceField(label="Région", queryset=None, required=False)
     collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None, required=False)
     state = forms.ChoiceField(label="État", choices=[("", "Tous"), *ConventionState.choices], required=False)
-    year = forms.IntegerField(label="Année", required=False)
+    year = forms.IntegerField(
+        label="Année", required=False, help_text="Les conventions en cours cette année, pluriannuelles comprises"
+    )
     late = forms.BooleanField(label="En retard seulement", required=False)
 
     def __init__(self, *args, regions, collectivities, **kwargs):

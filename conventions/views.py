@@ -51,8 +51,8 @@ def convention_list(request):
             conventions = conventions.filter(collectivity=data["collectivity"])
         if data.get("state"):
             conventions = conventions.filter(state=data["state"])
-        if data.get("year"):
-            conventions = conventions.filter(year=data["year"])
+        if data.get("year"):  # the conventions running that year: a 2025–2027 one is listed for 2026
+            conventions = conventions.covering(data["year"])
         only_late = data.get("late")
     today = date.today()
     rows = [(c, schedule.overdue_step(c, today)) for c in conventions]

@@ -11,7 +11,7 @@ from conventions import lifecycle, services
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
 from funding.payments import settle_balances
 from territories.models import Collectivity
-from tests.factories import filled, financeable, signed, step
+from tests.factories import filled, financeable, signed, step, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +281,15 @@ def test_dreets_sees_every_convention_of_its_region_and_which_are_late(client, d
     assert sorted(line.split(";")[1] for line in lines) == ["01D", "38D"]  # the same filter and scope as the page
     page = client.get(reverse("conventions:list"), {"year": "2024"}).content.decode()
     assert 'href="?year=2024&amp;format=csv"' in page
+
+
+def test_the_list_of_a_year_holds_the_multi_year_conventions_running_that_year(client, make_user):
+    triennial()
+    client.force_login(make_user(Role.DDETS, "01"))
+    listed = client.get(reverse("conventions:list"), {"year": "2026"}).content.decode()
+    assert "<td>2025–2027</td>" in listed and "1 convention<" in listed
+    assert "0 conventions<" in client.get(reverse("conventions:list"), {"year": "2024"}).content.decode()
+    assert "0 conventions<" in client.get(reverse("conventions:list"), {"year": "2028"}).content.decode()
 
 
 def test_history_shows_labels_not_codes(client, draft, make_user):
