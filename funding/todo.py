@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import Role
-from config.formats import format_euros
+from config.formats import format_euros, format_percent
 from conventions.models import Convention, ConventionState
 from conventions.schedule import schedule_of
+from conventions.volets import Volet
 from funding.models import PaymentStatus, ReportLine, VoletBalance
 
 S = ConventionState
@@ -191,6 +192,42 @@ def _payment_tasks(user, side: str, conventions) -> list[Task]:
     return tasks
 
 
+def _advance_tasks(conventions, today: date) -> list[Task]:
+    """R-FIN-07 per year: from 1 January of a later year of a multi-year convention, its advances to propose (the
+    campaign's rate of each volet's tranche), until every volet with a tranche has its advance."""
+    from campaigns.lookup import campaign_of
+    from funding.models import Payment, PaymentKind
+    from funding.payments import ADVANCE_STATES
+    from funding.tranches import tranches_of, years_awaiting_advances
+
+    running = [c for c in conventions if c.state in ADVANCE_STATES and c.end_date.year > c.year]
+    advanced = {c.pk: set() for c in running}
+    for convention_id, year, volet in (
+        Payment.objects.filter(convention__in=running, kind=PaymentKind.ADVANCE)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .values_list("convention_id", "year", "volet")
+    ):
+        advanced[convention_id].add((year, Volet(volet)))
+    tasks = []
+    for convention in running:
+        campaign = campaign_of(convention)
+        for year in years_awaiting_advances(
+            tranches_of(convention, campaign), advanced[convention.pk], convention.year, today
+        ):
+            tasks.append(
+                Task(
+                    f"Proposer les avances {year} : {convention}",
+                    PAGES["execution"](convention),
+                    "Versement",
+                    date(year, 1, 1),
+                    why=f"L'avance de l'année : {format_percent(campaign.advance_rate)} de la tranche {year} de "
+                    "chaque volet (R-FIN-07).",
+                    convention_id=convention.pk,
+                )
+            )
+    return tasks
+
+
 def _recovery_tasks(conventions) -> list[Task]:
     """R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered."""
     tasks = []
@@ -261,6 +298,8 @@ def tasks_for(user, today: date) -> list[Task]:
             tasks += _lifecycle_tasks(convention, side, today, reported)
     if side == "departement":
         tasks += _mid_year_tasks(active, today)
+    if side == "etat":
+        tasks += _advance_tasks(active, today)
     tasks += _payment_tasks(user, side, conventions)
     if side in ("etat", "region"):
         tasks += _recovery_tasks(conventions)

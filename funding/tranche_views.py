@@ -15,7 +15,7 @@ from conventions.lifecycle import TransitionRefused
 from conventions.volets import Volet
 from funding import payments, services
 from funding.models import PaymentKind
-from funding.tranches import sum_refusals, tranches_of
+from funding.tranches import sum_refusals, tranches_of, years_awaiting_advances
 
 
 def tranche_context(convention, payment_rows, user) -> dict:
@@ -38,7 +38,9 @@ def tranche_context(convention, payment_rows, user) -> dict:
         "advance_rate": campaign_of(convention).advance_rate,
         "tranche_refusals": sum_refusals(convention.amounts, tranches, tranches.keys()),
         "may_edit_tranches": may_edit,
-        "advance_years": [year for year in tranches if year > convention.year and year <= date.today().year]
+        "advance_years": years_awaiting_advances(
+            tranches, {(year, Volet(volet)) for year, volet in advances}, convention.year, date.today()
+        )
         if convention.state in payments.ADVANCE_STATES
         else [],
     }

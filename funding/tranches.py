@@ -10,6 +10,7 @@ amounts).
 """
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 
 from config.formats import format_euros
@@ -48,6 +49,19 @@ def year_breaches(volet: Volet, year: int, tranche: Decimal, committed: Decimal)
             )
         ]
     return []
+
+
+def years_awaiting_advances(
+    tranches: Tranches, advanced: set[tuple[int, Volet]], first_year: int, today: date
+) -> list[int]:
+    """R-FIN-07 per year: the later years of a multi-year convention, from their 1 January, with a volet whose
+    tranche has no advance yet (proposed, approved or paid: `advanced` holds their (year, volet))."""
+    return [
+        year
+        for year, amounts in tranches.items()
+        if first_year < year <= today.year
+        and any(amount > 0 and (year, volet) not in advanced for volet, amount in amounts.items())
+    ]
 
 
 def change_refusals(before: Tranches, after: Tranches, advanced_years: set[int]) -> list[str]:

@@ -117,6 +117,38 @@ def test_the_council_is_asked_for_each_mid_year_remontee_due_until_it_is_sent():
     assert len(mid_year_tasks(council, date(2026, 7, 1))) == 1
 
 
+def test_the_state_is_asked_for_each_later_year_s_advances_from_its_1_january_until_they_are_proposed():
+    convention = triennial(even_tranches=True)
+    ain = convention.collectivity
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    council = UserFactory(role=Role.DEPARTMENTAL_COUNCIL, collectivity=ain)
+    signed(convention, ddets, on=date(2025, 3, 8))  # the 2025 advances proposed at signature
+
+    def advance_tasks(user, today):
+        return [task for task in todo.tasks_for(user, today) if task.label.startswith("Proposer les avances")]
+
+    assert advance_tasks(ddets, date(2025, 12, 31)) == []
+    (task,) = advance_tasks(ddets, date(2026, 1, 1))
+    assert task.label == "Proposer les avances 2026 : Convention 2025–2027 – Ain"
+    assert (task.due, task.late, task.url) == (
+        date(2026, 1, 1),
+        False,
+        f"/financement/conventions/{convention.pk}/execution/",
+    )
+    assert task.why == "L'avance de l'année : 60 % de la tranche 2026 de chaque volet (R-FIN-07)."
+    assert advance_tasks(council, date(2026, 1, 1)) == []  # the State proposes its advances
+    assert [t.label[:31] for t in advance_tasks(ddets, date(2027, 1, 4))] == [
+        "Proposer les avances 2026 : Con",
+        "Proposer les avances 2027 : Con",
+    ]
+    created = payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 5))
+    assert advance_tasks(ddets, date(2026, 1, 5)) == []
+    payments.cancel_payment(payment_id=created[0].pk, reason="Montant à revoir")
+    assert [t.label for t in advance_tasks(ddets, date(2026, 1, 6))] == [
+        "Proposer les avances 2026 : Convention 2025–2027 – Ain"
+    ]
+
+
 def test_an_ended_convention_asks_for_its_final_report_not_its_mid_year_remontee():
     ain = Collectivity.objects.get(code="01D")
     ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())

@@ -18,7 +18,7 @@ from funding import payments
 from funding import services as funding_services
 from funding.models import Payment, PaymentKind
 from funding.plans import ceilings_of
-from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches
+from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches, years_awaiting_advances
 from tests.factories import triennial
 
 D = Decimal
@@ -50,6 +50,18 @@ def test_a_year_s_advance_stays_within_its_tranche():
         "R-FIN-07",
         "Volet 2 : l'avance 2026 (950 000,01 €) dépasserait la tranche 2026 (950 000,00 €) (R-FIN-07)",
     )
+
+
+def test_a_later_year_awaits_its_advances_from_its_1_january_until_each_volet_with_a_tranche_has_one():
+    tranches = {year: {V1: D("180000.00"), V2: D("950000.00"), V3: D("0.00")} for year in (2025, 2026, 2027)}
+    first_year_paid = {(2025, V1), (2025, V2)}
+    assert years_awaiting_advances(tranches, first_year_paid, 2025, date(2025, 12, 31)) == []
+    assert years_awaiting_advances(tranches, first_year_paid, 2025, date(2026, 1, 1)) == [2026]
+    assert years_awaiting_advances(tranches, set(), 2025, date(2027, 6, 1)) == [2026, 2027]  # never the first year's
+    assert years_awaiting_advances(tranches, first_year_paid | {(2026, V1)}, 2025, date(2026, 1, 1)) == [2026]
+    assert years_awaiting_advances(tranches, first_year_paid | {(2026, V1), (2026, V2)}, 2025, date(2026, 1, 1)) == []
+    nothing_in_2026 = {**tranches, 2026: {V1: D("0.00"), V2: D("0.00"), V3: D("0.00")}}
+    assert years_awaiting_advances(nothing_in_2026, first_year_paid, 2025, date(2026, 3, 1)) == []
 
 
 def test_an_engaged_year_s_tranche_no_longer_changes():
@@ -183,3 +195,14 @@ def test_the_pages_prefill_amounts_the_french_way_and_take_them_back_unchanged(c
     }  # fmt: skip
     page = client.get(reverse("conventions:edit", args=[convention.pk])).content.decode()
     assert re.search(r'name="amount_volet2"[^>]*value="2\u00a0850\u00a0000,00"', page)
+
+
+def test_the_execution_page_offers_a_year_s_advances_only_while_some_are_to_propose(client, agent):
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    client.force_login(agent)
+    url = reverse("funding:execution", args=[convention.pk])
+    assert "Proposer les avances 2026</button>" in client.get(url).content.decode()  # run from 2026 on
+    payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 5))
+    page = client.get(url).content.decode()
+    assert "Proposer les avances 2026</button>" not in page and 'id="avances-2026"' not in page
+    assert "Proposer les avances 2025</button>" not in page  # the first year's are proposed at signature
