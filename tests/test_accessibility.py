@@ -1,8 +1,8 @@
 """Accessibility: every page each demo role can reach from its home page by following the platform's links, in
-Debian's chromium driven by Playwright: no id used twice on a page, no button whose label the layout cuts (an icon
-alone where the button says what it does) and no link to a page the person may not open (403 or 404), for every
-role; no serious or critical violation of axe-core (npm), checked once per kind of page (the DGEFP's, first, shows
-every form and button)."""
+Debian's chromium driven by Playwright: no page in error (5xx), no id used twice on a page, no button whose label
+the layout cuts (an icon alone where the button says what it does) and no link to a page the person may not open
+(403 or 404), for every role; no serious or critical violation of axe-core (npm), checked once per kind of page
+(the DGEFP's, first, shows every form and button)."""
 
 import os
 import re
@@ -136,6 +136,11 @@ def crawl(page, origin: str, username: str, audited: set[str], problems: dict[st
         response = open_page(page, url)
         if response is not None and response.status in (403, 404):
             problems.setdefault(f"lien vers une page refusée ({response.status})", set()).add(
+                f"{username} {found_on.get(url, '?')[len(origin) :]} → {url[len(origin) :]}"
+            )
+            continue
+        if response is not None and response.status >= 500:
+            problems.setdefault(f"page en erreur ({response.status})", set()).add(
                 f"{username} {found_on.get(url, '?')[len(origin) :]} → {url[len(origin) :]}"
             )
             continue
