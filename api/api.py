@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, NinjaAPI, Schema, Status
+from ninja import Field, File, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import CursorPagination, paginate
@@ -220,12 +220,17 @@ class ServiceOut(Schema):
 
 @api.get("/conventions", response=documented(list[ConventionOut]), summary="Conventions visibles par le compte")
 @paginate(CursorPagination, ordering=("pk",))
-def conventions(request, annee: int | None = None):
+def conventions(
+    request,
+    annee: int | None = Query(
+        None, ge=1, le=9999, description="Les conventions en cours cette année, pluriannuelles comprises"
+    ),
+):
     from conventions.models import Convention
 
     queryset = Convention.objects.for_user(request.user).select_related("collectivity")
     if annee:
-        queryset = queryset.filter(year=annee)
+        queryset = queryset.covering(annee)
     return queryset
 
 

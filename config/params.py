@@ -11,7 +11,7 @@ def year_param(params, default: int | None = None, name: str = "annee") -> int:
     text = str(params.get(name, "")).strip()
     if not text:
         return default if default is not None else default_year()
-    if not (text.isdigit() and len(text) == 4):
+    if not (text.isdigit() and len(text) == 4 and int(text) > 0):
         raise BadRequest(
             f"Paramètre « {name} » invalide : « {text[:20]} ». Indiquez une année sur quatre chiffres, "
             f"par exemple {default_year()}."

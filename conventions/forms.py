@@ -137,7 +137,11 @@ class ConventionFilterForm(forms.Form):
     collectivity = forms.ModelChoiceField(label="Collectivité", queryset=None, required=False)
     state = forms.ChoiceField(label="État", choices=[("", "Tous"), *ConventionState.choices], required=False)
     year = forms.IntegerField(
-        label="Année", required=False, help_text="Les conventions en cours cette année, pluriannuelles comprises"
+        label="Année",
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text="Les conventions en cours cette année, pluriannuelles comprises",
     )
     late = forms.BooleanField(label="En retard seulement", required=False)
 

@@ -7,6 +7,7 @@ from accounts.models import Role
 from api.models import ApiToken
 from indicators.models import Delivery
 from indicators.tests.examples import example_zip
+from tests.factories import triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,24 @@ def test_upload_by_api_then_read_status_and_indicators(client, council_key):
     rows = client.get("/api/v1/collectivites/01D/indicateurs/volet2", **bearer(council_key)).json()
     february = next(r for r in rows if r["mois"] == "2024-02-01")
     assert (february["nouveaux_entrants"], february["orientes_15_jours"], february["orientes_1_mois"]) == (3, 1, 3)
+
+
+def test_the_conventions_of_a_year_hold_the_multi_year_ones_running_that_year(client, council_key):
+    convention = triennial()
+    for year, listed in (
+        (2024, []),
+        (2025, [convention.pk]),
+        (2026, [convention.pk]),
+        (2027, [convention.pk]),
+        (2028, []),
+    ):
+        body = client.get("/api/v1/conventions", {"annee": year}, **bearer(council_key)).json()
+        assert [c["id"] for c in body["results"]] == listed, year
+    (served,) = client.get("/api/v1/conventions", {"annee": 2026}, **bearer(council_key)).json()["results"]
+    assert (served["annee"], served["debut"], served["fin"]) == (2025, "2025-01-01", "2027-12-31")
+    for year, message in ((0, "doit être supérieur ou égal à 1"), (10000, "doit être inférieur ou égal à 9999")):
+        refused = client.get("/api/v1/conventions", {"annee": year}, **bearer(council_key))
+        assert (refused.status_code, refused.json()["detail"][0]["msg"]) == (422, message)
 
 
 def test_refused_delivery_by_api_lists_the_errors(client, council_key):

@@ -290,6 +290,8 @@ def test_the_list_of_a_year_holds_the_multi_year_conventions_running_that_year(c
     assert "<td>2025–2027</td>" in listed and "1 convention<" in listed
     assert "0 conventions<" in client.get(reverse("conventions:list"), {"year": "2024"}).content.decode()
     assert "0 conventions<" in client.get(reverse("conventions:list"), {"year": "2028"}).content.decode()
+    beyond = client.get(reverse("conventions:list"), {"year": "99999"})  # no date has that year: refused, not a 500
+    assert beyond.status_code == 200 and "inférieure ou égale à 9999" in beyond.content.decode()
 
 
 def test_history_shows_labels_not_codes(client, draft, make_user):

@@ -91,6 +91,8 @@ def test_a_year_that_is_not_a_year_is_a_french_400_not_a_crash(client, make_user
     assert response.status_code == 400
     assert "Paramètre « annee » invalide : « 2024&#x27; »" in response.content.decode()
     assert client.get(reverse("steering:national"), {"annee": "2025"}).status_code == 200
+    # four digits but no calendar year: the conventions running in it cannot be looked up
+    assert client.get(reverse("steering:region", args=["84"]), {"annee": "0000"}).status_code == 400
 
 
 def test_region_totals_group_the_territory_rows_by_region():
