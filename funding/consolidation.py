@@ -101,7 +101,7 @@ def year_ceilings(collectivities, year: int) -> dict[tuple[int, Volet], Decimal]
     """The ceiling of each volet of the collectivités for `year`: the year's, else, in a multi-year campaign, the
     latest notified in an earlier year of the campaign."""
     campaign = campaign_for(year)
-    first = campaign.first_year if campaign.multi_year and year in campaign.years else year
+    first = campaign.first_year if campaign and campaign.multi_year and year in campaign.years else year
     ceilings = Ceiling.objects.filter(collectivity__in=collectivities, year__gte=first, year__lte=year)
     found = {}
     for collectivity_id, volet, amount in ceilings.order_by("year").values_list("collectivity_id", "volet", "amount"):
