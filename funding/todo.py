@@ -219,9 +219,9 @@ def _advance_tasks(conventions, today: date) -> list[Task]:
                     f"Proposer les avances {year} : {convention}",
                     PAGES["execution"](convention),
                     "Versement",
-                    date(year, 1, 1),
-                    why=f"L'avance de l'année : {format_percent(campaign.advance_rate)} de la tranche {year} de "
-                    "chaque volet (R-FIN-07).",
+                    # no deadline: to propose from 1 January (a due date would read « avant le 01/01 »)
+                    why=f"À proposer depuis le 1er janvier {year} : {format_percent(campaign.advance_rate)} de la "
+                    f"tranche {year} de chaque volet (R-FIN-07).",
                     convention_id=convention.pk,
                 )
             )

@@ -130,12 +130,8 @@ def test_the_state_is_asked_for_each_later_year_s_advances_from_its_1_january_un
     assert advance_tasks(ddets, date(2025, 12, 31)) == []
     (task,) = advance_tasks(ddets, date(2026, 1, 1))
     assert task.label == "Proposer les avances 2026 : Convention 2025–2027 – Ain"
-    assert (task.due, task.late, task.url) == (
-        date(2026, 1, 1),
-        False,
-        f"/financement/conventions/{convention.pk}/execution/",
-    )
-    assert task.why == "L'avance de l'année : 60 % de la tranche 2026 de chaque volet (R-FIN-07)."
+    assert (task.due, task.late, task.url) == (None, False, f"/financement/conventions/{convention.pk}/execution/")
+    assert task.why == "À proposer depuis le 1er janvier 2026 : 60 % de la tranche 2026 de chaque volet (R-FIN-07)."
     assert advance_tasks(council, date(2026, 1, 1)) == []  # the State proposes its advances
     assert [t.label[:31] for t in advance_tasks(ddets, date(2027, 1, 4))] == [
         "Proposer les avances 2026 : Con",
