@@ -1,8 +1,8 @@
 """Accessibility: every page each demo role can reach from its home page by following the platform's links, in
 Debian's chromium driven by Playwright: no page in error (5xx), no id used twice on a page, no button whose label
-the layout cuts (an icon alone where the button says what it does) and no link to a page the person may not open
-(403 or 404), for every role; no serious or critical violation of axe-core (npm), checked once per kind of page
-(the DGEFP's, first, shows every form and button)."""
+the layout cuts (an icon alone where the button says what it does), nothing stretching the page beyond a phone's
+screen and no link to a page the person may not open (403 or 404), for every role; no serious or critical violation
+of axe-core (npm), checked once per kind of page (the DGEFP's, first, shows every form and button)."""
 
 import os
 import re
@@ -103,6 +103,25 @@ def clipped_buttons(page) -> list[str]:
     return [f"bouton au libellé coupé (icône seule) : « {label} »" for label in page.evaluate(CLIPPED_BUTTONS)]
 
 
+PHONE, SCREEN = {"width": 390, "height": 844}, {"width": 1280, "height": 720}
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def wider_than_a_phone(page) -> list[str]:
+    """The page laid out on a phone's screen (390 px): nothing may stretch it sideways (tables scroll in their own
+    box); the same page is then laid out again on a computer's screen."""
+    page.set_viewport_size(PHONE)
+    try:
+        width = page.evaluate(PAGE_WIDTH)
+    finally:
+        page.set_viewport_size(SCREEN)
+    return (
+        [f"page plus large qu'un écran de téléphone ({width} px pour {PHONE['width']})"]
+        if width > PHONE["width"]
+        else []
+    )
+
+
 def serious_violations(page) -> list[str]:
     """axe's serious and critical violations."""
     assert AXE_SOURCE, f"{AXE} absent : lancez « npm ci » (scripts/test.sh le fait)"
@@ -147,7 +166,7 @@ def crawl(page, origin: str, username: str, audited: set[str], problems: dict[st
         if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
             continue
         checked += 1
-        found = duplicate_ids(page) + clipped_buttons(page)
+        found = duplicate_ids(page) + clipped_buttons(page) + wider_than_a_phone(page)
         if shape(url) not in audited:
             audited.add(shape(url))
             found += serious_violations(page)
@@ -178,7 +197,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(live_se
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         for username in ROLES:
             # bypass_csp: axe is injected as an inline script, which the platform's policy rightly refuses
-            context = browser.new_context(locale="fr-FR", bypass_csp=True)
+            context = browser.new_context(locale="fr-FR", bypass_csp=True, viewport=SCREEN)
             visited[username] = crawl(log_in(context, origin, username), origin, username, audited, problems)
             context.close()
         browser.close()
