@@ -6,6 +6,7 @@ the home page, the inbox's daily reminders and the dashboards."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from accounts import permissions
@@ -201,6 +202,7 @@ def _advance_tasks(conventions, today: date) -> list[Task]:
     from funding.tranches import tranches_of, years_awaiting_advances
 
     running = [c for c in conventions if c.state in ADVANCE_STATES and c.end_date.year > c.year]
+    prefetch_related_objects(running, "tranches")  # one query for all, not one per convention
     advanced = {c.pk: set() for c in running}
     for convention_id, year, volet in (
         Payment.objects.filter(convention__in=running, kind=PaymentKind.ADVANCE)

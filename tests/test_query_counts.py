@@ -2,6 +2,7 @@
 one query per collectivité or per convention (the conventions list made 109 for a national France Travail
 account, because a scope query ran before a free role test)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from territories.models import Collectivity
-from tests.factories import ConventionFactory, UserFactory, signed
+from tests.factories import ConventionFactory, UserFactory, signed, triennial
 
 ROLES = {
     "dgefp": {"role": Role.DGEFP},
@@ -57,6 +58,10 @@ def conventions(db):
         ConventionFactory(collectivity=Collectivity.objects.get(code="07D"), amount_volet1=Decimal("100000.00")),
         state_agent,
     )
+    # multi-year conventions running, their later years' advances awaited: the to-do and the consolidation read
+    # their tranches, in one query for all of them
+    for code in ("26D", "73D", "74D"):
+        signed(triennial(code, even_tranches=True), state_agent, on=date(2025, 3, 8))
 
 
 @pytest.mark.parametrize("role", ROLES)
