@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
-from config.formats import format_decimal, format_euros, format_integer, format_long_date
+from config.formats import format_decimal, format_euros, format_integer, format_long_date, format_percent
 from conventions.document import ANNEX_TITLES, BLANK, MODEL_DIR, Block, has_volet3
 from conventions.volets import Volet
 
@@ -107,8 +107,9 @@ PLAN_HEADER = (
 )
 
 
-def financing_plan(convention, plan_lines, ceilings: dict) -> list[Block]:
-    """Annexe 2: the instruction's table for each volet, its sections and totals, and the ceiling."""
+def financing_plan(convention, plan_lines, ceilings: dict, tranches=None, advance_rate=None) -> list[Block]:
+    """Annexe 2: the instruction's table for each volet, its sections and totals, and the ceiling; for a multi-year
+    convention, then its annual tranches (`annual_tranches`)."""
     from funding.structure import SECTIONS, counted, nature_label
 
     period = f"Période du {convention.start_date:%d/%m/%y} au {convention.end_date:%d/%m/%y}"
@@ -150,7 +151,36 @@ def financing_plan(convention, plan_lines, ceilings: dict) -> list[Block]:
                 f"dont Conseil départemental : {format_euros(council)}.",
             ),
         ]
-    return result
+    return result + annual_tranches(tranches or {}, advance_rate)
+
+
+def annual_tranches(tranches, advance_rate) -> list[Block]:
+    """A multi-year convention's amounts split between its years, volet by volet (R-FIN-01 per year): what each
+    year's advance is computed on (R-FIN-07), signed with the rest. Nothing for a convention of one year."""
+    if len(tranches) < 2:
+        return []
+    rows = [
+        Block(
+            "row",
+            cells=(
+                str(year),
+                *(format_euros(amounts.get(volet, Decimal(0))) for volet in Volet),
+                format_euros(sum(amounts.values(), Decimal(0))),
+            ),
+        )
+        for year, amounts in tranches.items()
+    ]
+    return [
+        Block("subarticle", "Tranches annuelles"),
+        Block(
+            "paragraph",
+            "Le montant de chaque volet est réparti entre les années de la convention ; l'avance de chaque année est "
+            f"{format_percent(advance_rate)} de sa tranche, versée à la signature pour la première année, à partir du "
+            "1er janvier pour les suivantes.",
+        ),
+        Block("header", cells=("Année", *(f"Volet {volet}" for volet in Volet), "Total")),
+        *rows,
+    ]
 
 
 def plan_cells(line, nature_label: str, objet: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from config.formats import format_long_date
+from config.formats import format_euros, format_long_date
 from conventions.amounts import amount_in_figures_and_words
 from conventions.models import DeliberationBody
 
@@ -61,8 +61,12 @@ PREFIXES = (
 )
 
 
-def blocks(convention, action_sheets=(), version_number: int = 0, plan_lines=(), roadmap=(), ceilings=None):
-    """The whole document: annexe 7's text, the list of annexes, then the annexes in the model's order."""
+def blocks(
+    convention, action_sheets=(), version_number: int = 0, plan_lines=(), roadmap=(), ceilings=None, tranches=None
+):
+    """The whole document: annexe 7's text, the list of annexes, then the annexes in the model's order; `tranches`:
+    the annual tranches of a multi-year convention (`funding.tranches.tranches_of`)."""
+    from campaigns.lookup import campaign_of
     from conventions.annexes import (
         action_plan,
         financial_report_template,
@@ -77,7 +81,7 @@ def blocks(convention, action_sheets=(), version_number: int = 0, plan_lines=(),
         *annex_list(convention),
         *action_plan(action_sheets),
         *(roadmap_annex(roadmap) if has_volet3(convention) else ()),
-        *financing_plan(convention, plan_lines, ceilings or {}),
+        *financing_plan(convention, plan_lines, ceilings or {}, tranches, campaign_of(convention).advance_rate),
         *financial_report_template(convention),
         *indicators(convention, action_sheets),
         *instruction_excerpt(ANNEX_TITLES[5][1], None, annex=True),
@@ -136,6 +140,7 @@ def model_fields(c, version_number: int, campaign) -> dict:
         "finance_law": campaign.finance_law(c.year) or "n° ... du ...",
         "first_year": campaign.first_year,
         "last_year": campaign.last_year,
+        "tranches": tranches_text(c, campaign),
         "standing_committee": c.deliberation_body == DeliberationBody.STANDING_COMMITTEE,
         "deliberation_date": format_long_date(c.deliberation_date) or BLANK,
         "start": format_long_date(c.start_date),
@@ -148,9 +153,29 @@ def model_fields(c, version_number: int, campaign) -> dict:
 # The variables a model text may use: the fields above, and the convention's own (« f.<field> »).
 MODEL_FIELDS = (
     "f", "year", "number", "total", "volet1", "volet2", "volet3", "volet3_pilot", "volet3_new", "of_departement",
-    "of_region", "court", "finance_law", "first_year", "last_year", "standing_committee", "deliberation_date",
-    "start", "end", "place", "signed_on",
+    "of_region", "court", "finance_law", "first_year", "last_year", "tranches", "standing_committee",
+    "deliberation_date", "start", "end", "place", "signed_on",
 )  # fmt: skip
+
+
+def tranches_text(c, campaign) -> str:
+    """« 2025 : 180 000,00 € au titre du volet 1, 950 000,00 € au titre du volet 2 ; 2026 : … » for a multi-year
+    convention, for a model that states its annual tranches; empty for a convention of one year."""
+    from funding.tranches import tranches_of
+
+    tranches = tranches_of(c, campaign)
+    if len(tranches) < 2:
+        return ""
+    return " ; ".join(
+        f"{year} : "
+        + (
+            ", ".join(
+                f"{format_euros(amount)} au titre du volet {volet}" for volet, amount in amounts.items() if amount
+            )
+            or "aucun montant"
+        )
+        for year, amounts in tranches.items()
+    )
 
 
 def parse_line(line: str) -> Block:
