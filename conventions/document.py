@@ -61,11 +61,9 @@ PREFIXES = (
 )
 
 
-def blocks(
-    convention, action_sheets=(), version_number: int = 0, plan_lines=(), roadmap=(), ceilings=None, tranches=None
-):
-    """The whole document: annexe 7's text, the list of annexes, then the annexes in the model's order; `tranches`:
-    the annual tranches of a multi-year convention (`funding.tranches.tranches_of`)."""
+def blocks(convention, action_sheets=(), version_number: int = 0, plan_lines=(), roadmap=(), ceilings=None):
+    """The whole document: annexe 7's text, the list of annexes, then the annexes in the model's order; the annual
+    tranches of a multi-year convention read once, for the model and for annexe 2."""
     from campaigns.lookup import campaign_of
     from conventions.annexes import (
         action_plan,
@@ -75,13 +73,16 @@ def blocks(
         instruction_excerpt,
         roadmap_annex,
     )
+    from funding.tranches import tranches_of
 
+    campaign = campaign_of(convention)
+    tranches = tranches_of(convention, campaign)
     return [
-        *model_text(convention, version_number),
+        *model_text(convention, version_number, campaign, tranches),
         *annex_list(convention),
         *action_plan(action_sheets),
         *(roadmap_annex(roadmap) if has_volet3(convention) else ()),
-        *financing_plan(convention, plan_lines, ceilings or {}, tranches, campaign_of(convention).advance_rate),
+        *financing_plan(convention, plan_lines, ceilings or {}, tranches, campaign.advance_rate),
         *financial_report_template(convention),
         *indicators(convention, action_sheets),
         *instruction_excerpt(ANNEX_TITLES[5][1], None, annex=True),
@@ -96,15 +97,16 @@ def volet3_selection(convention):
     return convention.collectivity.volet3_selections.filter(year=convention.year).first()
 
 
-def model_text(convention, version_number: int = 0) -> list[Block]:
+def model_text(convention, version_number: int = 0, campaign=None, tranches=None) -> list[Block]:
     """The model of the convention's campaign word for word (2024: annexe 7), its fields filled from the
-    convention."""
+    convention; `campaign` and `tranches` when the caller has read them (read here otherwise)."""
     from campaigns.lookup import campaign_of
     from campaigns.model_texts import content
 
-    campaign = campaign_of(convention)
+    campaign = campaign or campaign_of(convention)
     template = Template(content(campaign.model_text))
-    text = template.render(Context(model_fields(convention, version_number, campaign), autoescape=False))
+    fields = model_fields(convention, version_number, campaign, tranches)
+    text = template.render(Context(fields, autoescape=False))
     return [parse_line(line) for line in text.splitlines() if line.strip()]
 
 
@@ -117,9 +119,10 @@ FILLED_FIELDS = (
 )  # fmt: skip
 
 
-def model_fields(c, version_number: int, campaign) -> dict:
+def model_fields(c, version_number: int, campaign, tranches=None) -> dict:
     """The values of the fields the model marks, « [à compléter] » where the convention does not have them yet
-    (`MODEL_FIELDS` names them for the check of an uploaded model)."""
+    (`MODEL_FIELDS` names them for the check of an uploaded model); `tranches`: the convention's annual tranches
+    when already read."""
     selection = volet3_selection(c)
     number = c.number if version_number == 0 else f"{c.number} (version consolidée, avenant n° {version_number})"
     fields = {name: getattr(c, name) or BLANK for name in FILLED_FIELDS}
@@ -140,7 +143,7 @@ def model_fields(c, version_number: int, campaign) -> dict:
         "finance_law": campaign.finance_law(c.year) or "n° ... du ...",
         "first_year": campaign.first_year,
         "last_year": campaign.last_year,
-        "tranches": tranches_text(c, campaign),
+        "tranches": tranches_text(c, campaign, tranches),
         "standing_committee": c.deliberation_body == DeliberationBody.STANDING_COMMITTEE,
         "deliberation_date": format_long_date(c.deliberation_date) or BLANK,
         "start": format_long_date(c.start_date),
@@ -158,12 +161,12 @@ MODEL_FIELDS = (
 )  # fmt: skip
 
 
-def tranches_text(c, campaign) -> str:
+def tranches_text(c, campaign, tranches=None) -> str:
     """« 2025 : 180 000,00 € au titre du volet 1, 950 000,00 € au titre du volet 2 ; 2026 : … » for a multi-year
     convention, for a model that states its annual tranches; empty for a convention of one year."""
     from funding.tranches import tranches_of
 
-    tranches = tranches_of(c, campaign)
+    tranches = tranches_of(c, campaign) if tranches is None else tranches
     if len(tranches) < 2:
         return ""
     return " ; ".join(

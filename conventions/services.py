@@ -209,7 +209,6 @@ def generate_documents(*, convention, by):
     from conventions import document
     from conventions.models import ConventionDocument
     from funding.plans import ceilings_of
-    from funding.tranches import tranches_of
 
     with transaction.atomic():
         # the text read from one state of the convention, as it is now: its values, its version, its plan and its
@@ -224,7 +223,6 @@ def generate_documents(*, convention, by):
             list(convention.roadmap_items.all()),
             # annexe 2's ceiling of each volet, as the finalisation checks it: the period's (R-FIN-03)
             ceilings_of(convention),
-            tranches_of(convention),
         )
     base = f"convention-{convention.collectivity.code}-{convention.year}-v{number}"
     created = []

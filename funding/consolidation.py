@@ -14,6 +14,7 @@ from campaigns.lookup import campaign_for, campaign_of
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
 from funding.models import Ceiling, NationalEnvelope, Payment, PaymentStatus, VoletBalance
+from funding.plans import carried_ceilings
 from funding.tranches import tranches_of
 
 ZERO = Decimal("0.00")
@@ -99,14 +100,15 @@ def consolidate(user, year: int, collectivities=None) -> Consolidation:
 
 def year_ceilings(collectivities, year: int) -> dict[tuple[int, Volet], Decimal]:
     """The ceiling of each volet of the collectivités for `year`: the year's, else, in a multi-year campaign, the
-    latest notified in an earlier year of the campaign."""
+    latest notified in an earlier year of the campaign (`funding.plans.carried_ceilings`)."""
     campaign = campaign_for(year)
     first = campaign.first_year if campaign and campaign.multi_year and year in campaign.years else year
-    ceilings = Ceiling.objects.filter(collectivity__in=collectivities, year__gte=first, year__lte=year)
-    found = {}
-    for collectivity_id, volet, amount in ceilings.order_by("year").values_list("collectivity_id", "volet", "amount"):
-        found[(collectivity_id, Volet(volet))] = amount  # a later year's replaces an earlier one's
-    return found
+    notified = defaultdict(dict)
+    for collectivity_id, y, volet, amount in Ceiling.objects.filter(
+        collectivity__in=collectivities, year__gte=first, year__lte=year
+    ).values_list("collectivity_id", "year", "volet", "amount"):
+        notified[(collectivity_id, Volet(volet))][y] = amount
+    return {key: carried_ceilings(by_year, range(first, year + 1))[year] for key, by_year in notified.items()}
 
 
 def rows_for_export(result: Consolidation):

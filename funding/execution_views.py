@@ -93,19 +93,25 @@ def _recoveries(convention) -> list[tuple]:
     return [(b, titres.get(b.pk)) for b in convention.balances.filter(to_recover__gt=0)]
 
 
+def _sheets_with_forms(convention) -> list:
+    """The fiches action with their outcomes by stage and one form per stage, pre-filled, with ids of its own
+    (labels point to their own field)."""
+    sheets = list(convention.action_sheets.prefetch_related("outcomes"))
+    for sheet in sheets:
+        sheet.by_stage = {o.stage: o for o in sheet.outcomes.all()}
+        sheet.forms = [
+            (code, label, OutcomeForm(instance=sheet.by_stage.get(code), auto_id=f"action-{sheet.pk}-{code}-%s"))
+            for code, label in ActionOutcome.Stage.choices
+        ]
+    return sheets
+
+
 def execution(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk)
     report = FinancialReport.objects.filter(convention=convention).first()
     due = schedule_of(convention).due_dates(convention.start_date, convention.end_date)["bilan"]
     received = report.received_on if report else None
-    sheets = list(convention.action_sheets.prefetch_related("outcomes"))
-    for sheet in sheets:
-        sheet.by_stage = {o.stage: o for o in sheet.outcomes.all()}
-        # one form per fiche and stage, pre-filled, with ids of its own (labels point to their own field)
-        sheet.forms = [
-            (code, label, OutcomeForm(instance=sheet.by_stage.get(code), auto_id=f"action-{sheet.pk}-{code}-%s"))
-            for code, label in ActionOutcome.Stage.choices
-        ]
+    sheets = _sheets_with_forms(convention)
     payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
     balances = payments.balances(convention)

@@ -211,26 +211,10 @@ def send(
     convention = locked_in(
         convention.pk, OUTCOME_STATES, "La synthèse à mi-année s'écrit de la signature à l'arrêt du solde"
     )
-    if volet not in financed_volets(convention):
-        raise TransitionRefused([f"Le {volet.label.lower()} n'est pas financé par cette convention."])
     year = year or convention.start_date.year
-    if year not in years_started(convention, date.today()):
-        raise TransitionRefused(
-            [
-                f"La remontée à mi-année {year} ne s'écrit pas pour cette convention : elle couvre "
-                f"{', '.join(str(y) for y in years_of(convention))}, et une année commencée."
-            ]
-        )
-    allocated = convention.amounts[volet]
-    if credits_committed > allocated:
-        raise TransitionRefused(
-            [
-                f"Les crédits engagés ({format_euros(credits_committed)}) dépassent le montant du "
-                f"{volet.label.lower()} ({format_euros(allocated)})."
-            ]
-        )
-    if not actions_engaged.strip():
-        raise TransitionRefused(["Décrivez les actions engagées au 30 juin."])
+    refusal = send_refusal(convention, volet, year, credits_committed, actions_engaged, date.today())
+    if refusal:
+        raise TransitionRefused([refusal])
     synthesis, _ = MidYearSynthesis.objects.update_or_create(
         convention=convention,
         year=year,
@@ -245,6 +229,29 @@ def send(
     )
     mid_year_sent(synthesis, by, synthesis_url(convention, volet, year))
     return synthesis
+
+
+def send_refusal(
+    convention, volet: Volet, year: int, credits_committed: Decimal, actions_engaged: str, today: date
+) -> str | None:
+    """Why a volet's synthesis of `year` cannot be sent (the first reason), None when it can: a volet the
+    convention finances, a year of it begun by `today`, credits within the volet's amount, actions described."""
+    if volet not in financed_volets(convention):
+        return f"Le {volet.label.lower()} n'est pas financé par cette convention."
+    if year not in years_started(convention, today):
+        return (
+            f"La remontée à mi-année {year} ne s'écrit pas pour cette convention : elle couvre "
+            f"{', '.join(str(y) for y in years_of(convention))}, et une année commencée."
+        )
+    allocated = convention.amounts[volet]
+    if credits_committed > allocated:
+        return (
+            f"Les crédits engagés ({format_euros(credits_committed)}) dépassent le montant du "
+            f"{volet.label.lower()} ({format_euros(allocated)})."
+        )
+    if not actions_engaged.strip():
+        return "Décrivez les actions engagées au 30 juin."
+    return None
 
 
 def synthesis_url(convention, volet: Volet, year: int) -> str:

@@ -1,6 +1,7 @@
 """The financing plan of a convention: its lines as rule inputs, its checks, and the preconditions of the
 steps that fix the amounts (finalisation, signature, avenant)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,29 +33,33 @@ def rule_lines(convention) -> list[rules.Line]:
     ]
 
 
+def carried_ceilings(notified: Mapping[int, Decimal], years) -> dict[int, Decimal | None]:
+    """R-FIN-03 in a multi-year campaign: a volet's ceiling for each of `years` (in order), the year's when notified,
+    else the latest notified before it (« réputé stable »); None before any."""
+    result, carried = {}, None
+    for year in years:
+        carried = notified.get(year, carried)
+        result[year] = carried
+    return result
+
+
 def ceilings_of(convention) -> dict[Volet, Decimal | None]:
     """The ceiling of each volet: the year's (R-FIN-03); for a multi-year convention, the sum of its years'
-    ceilings, a year not notified yet taking the latest ceiling notified before it in the campaign (« réputé
-    stable »)."""
+    ceilings (`carried_ceilings`)."""
     from campaigns.lookup import campaign_of
     from funding.tranches import is_multi_year
 
     campaign = campaign_of(convention)
     years = list(campaign.years) if is_multi_year(convention, campaign) else [convention.year]
-    found = {
-        (year, volet): amount
-        for year, volet, amount in Ceiling.objects.filter(
-            collectivity_id=convention.collectivity_id, year__gte=years[0], year__lte=years[-1]
-        ).values_list("year", "volet", "amount")
-    }
+    notified = {volet: {} for volet in Volet}
+    for year, volet, amount in Ceiling.objects.filter(
+        collectivity_id=convention.collectivity_id, year__gte=years[0], year__lte=years[-1]
+    ).values_list("year", "volet", "amount"):
+        notified[Volet(volet)][year] = amount
     result = {}
     for volet in Volet:
-        total, carried = None, None
-        for year in years:
-            carried = found.get((year, volet), carried)
-            if carried is not None:
-                total = (total or Decimal("0.00")) + carried
-        result[volet] = total
+        known = [amount for amount in carried_ceilings(notified[volet], years).values() if amount is not None]
+        result[volet] = sum(known, Decimal("0.00")) if known else None
     return result
 
 
