@@ -169,12 +169,21 @@ class PlanLineOut(Schema):
 
 
 class PaymentOut(Schema):
+    id: int = Field(alias="pk")
     volet: int
+    annee: int = Field(alias="year", description="L'année de la tranche (avance) ou de la convention (solde)")
     nature: str = Field(alias="kind")
     montant: Decimal = Field(alias="amount")
     etat: str = Field(alias="status")
     paye_le: date | None = Field(alias="paid_on")
     reference_chorus: str = Field(alias="chorus_reference")
+
+
+class TrancheOut(Schema):
+    annee: int
+    montant_volet1: Decimal
+    montant_volet2: Decimal
+    montant_volet3: Decimal
 
 
 class ReportLineOut(Schema):
@@ -252,7 +261,22 @@ def financing_plan(request, convention_id: int):
     "/conventions/{convention_id}/versements", response=documented(list[PaymentOut]), summary="Versements par volet"
 )
 def payments(request, convention_id: int):
-    return permissions.convention_or_404(request.user, convention_id).payments.all()
+    return permissions.convention_or_404(request.user, convention_id).payments.order_by("year", "volet", "pk")
+
+
+@api.get(
+    "/conventions/{convention_id}/tranches",
+    response=documented(list[TrancheOut]),
+    summary="Tranches annuelles par volet (une seule, ses montants, pour une convention d'un an)",
+)
+def tranches(request, convention_id: int):
+    from funding.tranches import tranches_of
+
+    convention = permissions.convention_or_404(request.user, convention_id)
+    return [
+        TrancheOut(annee=year, **{f"montant_volet{volet.value}": amount for volet, amount in amounts.items()})
+        for year, amounts in sorted(tranches_of(convention).items())
+    ]
 
 
 @api.get(

@@ -1,13 +1,16 @@
 """The API: token authentication, the same permissions as the pages, delivery upload end to end."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
 from api.models import ApiToken
+from funding import payments
 from indicators.models import Delivery
 from indicators.tests.examples import example_zip
-from tests.factories import triennial
+from tests.factories import signed, signed_with_advances, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +168,30 @@ def test_a_malformed_parameter_is_a_422_in_french(client, council_key):
     bad_cursor = client.get("/api/v1/conventions", {"cursor": "pas-un-curseur"}, **bearer(council_key))
     assert bad_cursor.status_code == 422
     assert bad_cursor.json()["detail"][0]["msg"] == "curseur de pagination invalide"
+
+
+def test_a_multi_year_convention_serves_its_annual_tranches_and_each_advance_its_year(client, council_key, make_user):
+    convention = signed(triennial(even_tranches=True), make_user(Role.DDETS, "01"), on=date(2025, 3, 10))
+    payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 5))
+    tranches = client.get(f"/api/v1/conventions/{convention.pk}/tranches", **bearer(council_key)).json()
+    assert tranches == [
+        {"annee": year, "montant_volet1": "180000.00", "montant_volet2": "950000.00", "montant_volet3": "0.00"}
+        for year in (2025, 2026, 2027)
+    ]
+    advances = client.get(f"/api/v1/conventions/{convention.pk}/versements", **bearer(council_key)).json()
+    assert [(a["annee"], a["volet"], a["montant"], a["nature"]) for a in advances] == [
+        (2025, 1, "108000.00", "avance"),
+        (2025, 2, "570000.00", "avance"),
+        (2026, 1, "108000.00", "avance"),
+        (2026, 2, "570000.00", "avance"),
+    ]
+
+
+def test_a_convention_of_one_year_has_one_tranche_its_amounts(client, council_key, make_user):
+    convention, _ = signed_with_advances(make_user)
+    tranches = client.get(f"/api/v1/conventions/{convention.pk}/tranches", **bearer(council_key)).json()
+    assert tranches == [
+        {"annee": 2024, "montant_volet1": "200000.00", "montant_volet2": "1000000.00", "montant_volet3": "0.00"}
+    ]
+    other = client.get(f"/api/v1/conventions/{convention.pk + 999}/tranches", **bearer(council_key))
+    assert other.status_code == 404
