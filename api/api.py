@@ -186,6 +186,29 @@ class TrancheOut(Schema):
     montant_volet3: Decimal
 
 
+class RecoveryOut(Schema):
+    numero: str = Field(alias="number")
+    montant: Decimal = Field(alias="amount")
+    emis_le: date = Field(alias="issued_on")
+    recouvre_le: date | None = Field(alias="recovered_on")
+
+
+class BalanceOut(Schema):
+    volet: int
+    montant_alloue: Decimal = Field(alias="allocated")
+    cout_eligible_realise: Decimal = Field(alias="eligible_cost")
+    contribution_due: Decimal = Field(alias="due")
+    deja_verse: Decimal = Field(alias="paid")
+    solde: Decimal = Field(alias="balance", description="Contribution due moins déjà versé : négatif, un trop-versé")
+    a_reverser: Decimal = Field(alias="to_recover", description="Le trop-versé, objet du titre de perception")
+    arrete_le: datetime = Field(alias="settled_at")
+    titre_de_perception: RecoveryOut | None = None
+
+    @staticmethod
+    def resolve_titre_de_perception(balance):
+        return getattr(balance, "recovery", None)
+
+
 class ReportLineOut(Schema):
     volet: int
     rubrique: str = Field(alias="section")
@@ -284,6 +307,16 @@ def tranches(request, convention_id: int):
 )
 def financial_report(request, convention_id: int):
     return permissions.convention_or_404(request.user, convention_id).report_lines.all()
+
+
+@api.get(
+    "/conventions/{convention_id}/soldes",
+    response=documented(list[BalanceOut]),
+    summary="Soldes arrêtés par volet (R-FIN-08) : solde à verser ou montant à reverser, titre de perception",
+)
+def balances(request, convention_id: int):
+    convention = permissions.convention_or_404(request.user, convention_id)
+    return convention.balances.select_related("recovery")
 
 
 @api.get(

@@ -1,16 +1,18 @@
 """The API: token authentication, the same permissions as the pages, delivery upload end to end."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
 from api.models import ApiToken
-from funding import payments
+from conventions import services
+from funding import payments, reports
 from indicators.models import Delivery
 from indicators.tests.examples import example_zip
-from tests.factories import signed, signed_with_advances, triennial
+from tests.factories import advances_paid, signed, signed_with_advances, step, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,31 @@ def test_a_convention_of_one_year_has_one_tranche_its_amounts(client, council_ke
     ]
     other = client.get(f"/api/v1/conventions/{convention.pk + 999}/tranches", **bearer(council_key))
     assert other.status_code == 404
+
+
+def test_the_settled_balances_with_the_amount_to_recover_and_its_title(client, council_key, make_user):
+    convention, agent = signed_with_advances(make_user)
+    assert client.get(f"/api/v1/conventions/{convention.pk}/soldes", **bearer(council_key)).json() == []
+    advances_paid(convention, agent, make_user(Role.DDETS, "01", username="ddets-comptable"))
+    step(convention, "start_execution", agent, date(2024, 4, 3))
+    services.denunciation_notify(convention=convention, by=agent, notice_date=date(2024, 6, 3), reason="Inexécution")
+    step(convention, "terminate", agent, date(2024, 8, 5))
+    reports.report_replace(
+        convention=convention,
+        lines=[{"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "Référents",
+                "amount": Decimal("400000.00"), "position": 5}],
+    )  # fmt: skip
+    settled = payments.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))
+    payments.record_recovery(
+        balance_id=settled[0].pk, by=agent, number="TP-2024-001", issued_on=date(2024, 9, 5), amount=Decimal("120000")
+    )
+    body = client.get(f"/api/v1/conventions/{convention.pk}/soldes", **bearer(council_key)).json()
+    assert [
+        (b["volet"], b["contribution_due"], b["deja_verse"], b["solde"], b["a_reverser"], b["titre_de_perception"])
+        for b in body
+    ] == [
+        (1, "0.00", "120000.00", "-120000.00", "120000.00",
+         {"numero": "TP-2024-001", "montant": "120000.00", "emis_le": "2024-09-05", "recouvre_le": None}),
+        (2, "200000.00", "600000.00", "-400000.00", "400000.00", None),
+        (3, "0.00", "0.00", "0.00", "0.00", None),
+    ]  # fmt: skip
