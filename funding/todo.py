@@ -31,6 +31,8 @@ class Task:
     why: str = ""
     convention_id: int | None = None
     reasons: tuple[str, ...] = ()
+    # Undated, but told once by the daily reminder when it appears (the advances of a new year of the convention).
+    announced: bool = False
 
 
 def _side(user) -> str | None:
@@ -225,6 +227,7 @@ def _advance_tasks(conventions, today: date) -> list[Task]:
                     why=f"À proposer depuis le 1er janvier {year} : {format_percent(campaign.advance_rate)} de la "
                     f"tranche {year} de chaque volet (R-FIN-07).",
                     convention_id=convention.pk,
+                    announced=True,
                 )
             )
     return tasks

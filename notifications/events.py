@@ -106,20 +106,17 @@ def delivery_done(delivery) -> None:
 
 
 def send_reminders(today: date) -> int:
-    """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act."""
+    """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act; and the undated
+    tasks that are announced (a new year's advances), told once when they appear."""
     from funding.todo import tasks_for
 
     sent = 0
     for user in User.objects.filter(is_active=True).exclude(role=""):
         for task in tasks_for(user, today):
-            if task.due is None or (not task.late and task.due > today + timedelta(days=REMINDER_DAYS)):
+            reminder = _reminder(task, today)
+            if reminder is None:
                 continue
-            moment = "dépassée" if task.late else "proche"
-            subject = (
-                f"Échéance dépassée le {task.due:%d/%m/%Y} : {task.label}"
-                if task.late
-                else f"Échéance le {task.due:%d/%m/%Y} : {task.label}"
-            )
+            subject, key = reminder
             sent += len(
                 notify(
                     [user],
@@ -127,10 +124,27 @@ def send_reminders(today: date) -> int:
                     subject,
                     f"{task.step} : {task.label}. {task.why}".strip(),
                     task.url,
-                    key=f"echeance:{task.convention_id}:{task.step}:{task.label[:60]}:{moment}:{task.due}",
+                    key=key,
                 )
             )
     return sent
+
+
+def _reminder(task, today: date) -> tuple[str, str] | None:
+    """The subject and the once-only key of the task's reminder today, None when it is not to be told today."""
+    if task.due is None:
+        if not task.announced:
+            return None
+        return f"À faire : {task.label}", f"a-faire:{task.convention_id}:{task.step}:{task.label[:60]}"
+    if not task.late and task.due > today + timedelta(days=REMINDER_DAYS):
+        return None
+    moment = "dépassée" if task.late else "proche"
+    subject = (
+        f"Échéance dépassée le {task.due:%d/%m/%Y} : {task.label}"
+        if task.late
+        else f"Échéance le {task.due:%d/%m/%Y} : {task.label}"
+    )
+    return subject, f"echeance:{task.convention_id}:{task.step}:{task.label[:60]}:{moment}:{task.due}"
 
 
 def _name(user) -> str:

@@ -15,7 +15,7 @@ from funding.models import Payment
 from notifications.events import send_reminders
 from notifications.models import Notification, NotificationKind, Preference
 from territories.models import Collectivity
-from tests.factories import ConventionFactory, UserFactory, signed
+from tests.factories import ConventionFactory, UserFactory, signed, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,24 @@ def test_reminders_seven_days_ahead_then_when_passed_each_once(ain):
         subjects(ain["ddets"])[0] == "Échéance dépassée le 31/01/2024 : Ouvrir la négociation : Convention 2024 – Ain"
     )
     assert send_reminders(date(2024, 2, 2)) == 0
+
+
+def test_a_new_years_advances_are_announced_once_to_the_state_side_until_proposed(ain):
+    convention = signed(triennial(even_tranches=True), ain["ddets"], on=date(2025, 3, 10))
+    send_reminders(date(2025, 12, 30))
+    assert not [s for s in subjects(ain["ddets"]) if s.startswith("À faire")]  # 2026 not begun
+    send_reminders(date(2026, 1, 2))
+    announced = "À faire : Proposer les avances 2026 : Convention 2025–2027 – Ain"
+    assert [s for s in subjects(ain["ddets"]) if s.startswith("À faire")] == [announced]
+    assert announced not in subjects(ain["council"]) + subjects(ain["elsewhere"])
+    send_reminders(date(2026, 1, 3))
+    assert subjects(ain["ddets"]).count(announced) == 1  # told once
+    payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 5))
+    send_reminders(date(2027, 1, 4))
+    assert [s for s in subjects(ain["ddets"]) if s.startswith("À faire")] == [
+        "À faire : Proposer les avances 2027 : Convention 2025–2027 – Ain",
+        announced,
+    ]
 
 
 def test_the_inbox_is_ones_own_and_opening_a_notice_marks_it_read(client, ain):
