@@ -19,13 +19,15 @@ from funding.tranches import sum_refusals, tranches_of, years_awaiting_advances
 
 
 def tranche_context(convention, payment_rows, user) -> dict:
-    """A multi-year convention's tranches, year by year: each volet's tranche and the advance of that year."""
+    """A multi-year convention's tranches, year by year: each volet's tranche and the advance of that year, and
+    whether the year is locked (an advance of it engaged: its tranche no longer changes, `tranches.change_refusals`)."""
     tranches = tranches_of(convention)
     if len(tranches) < 2:
         return {"tranches": []}
     advances = {(p.year, p.volet): p for p in payment_rows if p.kind == PaymentKind.ADVANCE and p.status != "annulee"}
+    engaged_years = {year for year, _ in advances}
     rows = [
-        (year, [(volet, amounts[volet], advances.get((year, volet.value))) for volet in Volet])
+        (year, [(volet, amounts[volet], advances.get((year, volet.value))) for volet in Volet], year in engaged_years)
         for year, amounts in tranches.items()
     ]
     may_edit = permissions.may_manage_payments(user, convention) or permissions.may_edit_financing_plan(

@@ -206,3 +206,21 @@ def test_the_execution_page_offers_a_year_s_advances_only_while_some_are_to_prop
     page = client.get(url).content.decode()
     assert "Proposer les avances 2026</button>" not in page and 'id="avances-2026"' not in page
     assert "Proposer les avances 2025</button>" not in page  # the first year's are proposed at signature
+
+
+def test_an_engaged_year_is_shown_locked_and_the_page_still_saves_the_others(client, agent):
+    """Once a year's advance is proposed, its tranche is no longer a field (it would be refused) but travels with
+    the form unchanged, so that the other years still save from the same page."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    client.force_login(agent)
+    url = reverse("funding:execution", args=[convention.pk])
+    page = client.get(url).content.decode()
+    editable = set(re.findall(r'<input class="fr-input" type="text" inputmode="decimal" id="(tranche-\d{4}-\d)"', page))
+    assert editable == {f"tranche-{year}-{volet.value}" for year in (2026, 2027) for volet in Volet}
+    assert page.count('<span class="fr-text--xs fr-text--regular">arrêtée</span>') == 1
+    sent = dict(re.findall(r'name="(tranche-\d{4}-\d)" value="([^"]*)"', page))
+    assert sent["tranche-2025-2"] == "950\u00a0000,00"  # hidden, as it is
+    sent |= {"tranche-2026-2": "900 000,00", "tranche-2027-2": "1 000 000,00"}
+    page = client.post(reverse("funding:tranches_update", args=[convention.pk]), sent, follow=True).content.decode()
+    assert "Tranches annuelles enregistrées." in page
+    assert [t.amounts[V2] for t in convention.tranches.all()] == [D("950000.00"), D("900000.00"), D("1000000.00")]
