@@ -53,6 +53,11 @@ class ConventionQuerySet(models.QuerySet):
         """The conventions running in `year`: those of its campaign year and the multi-year ones covering it."""
         return self.filter(start_date__year__lte=year, end_date__year__gte=year)
 
+    def years_covered(self) -> set[int]:
+        """Every year one of these conventions runs in (each year of a multi-year one)."""
+        spans = self.values_list("start_date__year", "end_date__year").distinct()
+        return {year for first, last in spans for year in range(first, last + 1)}
+
     def locked(self, pk: int) -> "Convention":
         """The convention as it is now, its row locked until the end of the transaction: every write that checks
         a rule on the convention reads it so, not from the copy the page loaded, and waits for the others."""

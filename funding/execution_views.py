@@ -355,6 +355,10 @@ def consolidation(request):
     )
     if export:
         return export
+    from steering.dashboards import campaign_years
+
     return render(
-        request, "funding/consolidation.html", {"title": f"Consolidation {year}", "year": year, "result": result}
+        request,
+        "funding/consolidation.html",
+        {"title": f"Consolidation {year}", "year": year, "years": campaign_years(year), "result": result},
     )

@@ -149,8 +149,7 @@ class ConsolidatedRow:
 
 def covered_years(conventions, asked: int) -> list[int]:
     """The years of a remontée the consolidation offers: every year the conventions cover, and the one asked for."""
-    spans = conventions.values_list("start_date__year", "end_date__year").distinct()
-    return sorted({year for first, last in spans for year in range(first, last + 1)} | {asked}, reverse=True)
+    return sorted(conventions.years_covered() | {asked}, reverse=True)
 
 
 def consolidate(conventions, year: int) -> list[ConsolidatedRow]:

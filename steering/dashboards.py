@@ -240,13 +240,12 @@ def national_total(totals: list[RegionTotals]) -> dict:
 
 
 def campaign_years(year: int) -> list[int]:
-    """The years a dashboard can show: those with conventions or an envelope, and the one asked for."""
+    """The years a dashboard can show: every year a convention covers (each year of a multi-year one), those with
+    an envelope, and the one asked for."""
     from conventions.models import Convention
     from funding.models import NationalEnvelope
 
-    years = set(Convention.objects.values_list("year", flat=True)) | set(
-        NationalEnvelope.objects.values_list("year", flat=True)
-    )
+    years = Convention.objects.years_covered() | set(NationalEnvelope.objects.values_list("year", flat=True))
     return sorted(years | {year}, reverse=True)
 
 

@@ -2,6 +2,7 @@
 convention counts in each year it covers with that year's tranche, that year's payments and that year's ceiling
 (the latest notified in the campaign when the year's is not), never its three years against one year's ceiling."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +83,11 @@ def test_the_dashboards_show_the_triennial_convention_in_each_of_its_years(clien
     signed_triennial(agent)
     client.force_login(UserFactory(role=Role.DGEFP))
     page = client.get(reverse("funding:consolidation"), {"annee": 2026}).content.decode()
+    # each year of the convention is offered, 2026 selected (only ?annee= reached it before)
+    offered = re.findall(r'<option value="(\d{4})"( selected)?>', page)
+    assert offered == [("2027", ""), ("2026", " selected"), ("2025", "")]
+    national = client.get(reverse("steering:national"), {"annee": 2027}).content.decode()
+    assert re.findall(r'<option value="(\d{4})"', national) == ["2027", "2026", "2025"]
     euros = "\u00a0€</td>"
     # the Ain's volet 2 in 2026: allocated (the 2025 ceiling, carried), committed (the 2026 tranche), nothing paid
     assert f'<td>Ain</td><td>2</td><td class="app-amount">1\u00a0000\u00a0000,00{euros}' in page
