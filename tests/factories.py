@@ -247,6 +247,22 @@ def advances_paid(convention, approver, recorder, *, on=date(2024, 4, 2)):
         payments.mark_paid(payment_id=advance.pk, paid_on=on, chorus_reference=f"CH-{advance.pk}", by=recorder)
 
 
+def terminated_with_report(convention, agent, volet2_spent: Decimal):
+    """The convention, its advances paid, taken into execution on 3 April 2024, denounced on 3 June and terminated on
+    5 August by `agent`; its final report declares `volet2_spent` of référents on volet 2 and nothing on volet 1."""
+    from conventions import services
+    from funding import reports
+
+    step(convention, "start_execution", agent, date(2024, 4, 3))
+    services.denunciation_notify(convention=convention, by=agent, notice_date=date(2024, 6, 3), reason="Inexécution")
+    step(convention, "terminate", agent, date(2024, 8, 5))
+    reports.report_replace(
+        convention=convention,
+        lines=[{"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "Référents",
+                "amount": volet2_spent, "position": 5}],
+    )  # fmt: skip
+
+
 def signed_with_advances(make_user):
     """The convention of 01D for 2024 (volet 1: 200 000 €, volet 2: 1 000 000 €) `filled`, then `signed` on 8 March
     2024 (its advances then proposed); with the DDETS agent who signed it."""

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from accounts.models import Role
 from api.models import ApiToken
 from conventions import services
-from funding import payments, reports
+from funding import payments
 from indicators.models import Delivery
 from indicators.tests.examples import example_zip
-from tests.factories import advances_paid, signed, signed_with_advances, step, triennial
+from tests.factories import advances_paid, signed, signed_with_advances, terminated_with_report, triennial
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +98,6 @@ def test_openapi_is_published(client):
 
 
 def test_api_reads_with_cursor_pagination_and_the_same_permissions(client, make_user):
-    from decimal import Decimal
-
-    from conventions import services
     from offer.models import OfferService
     from offer.sample_data import BASES, service, structure
     from offer.services import save_offer
@@ -133,9 +130,6 @@ def test_api_reads_with_cursor_pagination_and_the_same_permissions(client, make_
 
 
 def test_plan_and_report_lines_read_with_french_names(client, make_user):
-    from decimal import Decimal
-
-    from conventions import services
     from funding.models import PlanLine, ReportLine
     from territories.models import Collectivity
 
@@ -203,14 +197,7 @@ def test_the_settled_balances_with_the_amount_to_recover_and_its_title(client, c
     convention, agent = signed_with_advances(make_user)
     assert client.get(f"/api/v1/conventions/{convention.pk}/soldes", **bearer(council_key)).json() == []
     advances_paid(convention, agent, make_user(Role.DDETS, "01", username="ddets-comptable"))
-    step(convention, "start_execution", agent, date(2024, 4, 3))
-    services.denunciation_notify(convention=convention, by=agent, notice_date=date(2024, 6, 3), reason="Inexécution")
-    step(convention, "terminate", agent, date(2024, 8, 5))
-    reports.report_replace(
-        convention=convention,
-        lines=[{"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "Référents",
-                "amount": Decimal("400000.00"), "position": 5}],
-    )  # fmt: skip
+    terminated_with_report(convention, agent, Decimal("400000.00"))
     settled = payments.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))
     payments.record_recovery(
         balance_id=settled[0].pk, by=agent, number="TP-2024-001", issued_on=date(2024, 9, 5), amount=Decimal("120000")

@@ -24,6 +24,7 @@ from tests.factories import (
     PlanLineFactory,
     UserFactory,
     signed,
+    terminated_with_report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -306,14 +307,7 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
     convention = ain_signed
     for advance in Payment.objects.filter(convention=convention):
         pay(advance, agent)
-    step(convention, "start_execution", agent, date(2024, 4, 3))
-    services.denunciation_notify(convention=convention, by=agent, notice_date=date(2024, 6, 3), reason="Inexécution")
-    step(convention, "terminate", agent, date(2024, 8, 5))
-    reports.report_replace(
-        convention=convention,
-        lines=[{"volet": 2, "section": "remobilisation", "nature": "personnel", "purpose": "Référents",
-                "amount": D("400000.00"), "position": 5}],
-    )  # fmt: skip
+    terminated_with_report(convention, agent, D("400000.00"))
     settled = {b.volet: b for b in payments.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))}
     # Nothing executed on volet 1: its whole advance is recovered; volet 2: half of 400 000 € is due.
     assert (settled[V1].due, settled[V1].to_recover) == (D("0.00"), D("108000.00"))
