@@ -29,7 +29,12 @@ class MidYearForm(forms.Form):
         required=False,
         max_length=8000,
     )
-    credits_committed = AmountField(label="Crédits de l'État engagés au 30 juin (€)")
+    credits_committed = AmountField(
+        label="Crédits de l'État engagés au 30 juin (€)",
+        help_text=(
+            "Depuis le début de la convention (cumul des années précédentes compris), au plus le montant du volet."
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])

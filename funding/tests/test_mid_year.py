@@ -118,6 +118,8 @@ def test_the_2026_remontee_of_a_triennial_convention_is_its_own(client):
     client.post(url, {"actions_engaged": "Ateliers ouverts", "credits_committed": "500 000,00"})
     page = client.get(url, {"annee": 2026}).content.decode()
     assert "Tranche 2026</dt><dd>950\u00a0000,00\u00a0€" in page and "Non transmise" in page
+    # the credits are a running total, as the refusal beyond the volet's amount and the consolidation's share read them
+    assert "Depuis le début de la convention (cumul des années précédentes compris)" in page
     client.post(f"{url}?annee=2026", {"actions_engaged": "Deuxième vague", "credits_committed": "1 200 000,00"})
     sent = {s.year: (s.actions_engaged, s.credits_committed) for s in MidYearSynthesis.objects.filter(volet=2)}
     assert sent == {2025: ("Ateliers ouverts", D("500000.00")), 2026: ("Deuxième vague", D("1200000.00"))}
