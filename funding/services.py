@@ -294,19 +294,24 @@ def envelope_for(year: int) -> NationalEnvelope | None:
 
 
 @transaction.atomic
-def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal]], by) -> None:
+def tranches_save(
+    *, convention_id: int, tranches: dict[int, dict[Volet, Decimal]], by, seen: str | None = None
+) -> None:
     """The annual tranches of a multi-year convention, all years at once (they must add up to its amounts,
-    R-FIN-01). Before signature freely; afterwards, only the years whose advance is not yet engaged."""
+    R-FIN-01). Before signature freely; afterwards, only the years whose advance is not yet engaged. `seen`: the
+    tranches the page showed (`tranches.seen_mark`); refused when they have changed since."""
     from conventions.lifecycle import TransitionRefused
     from conventions.models import Convention
     from funding.models import AnnualTranche
     from funding.plans import engaged_years
-    from funding.tranches import change_refusals, sum_refusals, tranches_of
+    from funding.tranches import change_refusals, seen_mark, sum_refusals, tranches_of
 
     convention = Convention.objects.locked(convention_id)
     before = tranches_of(convention)
     if len(before) < 2:
         raise TransitionRefused(["Cette convention couvre une seule année : ses montants sont sa tranche."])
+    if seen is not None and seen != seen_mark(before):
+        raise TransitionRefused([_changed_meanwhile(convention)])
     refusals = sum_refusals(convention.amounts, tranches, before.keys())
     if not convention.editable:
         refusals += change_refusals(before, tranches, engaged_years(convention))
@@ -319,6 +324,24 @@ def tranches_save(*, convention_id: int, tranches: dict[int, dict[Volet, Decimal
                 setattr(tranche, volet.amount_field, amount)
             tranche.updated_by = by
             tranche.save()
+
+
+def _changed_meanwhile(convention) -> str:
+    """Who last changed the convention's tranches, and when, for the refusal of a page loaded before."""
+    from django.utils import timezone
+
+    from funding.models import AnnualTranche
+
+    latest = AnnualTranche.history.filter(convention_id=convention.pk).order_by("-history_date").first()
+    who = ""
+    if latest is not None:
+        user = latest.history_user
+        name = (user.get_full_name() or user.username) if user else "la plateforme (avenant appliqué)"
+        who = f" (par {name}, le {timezone.localtime(latest.history_date):%d/%m/%Y à %H:%M})"
+    return (
+        f"Les tranches ont changé depuis l'ouverture de la page{who} : rechargez la page pour partir des tranches "
+        "actuelles."
+    )
 
 
 def rebalance_tranches_at(convention, by, on) -> None:

@@ -15,7 +15,7 @@ from conventions.lifecycle import TransitionRefused
 from conventions.volets import Volet
 from funding import payments, services
 from funding.models import PaymentKind
-from funding.tranches import sum_refusals, tranches_of, years_awaiting_advances
+from funding.tranches import seen_mark, sum_refusals, tranches_of, years_awaiting_advances
 
 
 def tranche_context(convention, payment_rows, user) -> dict:
@@ -37,6 +37,7 @@ def tranche_context(convention, payment_rows, user) -> dict:
 
     return {
         "tranches": rows,
+        "tranches_seen": seen_mark(tranches),
         "advance_rate": campaign_of(convention).advance_rate,
         "tranche_refusals": sum_refusals(convention.amounts, tranches, tranches.keys()),
         "may_edit_tranches": may_edit,
@@ -69,7 +70,8 @@ def tranches_update(request, pk: int):
                 errors.append(f"Tranche {year}, {volet.label} : « {text[:30]} » : {error}.")
     if not errors:
         try:
-            services.tranches_save(convention_id=convention.pk, tranches=values, by=request.user)
+            seen = request.POST.get("tranches_vues", "")
+            services.tranches_save(convention_id=convention.pk, tranches=values, by=request.user, seen=seen)
         except TransitionRefused as refusal:
             errors = refusal.reasons
     if errors:

@@ -102,6 +102,14 @@ def rebalanced(
     return result, refusals
 
 
+def seen_mark(tranches: Tranches) -> str:
+    """The tranches as a page shows them, in one text the page sends back: saving refuses a page whose tranches
+    have changed since it was loaded (another agent's save, an avenant applied), instead of overwriting them."""
+    return ";".join(
+        f"{year}:" + "/".join(str(tranches[year].get(volet, ZERO)) for volet in Volet) for year in sorted(tranches)
+    )
+
+
 def tranches_of(convention, campaign=None) -> dict[int, dict[Volet, Decimal]]:
     """The convention's tranche of each of its years: its amounts for a convention of one campaign year, the
     stored tranches (zero where none is stored) for a multi-year one."""

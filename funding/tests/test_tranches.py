@@ -3,6 +3,7 @@
 tranches add up, the first year's advances at signature, a later year's from its 1 January, ceilings summed over
 the years)."""
 
+import html
 import re
 from datetime import date
 from decimal import Decimal
@@ -19,10 +20,15 @@ from funding import services as funding_services
 from funding.models import Payment, PaymentKind
 from funding.plans import ceilings_of
 from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches, years_awaiting_advances
-from tests.factories import triennial
+from tests.factories import UserFactory, triennial
 
 D = Decimal
 V1, V2, V3 = Volet
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The tranches form as the execution page fills it: each tranche, and the tranches seen."""
+    return dict(re.findall(r'name="(tranche-\d{4}-\d|tranches_vues)" value="([^"]*)"', page))
 
 
 def plain(texts: list[str]) -> list[str]:
@@ -182,7 +188,7 @@ def test_the_pages_prefill_amounts_the_french_way_and_take_them_back_unchanged(c
     convention = triennial(even_tranches=True)
     client.force_login(agent)
     page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
-    shown = dict(re.findall(r'name="(tranche-\d{4}-\d)" value="([^"]*)"', page))
+    shown = form_of(page)
     assert shown["tranche-2026-1"] == "180\u00a0000,00" and shown["tranche-2025-2"] == "950\u00a0000,00"
     # shown as they are, but 2026 and 2027 of volet 2 retyped: the unchanged fields are read back as they were
     typed = {**shown, "tranche-2026-2": "900 000,00", "tranche-2027-2": "1\u00a0000\u00a0000,00"}
@@ -218,9 +224,36 @@ def test_an_engaged_year_is_shown_locked_and_the_page_still_saves_the_others(cli
     editable = set(re.findall(r'<input class="fr-input" type="text" inputmode="decimal" id="(tranche-\d{4}-\d)"', page))
     assert editable == {f"tranche-{year}-{volet.value}" for year in (2026, 2027) for volet in Volet}
     assert page.count('<span class="fr-text--xs fr-text--regular">arrêtée</span>') == 1
-    sent = dict(re.findall(r'name="(tranche-\d{4}-\d)" value="([^"]*)"', page))
+    sent = form_of(page)
     assert sent["tranche-2025-2"] == "950\u00a0000,00"  # hidden, as it is
     sent |= {"tranche-2026-2": "900 000,00", "tranche-2027-2": "1 000 000,00"}
     page = client.post(reverse("funding:tranches_update", args=[convention.pk]), sent, follow=True).content.decode()
     assert "Tranches annuelles enregistrées." in page
     assert [t.amounts[V2] for t in convention.tranches.all()] == [D("950000.00"), D("900000.00"), D("1000000.00")]
+
+
+def test_a_page_loaded_before_another_agent_saved_the_tranches_is_refused_naming_who(client, agent):
+    convention = triennial(even_tranches=True)
+    departement = convention.collectivity.departements.get()
+    other = UserFactory(role=Role.DDETS, departement=departement, first_name="Ariane", last_name="Fictive")
+    url = reverse("funding:execution", args=[convention.pk])
+    save = reverse("funding:tranches_update", args=[convention.pk])
+    client.force_login(agent)
+    mine = form_of(client.get(url).content.decode())
+    client.force_login(other)
+    theirs = form_of(client.get(url).content.decode())
+    client.post(save, {**theirs, "tranche-2026-2": "900 000,00", "tranche-2027-2": "1 000 000,00"})
+    client.force_login(agent)
+    page = client.post(save, {**mine, "tranche-2026-1": "200 000,00", "tranche-2027-1": "160 000,00"}, follow=True)
+    text = html.unescape(page.content.decode())
+    assert re.search(
+        r"Les tranches ont changé depuis l'ouverture de la page "
+        r"\(par Ariane Fictive, le \d\d/\d\d/\d{4} à \d\d:\d\d\) : rechargez la page pour partir des tranches "
+        r"actuelles\.",
+        text,
+    )
+    kept = {(t.year, volet): amount for t in convention.tranches.all() for volet, amount in t.amounts.items()}
+    assert (kept[2026, V1], kept[2026, V2], kept[2027, V2]) == (D("180000.00"), D("900000.00"), D("1000000.00"))
+    without = {k: v for k, v in form_of(client.get(url).content.decode()).items() if k != "tranches_vues"}
+    text = html.unescape(client.post(save, without, follow=True).content.decode())
+    assert "Les tranches ont changé depuis l'ouverture de la page" in text  # a form without what it saw: refused
