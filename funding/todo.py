@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import Role
-from config.formats import format_euros, format_percent
+from config.formats import format_date, format_euros, format_percent
 from conventions.models import Convention, ConventionState
 from conventions.schedule import schedule_of
 from conventions.volets import Volet
@@ -33,6 +33,9 @@ class Task:
     reasons: tuple[str, ...] = ()
     # Undated, but told once by the daily reminder when it appears (the advances of a new year of the convention).
     announced: bool = False
+    # How the date reads while not late: a deadline (« avant le ») or, for the mid-year remontée, the date the
+    # synthesis describes (« situation au »: it is written from that day on, so that day passed is not lateness).
+    due_label: str = "avant le"
 
 
 def _side(user) -> str | None:
@@ -268,7 +271,8 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
     tasks = []
     for convention in running:
         for on, rows in mid_year.remontees(convention, today, sent[convention.pk]):
-            if not on <= today <= min(date(on.year, 12, 31), convention.end_date):
+            until = min(date(on.year, 12, 31), convention.end_date)
+            if not on <= today <= until:
                 continue
             tasks += [
                 Task(
@@ -276,8 +280,10 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
                     r.url,
                     "Remontée à mi-année",
                     on,
-                    why="Les actions et les crédits de l'État engagés au 30 juin (instruction, partie III.3).",
+                    why=f"Les actions et les crédits de l'État engagés au 30 juin (instruction, partie III.3), à "
+                    f"transmettre d'ici le {format_date(until)}.",
                     convention_id=convention.pk,
+                    due_label="situation au",
                 )
                 for r in rows
                 if r.synthesis is None

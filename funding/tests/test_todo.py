@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.template.loader import render_to_string
 
 from accounts.models import Role
 from conventions import lifecycle
@@ -101,6 +102,11 @@ def test_the_council_is_asked_for_each_mid_year_remontee_due_until_it_is_sent():
         "Transmettre la synthèse à mi-année 2026 du volet 2 : Convention 2025–2027 – Ain",
     ]
     assert (due[0].due, due[0].late) == (date(2026, 6, 30), False)
+    # 30 June is the date the synthesis describes, not a deadline: the page reads « situation au », never « avant le »
+    # in December; the deadline is the end of the year
+    assert due[0].why.endswith("à transmettre d'ici le 31/12/2026.")
+    badge = render_to_string("partials/tasks.html", {"tasks": due[:1]})
+    assert "situation au 30/06/2026" in badge and "avant le" not in badge
     assert due[1].url.endswith("/mi-annee/volet-2/?annee=2026")
     assert mid_year_tasks(council, date(2027, 1, 2)) == []
     mid_year.send(
