@@ -189,8 +189,10 @@ def test_a_convention_of_one_year_has_one_tranche_its_amounts(client, council_ke
     assert tranches == [
         {"annee": 2024, "montant_volet1": "200000.00", "montant_volet2": "1000000.00", "montant_volet3": "0.00"}
     ]
-    other = client.get(f"/api/v1/conventions/{convention.pk + 999}/tranches", **bearer(council_key))
-    assert other.status_code == 404
+    _, isere = ApiToken.issue(user=make_user(Role.DEPARTMENTAL_COUNCIL, "38D"), name="SI de l'Isère")
+    for endpoint in ("tranches", "soldes", "versements"):  # another territory's convention: not found, in French
+        refused = client.get(f"/api/v1/conventions/{convention.pk}/{endpoint}", **bearer(isere))
+        assert (refused.status_code, refused.json()["detail"]) == (404, "Introuvable (ou hors de votre périmètre).")
 
 
 def test_the_settled_balances_with_the_amount_to_recover_and_its_title(client, council_key, make_user):
