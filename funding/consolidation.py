@@ -111,6 +111,13 @@ def year_ceilings(collectivities, year: int) -> dict[tuple[int, Volet], Decimal]
     return {key: carried_ceilings(by_year, range(first, year + 1))[year] for key, by_year in notified.items()}
 
 
+def campaign_years(year: int) -> list[int]:
+    """The years a dashboard can show: every year a convention covers (each year of a multi-year one), those with
+    an envelope, and the one asked for."""
+    years = Convention.objects.years_covered() | set(NationalEnvelope.objects.values_list("year", flat=True))
+    return sorted(years | {year}, reverse=True)
+
+
 def rows_for_export(result: Consolidation):
     header = ["niveau", "territoire"] + [f"{LABELS[m]} volet {v}" for m in MEASURES for v in Volet]
     rows = []

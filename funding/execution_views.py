@@ -19,7 +19,7 @@ from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
 from conventions.schedule import schedule_of
 from funding import excel, excel_import, mid_year, payments, reports
-from funding.consolidation import consolidate, rows_for_export
+from funding.consolidation import campaign_years, consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import (
     ActionOutcome,
@@ -106,11 +106,23 @@ def _sheets_with_forms(convention) -> list:
     return sheets
 
 
-def execution(request, pk: int):
-    convention = permissions.convention_or_404(request.user, pk)
+def _report_context(convention) -> dict:
+    """The final report (annexe 3): when it is due, whether it is late, and the implementation summary's form."""
     report = FinancialReport.objects.filter(convention=convention).first()
     due = schedule_of(convention).due_dates(convention.start_date, convention.end_date)["bilan"]
     received = report.received_on if report else None
+    return {
+        "report": report,
+        "report_due": due,
+        "report_late": received is None and date.today() > due and convention.state == ConventionState.IN_EXECUTION,
+        "implementation_form": ImplementationForm(
+            initial={"implementation_summary": report.implementation_summary if report else ""}
+        ),
+    }
+
+
+def execution(request, pk: int):
+    convention = permissions.convention_or_404(request.user, pk)
     sheets = _sheets_with_forms(convention)
     payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
@@ -133,8 +145,6 @@ def execution(request, pk: int):
             "convention": convention,
             "payments": payment_rows,
             "report_lines": report_lines,
-            "report_due": due,
-            "report_late": received is None and date.today() > due and convention.state == ConventionState.IN_EXECUTION,
             "balances": balances,
             "settled": convention.balances.all(),
             "sheets": sheets,
@@ -150,11 +160,8 @@ def execution(request, pk: int):
             "recoveries": _recoveries(convention),
             "controls": convention.controls.all(),
             "mid_year_years": mid_year.remontees(convention, date.today()),
-            "report": report,
-            "implementation_form": ImplementationForm(
-                initial={"implementation_summary": report.implementation_summary if report else ""}
-            ),
             "control_form": ControlForm(),
+            **_report_context(convention),
             **tranche_context(convention, payment_rows, request.user),
         },
     )
@@ -355,8 +362,6 @@ def consolidation(request):
     )
     if export:
         return export
-    from steering.dashboards import campaign_years
-
     return render(
         request,
         "funding/consolidation.html",

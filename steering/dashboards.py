@@ -239,16 +239,6 @@ def national_total(totals: list[RegionTotals]) -> dict:
     }
 
 
-def campaign_years(year: int) -> list[int]:
-    """The years a dashboard can show: every year a convention covers (each year of a multi-year one), those with
-    an envelope, and the one asked for."""
-    from conventions.models import Convention
-    from funding.models import NationalEnvelope
-
-    years = Convention.objects.years_covered() | set(NationalEnvelope.objects.values_list("year", flat=True))
-    return sorted(years | {year}, reverse=True)
-
-
 NATIONAL_HEADER = ["code région", "région", "collectivités", "conventions en retard", "engagé (€)", "versé (€)"]
 
 

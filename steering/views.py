@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from config.downloads import Table, page_tables_response
 from config.params import year_param
+from funding.consolidation import campaign_years
 from funding.todo import tasks_for
 from indicators import results
 from steering import dashboards, sharing
@@ -38,7 +39,7 @@ def national(request):
         {
             "title": f"Pilotage national {year}",
             "year": year,
-            "years": dashboards.campaign_years(year),
+            "years": campaign_years(year),
             "totals": totals,
             "total": dashboards.national_total(totals),
         },
@@ -65,7 +66,7 @@ def region(request, code: str):
             "region": region,
             "rows": rows,
             "year": year,
-            "years": dashboards.campaign_years(year),
+            "years": campaign_years(year),
             "may_consolidate": permissions.may_view_consolidation(request.user),
         },
     )
