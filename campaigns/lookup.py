@@ -57,9 +57,10 @@ def campaign_of(convention) -> Campaign:
 
 
 def default_year(today: date | None = None) -> int:
-    """The year the pages show when none is asked: the first year of the latest campaign already started
-    (a multi-year campaign's conventions carry its first year), else of the first campaign."""
-    today = today or date.today()
-    campaigns = sorted(all_campaigns(), key=lambda c: c.first_year)
-    started = [c for c in campaigns if c.first_year <= today.year]
-    return (started[-1] if started else campaigns[0]).first_year
+    """The year a new convention and the ceilings open on (`rules.campaign_year`)."""
+    return rules.campaign_year(all_campaigns(), today or date.today())
+
+
+def current_year(today: date | None = None) -> int:
+    """The year the pages of a year's figures open on (`rules.year_under_way`)."""
+    return rules.year_under_way(all_campaigns(), today or date.today())

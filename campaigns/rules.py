@@ -25,6 +25,21 @@ def applicable(campaigns, year: int):
     return before[-1] if before else (campaigns[0] if campaigns else None)
 
 
+def campaign_year(campaigns, today: date) -> int:
+    """The year a new convention opens on: the first year of the latest campaign already started (a multi-year
+    campaign's conventions carry its first year), else of the first campaign."""
+    campaigns = sorted(campaigns, key=lambda c: c.first_year)
+    started = [c for c in campaigns if c.first_year <= today.year]
+    return (started[-1] if started else campaigns[0]).first_year
+
+
+def year_under_way(campaigns, today: date) -> int:
+    """The year the pages of a year's figures (consolidation, mid-year remontée, steering) open on: the calendar
+    year when a campaign covers it (in December 2026, the 2026 tranches, payments and remontée of a 2025–2027
+    convention), else `campaign_year`."""
+    return today.year if covering(campaigns, today.year) is not None else campaign_year(campaigns, today)
+
+
 def overlap_refusals(first_year: int, last_year: int, campaigns) -> list[str]:
     """A new campaign's years: ordered and shared with no other campaign (one set of rules per year)."""
     if first_year > last_year:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from campaigns.lookup import current_year
 from config.downloads import XLSX, Table, attachment, page_tables_response
 from config.form_errors import errors_text
 from config.french import Noun
@@ -355,7 +356,7 @@ def settle(request, pk: int):
 def consolidation(request):
     if not permissions.may_view_consolidation(request.user):
         raise Http404
-    year = year_param(request.GET)
+    year = year_param(request.GET, default=current_year())
     result = consolidate(request.user, year)
     export = page_tables_response(
         request, f"consolidation-{year}", lambda: [Table("consolidation", "Consolidation", *rows_for_export(result))]

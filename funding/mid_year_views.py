@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from campaigns.lookup import current_year
 from config.downloads import Table, page_tables_response
 from config.formats import format_euros
 from config.params import year_param
@@ -87,7 +88,7 @@ def consolidation(request):
     """The remontée of the DREETS's region or of the nation, for a year."""
     if not permissions.may_view_consolidation(request.user):
         raise Http404
-    year = year_param(request.GET)
+    year = year_param(request.GET, default=current_year())
     visible = Convention.objects.for_user(request.user)
     rows = mid_year.consolidate(visible.covering(year), year)
     regions = mid_year.region_summary(rows)

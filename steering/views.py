@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from campaigns.lookup import current_year
 from config.downloads import Table, page_tables_response
 from config.params import year_param
 from funding.consolidation import campaign_years
@@ -23,7 +24,7 @@ SALT = "partage-indicateurs"
 def national(request):
     if not permissions.is_national(request.user):  # a national account sees every region
         raise Http404
-    year = year_param(request.GET)
+    year = year_param(request.GET, default=current_year())
     collectivities = permissions.visible_collectivities(request.user)
     rows = dashboards.territory_rows(request.user, collectivities, year, date.today())
     totals = dashboards.region_totals(list(permissions.visible_regions(request.user)), rows)
@@ -48,7 +49,7 @@ def national(request):
 
 def region(request, code: str):
     region = get_object_or_404(permissions.visible_regions(request.user), code=code)
-    year = year_param(request.GET)
+    year = year_param(request.GET, default=current_year())
     rows = dashboards.territory_rows(
         request.user, permissions.visible_collectivities(request.user).filter(region=region), year, date.today()
     )

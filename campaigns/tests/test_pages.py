@@ -1,6 +1,8 @@
 """The DGEFP creates a multi-year campaign from the pages, with its own model text (checked, all or nothing);
 the others read the campaigns; a convention of the new campaign is written with that campaign's model."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,7 +13,7 @@ from campaigns.models import Campaign, ModelText
 from conventions import services
 from conventions.document import model_text, text_of
 from territories.models import Collectivity
-from tests.factories import UserFactory
+from tests.factories import CampaignFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +132,21 @@ def test_a_model_file_not_in_utf8_or_too_large_is_refused(client, content, expec
     response = client.post(reverse("campaigns:create"), {**form(), "model_file": file}, follow=True)
     assert expected in response.content.decode()
     assert not Campaign.objects.filter(first_year=2025).exists()
+
+
+def test_the_pages_of_a_year_s_figures_open_on_the_year_under_way_of_a_multi_year_campaign(client):
+    """In the second year of a triennial campaign, the consolidation, the mid-year remontée and the steering
+    dashboards opened without a year show that year's figures; a new convention still starts with the campaign."""
+    under_way = date.today().year
+    CampaignFactory(first_year=under_way - 1)
+    client.force_login(UserFactory(role=Role.DGEFP))
+    pages = {
+        reverse("funding:consolidation"): f"<h1>Consolidation des crédits {under_way}</h1>",
+        reverse("funding:mid_year_consolidation"): f"<h1>Remontée à mi-année {under_way}</h1>",
+        reverse("steering:national"): f"<h1>Pilotage national {under_way}</h1>",
+        reverse("steering:region", args=["84"]): f"({under_way})</h1>",
+    }
+    for url, heading in pages.items():
+        assert heading in client.get(url).content.decode(), url
+    assert default_year() == under_way - 1
+    assert f'value="{under_way - 1}"' in client.get(reverse("conventions:create")).content.decode()

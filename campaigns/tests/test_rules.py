@@ -91,3 +91,25 @@ def test_the_shipped_2024_model_passes_the_model_check():
 )
 def test_an_uploaded_model_uses_only_the_convention_s_fields_and_conditions(text, expected):
     assert model_texts.refusals(text, "modele.txt") == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2024, 6, 1), 2024),
+        (date(2025, 3, 1), 2025),
+        (date(2026, 12, 7), 2026),  # the second year of the triennial: its figures, not the campaign's first year
+        (date(2027, 12, 31), 2027),
+        (date(2028, 2, 1), 2025),  # no campaign yet: the latest one's pages, as for a new convention
+        (date(2023, 9, 1), 2024),
+    ],
+)
+def test_the_pages_of_a_year_s_figures_open_on_the_year_under_way_when_a_campaign_covers_it(today, expected):
+    assert rules.year_under_way([TRIENNIAL, Y2024], today) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"), [(date(2026, 12, 7), 2025), (date(2024, 6, 1), 2024), (date(2023, 9, 1), 2024)]
+)
+def test_a_new_convention_opens_on_the_first_year_of_the_campaign_under_way(today, expected):
+    assert rules.campaign_year([TRIENNIAL, Y2024], today) == expected
