@@ -205,7 +205,7 @@ TRANSITIONS = {
             "Arrêter le solde",
             (S.REPORT_RECEIVED, S.TERMINATED),
             S.BALANCE_SETTLED,
-            # Only through funding.payments.settle_balances, which stores each volet's balance first.
+            # Only through funding.settlement.settle_balances, which stores each volet's balance first.
             preconditions=("funding.payments.balances_stored_refusals",),
             page=("funding:execution", "Exécution et solde"),
         ),

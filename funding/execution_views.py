@@ -19,7 +19,7 @@ from config.widgets import DateInput
 from conventions.lifecycle import TransitionRefused
 from conventions.models import ConventionState
 from conventions.schedule import schedule_of
-from funding import excel, excel_import, mid_year, payments, reports
+from funding import excel, excel_import, mid_year, payments, reports, settlement
 from funding.consolidation import campaign_years, consolidate, rows_for_export
 from funding.forms import UploadForm
 from funding.models import (
@@ -127,8 +127,8 @@ def execution(request, pk: int):
     sheets = _sheets_with_forms(convention)
     payment_rows = Payment.objects.filter(convention=convention).select_related("approved_by", "paid_recorded_by")
     report_lines = ReportLine.objects.filter(convention=convention)
-    balances = payments.balances(convention)
-    stage = payments.balance_stage(convention.state)
+    balances = settlement.balances(convention)
+    stage = settlement.balance_stage(convention.state)
     export = page_tables_response(
         request,
         f"execution-{convention.collectivity.code}-{convention.year}",
@@ -154,7 +154,7 @@ def execution(request, pk: int):
             "may_pay": permissions.may_manage_payments(request.user, convention),
             "may_record_paid": permissions.may_record_paid(request.user, convention),
             "may_report": permissions.may_report(request.user, convention),
-            "can_settle": convention.state in payments.SETTLING_STATES,
+            "can_settle": convention.state in settlement.SETTLING_STATES,
             "balance_stage": stage,
             "report_open": convention.state in reports.REPORTING_STATES,
             "money": payments.money_of(convention).values(),
@@ -234,7 +234,7 @@ def recovery_issue(request, pk: int, balance_pk: int):
         pk,
         RecoveryForm(request.POST),
         "Indiquez le numéro et la date d'émission du titre de perception.",
-        lambda data: payments.record_recovery(
+        lambda data: settlement.record_recovery(
             balance_id=balance.pk, by=request.user, amount=balance.to_recover, **data
         ),
         f"Titre de perception enregistré pour le volet {balance.volet}.",
@@ -250,7 +250,7 @@ def recovery_done(request, pk: int, recovery_pk: int):
         pk,
         RecoveredForm(request.POST),
         "Indiquez la date du recouvrement.",
-        lambda data: payments.record_recovered(recovery_id=recovery.pk, on=data["recovered_on"]),
+        lambda data: settlement.record_recovered(recovery_id=recovery.pk, on=data["recovered_on"]),
         f"Titre n° {recovery.number} : recouvré.",
     )
 
@@ -343,7 +343,7 @@ def implementation_report(request, pk: int):
 def settle(request, pk: int):
     convention = permissions.convention_or_404(request.user, pk, permissions.may_manage_payments)
     try:
-        payments.settle_balances(convention=convention, by=request.user, on=date.today())
+        settlement.settle_balances(convention=convention, by=request.user, on=date.today())
     except TransitionRefused as refusal:
         messages.error(request, "Solde refusé : " + " ".join(refusal.reasons))
     else:

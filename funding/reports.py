@@ -1,6 +1,6 @@
 """The final financial report (annexe 3): its lines of expenses, the implementation summary of the action plan,
 the date it was received; and the on-site control (article 8). The balance computed from it is
-funding.payments.settle_balances."""
+funding.settlement.settle_balances."""
 
 from datetime import date
 

@@ -2,7 +2,7 @@
 
 from config.downloads import Table
 
-# The balance sheet's title by stage of the balance (payments.balance_stage): before the final report, a shared
+# The balance sheet's title by stage of the balance (settlement.balance_stage): before the final report, a shared
 # export must not read as the balance (its « à recouvrer » is what was paid beyond the expenses declared so far).
 BALANCE_TITLES = {"simulation": "Simulation du solde", "à arrêter": "Solde par volet (à arrêter)"}
 

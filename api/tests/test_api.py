@@ -9,7 +9,7 @@ from django.core.management import call_command
 from accounts.models import Role
 from api.models import ApiToken
 from conventions import services
-from funding import payments
+from funding import payments, settlement
 from indicators.models import Delivery
 from indicators.tests.examples import example_zip
 from tests.factories import advances_paid, signed, signed_with_advances, terminated_with_report, triennial
@@ -200,8 +200,8 @@ def test_the_settled_balances_with_the_amount_to_recover_and_its_title(client, c
     assert client.get(f"/api/v1/conventions/{convention.pk}/soldes", **bearer(council_key)).json() == []
     advances_paid(convention, agent, make_user(Role.DDETS, "01", username="ddets-comptable"))
     terminated_with_report(convention, agent, Decimal("400000.00"))
-    settled = payments.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))
-    payments.record_recovery(
+    settled = settlement.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))
+    settlement.record_recovery(
         balance_id=settled[0].pk, by=agent, number="TP-2024-001", issued_on=date(2024, 9, 5), amount=Decimal("120000")
     )
     body = client.get(f"/api/v1/conventions/{convention.pk}/soldes", **bearer(council_key)).json()

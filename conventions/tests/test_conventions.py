@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.models import Convention, ConventionEvent, ConventionState, Volet3Selection
-from funding.payments import settle_balances
+from funding.settlement import settle_balances
 from territories.models import Collectivity
 from tests.factories import filled, financeable, signed, step, triennial
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from conventions import lifecycle
-from funding import payments, reports
+from funding import payments, reports, settlement
 from funding.execution import Expense, advance_amount, amount_mismatch, volet_balance
 from funding.models import Payment, PaymentKind, VoletBalance
 from tests.concurrency import at_the_same_moment
@@ -101,7 +101,7 @@ def test_from_signature_to_closed_with_a_recovery_on_volet1(make_user):
     assert reports.report_replace(convention=convention, lines=lines) == 2
     step(convention, "receive_final_report", agent, date(2025, 2, 15))
     convention.refresh_from_db()
-    stored = payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
+    stored = settlement.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
     assert [(b.volet, b.due, b.balance, b.to_recover) for b in stored] == [
         (1, D("90000.00"), D("-30000.00"), D("30000.00")),
         (2, D("1000000.00"), D("400000.00"), D("0.00")),

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from funding.models import Payment, ReportLine, VoletBalance
-from funding.payments import balance_stage
+from funding.settlement import balance_stage
 from tests.factories import ActionSheetFactory, signed_with_advances, step
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from accounts.models import Role
 from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
-from funding import mid_year, payments, reports
+from funding import mid_year, reports, settlement
 from funding.models import ActionOutcome, FinancialReport, MidYearSynthesis, ReportLine, VoletBalance
 from territories.models import Collectivity
 from tests.factories import ActionSheetFactory, ConventionFactory, advances_paid, signed_with_advances, step
@@ -40,7 +40,7 @@ def received(make_user):
 
 def test_a_report_sent_from_a_page_loaded_before_the_settlement_is_refused(received):
     page, agent = received  # the convention as the council's page loaded it, before the settlement
-    payments.settle_balances(convention=Convention.objects.get(pk=page.pk), by=agent, on=date(2025, 3, 1))
+    settlement.settle_balances(convention=Convention.objects.get(pk=page.pk), by=agent, on=date(2025, 3, 1))
     with pytest.raises(TransitionRefused, match="la convention est à l'état « Solde arrêté »"):
         reports.report_replace(convention=page, lines=[line("200000.00")])
     assert list(ReportLine.objects.filter(convention=page).values_list("amount", flat=True)) == [D("150000.00")]
@@ -59,7 +59,7 @@ def test_the_fiches_reports_are_written_until_the_settlement_then_refused(receiv
     assert (written.comment, written.credits_consumed) == ("Saisie corrigée", D("90000.00"))
     assert written.history.first().history_user == council
 
-    payments.settle_balances(convention=convention, by=agent, on=date(2025, 3, 1))
+    settlement.settle_balances(convention=convention, by=agent, on=date(2025, 3, 1))
     refused = client.post(url, {"progress": "abandonnee", "credits_consumed": "1,00"}, follow=True)
     assert (
         "Refusé : La synthèse ou le bilan d'une fiche action s'écrit de la signature à l'arrêt du solde ; la "
@@ -93,7 +93,7 @@ def test_no_mid_year_synthesis_once_the_balance_is_settled(received):
         convention=convention, volet=Volet.PROJECT_LEAD, by=agent, actions_engaged="Recrutements", difficulties="",
         credits_committed=D("100000.00"),
     )  # fmt: skip
-    payments.settle_balances(convention=convention, by=agent, on=date(2025, 3, 1))
+    settlement.settle_balances(convention=convention, by=agent, on=date(2025, 3, 1))
     with pytest.raises(TransitionRefused, match="La synthèse à mi-année s'écrit de la signature à l'arrêt du solde"):
         mid_year.send(
             convention=convention, volet=Volet.PROJECT_LEAD, by=agent, actions_engaged="Réécrite", difficulties="",

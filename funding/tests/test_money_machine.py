@@ -30,7 +30,7 @@ from conventions import lifecycle, services
 from conventions.amounts import LIMIT, parse_amount
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
-from funding import payments, reports
+from funding import payments, reports, settlement
 from funding.models import Payment, PaymentKind, PaymentStatus, PlanLine, Recovery, ReportLine, VoletBalance
 from territories.models import Collectivity
 from tests.factories import ActionSheetFactory, CeilingFactory, ConventionFactory, PlanLineFactory, RoadmapItemFactory
@@ -311,7 +311,7 @@ class FundingLoop(RuleBasedStateMachine):
     def settle(self):
         self._attempt(
             "arrêter le solde",
-            lambda: payments.settle_balances(convention=self._current(), by=self.agent, on=date(2025, 4, 1)),
+            lambda: settlement.settle_balances(convention=self._current(), by=self.agent, on=date(2025, 4, 1)),
         )
         if Payment.objects.filter(convention=self.convention, kind=PaymentKind.BALANCE).exists():
             self._seen("solde à verser proposé")
@@ -325,7 +325,7 @@ class FundingLoop(RuleBasedStateMachine):
         amount = balance.to_recover if exact else balance.to_recover + D("0.01")
         self._attempt(
             "titre de perception",
-            lambda: payments.record_recovery(
+            lambda: settlement.record_recovery(
                 balance_id=balance.pk,
                 by=self.agent,
                 number=f"TP-{balance.pk}",

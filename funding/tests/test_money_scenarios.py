@@ -13,7 +13,7 @@ from accounts.models import Role
 from conventions import lifecycle, services
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
-from funding import excel, payments, reports, todo
+from funding import excel, payments, reports, settlement, todo
 from funding.models import OnSiteControl, Payment, PaymentKind, PaymentStatus, PlanLine, ReportLine
 from territories.models import Collectivity
 from tests.concurrency import at_the_same_moment
@@ -165,11 +165,11 @@ def test_r_fin_07_the_balance_counts_open_advances_and_after_settlement_no_advan
     )  # fmt: skip
     step(convention, "receive_final_report", agent, date(2025, 2, 15))
     with pytest.raises(lifecycle.TransitionRefused, match="approuvé mais pas encore marqué payé"):
-        payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
+        settlement.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
     payments.mark_paid(
         payment_id=volet2.pk, paid_on=date(2025, 3, 1), chorus_reference="CH-V2", by=UserFactory(role=Role.DGEFP)
     )
-    payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
+    settlement.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
     balance = Payment.objects.get(convention=convention, volet=V2, kind=PaymentKind.BALANCE)
     assert balance.amount == D("380000.00")  # 950 000 due − 570 000 paid, never 950 000 on top of the advance
     pay(balance, agent, on=date(2025, 4, 10))
@@ -181,7 +181,7 @@ def test_r_fin_08_a_proposed_advance_is_cancelled_by_the_settlement(ain_signed, 
     convention = ain_signed
     step(convention, "start_execution", agent, date(2024, 4, 3))
     step(convention, "receive_final_report", agent, date(2025, 2, 15))
-    payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
+    settlement.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
     advance = Payment.objects.get(convention=convention, volet=V1, kind=PaymentKind.ADVANCE)
     assert (advance.status, advance.cancelled_reason) == (PaymentStatus.CANCELLED, "Annulé par l'arrêté du solde")
     with pytest.raises(lifecycle.TransitionRefused, match="déjà « annulée »"):
@@ -308,7 +308,7 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
     for advance in Payment.objects.filter(convention=convention):
         pay(advance, agent)
     terminated_with_report(convention, agent, D("400000.00"))
-    settled = {b.volet: b for b in payments.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))}
+    settled = {b.volet: b for b in settlement.settle_balances(convention=convention, by=agent, on=date(2024, 9, 1))}
     # Nothing executed on volet 1: its whole advance is recovered; volet 2: half of 400 000 € is due.
     assert (settled[V1].due, settled[V1].to_recover) == (D("0.00"), D("108000.00"))
     assert (settled[V2].due, settled[V2].to_recover) == (D("200000.00"), D("370000.00"))
@@ -317,16 +317,16 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
     assert any(
         label.startswith("Émettre le titre de perception : 108\u00a0000,00\u00a0€ sur le volet 1") for label in labels
     )
-    recovery = payments.record_recovery(
+    recovery = settlement.record_recovery(
         balance_id=settled[V1].pk, by=agent, number="TP-2024-001", issued_on=date(2024, 9, 5), amount=D("108000.00")
     )
     with pytest.raises(lifecycle.TransitionRefused, match="déjà émis"):
-        payments.record_recovery(
+        settlement.record_recovery(
             balance_id=settled[V1].pk, by=agent, number="TP-2", issued_on=date(2024, 9, 5), amount=D("108000.00")
         )
     labels = [task.label for task in todo.tasks_for(manager, date(2024, 9, 6))]
     assert any(label.startswith("Constater le recouvrement du titre n° TP-2024-001") for label in labels)
-    payments.record_recovered(recovery_id=recovery.pk, on=date(2024, 10, 1))
+    settlement.record_recovered(recovery_id=recovery.pk, on=date(2024, 10, 1))
     labels = [task.label for task in todo.tasks_for(manager, date(2024, 10, 2))]
     assert not any("volet 1" in label for label in labels)
     assert any("volet 2" in label for label in labels)
@@ -388,7 +388,7 @@ def test_a_settlement_racing_an_approval_never_lets_both_through(make_user, terr
     convention, agent = _ready_to_settle(make_user)
     advance = Payment.objects.get(convention=convention, volet=V1, kind=PaymentKind.ADVANCE)
     outcomes = at_the_same_moment(
-        lambda: payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1)),
+        lambda: settlement.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1)),
         lambda: payments.approve_payment(payment_id=advance.pk, by=agent),
     )
     refused = [o for o in outcomes if isinstance(o, lifecycle.TransitionRefused)]
@@ -441,7 +441,7 @@ def test_titre_de_perception_and_cancellation_from_the_execution_page(client, ai
     assert Payment.objects.get(pk=volet2.pk).status == PaymentStatus.CANCELLED
     step(convention, "start_execution", agent, date(2024, 4, 3))
     step(convention, "receive_final_report", agent, date(2025, 2, 15))
-    payments.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
+    settlement.settle_balances(convention=convention, by=agent, on=date(2025, 4, 1))
     page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
     assert "Enregistrer le titre" in page  # volet 1: 108 000 € paid, nothing reported, all to recover
     balance = convention.balances.get(volet=V1)
