@@ -31,11 +31,19 @@ class Task:
     why: str = ""
     convention_id: int | None = None
     reasons: tuple[str, ...] = ()
-    # Undated, but told once by the daily reminder when it appears (the advances of a new year of the convention).
+    # Told once by the daily reminder when it appears (the advances of a new year of the convention, the mid-year
+    # remontée), before any reminder of its deadline.
     announced: bool = False
     # How the date reads while not late: a deadline (« avant le ») or, for the mid-year remontée, the date the
     # synthesis describes (« situation au »: it is written from that day on, so that day passed is not lateness).
     due_label: str = "avant le"
+    # The last day to act when `due` is not a deadline (the mid-year remontée's 31 December): what the reminders
+    # count down to.
+    limit: date | None = None
+
+    @property
+    def deadline(self) -> date | None:
+        return self.limit or self.due
 
 
 def _side(user) -> str | None:
@@ -284,6 +292,8 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
                     f"transmettre d'ici le {format_date(until)}.",
                     convention_id=convention.pk,
                     due_label="situation au",
+                    limit=until,
+                    announced=True,
                 )
                 for r in rows
                 if r.synthesis is None

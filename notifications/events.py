@@ -106,8 +106,8 @@ def delivery_done(delivery) -> None:
 
 
 def send_reminders(today: date) -> int:
-    """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act; and the undated
-    tasks that are announced (a new year's advances), told once when they appear."""
+    """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act; and the tasks
+    that are announced (a new year's advances, the mid-year remontée), told once when they appear."""
     from funding.todo import tasks_for
 
     sent = 0
@@ -131,20 +131,21 @@ def send_reminders(today: date) -> int:
 
 
 def _reminder(task, today: date) -> tuple[str, str] | None:
-    """The subject and the once-only key of the task's reminder today, None when it is not to be told today."""
-    if task.due is None:
-        if not task.announced:
-            return None
+    """The subject and the once-only key of the task's reminder today, None when it is not to be told today: its
+    deadline when passed or within REMINDER_DAYS days, else its announcement when it is announced (sent once: its
+    key does not change)."""
+    deadline = task.deadline
+    if deadline is not None and (task.late or deadline <= today + timedelta(days=REMINDER_DAYS)):
+        moment = "dépassée" if task.late else "proche"
+        subject = (
+            f"Échéance dépassée le {deadline:%d/%m/%Y} : {task.label}"
+            if task.late
+            else f"Échéance le {deadline:%d/%m/%Y} : {task.label}"
+        )
+        return subject, f"echeance:{task.convention_id}:{task.step}:{task.label[:60]}:{moment}:{deadline}"
+    if task.announced:
         return f"À faire : {task.label}", f"a-faire:{task.convention_id}:{task.step}:{task.label[:60]}"
-    if not task.late and task.due > today + timedelta(days=REMINDER_DAYS):
-        return None
-    moment = "dépassée" if task.late else "proche"
-    subject = (
-        f"Échéance dépassée le {task.due:%d/%m/%Y} : {task.label}"
-        if task.late
-        else f"Échéance le {task.due:%d/%m/%Y} : {task.label}"
-    )
-    return subject, f"echeance:{task.convention_id}:{task.step}:{task.label[:60]}:{moment}:{task.due}"
+    return None
 
 
 def _name(user) -> str:

@@ -102,6 +102,32 @@ def test_a_new_years_advances_are_announced_once_to_the_state_side_until_propose
     ]
 
 
+def test_the_mid_year_remontee_is_told_when_it_opens_then_before_its_real_deadline_never_as_due_on_30_june(ain):
+    """30 June is the date the synthesis describes: told on 30 June « Échéance le 30/06/2026 », the council read a
+    deadline of that very day; the remontée is announced when it opens and reminded before 31 December."""
+    from conventions.volets import Volet
+    from funding import mid_year
+
+    convention = signed(triennial(even_tranches=True), ain["ddets"], on=date(2025, 3, 10))
+    send_reminders(date(2026, 7, 1))
+    told = subjects(ain["council"])
+    assert sorted(s for s in told if "mi-année 2026" in s) == [
+        "À faire : Transmettre la synthèse à mi-année 2026 du volet 1 : Convention 2025–2027 – Ain",
+        "À faire : Transmettre la synthèse à mi-année 2026 du volet 2 : Convention 2025–2027 – Ain",
+    ]
+    assert not [s for s in told if "30/06/2026" in s]
+    mid_year.send(
+        convention=convention, volet=Volet.LOCAL_SOLUTIONS, year=2026, by=ain["council"], actions_engaged="Ateliers",
+        difficulties="", credits_committed=D("100000.00"),
+    )  # fmt: skip
+    send_reminders(date(2026, 12, 1))
+    assert len(subjects(ain["council"])) == len(told)  # told once, and 31 December is still far
+    send_reminders(date(2026, 12, 26))
+    assert [s for s in subjects(ain["council"]) if s.startswith("Échéance") and "mi-année 2026" in s] == [
+        "Échéance le 31/12/2026 : Transmettre la synthèse à mi-année 2026 du volet 1 : Convention 2025–2027 – Ain"
+    ]
+
+
 def test_the_inbox_is_ones_own_and_opening_a_notice_marks_it_read(client, ain):
     mine = Notification.objects.create(
         recipient=ain["council"], kind=NotificationKind.STEP, subject="Étape", body="…", url="/conventions/"
