@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts import permissions
-from campaigns.lookup import campaign_for, campaign_of
+from campaigns.lookup import campaign_of
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
-from funding.models import Ceiling, NationalEnvelope, Payment, PaymentStatus, VoletBalance
-from funding.plans import carried_ceilings
+from funding.models import NationalEnvelope, Payment, PaymentStatus, VoletBalance
+from funding.plans import ceilings_in_force
 from funding.tranches import tranches_of
 
 ZERO = Decimal("0.00")
@@ -99,16 +99,8 @@ def consolidate(user, year: int, collectivities=None) -> Consolidation:
 
 
 def year_ceilings(collectivities, year: int) -> dict[tuple[int, Volet], Decimal]:
-    """The ceiling of each volet of the collectivités for `year`: the year's, else, in a multi-year campaign, the
-    latest notified in an earlier year of the campaign (`funding.plans.carried_ceilings`)."""
-    campaign = campaign_for(year)
-    first = campaign.first_year if campaign and campaign.multi_year and year in campaign.years else year
-    notified = defaultdict(dict)
-    for collectivity_id, y, volet, amount in Ceiling.objects.filter(
-        collectivity__in=collectivities, year__gte=first, year__lte=year
-    ).values_list("collectivity_id", "year", "volet", "amount"):
-        notified[(collectivity_id, Volet(volet))][y] = amount
-    return {key: carried_ceilings(by_year, range(first, year + 1))[year] for key, by_year in notified.items()}
+    """The ceiling of each volet of the collectivités for `year` (`funding.plans.ceilings_in_force`)."""
+    return {key: ceiling.amount for key, ceiling in ceilings_in_force(collectivities, year).items()}
 
 
 def campaign_years(year: int) -> list[int]:

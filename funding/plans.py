@@ -4,11 +4,14 @@ steps that fix the amounts (finalisation, signature, avenant)."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from config.formats import format_euros
 from conventions.volets import Volet
 from funding import rules
 from funding.models import Ceiling, PlanLine
+
+Carried = TypeVar("Carried")  # a ceiling's amount or its row
 
 
 def plan_open(convention) -> bool:
@@ -33,14 +36,28 @@ def rule_lines(convention) -> list[rules.Line]:
     ]
 
 
-def carried_ceilings(notified: Mapping[int, Decimal], years) -> dict[int, Decimal | None]:
-    """R-FIN-03 in a multi-year campaign: a volet's ceiling for each of `years` (in order), the year's when notified,
-    else the latest notified before it (« réputé stable »); None before any."""
+def carried_ceilings(notified: Mapping[int, Carried], years) -> dict[int, Carried | None]:
+    """R-FIN-03 in a multi-year campaign: a volet's ceiling (its amount, or its row) for each of `years` (in order),
+    the year's when notified, else the latest notified before it (« réputé stable »); None before any."""
     result, carried = {}, None
     for year in years:
         carried = notified.get(year, carried)
         result[year] = carried
     return result
+
+
+def ceilings_in_force(collectivities, year: int) -> dict[tuple[int, Volet], Ceiling]:
+    """The ceiling in force in `year` for each volet of the collectivités that has one: the year's, else, in a
+    multi-year campaign, the latest notified in an earlier year of the campaign (`carried_ceilings`; its `year`
+    then says which)."""
+    from campaigns.lookup import campaign_for
+
+    campaign = campaign_for(year)
+    first = campaign.first_year if campaign and campaign.multi_year and year in campaign.years else year
+    notified = {}
+    for ceiling in Ceiling.objects.filter(collectivity__in=collectivities, year__gte=first, year__lte=year):
+        notified.setdefault((ceiling.collectivity_id, Volet(ceiling.volet)), {})[ceiling.year] = ceiling
+    return {key: carried_ceilings(by_year, range(first, year + 1))[year] for key, by_year in notified.items()}
 
 
 def ceilings_of(convention) -> dict[Volet, Decimal | None]:

@@ -18,7 +18,7 @@ from conventions.volets import Volet
 from funding import excel, excel_import, plans, rules, services
 from funding.ceilings import Volet1Formula, allocate_volet1
 from funding.forms import CeilingForm, EnvelopeForm, PlanLineInlineForm, SimulationForm, UploadForm
-from funding.models import Ceiling, PlanLine
+from funding.models import PlanLine
 from funding.structure import SECTIONS
 from funding.tables import ceilings_table, simulation_table
 from territories.models import Collectivity
@@ -190,10 +190,8 @@ def ceilings(request):
         raise Http404
     year = year_param(request.GET)
     collectivities = permissions.visible_collectivities(request.user).select_related("region")
-    found = {}
-    for ceiling in Ceiling.objects.filter(year=year, collectivity__in=collectivities):
-        found.setdefault(ceiling.collectivity_id, {})[ceiling.volet] = ceiling
-    rows = [(c, [found.get(c.pk, {}).get(v) for v in Volet]) for c in collectivities]
+    in_force = plans.ceilings_in_force(collectivities, year)  # a multi-year campaign's earlier ones « réputés stables »
+    rows = [(c, [in_force.get((c.pk, v)) for v in Volet]) for c in collectivities]
     totals = [sum((cs[i].amount for _, cs in rows if cs[i]), 0) for i in range(3)]
     export = page_tables_response(request, f"plafonds-{year}", lambda: [ceilings_table(rows)])
     if export:
@@ -209,6 +207,7 @@ def ceilings(request):
             "title": f"Plafonds {year}",
             "year": year,
             "rows": rows,
+            "carried": any(ceiling and ceiling.year != year for _, cs in rows for ceiling in cs),
             "totals": totals,
             "envelope": envelope,
             "over_envelope": over,

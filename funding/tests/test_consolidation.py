@@ -14,7 +14,7 @@ from conventions.volets import Volet
 from funding import payments
 from funding.consolidation import MEASURES, consolidate
 from territories.models import Collectivity
-from tests.factories import UserFactory, advances_paid, step, triennial
+from tests.factories import CeilingFactory, UserFactory, advances_paid, step, triennial
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -99,3 +99,26 @@ def test_the_dashboards_show_the_triennial_convention_in_each_of_its_years(clien
     today = date.today().year
     shown = min(max(today, 2025), 2027)
     assert "Convention 2025–2027</a>" in dashboard and f"<h2>Crédits par volet en {shown}</h2>" in dashboard
+
+
+def test_the_ceilings_page_of_a_later_year_shows_the_ceilings_reputes_stables(client):
+    """R-FIN-03 in a multi-year campaign: without a 2026 ceiling, the 2025 one holds for 2026 (the consolidation's
+    « alloué » counts it); the ceilings page of 2026 showed « — » instead. A ceiling notified for 2026 replaces it."""
+    triennial()
+    ain = Collectivity.objects.get(code="01D")
+    CeilingFactory(collectivity=ain, year=2026, volet=V1, amount=D("210000.00"))
+    client.force_login(UserFactory(role=Role.DGEFP))
+    page = client.get(reverse("funding:ceilings"), {"annee": 2026}).content.decode()
+    row = re.search(r"<tr><td>Ain</td>.*?</tr>", page, re.S)[0]
+    assert re.findall(r'<td class="app-amount">(.*?)</td>', row) == [
+        "210\u00a0000,00\u00a0€",
+        '1\u00a0000\u00a0000,00\u00a0€ <span class="fr-text--xs">(réputé stable, plafond 2025)</span>',
+        "—",
+    ]
+    exported = client.get(reverse("funding:ceilings"), {"annee": 2026, "format": "csv"}).content.decode("utf-8-sig")
+    assert [line for line in exported.splitlines() if line.startswith("01D;")] == [
+        "01D;Ain;Auvergne-Rhône-Alpes;210000,00;1000000,00;;"
+    ]
+    before = client.get(reverse("funding:ceilings"), {"annee": 2024}).content.decode()
+    row = re.search(r"<tr><td>Ain</td>.*?</tr>", before, re.S)[0]
+    assert re.findall(r'<td class="app-amount">(.*?)</td>', row) == ["—", "—", "—"]  # another campaign: nothing carried
