@@ -112,7 +112,7 @@ def test_the_ceilings_page_of_a_later_year_shows_the_ceilings_reputes_stables(cl
     row = re.search(r"<tr><td>Ain</td>.*?</tr>", page, re.S)[0]
     assert re.findall(r'<td class="app-amount">(.*?)</td>', row) == [
         "210\u00a0000,00\u00a0€",
-        '1\u00a0000\u00a0000,00\u00a0€ <span class="fr-text--xs">(réputé stable, plafond 2025)</span>',
+        '1\u00a0000\u00a0000,00\u00a0€<br><span class="fr-text--xs">réputé stable (plafond 2025)</span>',
         "—",
     ]
     exported = client.get(reverse("funding:ceilings"), {"annee": 2026, "format": "csv"}).content.decode("utf-8-sig")
