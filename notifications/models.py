@@ -12,7 +12,7 @@ class NotificationKind(models.TextChoices):
     CEILINGS = "plafonds", "Pré-notification des plafonds"
     PAYMENT = "versement", "Versements"
     DELIVERY = "livraison", "Livraisons de données"
-    DEADLINE = "echeance", "Échéances proches ou dépassées"
+    DEADLINE = "echeance", "Rappels : échéances proches ou dépassées, tâches à faire"
 
 
 class Notification(models.Model):
