@@ -68,6 +68,11 @@ class User(AbstractUser):
                 raise ValidationError({field: "Ce rôle n'est pas rattaché à ce type de territoire."})
 
     @property
+    def display_name(self) -> str:
+        """How the pages, messages and histories name the person: full name, else username."""
+        return self.get_full_name() or self.username
+
+    @property
     def scope_label(self) -> str:
         if self.role == Role.DGEFP:
             return "National"

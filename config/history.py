@@ -61,7 +61,7 @@ def history_entries(obj) -> list[HistoryEntry]:
 def _who(user) -> str:
     if user is None:
         return "Système (chargement des données de référence)"
-    return user.get_full_name() or user.username
+    return user.display_name
 
 
 def _shown(value, model_field=None):

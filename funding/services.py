@@ -336,7 +336,7 @@ def _changed_meanwhile(convention) -> str:
     who = ""
     if latest is not None:
         user = latest.history_user
-        name = (user.get_full_name() or user.username) if user else "la plateforme"
+        name = user.display_name if user else "la plateforme"
         who = f" (par {name}, le {timezone.localtime(latest.history_date):%d/%m/%Y à %H:%M})"
     return (
         f"Les tranches ont changé depuis l'ouverture de la page{who} : rechargez la page pour partir des tranches "

@@ -34,16 +34,19 @@ class Task:
     # Told once by the daily reminder when it appears (the advances of a new year of the convention, the mid-year
     # remontée), before any reminder of its deadline.
     announced: bool = False
-    # How the date reads while not late: a deadline (« avant le ») or, for the mid-year remontée, the date the
-    # synthesis describes (« situation au »: it is written from that day on, so that day passed is not lateness).
-    due_label: str = "avant le"
-    # The last day to act when `due` is not a deadline (the mid-year remontée's 31 December): what the reminders
-    # count down to.
+    # The last day to act when `due` is not a deadline but the date the task describes (the mid-year remontée: its
+    # situation au 30 juin, to send by 31 December): what the reminders count down to.
     limit: date | None = None
 
     @property
     def deadline(self) -> date | None:
         return self.limit or self.due
+
+    @property
+    def due_label(self) -> str:
+        """How `due` reads while not late: a deadline, or, when the task has a `limit`, the date it describes (it is
+        written from that day on, so that day passed is not lateness)."""
+        return "situation au" if self.limit else "avant le"
 
 
 def _side(user) -> str | None:
@@ -291,7 +294,6 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
                     why=f"Les actions et les crédits de l'État engagés au 30 juin (instruction, partie III.3), à "
                     f"transmettre d'ici le {format_date(until)}.",
                     convention_id=convention.pk,
-                    due_label="situation au",
                     limit=until,
                     announced=True,
                 )

@@ -156,7 +156,7 @@ def _changed_since(current: ColumnMapping | None, file: str) -> str:
     if current is None:
         return f"la correspondance de {file} a été supprimée {again}"
     user = current.updated_by
-    who = (user.get_full_name() or user.username) if user else "quelqu'un"
+    who = user.display_name if user else "quelqu'un"
     when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y à %H:%M")
     return f"la correspondance de {file} a été modifiée par {who} le {when} {again}"
 

@@ -67,7 +67,7 @@ class Delivery(models.Model):
     def uploader_label(self) -> str:
         if self.uploaded_by is None:
             return "Plateforme (démonstration)"
-        return self.uploaded_by.get_full_name() or self.uploaded_by.username
+        return self.uploaded_by.display_name
 
     @property
     def finished(self) -> bool:

@@ -70,7 +70,7 @@ def _tell_the_other_side(convention, message: NegotiationMessage, by) -> None:
         recipients,
         NotificationKind.NEGOTIATION,
         f"{message.get_kind_display()} : {convention}",
-        f"{by.get_full_name() or by.username}{about} : {message.text or message.get_kind_display()}",
+        f"{by.display_name}{about} : {message.text or message.get_kind_display()}",
         reverse("conventions:detail", args=[convention.pk]) + "#negociation",
         except_user=by,
     )
@@ -83,7 +83,7 @@ def history(convention) -> list:
     return [
         HistoryEntry(
             when=m.created_at,
-            who=m.author.get_full_name() or m.author.username,
+            who=m.author.display_name,
             kind=f"Négociation : {m.get_kind_display().lower()}",
             changes=[Change(f"message{f' ({m.subject_label})' if m.subject_label else ''}", None, m.text or "—")],
         )

@@ -151,4 +151,4 @@ def _reminder(task, today: date) -> tuple[str, str] | None:
 def _name(user) -> str:
     if user is None:
         return "la plateforme"
-    return user.get_full_name() or user.username
+    return user.display_name
