@@ -147,3 +147,17 @@ def test_preferences_are_saved(client, ain):
     client.force_login(ain["council"])
     client.post(reverse("notifications:preferences"), {"emailed_kinds": ["echeance", "versement"]})
     assert set(Preference.objects.get(user=ain["council"]).emailed_kinds) == {"echeance", "versement"}
+
+
+def test_the_dgefp_is_reminded_only_of_what_no_ddets_agent_is_told(ain):
+    """The DGEFP may act on every convention, but reminding it of each département's deadlines would bury its inbox
+    under a hundred conventions' steps: a deadline is its to tell only where no active DDETS agent is there to act."""
+    dgefp = UserFactory(role=Role.DGEFP)
+    ConventionFactory(collectivity=ain["collectivity"], amount_volet1=D("100000.00"))
+    ConventionFactory(collectivity=Collectivity.objects.get(code="73D"), amount_volet1=D("100000.00"))
+    gone = UserFactory(role=Role.DDETS, departement=Collectivity.objects.get(code="73D").departements.get())
+    gone.is_active = False
+    gone.save()
+    send_reminders(date(2024, 1, 25))
+    assert subjects(ain["ddets"]) == ["Échéance le 31/01/2024 : Ouvrir la négociation : Convention 2024 – Ain"]
+    assert subjects(dgefp) == ["Échéance le 31/01/2024 : Ouvrir la négociation : Convention 2024 – Savoie"]
