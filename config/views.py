@@ -10,7 +10,11 @@ from accounts.models import Role
 from funding.todo import tasks_for
 
 ROLE_INTRODUCTIONS = {
-    Role.DGEFP: "Vous pilotez la contractualisation au niveau national : toutes les régions et collectivités.",
+    Role.DGEFP: (
+        "Vous pilotez la contractualisation au niveau national : toutes les régions et collectivités. Les étapes des "
+        "conventions suivies par une DDETS sont à ses agents ; vos tâches sont celles qu'aucun agent DDETS ne suit, "
+        "et le pilotage national montre l'avancement de toutes."
+    ),
     Role.DREETS: "Vous suivez les conventions des collectivités de votre région.",
     Role.DDETS: "Vous négociez et suivez les conventions des collectivités de votre département.",
     Role.DEPARTMENTAL_COUNCIL: "Vous préparez et exécutez la convention de votre collectivité.",

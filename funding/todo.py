@@ -303,6 +303,14 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
     return tasks
 
 
+def attended_conventions() -> set[int]:
+    """The conventions with an active DDETS agent in one of their départements."""
+    from accounts.models import User
+
+    agents = User.objects.filter(is_active=True, role=Role.DDETS).values("departement")
+    return set(Convention.objects.filter(collectivity__departements__in=agents).values_list("pk", flat=True))
+
+
 def tasks_for(user, today: date) -> list[Task]:
     """The person's tasks, late ones first, then by deadline."""
     side = _side(user)
@@ -315,14 +323,18 @@ def tasks_for(user, today: date) -> list[Task]:
     reported = set(
         ReportLine.objects.filter(convention__in=[c.pk for c in active]).values_list("convention_id", flat=True)
     )
+    # The DGEFP may take the State's steps of every convention, but they are the DDETS's: its own are those of the
+    # conventions no DDETS agent is there to take (and it is not asked to read a hundred plans at each page).
+    attended = attended_conventions() if permissions.is_national(user) else set()
+    steps = [c for c in active if c.pk not in attended]
     tasks = []
     if side in ("etat", "departement"):
-        for convention in active:
+        for convention in steps:
             tasks += _lifecycle_tasks(convention, side, today, reported)
     if side == "departement":
         tasks += _mid_year_tasks(active, today)
     if side == "etat":
-        tasks += _advance_tasks(active, today)
+        tasks += _advance_tasks(steps, today)
     tasks += _payment_tasks(user, side, conventions)
     if side in ("etat", "region"):
         tasks += _recovery_tasks(conventions)

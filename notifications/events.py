@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import User
 from config.formats import format_euros
 from notifications.models import NotificationKind
 from notifications.services import council_side, notify, regional_side, state_side
@@ -106,17 +106,14 @@ def delivery_done(delivery) -> None:
 
 
 def send_reminders(today: date) -> int:
-    """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act (the DGEFP only where
-    no DDETS agent is there to: `_attended_conventions`); and the tasks that are announced (a new year's advances, the
+    """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act (`tasks_for`: the
+    DGEFP only where no DDETS agent is there to); and the tasks that are announced (a new year's advances, the
     mid-year remontée), told once when they appear."""
     from funding.todo import tasks_for
 
     sent = 0
-    attended = _attended_conventions()
     for user in User.objects.filter(is_active=True).exclude(role=""):
         for task in tasks_for(user, today):
-            if user.role == Role.DGEFP and task.convention_id in attended:
-                continue
             reminder = _reminder(task, today)
             if reminder is None:
                 continue
@@ -132,16 +129,6 @@ def send_reminders(today: date) -> int:
                 )
             )
     return sent
-
-
-def _attended_conventions() -> set[int]:
-    """The conventions with an active DDETS agent in one of their départements: the State's reminders of those go to
-    that agent, not to the DGEFP, which may act on every convention but steers a hundred of them; it is reminded of
-    the others, where nobody else would be."""
-    from conventions.models import Convention
-
-    agents = User.objects.filter(is_active=True, role=Role.DDETS).values("departement")
-    return set(Convention.objects.filter(collectivity__departements__in=agents).values_list("pk", flat=True))
 
 
 def _reminder(task, today: date) -> tuple[str, str] | None:

@@ -71,3 +71,17 @@ def test_list_pages_make_a_bounded_number_of_queries(client, conventions, django
     with django_assert_max_num_queries(PAGES[page]):
         response = client.get(reverse(page), {"annee": 2024})
     assert response.status_code in (200, 404)
+
+
+def test_the_national_home_page_reads_no_plan_of_the_conventions_the_ddets_negotiate(
+    client, db, django_assert_max_num_queries
+):
+    """In January every convention is in negotiation and its to-do reads its plan (about ten queries each): the
+    national home page made 1 112 queries for a hundred of them. Those steps are the DDETS's (funding.todo)."""
+    for collectivity in Collectivity.objects.filter(code__in=["01D", "38D", "69D", "59D", "73D", "74D", "26D"]):
+        UserFactory(role=Role.DDETS, departement=collectivity.departements.first(), username=f"ddets-{collectivity.pk}")
+        ConventionFactory(collectivity=collectivity, amount_volet1=Decimal("100000.00"), state="negociation")
+    client.force_login(agent("dgefp"))
+    with django_assert_max_num_queries(PAGES["home"]):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
