@@ -311,12 +311,14 @@ def attended_conventions() -> set[int]:
     return set(Convention.objects.filter(collectivity__departements__in=agents).values_list("pk", flat=True))
 
 
-def tasks_for(user, today: date) -> list[Task]:
-    """The person's tasks, late ones first, then by deadline."""
+def tasks_for(user, today: date, collectivity=None) -> list[Task]:
+    """The person's tasks, late ones first, then by deadline; those of one collectivité's conventions when given."""
     side = _side(user)
     if side is None:
         return []
     conventions = Convention.objects.for_user(user).select_related("collectivity")
+    if collectivity is not None:
+        conventions = conventions.filter(collectivity=collectivity)
     if side == "departement":
         conventions = conventions.filter(collectivity_id=user.collectivity_id)
     active = list(conventions.exclude(state__in=[S.CLOSED]))

@@ -91,7 +91,7 @@ def collectivity(request, code: str):
             if permissions.visible_regions(request.user).filter(pk=target.region_id).exists()
             else "",
             "may_share": permissions.may_share(request.user, target),
-            "tasks": tasks_of(request.user, target),
+            "tasks": tasks_for(request.user, date.today(), target),  # those of the home page about this collectivité
         },
     )
 
@@ -109,12 +109,6 @@ def share(request, code: str):
     link = sharing.shared_link_create(target, request.user, request.POST.get("destinataires"), days)
     messages.success(request, f"Lien de partage créé (valable {days} jours) : {link_url(request, link)}")
     return redirect("steering:collectivity", code=code)
-
-
-def tasks_of(user, collectivity) -> list:
-    """The person's to-dos about this collectivité's conventions (the same as on their home page)."""
-    conventions = set(collectivity.conventions.values_list("pk", flat=True))
-    return [task for task in tasks_for(user, date.today()) if task.convention_id in conventions]
 
 
 def link_url(request, link: SharedLink) -> str:

@@ -85,3 +85,19 @@ def test_the_national_home_page_reads_no_plan_of_the_conventions_the_ddets_negot
     with django_assert_max_num_queries(PAGES["home"]):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_a_collectivitys_dashboard_reads_the_plans_of_its_own_conventions_only(
+    client, db, django_assert_max_num_queries
+):
+    """Its « À faire » is the person's tasks about that collectivité: they were computed for the whole scope, then
+    filtered (for the DGEFP with no DDETS agent to take the steps: every negotiated plan of the country read)."""
+    for code in ["01D", "38D", "69D", "59D", "73D", "74D", "26D"]:
+        ConventionFactory(
+            collectivity=Collectivity.objects.get(code=code), amount_volet1=Decimal("100000.00"), state="negociation"
+        )
+    client.force_login(agent("dgefp"))
+    with django_assert_max_num_queries(45):
+        response = client.get(reverse("steering:collectivity", args=["01D"]))
+    assert "Négocier le plan de financement : Convention 2024 – Ain" in response.content.decode()
+    assert "Isère" not in response.content.decode()
