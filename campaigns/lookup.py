@@ -1,5 +1,6 @@
 """The campaign of a year or of a convention, read from the database (the rules are in `campaigns.rules`)."""
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
@@ -11,6 +12,16 @@ from campaigns.models import Campaign
 _request_cache: ContextVar[list | None] = ContextVar("campaigns_of_the_request", default=None)
 
 
+@contextmanager
+def campaigns_read_once():
+    """Within it, the campaigns are read at most once (a request; a command that reads every person's to-do)."""
+    token = _request_cache.set([])
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
 class CampaignsPerRequest:
     """Middleware: the campaigns read at most once per request."""
 
@@ -18,11 +29,8 @@ class CampaignsPerRequest:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_cache.set([])
-        try:
+        with campaigns_read_once():
             return self.get_response(request)
-        finally:
-            _request_cache.reset(token)
 
 
 def all_campaigns() -> list[Campaign]:

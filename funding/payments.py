@@ -8,6 +8,7 @@ kind) among the payments not cancelled, and row locks (SELECT … FOR UPDATE on 
 IMMEDIATE transactions serialise writers) around every change of state.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from funding.models import (
     VoletBalance,
 )
 from funding.money import PaymentRow, VoletMoney, new_payment_breaches, payment_breaches, volet_money
-from funding.plans import ceilings_of
+from funding.plans import ceilings_by_convention
 from funding.tranches import sum_refusals, tranches_of, year_breaches
 from notifications import events
 
@@ -39,27 +40,50 @@ SETTLED_STATES = (ConventionState.BALANCE_SETTLED, ConventionState.CLOSED)
 
 def money_of(convention, *, allocated: dict[Volet, Decimal] | None = None) -> dict[Volet, VoletMoney]:
     """The money of each volet, from the database; `allocated` replaces the convention's amounts (an avenant)."""
-    balances = VoletBalance.objects.filter(convention=convention)
-    return volet_money(
-        allocated=allocated or convention.amounts,
-        ceilings=ceilings_of(convention),
-        volet3_selected=Volet3Selection.objects.filter(
-            collectivity_id=convention.collectivity_id, year=convention.year
-        ).exists(),
-        payments=[
-            PaymentRow(Volet(volet), status, amount)
-            for volet, status, amount in Payment.objects.filter(convention=convention).values_list(
-                "volet", "status", "amount"
-            )
-        ],
-        due={Volet(b.volet): b.due for b in balances},
-        titled={
-            Volet(volet): amount
-            for volet, amount in Recovery.objects.filter(balance__convention=convention).values_list(
-                "balance__volet", "amount"
-            )
-        },
+    return monies_of([convention], allocated={convention.pk: allocated} if allocated else None)[convention.pk]
+
+
+def monies_of(
+    conventions,
+    *,
+    allocated: Mapping[int, dict[Volet, Decimal]] | None = None,
+    ceilings: Mapping[int, dict[Volet, Decimal | None]] | None = None,
+) -> dict[int, dict[Volet, VoletMoney]]:
+    """`money_of` each convention, in a fixed number of queries whatever their number; `allocated`: amounts that
+    replace some conventions' own; `ceilings`: the conventions' ceilings when already read
+    (`ceilings_by_convention`)."""
+    pks = [convention.pk for convention in conventions]
+    allocated = allocated or {}
+    ceilings = ceilings if ceilings is not None else ceilings_by_convention(conventions)
+    payments, due, titled = {pk: [] for pk in pks}, {pk: {} for pk in pks}, {pk: {} for pk in pks}
+    for convention_id, volet, status, amount in Payment.objects.filter(convention__in=pks).values_list(
+        "convention_id", "volet", "status", "amount"
+    ):
+        payments[convention_id].append(PaymentRow(Volet(volet), status, amount))
+    for convention_id, volet, amount in VoletBalance.objects.filter(convention__in=pks).values_list(
+        "convention_id", "volet", "due"
+    ):
+        due[convention_id][Volet(volet)] = amount
+    for convention_id, volet, amount in Recovery.objects.filter(balance__convention__in=pks).values_list(
+        "balance__convention_id", "balance__volet", "amount"
+    ):
+        titled[convention_id][Volet(volet)] = amount
+    selected = set(
+        Volet3Selection.objects.filter(
+            collectivity_id__in={c.collectivity_id for c in conventions}, year__in={c.year for c in conventions}
+        ).values_list("collectivity_id", "year")
     )
+    return {
+        c.pk: volet_money(
+            allocated=allocated.get(c.pk) or c.amounts,
+            ceilings=ceilings[c.pk],
+            volet3_selected=(c.collectivity_id, c.year) in selected,
+            payments=payments[c.pk],
+            due=due[c.pk],
+            titled=titled[c.pk],
+        )
+        for c in conventions
+    }
 
 
 def refuse(found) -> None:

@@ -20,20 +20,28 @@ def plan_open(convention) -> bool:
 
 
 def rule_lines(convention) -> list[rules.Line]:
-    return [
-        rules.Line(
-            number=index,
-            volet=line.volet,
-            section=line.section,
-            nature=line.nature,
-            state_amount=line.state_amount,
-            collectivity_amount=line.collectivity_amount,
-            label=line.purpose,
+    return lines_of([convention])[convention.pk]
+
+
+def lines_of(conventions) -> dict[int, list[rules.Line]]:
+    """The rule lines of each convention's plan, numbered from 1 in the plan's order (one query for all)."""
+    lines = {convention.pk: [] for convention in conventions}
+    for line in PlanLine.objects.filter(convention__in=list(lines)).order_by(
+        "convention_id", "volet", "position", "pk"
+    ):
+        found = lines[line.convention_id]
+        found.append(
+            rules.Line(
+                number=len(found) + 1,
+                volet=line.volet,
+                section=line.section,
+                nature=line.nature,
+                state_amount=line.state_amount,
+                collectivity_amount=line.collectivity_amount,
+                label=line.purpose,
+            )
         )
-        for index, line in enumerate(
-            PlanLine.objects.filter(convention=convention).order_by("volet", "position", "pk"), 1
-        )
-    ]
+    return lines
 
 
 def carried_ceilings(notified: Mapping[int, Carried], years) -> dict[int, Carried | None]:
@@ -63,60 +71,84 @@ def ceilings_in_force(collectivities, year: int) -> dict[tuple[int, Volet], Ceil
 def ceilings_of(convention) -> dict[Volet, Decimal | None]:
     """The ceiling of each volet: the year's (R-FIN-03); for a multi-year convention, the sum of its years'
     ceilings (`carried_ceilings`)."""
+    return ceilings_by_convention([convention])[convention.pk]
+
+
+def ceilings_by_convention(conventions) -> dict[int, dict[Volet, Decimal | None]]:
+    """`ceilings_of` each convention (one query for all)."""
     from campaigns.lookup import campaign_of
     from funding.tranches import is_multi_year
 
-    campaign = campaign_of(convention)
-    years = list(campaign.years) if is_multi_year(convention, campaign) else [convention.year]
-    notified = {volet: {} for volet in Volet}
-    for year, volet, amount in Ceiling.objects.filter(
-        collectivity_id=convention.collectivity_id, year__gte=years[0], year__lte=years[-1]
-    ).values_list("year", "volet", "amount"):
-        notified[Volet(volet)][year] = amount
+    spans = {}
+    for convention in conventions:
+        campaign = campaign_of(convention)
+        spans[convention.pk] = list(campaign.years) if is_multi_year(convention, campaign) else [convention.year]
+    if not spans:
+        return {}
+    notified = {}
+    for collectivity_id, year, volet, amount in Ceiling.objects.filter(
+        collectivity_id__in={convention.collectivity_id for convention in conventions},
+        year__gte=min(years[0] for years in spans.values()),
+        year__lte=max(years[-1] for years in spans.values()),
+    ).values_list("collectivity_id", "year", "volet", "amount"):
+        notified.setdefault((collectivity_id, Volet(volet)), {})[year] = amount
     result = {}
-    for volet in Volet:
-        known = [amount for amount in carried_ceilings(notified[volet], years).values() if amount is not None]
-        result[volet] = sum(known, Decimal("0.00")) if known else None
+    for convention in conventions:
+        years = spans[convention.pk]
+        result[convention.pk] = {}
+        for volet in Volet:
+            in_span = {
+                year: amount
+                for year, amount in notified.get((convention.collectivity_id, volet), {}).items()
+                if years[0] <= year <= years[-1]
+            }
+            known = [amount for amount in carried_ceilings(in_span, years).values() if amount is not None]
+            result[convention.pk][volet] = sum(known, Decimal("0.00")) if known else None
     return result
 
 
 def checks(
-    convention, amounts: dict[Volet, Decimal] | None = None, lines: list[rules.Line] | None = None
+    convention,
+    amounts: dict[Volet, Decimal] | None = None,
+    lines: list[rules.Line] | None = None,
+    ceilings: dict[Volet, Decimal | None] | None = None,
 ) -> list[rules.Check]:
-    """The plan's checks against the convention's amounts, or against an avenant's (`amounts`); `lines`: the plan's
-    rule lines when already read."""
+    """The plan's checks against the convention's amounts, or against an avenant's (`amounts`); `lines` and
+    `ceilings`: the plan's rule lines and the convention's ceilings when already read."""
     from campaigns.lookup import campaign_of
 
     campaign = campaign_of(convention)
     return rules.check_plan(
         rule_lines(convention) if lines is None else lines,
-        ceilings=ceilings_of(convention),
+        ceilings=ceilings_of(convention) if ceilings is None else ceilings,
         convention_amounts=amounts or convention.amounts,
         volet2_share=campaign.volet2_collectivity_share,
         ineligible=frozenset(campaign.ineligible_natures),
     )
 
 
-def sheet_budgets(convention) -> list[rules.SheetBudget]:
+def sheet_budgets_of(conventions) -> dict[int, list[rules.SheetBudget]]:
+    """The State share of each fiche action of each convention: its budget and what the plan gives it (two
+    queries for all)."""
     from django.db.models import Sum
 
     from action_plans.models import ActionSheet
 
+    budgets = {convention.pk: [] for convention in conventions}
     planned = dict(
-        PlanLine.objects.filter(convention=convention, action_sheet__isnull=False)
+        PlanLine.objects.filter(convention__in=list(budgets), action_sheet__isnull=False)
         .values_list("action_sheet")
         .annotate(total=Sum("state_amount"))
     )
-    return [
-        rules.SheetBudget(sheet.number, sheet.budget_state, planned.get(sheet.pk) or Decimal("0.00"))
-        for sheet in ActionSheet.objects.filter(convention=convention, budget_lines__isnull=False)
+    for sheet in (
+        ActionSheet.objects.filter(convention__in=list(budgets), budget_lines__isnull=False)
         .annotate(budget_state=Sum("budget_lines__state_amount"))
-        .order_by("number")
-    ]
-
-
-def budget_checks(convention) -> list[rules.Check]:
-    return rules.check_action_budgets(sheet_budgets(convention), ceilings_of(convention)[Volet.LOCAL_SOLUTIONS])
+        .order_by("convention_id", "number")
+    ):
+        budgets[sheet.convention_id].append(
+            rules.SheetBudget(sheet.number, sheet.budget_state, planned.get(sheet.pk) or Decimal("0.00"))
+        )
+    return budgets
 
 
 def budget_line_refusal(sheet, state_amount: Decimal) -> str | None:
@@ -153,16 +185,40 @@ class PlanReading:
     breaches: list
     plan: list[rules.Check]
     budget: list[rules.Check]
+    has_action_sheets: bool
+    has_roadmap: bool
 
 
 def read_plan(convention, amounts: dict[Volet, Decimal] | None = None) -> PlanReading:
-    lines = rule_lines(convention)
-    return PlanReading(
-        lines,
-        allocation_breaches_of(convention, amounts),
-        checks(convention, amounts, lines),
-        budget_checks(convention),
-    )
+    return read_plans([convention], {convention.pk: amounts} if amounts else None)[convention.pk]
+
+
+def read_plans(conventions, amounts: Mapping[int, dict[Volet, Decimal]] | None = None) -> dict[int, PlanReading]:
+    """`read_plan` of each convention, each against its own amounts or those given for it, in a fixed number of
+    queries whatever the number of conventions (the to-do of a national account reads a hundred plans)."""
+    from action_plans.models import ActionSheet, RoadmapItem
+    from funding.money import allocation_breaches
+    from funding.payments import monies_of
+
+    amounts = amounts or {}
+    lines = lines_of(conventions)
+    ceilings = ceilings_by_convention(conventions)
+    monies = monies_of(conventions, allocated=amounts, ceilings=ceilings)
+    budgets = sheet_budgets_of(conventions)
+    pks = [convention.pk for convention in conventions]
+    with_sheets = set(ActionSheet.objects.filter(convention__in=pks).values_list("convention_id", flat=True))
+    with_roadmap = set(RoadmapItem.objects.filter(convention__in=pks).values_list("convention_id", flat=True))
+    return {
+        c.pk: PlanReading(
+            lines[c.pk],
+            [breach for money in monies[c.pk].values() for breach in allocation_breaches(money)],
+            checks(c, amounts.get(c.pk), lines[c.pk], ceilings[c.pk]),
+            rules.check_action_budgets(budgets[c.pk], ceilings[c.pk][Volet.LOCAL_SOLUTIONS]),
+            c.pk in with_sheets,
+            c.pk in with_roadmap,
+        )
+        for c in conventions
+    }
 
 
 def page_checks(convention, reading: PlanReading | None = None) -> list[rules.Check]:
@@ -197,9 +253,9 @@ def amount_refusals(
         if c.rule != "R-FIN-01"
     ]
     reasons += [f"{c.message} ({c.rule})" for c in rules.blocking_failures(reading.budget)]
-    if amounts[Volet.LOCAL_SOLUTIONS] > 0 and not convention.action_sheets.exists():
+    if amounts[Volet.LOCAL_SOLUTIONS] > 0 and not reading.has_action_sheets:
         reasons.append("Le volet 2 est financé : au moins une fiche action est attendue (annexe 1, R-SUIVI-03).")
-    if amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0 and not convention.roadmap_items.exists():
+    if amounts[Volet.TERRITORIAL_DEPLOYMENT] > 0 and not reading.has_roadmap:
         reasons.append("Le volet 3 est financé : la feuille de route est attendue (annexe 3, R-SUIVI-04).")
     return reasons
 
@@ -228,6 +284,12 @@ def engaged_years(convention) -> set[int]:
 def finalisation_refusals(convention, on) -> list[str]:
     """Lifecycle precondition of finalisation and signature."""
     return amount_refusals(convention)
+
+
+def finalisation_refusals_of(conventions) -> dict[int, list[str]]:
+    """`finalisation_refusals` of each convention, its plan read with the others' (`read_plans`)."""
+    readings = read_plans(conventions)
+    return {convention.pk: amount_refusals(convention, reading=readings[convention.pk]) for convention in conventions}
 
 
 def tranche_refusals(convention, on) -> list[str]:

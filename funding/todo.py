@@ -106,17 +106,40 @@ STATE_TASKS = {
 }  # fmt: skip
 
 
-def _negotiation_specs(convention, today) -> list[Spec]:
+@dataclass(frozen=True)
+class Negotiated:
+    """What the to-do of a convention in negotiation reads: what its plan breaks (`finalisation_refusals`) and its
+    messages' kinds and texts, in order."""
+
+    refusals: tuple[str, ...]
+    messages: tuple[tuple[str, str], ...]
+
+
+def negotiated_of(conventions) -> dict[int, Negotiated]:
+    """`Negotiated` of each convention, in a fixed number of queries whatever their number."""
+    from funding.plans import finalisation_refusals_of
+    from negotiation.models import NegotiationMessage
+
+    messages = {convention.pk: [] for convention in conventions}
+    for convention_id, kind, text in (
+        NegotiationMessage.objects.filter(convention__in=list(messages))
+        .order_by("convention_id", "created_at", "pk")
+        .values_list("convention_id", "kind", "text")
+    ):
+        messages[convention_id].append((kind, text))
+    refusals = finalisation_refusals_of(conventions)
+    return {pk: Negotiated(tuple(refusals[pk]), tuple(found)) for pk, found in messages.items()}
+
+
+def _negotiation_specs(negotiated: Negotiated) -> list[Spec]:
     """Who the negotiation waits for: the département to submit or change its plan, the DDETS to answer or
     to finalise; and what the plan still breaks."""
-    from funding.plans import finalisation_refusals
-    from negotiation.models import MessageKind, NegotiationStatus
-    from negotiation.services import status
+    from negotiation.models import MessageKind, NegotiationStatus, status_of
 
-    refusals = tuple(finalisation_refusals(convention, today))
+    refusals = negotiated.refusals
     count = len(refusals)
     blocking = f"{count} point{'s' if count > 1 else ''} bloquant la finalisation :" if refusals else ""
-    current = status(convention)
+    current = status_of([kind for kind, _ in negotiated.messages])
     if current == NegotiationStatus.SUBMITTED:
         answer = blocking or "Aucune règle bloquante : acceptez-le ou demandez des modifications."
         return [
@@ -126,10 +149,10 @@ def _negotiation_specs(convention, today) -> list[Spec]:
                  "finalisation"),
         ]  # fmt: skip
     if current == NegotiationStatus.CHANGES_REQUESTED:
-        request = convention.negotiation_messages.filter(kind=MessageKind.CHANGES_REQUESTED).last()
+        requests = [text for kind, text in negotiated.messages if kind == MessageKind.CHANGES_REQUESTED]
         return [
             Spec("departement", "Modifier le plan : modifications demandées par la DDETS", "thread", "Négociation",
-                 "finalisation", request.text if request else ""),
+                 "finalisation", requests[-1] if requests else ""),
             Spec("etat", "En attente du plan modifié par le département", "thread", "Négociation", "finalisation"),
         ]  # fmt: skip
     if refusals:
@@ -163,10 +186,12 @@ def _report_specs(convention, today, reported: bool) -> list[Spec]:
     ]  # fmt: skip
 
 
-def _lifecycle_tasks(convention: Convention, side: str, today: date, reported: set[int]) -> list[Task]:
+def _lifecycle_tasks(
+    convention: Convention, side: str, today: date, reported: set[int], negotiated: dict[int, Negotiated]
+) -> list[Task]:
     """The step the convention waits for, addressed to the side expected to take it."""
     if convention.state == S.NEGOTIATION:
-        specs = _negotiation_specs(convention, today)
+        specs = _negotiation_specs(negotiated[convention.pk])
     elif convention.state == S.IN_EXECUTION:
         specs = _report_specs(convention, today, convention.pk in reported) if today > convention.end_date else []
     else:
@@ -331,8 +356,9 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
     steps = [c for c in active if c.pk not in attended]
     tasks = []
     if side in ("etat", "departement"):
+        negotiated = negotiated_of([c for c in steps if c.state == S.NEGOTIATION])
         for convention in steps:
-            tasks += _lifecycle_tasks(convention, side, today, reported)
+            tasks += _lifecycle_tasks(convention, side, today, reported, negotiated)
     if side == "departement":
         tasks += _mid_year_tasks(active, today)
     if side == "etat":

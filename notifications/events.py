@@ -109,25 +109,27 @@ def send_reminders(today: date) -> int:
     """Deadlines within REMINDER_DAYS days, and passed ones, each told once to whoever has to act (`tasks_for`: the
     DGEFP only where no DDETS agent is there to); and the tasks that are announced (a new year's advances, the
     mid-year remontée), told once when they appear."""
+    from campaigns.lookup import campaigns_read_once
     from funding.todo import tasks_for
 
     sent = 0
-    for user in User.objects.filter(is_active=True).exclude(role=""):
-        for task in tasks_for(user, today):
-            reminder = _reminder(task, today)
-            if reminder is None:
-                continue
-            subject, key = reminder
-            sent += len(
-                notify(
-                    [user],
-                    NotificationKind.DEADLINE,
-                    subject,
-                    f"{task.step} : {task.label}. {task.why}".strip(),
-                    task.url,
-                    key=key,
+    with campaigns_read_once():
+        for user in User.objects.filter(is_active=True).exclude(role=""):
+            for task in tasks_for(user, today):
+                reminder = _reminder(task, today)
+                if reminder is None:
+                    continue
+                subject, key = reminder
+                sent += len(
+                    notify(
+                        [user],
+                        NotificationKind.DEADLINE,
+                        subject,
+                        f"{task.step} : {task.label}. {task.why}".strip(),
+                        task.url,
+                        key=key,
+                    )
                 )
-            )
     return sent
 
 

@@ -101,3 +101,17 @@ def test_a_collectivitys_dashboard_reads_the_plans_of_its_own_conventions_only(
         response = client.get(reverse("steering:collectivity", args=["01D"]))
     assert "Négocier le plan de financement : Convention 2024 – Ain" in response.content.decode()
     assert "Isère" not in response.content.decode()
+
+
+def test_the_national_home_page_reads_the_plans_it_lists_together(client, db, django_assert_max_num_queries):
+    """Where no DDETS agent follows the conventions, the DGEFP takes their steps and its to-do reads every plan in
+    negotiation: read together (funding.plans.read_plans), not one convention after the other."""
+    codes = ["01D", "38D", "69D", "59D", "73D", "74D", "26D"]
+    for code in codes:
+        ConventionFactory(
+            collectivity=Collectivity.objects.get(code=code), amount_volet1=Decimal("100000.00"), state="negociation"
+        )
+    client.force_login(agent("dgefp"))
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count("Négocier le plan de financement : Convention 2024") == len(codes)
