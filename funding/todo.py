@@ -208,7 +208,9 @@ def _lifecycle_tasks(
     return tasks
 
 
-def _payment_tasks(user, side: str, conventions) -> list[Task]:
+def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Task]:
+    """Payments to approve (not those of the `attended` conventions: their DDETS approves them), then to record
+    paid by another agent than the approver."""
     from funding.models import Payment
 
     tasks = []
@@ -218,6 +220,8 @@ def _payment_tasks(user, side: str, conventions) -> list[Task]:
     for payment in payments:
         url = PAGES["execution"](payment.convention)
         if payment.status == PaymentStatus.PROPOSED and side == "etat":
+            if payment.convention_id in attended:
+                continue
             tasks.append(Task(f"Approuver : {payment}", url, "Versement", convention_id=payment.convention_id))
         elif payment.status == PaymentStatus.APPROVED and side in ("etat", "region"):
             if payment.approved_by_id == user.pk:
@@ -350,8 +354,8 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
     reported = set(
         ReportLine.objects.filter(convention__in=[c.pk for c in active]).values_list("convention_id", flat=True)
     )
-    # The DGEFP may take the State's steps of every convention, but they are the DDETS's: its own are those of the
-    # conventions no DDETS agent is there to take (and it is not asked to read a hundred plans at each page).
+    # The DGEFP may take the State's steps of every convention and approve its payments (the ordonnateur's act), but
+    # they are the DDETS's: its own are those of the conventions no DDETS agent is there to take.
     attended = attended_conventions() if permissions.is_national(user) else set()
     steps = [c for c in active if c.pk not in attended]
     tasks = []
@@ -363,7 +367,7 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
         tasks += _mid_year_tasks(active, today)
     if side == "etat":
         tasks += _advance_tasks(steps, today)
-    tasks += _payment_tasks(user, side, conventions)
+    tasks += _payment_tasks(user, side, conventions, attended)
     if side in ("etat", "region"):
         tasks += _recovery_tasks(conventions)
     return sorted(tasks, key=lambda t: (not t.late, t.due or date.max))

@@ -174,3 +174,18 @@ def test_the_dgefp_takes_the_state_steps_only_where_no_ddets_agent_is_there_to()
         ConventionFactory(collectivity=collectivity, amount_volet1=D("100000.00"), state="negociation")
     assert labels(dgefp, date(2024, 1, 15)) == ["Négocier le plan de financement : Convention 2024 – Savoie"]
     assert labels(ddets, date(2024, 1, 15)) == ["Négocier le plan de financement : Convention 2024 – Ain"]
+
+
+def test_the_dgefp_approves_the_payments_only_where_no_ddets_agent_is_there_to():
+    """Approving is the ordonnateur's act, the préfet de département's: in April a hundred signed conventions put two
+    hundred advances on the DGEFP's list."""
+    ain, savoie = Collectivity.objects.get(code="01D"), Collectivity.objects.get(code="73D")
+    dgefp = UserFactory(role=Role.DGEFP)
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    for collectivity in (ain, savoie):
+        signed(ConventionFactory(collectivity=collectivity, amount_volet1=D("100000.00")), dgefp)
+    approve = [label for label in labels(dgefp, date(2024, 3, 9)) if label.startswith("Approuver")]
+    assert len(approve) == 1 and approve[0].endswith("Savoie")
+    assert [label for label in labels(ddets, date(2024, 3, 9)) if label.startswith("Approuver")] == [
+        approve[0].replace("Savoie", "Ain")
+    ]
