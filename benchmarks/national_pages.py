@@ -1,11 +1,13 @@
 """The pages at national scale, in January of a campaign: every collectivité's convention in negotiation with its
-financing plan (the demo has four conventions; the to-do of a national account reads each negotiated plan).
+financing plan (the demo has four conventions; the to-do of a national account reads each negotiated plan); or in
+April, every convention signed with its advances proposed.
 
-    .venv/bin/python benchmarks/national_pages.py [--without-ddets] [--rounds 5]
+    .venv/bin/python benchmarks/national_pages.py [--without-ddets] [--signed] [--rounds 5]
 
 Builds a new SQLite database (var/bench/national.sqlite3, or DATABASE_URL when set): the demo, then a 2024
 convention in negotiation for every other collectivité (its volet 1 at its ceiling, one plan line that breaks
-R-FIN-01, as a plan being negotiated) and, unless --without-ddets, an active DDETS agent in every département.
+R-FIN-01, as a plan being negotiated; with --signed, as in April: its plan complete, signed, its advances proposed)
+and, unless --without-ddets, an active DDETS agent in every département.
 Then, for the DGEFP, a DREETS and a DDETS demo account, each page read `--rounds` times by Django's test client in
 this process (the first read apart: caches warm), printing the number of SQL queries and the median time as a
 Markdown table. What is measured is the server's work for one page, without the network or the browser.
@@ -37,8 +39,9 @@ PAGES = [
 ACCOUNTS = ("dgefp", "dreets-ara", "ddets-01")
 
 
-def build(without_ddets: bool) -> int:
-    """The demo and a convention in negotiation for every collectivité; returns the number of conventions."""
+def build(without_ddets: bool, signed: bool) -> int:
+    """The demo and a convention in negotiation (signed, its advances proposed: `signed`) for every collectivité;
+    returns the number of conventions."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -52,25 +55,30 @@ def build(without_ddets: bool) -> int:
     from territories.models import Collectivity, Departement
 
     agent = User.objects.get(username="dgefp")
+    signatories = {"prefect_name": "Préfet fictif", "president_name": "Président fictif",
+                   "regional_prefect_name": "Préfet de région fictif"}  # fmt: skip
+    on = date(2024, 3, 8)
+    steps = [("open_negotiation", {})]
+    if signed:
+        signatures = {"prefect_signed_on": on, "president_signed_on": on, "regional_prefect_signed_on": on}
+        steps += [("finalise", {}), ("approve", {"deliberation_date": on}), ("sign", signatures)]
     for collectivity in Collectivity.objects.exclude(conventions__year=2024):
         ceiling = Ceiling.objects.filter(collectivity=collectivity, year=2024, volet=1).first()
+        amount = ceiling.amount if ceiling else Decimal("200000.00")
         convention = services.convention_create(collectivity=collectivity, year=2024)
         convention = services.convention_update(
             convention=convention,
             lock_version=convention.lock_version,
-            values={"amount_volet1": ceiling.amount if ceiling else Decimal("200000.00")},
+            values={"amount_volet1": amount, **signatories},
         )
         PlanLine.objects.create(
-            convention=convention, volet=1, section="equipes_cd", nature="chefferie_projet",
-            purpose="Chef de projet", state_amount=Decimal("100000.00"), collectivity_amount=Decimal("0.00"),
+            convention=convention, volet=1, section="equipes_cd", nature="chefferie_projet", purpose="Chef de projet",
+            state_amount=amount if signed else Decimal("100000.00"), collectivity_amount=Decimal("0.00"),
         )  # fmt: skip
-        lifecycle.apply_transition(
-            "open_negotiation",
-            convention=convention,
-            by=agent,
-            on=date(2024, 1, 8),
-            lock_version=convention.lock_version,
-        )
+        for name, values in steps:
+            convention = lifecycle.apply_transition(
+                name, convention=convention, by=agent, on=on, lock_version=convention.lock_version, **values
+            )
     if not without_ddets:
         for departement in Departement.objects.exclude(user__role=Role.DDETS):
             User.objects.create_user(
@@ -108,6 +116,7 @@ def measure(rounds: int) -> list[tuple[str, str, int, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--without-ddets", action="store_true", help="no DDETS agent but the demo's (Ain, Isère)")
+    parser.add_argument("--signed", action="store_true", help="April: signed, their advances proposed")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     database = ROOT / "var" / "bench" / "national.sqlite3"
@@ -122,10 +131,13 @@ def main() -> None:
 
     django.setup()
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):  # the demo's e-mails, on the console
-        count = build(args.without_ddets)
+        count = build(args.without_ddets, args.signed)
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the pages out of an account's scope: 404
-    print(f"{count} conventions 2024, en négociation sauf celles de la démonstration ; "
-          f"{'sans' if args.without_ddets else 'avec'} un agent DDETS par département\n")  # fmt: skip
+    state = "signées, leurs avances proposées" if args.signed else "en négociation"
+    ddets = "sans" if args.without_ddets else "avec"
+    print(
+        f"{count} conventions 2024, {state} sauf celles de la démonstration ; {ddets} un agent DDETS par département\n"
+    )
     print("| compte | page | requêtes SQL | médiane (ms) |")
     print("|---|---|---|---|")
     for username, label, queries, seconds in measure(args.rounds):
