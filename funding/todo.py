@@ -210,13 +210,17 @@ def _lifecycle_tasks(
 
 def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Task]:
     """Payments to approve (not those of the `attended` conventions: their DDETS approves them), then to record
-    paid by another agent than the approver."""
+    paid by another agent than the approver (for the DGEFP, only those no DDETS or DREETS agent but the approver
+    may record)."""
     from funding.models import Payment
 
     tasks = []
-    payments = Payment.objects.filter(
-        convention__in=conventions, status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]
-    ).select_related("convention__collectivity")
+    payments = list(
+        Payment.objects.filter(
+            convention__in=conventions, status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]
+        ).select_related("convention__collectivity")
+    )
+    recordable = _recordable_by_territorial_agents(payments) if permissions.is_national(user) else set()
     for payment in payments:
         url = PAGES["execution"](payment.convention)
         if payment.status == PaymentStatus.PROPOSED and side == "etat":
@@ -224,7 +228,7 @@ def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Tas
                 continue
             tasks.append(Task(f"Approuver : {payment}", url, "Versement", convention_id=payment.convention_id))
         elif payment.status == PaymentStatus.APPROVED and side in ("etat", "region"):
-            if payment.approved_by_id == user.pk:
+            if payment.approved_by_id == user.pk or payment.pk in recordable:
                 continue  # separation of duties: another agent records it paid
             tasks.append(
                 Task(
@@ -236,6 +240,36 @@ def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Tas
                 )
             )
     return tasks
+
+
+def _recordable_by_territorial_agents(payments) -> set[int]:
+    """The approved payments that an active DDETS agent of their convention or DREETS agent of its region, other
+    than the agent who approved them, may record paid."""
+    from accounts.models import User
+    from territories.models import Collectivity
+
+    approved = [payment for payment in payments if payment.status == PaymentStatus.APPROVED]
+    if not approved:
+        return set()
+    agents = {}  # a département's or a region's active agents: ("departement", id) or ("region", id) → user ids
+    for pk, role, departement_id, region_id in User.objects.filter(
+        is_active=True, role__in=[Role.DDETS, Role.DREETS]
+    ).values_list("pk", "role", "departement_id", "region_id"):
+        key = ("departement", departement_id) if role == Role.DDETS else ("region", region_id)
+        agents.setdefault(key, set()).add(pk)
+    departements = {}
+    for collectivity_id, departement_id in Collectivity.departements.through.objects.filter(
+        collectivity_id__in={payment.convention.collectivity_id for payment in approved}
+    ).values_list("collectivity_id", "departement_id"):
+        departements.setdefault(collectivity_id, []).append(departement_id)
+    recordable = set()
+    for payment in approved:
+        collectivity = payment.convention.collectivity
+        keys = [("region", collectivity.region_id)]
+        keys += [("departement", departement) for departement in departements.get(collectivity.pk, [])]
+        if set().union(*(agents.get(key, set()) for key in keys)) - {payment.approved_by_id}:
+            recordable.add(payment.pk)
+    return recordable
 
 
 def _advance_tasks(conventions, today: date) -> list[Task]:

@@ -189,3 +189,19 @@ def test_the_dgefp_approves_the_payments_only_where_no_ddets_agent_is_there_to()
     assert [label for label in labels(ddets, date(2024, 3, 9)) if label.startswith("Approuver")] == [
         approve[0].replace("Savoie", "Ain")
     ]
+
+
+def test_the_dgefp_records_a_payment_paid_only_where_no_other_territorial_agent_may():
+    """Separation of duties: an advance approved by the Ain's only DDETS agent waits for another agent; the DGEFP is
+    that agent until the region has a DREETS agent, who then records it."""
+    ain = Collectivity.objects.get(code="01D")
+    dgefp = UserFactory(role=Role.DGEFP)
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    convention = signed(ConventionFactory(collectivity=ain, amount_volet1=D("100000.00")), ddets)
+    (advance,) = Payment.objects.filter(convention=convention)
+    payments.approve_payment(payment_id=advance.pk, by=ddets)
+    record = f"Enregistrer le paiement : {advance}"
+    assert record in labels(dgefp, date(2024, 3, 12))
+    dreets = UserFactory(role=Role.DREETS, region=ain.region)
+    assert record not in labels(dgefp, date(2024, 3, 12))
+    assert record in labels(dreets, date(2024, 3, 12)) and record not in labels(ddets, date(2024, 3, 12))
