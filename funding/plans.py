@@ -19,10 +19,6 @@ def plan_open(convention) -> bool:
     return convention.editable or convention.amendments.filter(applied_at__isnull=True).exists()
 
 
-def rule_lines(convention) -> list[rules.Line]:
-    return lines_of([convention])[convention.pk]
-
-
 def lines_of(conventions) -> dict[int, list[rules.Line]]:
     """The rule lines of each convention's plan, numbered from 1 in the plan's order (one query for all)."""
     lines = {convention.pk: [] for convention in conventions}
@@ -108,19 +104,15 @@ def ceilings_by_convention(conventions) -> dict[int, dict[Volet, Decimal | None]
 
 
 def checks(
-    convention,
-    amounts: dict[Volet, Decimal] | None = None,
-    lines: list[rules.Line] | None = None,
-    ceilings: dict[Volet, Decimal | None] | None = None,
+    convention, amounts: dict[Volet, Decimal] | None, lines: list[rules.Line], ceilings: dict[Volet, Decimal | None]
 ) -> list[rules.Check]:
-    """The plan's checks against the convention's amounts, or against an avenant's (`amounts`); `lines` and
-    `ceilings`: the plan's rule lines and the convention's ceilings when already read."""
+    """The plan's checks (its rule lines) against the convention's amounts, or against an avenant's (`amounts`)."""
     from campaigns.lookup import campaign_of
 
     campaign = campaign_of(convention)
     return rules.check_plan(
-        rule_lines(convention) if lines is None else lines,
-        ceilings=ceilings_of(convention) if ceilings is None else ceilings,
+        lines,
+        ceilings=ceilings,
         convention_amounts=amounts or convention.amounts,
         volet2_share=campaign.volet2_collectivity_share,
         ineligible=frozenset(campaign.ineligible_natures),

@@ -16,6 +16,7 @@ from conventions.models import Convention, ConventionState
 from conventions.schedule import schedule_of
 from conventions.volets import Volet
 from funding.models import PaymentStatus, ReportLine, VoletBalance
+from notifications.services import state_agents
 
 S = ConventionState
 
@@ -208,10 +209,10 @@ def _lifecycle_tasks(
     return tasks
 
 
-def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Task]:
+def _payment_tasks(user, side: str, conventions, attended: set[int], agents: dict | None) -> list[Task]:
     """Payments to approve (not those of the `attended` conventions: their DDETS approves them), then to record
-    paid by another agent than the approver (for the DGEFP, only those no DDETS or DREETS agent but the approver
-    may record)."""
+    paid by another agent than the approver (with the State's territorial `agents`, for the DGEFP: only those no
+    DDETS or DREETS agent but the approver may record)."""
     from funding.models import Payment
 
     tasks = []
@@ -220,7 +221,11 @@ def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Tas
             convention__in=conventions, status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]
         ).select_related("convention__collectivity")
     )
-    recordable = _recordable_by_territorial_agents(payments) if permissions.is_national(user) else set()
+    recordable = {
+        p.pk
+        for p in payments
+        if agents is not None and set().union(*agents[p.convention.collectivity_id]) - {p.approved_by_id}
+    }
     for payment in payments:
         url = PAGES["execution"](payment.convention)
         if payment.status == PaymentStatus.PROPOSED and side == "etat":
@@ -240,36 +245,6 @@ def _payment_tasks(user, side: str, conventions, attended: set[int]) -> list[Tas
                 )
             )
     return tasks
-
-
-def _recordable_by_territorial_agents(payments) -> set[int]:
-    """The approved payments that an active DDETS agent of their convention or DREETS agent of its region, other
-    than the agent who approved them, may record paid."""
-    from accounts.models import User
-    from territories.models import Collectivity
-
-    approved = [payment for payment in payments if payment.status == PaymentStatus.APPROVED]
-    if not approved:
-        return set()
-    agents = {}  # a département's or a region's active agents: ("departement", id) or ("region", id) → user ids
-    for pk, role, departement_id, region_id in User.objects.filter(
-        is_active=True, role__in=[Role.DDETS, Role.DREETS]
-    ).values_list("pk", "role", "departement_id", "region_id"):
-        key = ("departement", departement_id) if role == Role.DDETS else ("region", region_id)
-        agents.setdefault(key, set()).add(pk)
-    departements = {}
-    for collectivity_id, departement_id in Collectivity.departements.through.objects.filter(
-        collectivity_id__in={payment.convention.collectivity_id for payment in approved}
-    ).values_list("collectivity_id", "departement_id"):
-        departements.setdefault(collectivity_id, []).append(departement_id)
-    recordable = set()
-    for payment in approved:
-        collectivity = payment.convention.collectivity
-        keys = [("region", collectivity.region_id)]
-        keys += [("departement", departement) for departement in departements.get(collectivity.pk, [])]
-        if set().union(*(agents.get(key, set()) for key in keys)) - {payment.approved_by_id}:
-            recordable.add(payment.pk)
-    return recordable
 
 
 def _advance_tasks(conventions, today: date) -> list[Task]:
@@ -366,14 +341,6 @@ def _mid_year_tasks(conventions, today: date) -> list[Task]:
     return tasks
 
 
-def attended_conventions() -> set[int]:
-    """The conventions with an active DDETS agent in one of their départements."""
-    from accounts.models import User
-
-    agents = User.objects.filter(is_active=True, role=Role.DDETS).values("departement")
-    return set(Convention.objects.filter(collectivity__departements__in=agents).values_list("pk", flat=True))
-
-
 def tasks_for(user, today: date, collectivity=None) -> list[Task]:
     """The person's tasks, late ones first, then by deadline; those of one collectivité's conventions when given."""
     side = _side(user)
@@ -390,7 +357,8 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
     )
     # The DGEFP may take the State's steps of every convention and approve its payments (the ordonnateur's act), but
     # they are the DDETS's: its own are those of the conventions no DDETS agent is there to take.
-    attended = attended_conventions() if permissions.is_national(user) else set()
+    agents = state_agents(permissions.visible_collectivities(user)) if permissions.is_national(user) else None
+    attended = {c.pk for c in active if agents[c.collectivity_id][0]} if agents else set()  # an active DDETS agent
     steps = [c for c in active if c.pk not in attended]
     tasks = []
     if side in ("etat", "departement"):
@@ -401,7 +369,7 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
         tasks += _mid_year_tasks(active, today)
     if side == "etat":
         tasks += _advance_tasks(steps, today)
-    tasks += _payment_tasks(user, side, conventions, attended)
+    tasks += _payment_tasks(user, side, conventions, attended, agents)
     if side in ("etat", "region"):
         tasks += _recovery_tasks(conventions)
     return sorted(tasks, key=lambda t: (not t.late, t.due or date.max))
