@@ -285,12 +285,15 @@ def _advance_tasks(conventions, today: date) -> list[Task]:
     return tasks
 
 
-def _recovery_tasks(conventions) -> list[Task]:
-    """R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered."""
+def _recovery_tasks(conventions, agents: dict | None) -> list[Task]:
+    """R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered. With the State's
+    territorial `agents`, for the DGEFP: only where no DDETS or DREETS agent is there to."""
     tasks = []
     for balance in VoletBalance.objects.filter(
         convention__in=conventions, to_recover__gt=0, recovery__recovered_on__isnull=True
     ).select_related("convention__collectivity", "recovery"):
+        if agents is not None and any(agents[balance.convention.collectivity_id]):
+            continue
         recovery = getattr(balance, "recovery", None)
         label = (
             f"Constater le recouvrement du titre n° {recovery.number}" if recovery else "Émettre le titre de perception"
@@ -356,7 +359,8 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
         ReportLine.objects.filter(convention__in=[c.pk for c in active]).values_list("convention_id", flat=True)
     )
     # The DGEFP may take the State's steps of every convention and approve its payments (the ordonnateur's act), but
-    # they are the DDETS's: its own are those of the conventions no DDETS agent is there to take.
+    # they are the DDETS's: its own are those of the conventions no DDETS agent is there to take (the recordings and the
+    # titres de perception, those no territorial agent is there to take).
     agents = state_agents(permissions.visible_collectivities(user)) if permissions.is_national(user) else None
     attended = {c.pk for c in active if agents[c.collectivity_id][0]} if agents else set()  # an active DDETS agent
     steps = [c for c in active if c.pk not in attended]
@@ -371,5 +375,5 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
         tasks += _advance_tasks(steps, today)
     tasks += _payment_tasks(user, side, conventions, attended, agents)
     if side in ("etat", "region"):
-        tasks += _recovery_tasks(conventions)
+        tasks += _recovery_tasks(conventions, agents)
     return sorted(tasks, key=lambda t: (not t.late, t.due or date.max))

@@ -19,7 +19,7 @@ from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
 from campaigns.models import Campaign, ModelText
 from conventions.models import Convention
 from conventions.volets import Volet
-from funding.models import Ceiling, PlanLine
+from funding.models import Ceiling, PlanLine, VoletBalance
 from steering.models import SharedLink
 from territories.models import Collectivity
 
@@ -69,6 +69,22 @@ class CeilingFactory(DjangoModelFactory):
     volet = Volet.PROJECT_LEAD
     amount = Decimal("300000.00")
     source = Ceiling.Source.MANUAL
+
+
+class VoletBalanceFactory(DjangoModelFactory):
+    """A volet's final balance as settled (pass `convention`): by default 100 000 € allocated and paid, 70 000 € due,
+    30 000 € to recover."""
+
+    class Meta:
+        model = VoletBalance
+
+    volet = Volet.PROJECT_LEAD
+    allocated = Decimal("100000.00")
+    eligible_cost = Decimal("70000.00")
+    due = Decimal("70000.00")
+    paid = Decimal("100000.00")
+    balance = Decimal("0.00")
+    to_recover = Decimal("30000.00")
 
 
 class PlanLineFactory(DjangoModelFactory):

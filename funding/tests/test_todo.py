@@ -13,7 +13,14 @@ from conventions.volets import Volet
 from funding import mid_year, payments, reports, todo
 from funding.models import Payment, PlanLine
 from territories.models import Collectivity
-from tests.factories import CeilingFactory, ConventionFactory, UserFactory, signed, triennial
+from tests.factories import (
+    CeilingFactory,
+    ConventionFactory,
+    UserFactory,
+    VoletBalanceFactory,
+    signed,
+    triennial,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +212,19 @@ def test_the_dgefp_records_a_payment_paid_only_where_no_other_territorial_agent_
     dreets = UserFactory(role=Role.DREETS, region=ain.region)
     assert record not in labels(dgefp, date(2024, 3, 12))
     assert record in labels(dreets, date(2024, 3, 12)) and record not in labels(ddets, date(2024, 3, 12))
+
+
+def test_the_dgefp_issues_a_titre_de_perception_only_where_no_territorial_agent_is_there_to():
+    """R-FIN-08: the titre is the ordonnateur's, as the approvals; the DGEFP's list carries it only for a collectivité
+    with no DDETS agent nor DREETS agent of its region, until one is there."""
+    ain, savoie = Collectivity.objects.get(code="01D"), Collectivity.objects.get(code="73D")
+    dgefp = UserFactory(role=Role.DGEFP)
+    ddets = UserFactory(role=Role.DDETS, departement=ain.departements.get())
+    for collectivity in (ain, savoie):
+        VoletBalanceFactory(convention=ConventionFactory(collectivity=collectivity, state="close"))
+    issue = "Émettre le titre de perception : 30\u00a0000,00\u00a0€ sur le volet 1 – Convention 2024 – "
+    assert labels(dgefp, date(2025, 3, 2)) == [f"{issue}Savoie"]
+    assert labels(ddets, date(2025, 3, 2)) == [f"{issue}Ain"]
+    dreets = UserFactory(role=Role.DREETS, region=savoie.region)
+    assert labels(dgefp, date(2025, 3, 2)) == []
+    assert sorted(labels(dreets, date(2025, 3, 2))) == [f"{issue}Ain", f"{issue}Savoie"]
