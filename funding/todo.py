@@ -16,7 +16,7 @@ from conventions.models import Convention, ConventionState
 from conventions.schedule import schedule_of
 from conventions.volets import Volet
 from funding.models import PaymentStatus, ReportLine, VoletBalance
-from notifications.services import state_agents
+from notifications.services import StateAgents, state_agents
 
 S = ConventionState
 
@@ -209,7 +209,9 @@ def _lifecycle_tasks(
     return tasks
 
 
-def _payment_tasks(user, side: str, conventions, attended: set[int], agents: dict | None) -> list[Task]:
+def _payment_tasks(
+    user, side: str, conventions, attended: set[int], agents: dict[int, StateAgents] | None
+) -> list[Task]:
     """Payments to approve (not those of the `attended` conventions: their DDETS approves them), then to record
     paid by another agent than the approver (with the State's territorial `agents`, for the DGEFP: only those no
     DDETS or DREETS agent but the approver may record)."""
@@ -221,11 +223,9 @@ def _payment_tasks(user, side: str, conventions, attended: set[int], agents: dic
             convention__in=conventions, status__in=[PaymentStatus.PROPOSED, PaymentStatus.APPROVED]
         ).select_related("convention__collectivity")
     )
-    recordable = {
-        p.pk
-        for p in payments
-        if agents is not None and set().union(*agents[p.convention.collectivity_id]) - {p.approved_by_id}
-    }
+    recordable = set()  # for the DGEFP: the approved payments another territorial agent may record
+    if agents is not None:
+        recordable = {p.pk for p in payments if agents[p.convention.collectivity_id].every - {p.approved_by_id}}
     for payment in payments:
         url = PAGES["execution"](payment.convention)
         if payment.status == PaymentStatus.PROPOSED and side == "etat":
@@ -285,14 +285,14 @@ def _advance_tasks(conventions, today: date) -> list[Task]:
     return tasks
 
 
-def _recovery_tasks(conventions, agents: dict | None) -> list[Task]:
+def _recovery_tasks(conventions, agents: dict[int, StateAgents] | None) -> list[Task]:
     """R-FIN-08: a titre de perception to issue, then its recovery to record; nothing once recovered. With the State's
     territorial `agents`, for the DGEFP: only where no DDETS or DREETS agent is there to."""
     tasks = []
     for balance in VoletBalance.objects.filter(
         convention__in=conventions, to_recover__gt=0, recovery__recovered_on__isnull=True
     ).select_related("convention__collectivity", "recovery"):
-        if agents is not None and any(agents[balance.convention.collectivity_id]):
+        if agents is not None and agents[balance.convention.collectivity_id].every:
             continue
         recovery = getattr(balance, "recovery", None)
         label = (
@@ -362,7 +362,7 @@ def tasks_for(user, today: date, collectivity=None) -> list[Task]:
     # they are the DDETS's: its own are those of the conventions no DDETS agent is there to take (the recordings and the
     # titres de perception, those no territorial agent is there to take).
     agents = state_agents(permissions.visible_collectivities(user)) if permissions.is_national(user) else None
-    attended = {c.pk for c in active if agents[c.collectivity_id][0]} if agents else set()  # an active DDETS agent
+    attended = {c.pk for c in active if agents[c.collectivity_id].ddets} if agents else set()
     steps = [c for c in active if c.pk not in attended]
     tasks = []
     if side in ("etat", "departement"):

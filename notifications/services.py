@@ -2,6 +2,7 @@
 their preferences, e-mailed by a background task once the transaction that caused it is committed."""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,9 +28,19 @@ def regional_side(collectivity) -> list[User]:
     return list(User.objects.filter(is_active=True, role=Role.DREETS, region_id=collectivity.region_id))
 
 
-def state_agents(collectivities) -> dict[int, tuple[set[int], set[int]]]:
-    """`state_side` and `regional_side` of many collectivités at once, as user ids: for each collectivité, its
-    active DDETS agents and its region's active DREETS agents (two queries whatever their number)."""
+class StateAgents(NamedTuple):
+    """A collectivité's active DDETS agents and its region's active DREETS agents, as user ids."""
+
+    ddets: set[int]
+    dreets: set[int]
+
+    @property
+    def every(self) -> set[int]:
+        return self.ddets | self.dreets
+
+
+def state_agents(collectivities) -> dict[int, StateAgents]:
+    """`state_side` and `regional_side` of many collectivités at once (two queries whatever their number)."""
     from territories.models import Collectivity
 
     collectivities = list(collectivities)
@@ -39,11 +50,11 @@ def state_agents(collectivities) -> dict[int, tuple[set[int], set[int]]]:
     ).values_list("pk", "role", "departement_id", "region_id"):
         key = ("departement", departement_id) if role == Role.DDETS else ("region", region_id)
         by_territory.setdefault(key, set()).add(pk)
-    agents = {c.pk: (set(), set(by_territory.get(("region", c.region_id), set()))) for c in collectivities}
+    agents = {c.pk: StateAgents(set(), set(by_territory.get(("region", c.region_id), set()))) for c in collectivities}
     for collectivity_id, departement_id in Collectivity.departements.through.objects.filter(
         collectivity_id__in=list(agents)
     ).values_list("collectivity_id", "departement_id"):
-        agents[collectivity_id][0].update(by_territory.get(("departement", departement_id), set()))
+        agents[collectivity_id].ddets.update(by_territory.get(("departement", departement_id), set()))
     return agents
 
 
