@@ -30,8 +30,8 @@ from datetime import date
 from indicators.engine.runners import SparkRunner, spark_session
 from indicators.engine.tables import organisms_table, plein_emploi_table, volet2_table, volet3_table
 first, last = date.fromisoformat(sys.argv[1]), date.fromisoformat(sys.argv[2])
-master = spark_session().sparkContext.master
-out = {"master": master}
+session = spark_session()
+out = {"master": session.sparkContext.master, "adaptive": session.conf.get("spark.sql.adaptive.enabled")}
 for folder in sys.argv[3:]:
     from pathlib import Path
     runner = SparkRunner({p.stem: str(p) for p in Path(folder).glob("*.parquet")})
@@ -59,6 +59,8 @@ def cluster(spark_available, tmp_path_factory):
 
 def on_cluster(cluster, folders, first=FIRST, last=LAST) -> dict:
     master_url, env = cluster
+    # Spark's defaults, as production: not the local tests' settings for small queries (conftest.py)
+    env = {name: value for name, value in env.items() if name != "SPARK_CONF_DIR"}
     result = subprocess.run(
         [sys.executable, "-c", DRIVER, first.isoformat(), last.isoformat(), *map(str, folders)],
         env={**env, "INDICATORS_SPARK_MASTER": master_url}, capture_output=True, text=True, timeout=600,
@@ -87,6 +89,7 @@ def test_worked_examples_and_a_random_delivery_on_a_standalone_cluster(cluster, 
     )
     found = on_cluster(cluster, [volet2, random])
     assert found["master"] == cluster[0]  # the cluster, not a local session
+    assert found["adaptive"] == "true"  # on Spark's defaults, not the local tests' settings
     for folder in (volet2, random):
         duckdb = DuckDBRunner({p.stem: p for p in folder.glob("*.parquet")})
         assert found[str(folder)] == as_json(tables(duckdb)), folder.name
