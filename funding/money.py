@@ -25,7 +25,7 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class VoletMoney:
     """A volet's money: allocated by the convention (or its latest avenant), its ceiling, its payments by
-    status, the contribution due once the balance is settled and the titres de perception issued."""
+    status and the contribution due once the balance is settled."""
 
     volet: Volet
     allocated: Decimal
@@ -35,7 +35,6 @@ class VoletMoney:
     approved: Decimal = ZERO
     paid: Decimal = ZERO
     due: Decimal | None = None  # set when the balance is settled
-    titled: Decimal = ZERO  # titres de perception issued
 
     @property
     def open(self) -> Decimal:
@@ -59,11 +58,6 @@ class VoletMoney:
     @property
     def to_recover(self) -> Decimal:
         return max(self.paid - self.payable, ZERO)
-
-    @property
-    def recovery_outstanding(self) -> Decimal:
-        """To recover and not yet covered by a titre de perception."""
-        return max(self.to_recover - self.titled, ZERO)
 
 
 @dataclass(frozen=True)
@@ -120,10 +114,6 @@ def payment_breaches(money: VoletMoney) -> list[Breach]:
     return []
 
 
-def breaches(money: VoletMoney) -> list[Breach]:
-    return allocation_breaches(money) + payment_breaches(money)
-
-
 def new_payment_breaches(money: VoletMoney, amount: Decimal, *, settled: bool, balance: bool) -> list[Breach]:
     """Whether a payment of `amount` may be proposed (or approved, or paid: `money` then counts it
     already, pass 0). After the balance is settled only the balance is paid (R-FIN-08)."""
@@ -152,14 +142,13 @@ def volet_money(
     volet3_selected: bool,
     payments: Iterable[PaymentRow] = (),
     due: Mapping[Volet, Decimal] | None = None,
-    titled: Mapping[Volet, Decimal] | None = None,
 ) -> dict[Volet, VoletMoney]:
     """The money of each volet of a convention, from plain values."""
     sums = {volet: {"proposee": ZERO, "approuvee": ZERO, "payee": ZERO} for volet in Volet}
     for row in payments:
         if row.status in sums[row.volet]:
             sums[row.volet][row.status] += row.amount
-    due, titled = due or {}, titled or {}
+    due = due or {}
     return {
         volet: VoletMoney(
             volet=volet,
@@ -170,7 +159,6 @@ def volet_money(
             approved=sums[volet]["approuvee"],
             paid=sums[volet]["payee"],
             due=due.get(volet),
-            titled=titled.get(volet, ZERO),
         )
         for volet in Volet
     }

@@ -19,14 +19,7 @@ from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
 from funding.execution import advance_amount
-from funding.models import (
-    OPEN_STATUSES,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
-    Recovery,
-    VoletBalance,
-)
+from funding.models import OPEN_STATUSES, Payment, PaymentKind, PaymentStatus, VoletBalance
 from funding.money import PaymentRow, VoletMoney, new_payment_breaches, payment_breaches, volet_money
 from funding.plans import ceilings_by_convention
 from funding.tranches import sum_refusals, tranches_of, year_breaches
@@ -55,7 +48,7 @@ def monies_of(
     pks = [convention.pk for convention in conventions]
     allocated = allocated or {}
     ceilings = ceilings if ceilings is not None else ceilings_by_convention(conventions)
-    payments, due, titled = {pk: [] for pk in pks}, {pk: {} for pk in pks}, {pk: {} for pk in pks}
+    payments, due = {pk: [] for pk in pks}, {pk: {} for pk in pks}
     for convention_id, volet, status, amount in Payment.objects.filter(convention__in=pks).values_list(
         "convention_id", "volet", "status", "amount"
     ):
@@ -64,10 +57,6 @@ def monies_of(
         "convention_id", "volet", "due"
     ):
         due[convention_id][Volet(volet)] = amount
-    for convention_id, volet, amount in Recovery.objects.filter(balance__convention__in=pks).values_list(
-        "balance__convention_id", "balance__volet", "amount"
-    ):
-        titled[convention_id][Volet(volet)] = amount
     selected = set(
         Volet3Selection.objects.filter(
             collectivity_id__in={c.collectivity_id for c in conventions}, year__in={c.year for c in conventions}
@@ -80,7 +69,6 @@ def monies_of(
             volet3_selected=(c.collectivity_id, c.year) in selected,
             payments=payments[c.pk],
             due=due[c.pk],
-            titled=titled[c.pk],
         )
         for c in conventions
     }

@@ -51,7 +51,12 @@ def test_r_fin_07_proposed_approved_and_paid_within_the_allocation():
     assert payment_breaches(money) == []
     assert money.room == D("72000.00")
     assert new_payment_breaches(money, D("72000.00"), settled=False, balance=False) == []
-    assert rules_of(new_payment_breaches(money, D("72000.01"), settled=False, balance=False)) == ["R-FIN-07"]
+    (over,) = new_payment_breaches(money, D("72000.01"), settled=False, balance=False)
+    assert over.rule == "R-FIN-07"
+    assert over.message == (
+        "Volet 1 : les versements proposés, approuvés ou payés (180\u00a0000,01\u00a0€) dépasseraient le montant "
+        "alloué (180\u00a0000,00\u00a0€)"
+    )
 
 
 def test_r_fin_07_r_fin_08_a_reduction_below_what_was_paid_is_to_recover_and_stops_every_open_payment():
@@ -66,7 +71,12 @@ def test_r_fin_08_after_settlement_only_the_balance_within_the_contribution_due(
     assert settled.room == D("660000.00")
     assert rules_of(new_payment_breaches(settled, D("1.00"), settled=True, balance=False)) == ["R-FIN-08"]
     assert new_payment_breaches(settled, D("660000.00"), settled=True, balance=True) == []
-    assert rules_of(new_payment_breaches(settled, D("660000.01"), settled=True, balance=True)) == ["R-FIN-07"]
+    (over,) = new_payment_breaches(settled, D("660000.01"), settled=True, balance=True)
+    assert over.rule == "R-FIN-07"
+    assert over.message == (
+        "Volet 2 : les versements proposés, approuvés ou payés (3\u00a0000\u00a0000,01\u00a0€) dépasseraient la "
+        "contribution due (3\u00a0000\u00a0000,00\u00a0€)"
+    )
     assert rules_of(new_payment_breaches(settled, D("1.00"), settled=False, balance=True)) == ["R-FIN-08"]
 
 
@@ -85,6 +95,16 @@ def test_the_money_of_each_volet_is_its_own():
     assert (money[V1].paid, money[V1].to_recover, money[V1].payable) == (D("60.00"), D("10.00"), D("50.00"))
     assert (money[V2].approved, money[V2].room, money[V2].to_recover) == (D("120.00"), D("80.00"), D("0.00"))
     assert money[V3].ceiling is None and money[V3].committed == 0
+    assert [money[volet].selected for volet in Volet] == [True, True, False]
+
+
+def test_r_conv_04_volet3_money_follows_the_territory_selection():
+    """Volets 1 and 2 are open to every collectivité; volet 3 only where the DGEFP selected it (R-CONV-04)."""
+    amounts, ceilings = {V1: D("1.00"), V2: D("1.00"), V3: D("1.00")}, {V1: D("1.00"), V2: D("1.00"), V3: D("1.00")}
+    selected = volet_money(allocated=amounts, ceilings=ceilings, volet3_selected=True)
+    assert [allocation_breaches(selected[volet]) for volet in Volet] == [[], [], []]
+    not_selected = volet_money(allocated=amounts, ceilings=ceilings, volet3_selected=False)
+    assert [rules_of(allocation_breaches(not_selected[volet])) for volet in Volet] == [[], [], ["R-CONV-04"]]
 
 
 def test_r_fin_12_the_envelope_split_adds_up_with_its_reserve():
