@@ -2,13 +2,14 @@
 plain functions over plain values. Each check names its rule and the lines that break it."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
 from config.formats import NBSP, format_decimal, format_euros, format_percent
 from conventions.volets import Volet
 from funding.structure import ineligibility, section
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 # The 2024 campaign's minimum share of the département in volet 2 (a campaign passes its own).
 HALF = Decimal("0.50")
 
@@ -91,15 +92,29 @@ def check_cofinancing(lines: list[Line], share: Decimal = HALF) -> Check:
         return Check(
             "R-FIN-03", True, True, f"Volet 2 : cofinancement du département de {shown}{NBSP}% (au moins {minimum})."
         )
-    missing = total * share - collectivity
+    if share >= 1:
+        hint = f"la part de l'État doit être nulle : {format_euros(state)} en trop"
+    else:
+        more, less = cofinancing_missing(state, collectivity, share)
+        hint = f"il manque {format_euros(more)} de part départementale, ou {format_euros(less)} de part État en moins"
     return Check(
         "R-FIN-03",
         False,
         True,
-        f"Volet 2 : le département finance {shown}{NBSP}% du coût total, il faut au moins {minimum} "
-        f"(il manque {format_euros(missing)} de part départementale, ou moins de part État).",
+        f"Volet 2 : le département finance {shown}{NBSP}% du coût total, il faut au moins {minimum} ({hint}).",
         tuple(line.number for line in lines if line.volet == 2 and line.counted),
     )
+
+
+def cofinancing_missing(state: Decimal, collectivity: Decimal, share: Decimal) -> tuple[Decimal, Decimal]:
+    """What makes a volet 2 plan meet the département's minimum `share` (0 < share < 1), to the cent above: the
+    départemental share to add, the State's unchanged, or the State share to take off, the département's unchanged.
+    The département finances at least share × (State + département): département ≥ State × share / (1 − share),
+    State ≤ département × (1 − share) / share. Adding `total × share − département` is not enough: the total
+    grows with what is added (State 80 000 €, département 40 000 €: 40 000 € are missing, not 20 000 €)."""
+    more = max(state * share / (1 - share) - collectivity, ZERO).quantize(CENT, rounding=ROUND_UP)
+    less = max(state - collectivity * (1 - share) / share, ZERO).quantize(CENT, rounding=ROUND_UP)
+    return more, min(less, state)
 
 
 def check_volet_amounts(lines: list[Line], convention_amounts: dict[int, Decimal]) -> list[Check]:
