@@ -31,6 +31,9 @@ def test_r_fin_10_amount_is_units_times_unit_cost():
     assert amount_mismatch(Expense(2, "personnel", D("1500.00"), D("3"), D("500.00"))) is None
     assert amount_mismatch(Expense(2, "personnel", D("1400.00"), D("3"), D("500.00"))) == D("1500.00")
     assert amount_mismatch(Expense(2, "personnel", D("1400.00"))) is None
+    # units without a unit cost, or the reverse: nothing to compare
+    assert amount_mismatch(Expense(2, "personnel", D("1400.00"), units=D("3"))) is None
+    assert amount_mismatch(Expense(2, "personnel", D("1400.00"), unit_cost=D("500.00"))) is None
 
 
 def test_r_fin_01_r_fin_08_underspent_volet1_next_to_overspent_volet2():
