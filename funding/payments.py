@@ -31,9 +31,10 @@ ADVANCE_STATES = (ConventionState.SIGNED, ConventionState.IN_EXECUTION, Conventi
 SETTLED_STATES = (ConventionState.BALANCE_SETTLED, ConventionState.CLOSED)
 
 
-def money_of(convention, *, allocated: dict[Volet, Decimal] | None = None) -> dict[Volet, VoletMoney]:
-    """The money of each volet, from the database; `allocated` replaces the convention's amounts (an avenant)."""
-    return monies_of([convention], allocated={convention.pk: allocated} if allocated else None)[convention.pk]
+def money_of(convention) -> dict[Volet, VoletMoney]:
+    """The money of each volet, from the database; the amounts allocated are the convention's as it is in memory
+    (an avenant's precondition passes the convention as the avenant would make it)."""
+    return monies_of([convention])[convention.pk]
 
 
 def monies_of(

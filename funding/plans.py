@@ -157,15 +157,13 @@ def budget_line_refusal(sheet, state_amount: Decimal) -> str | None:
     return None
 
 
-def allocation_breaches_of(convention, amounts: dict[Volet, Decimal] | None = None) -> list:
-    """The convention's own amounts, or an avenant's, against the ceilings and the volet 3 selection (R-FIN-03,
-    R-CONV-04)."""
+def allocation_breaches_of(convention) -> list:
+    """The convention's amounts (or an avenant's, on the convention as the avenant would make it) against the
+    ceilings and the volet 3 selection (R-FIN-03, R-CONV-04)."""
     from funding.money import allocation_breaches
     from funding.payments import money_of
 
-    return [
-        breach for money in money_of(convention, allocated=amounts).values() for breach in allocation_breaches(money)
-    ]
+    return [breach for money in money_of(convention).values() for breach in allocation_breaches(money)]
 
 
 @dataclass(frozen=True)

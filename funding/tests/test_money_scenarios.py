@@ -317,6 +317,19 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
     assert any(
         label.startswith("Émettre le titre de perception : 108\u00a0000,00\u00a0€ sur le volet 1") for label in labels
     )
+    with pytest.raises(lifecycle.TransitionRefused) as nothing:
+        settlement.record_recovery(
+            balance_id=settled[V3].pk, by=agent, number="TP-0", issued_on=date(2024, 9, 5), amount=D("0.00")
+        )
+    assert nothing.value.reasons == ["Rien n'est à reverser sur le volet 3."]
+    with pytest.raises(lifecycle.TransitionRefused) as partial:
+        settlement.record_recovery(
+            balance_id=settled[V1].pk, by=agent, number="TP-1", issued_on=date(2024, 9, 5), amount=D("100000.00")
+        )
+    assert partial.value.reasons == [
+        "Le titre de perception porte sur le montant à reverser du volet 1 (108\u00a0000,00\u00a0€), "
+        "pas 100\u00a0000,00\u00a0€ (R-FIN-08)."
+    ]
     recovery = settlement.record_recovery(
         balance_id=settled[V1].pk, by=agent, number="TP-2024-001", issued_on=date(2024, 9, 5), amount=D("108000.00")
     )
@@ -326,7 +339,7 @@ def test_a_terminated_convention_reports_settles_and_recovers_its_advance(ain_si
         )
     labels = [task.label for task in todo.tasks_for(manager, date(2024, 9, 6))]
     assert any(label.startswith("Constater le recouvrement du titre n° TP-2024-001") for label in labels)
-    settlement.record_recovered(recovery_id=recovery.pk, on=date(2024, 10, 1))
+    settlement.record_recovered(recovery_id=recovery.pk, on=date(2024, 9, 5))  # recovered the day it was issued
     labels = [task.label for task in todo.tasks_for(manager, date(2024, 10, 2))]
     assert not any("volet 1" in label for label in labels)
     assert any("volet 2" in label for label in labels)

@@ -17,7 +17,7 @@ from conventions.lifecycle import TransitionRefused
 from conventions.volets import Volet
 from funding import payments
 from funding import services as funding_services
-from funding.models import Payment, PaymentKind
+from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus
 from funding.plans import ceilings_of
 from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches, years_awaiting_advances
 from tests.factories import UserFactory, triennial
@@ -161,6 +161,22 @@ def test_finalisation_waits_for_tranches_adding_up_then_signature_pays_the_first
     with pytest.raises(TransitionRefused) as engaged:
         funding_services.tranches_save(convention_id=convention.pk, tranches=moved, by=agent)
     assert engaged.value.reasons == ["La tranche 2026 ne change plus : son avance est engagée (annulez-la d'abord)."]
+
+
+def test_an_advance_beyond_its_tranche_is_not_approved_whatever_changed_the_tranche(agent):
+    """The services keep an engaged year's tranche (above); should a row change behind them (a database edit),
+    approving or paying the advance checks it again against its year's tranche (R-FIN-07)."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    advance = Payment.objects.get(convention=convention, volet=V1, year=2025)
+    assert advance.amount == D("108000.00")
+    AnnualTranche.objects.filter(convention=convention, year=2025).update(amount_volet1=D("100000.00"))
+    with pytest.raises(TransitionRefused) as refusal:
+        payments.approve_payment(payment_id=advance.pk, by=agent)
+    assert refusal.value.reasons == [
+        "Volet 1 : l'avance 2025 (108\u00a0000,00\u00a0€) dépasserait la tranche 2025 (100\u00a0000,00\u00a0€) "
+        "(R-FIN-07)."
+    ]
+    assert Payment.objects.get(pk=advance.pk).status == PaymentStatus.PROPOSED
 
 
 def test_the_payments_are_listed_volet_by_volet_year_by_year_whatever_order_they_were_made_in(agent):
