@@ -142,6 +142,8 @@ def test_amount_french_amounts_are_read(typed, expected):
         ("1e30", "notation scientifique refusée"),
         ("1E+20", "notation scientifique refusée"),
         ("1e-2", "notation scientifique refusée"),
+        ("9e9", "notation scientifique refusée"),
+        ("0E5", "notation scientifique refusée"),
         ("99999999999999999", "au plus 12 chiffres avant la virgule"),
         ("1 000 000 000 000", "au plus 12 chiffres avant la virgule"),
         ("１２３", "seuls les chiffres de 0 à 9"),
