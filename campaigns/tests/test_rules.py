@@ -39,6 +39,11 @@ def test_a_new_campaign_takes_years_no_other_has():
         "Les années 2027 à 2027 relèvent déjà de « Campagne 2025–2027 »."
     ]
     assert rules.overlap_refusals(2030, 2029, []) == ["La dernière année (2029) précède la première (2030)."]
+    assert rules.overlap_refusals(2028, 2028, [Y2024, TRIENNIAL]) == []  # a campaign of one year
+    assert rules.overlap_refusals(2022, 2025, [Y2024, TRIENNIAL]) == [
+        "Les années 2024 à 2024 relèvent déjà de « Campagne 2024 ».",
+        "Les années 2025 à 2025 relèvent déjà de « Campagne 2025–2027 ».",
+    ]
 
 
 def test_a_multi_year_campaign_s_conventions_start_with_its_first_year():
@@ -47,6 +52,8 @@ def test_a_multi_year_campaign_s_conventions_start_with_its_first_year():
         "2026 relève de « Campagne 2025–2027 », dont les conventions couvrent 2025 à 2027 : créez la convention "
         "de 2025."
     ]
+    assert rules.convention_year_refusals(2027, TRIENNIAL)[0].startswith("2027 relève de « Campagne 2025–2027 »")
+    assert rules.convention_year_refusals(2028, TRIENNIAL) == []
     assert rules.convention_year_refusals(2031, None) == []
 
 
@@ -109,7 +116,8 @@ def test_the_pages_of_a_year_s_figures_open_on_the_year_under_way_when_a_campaig
 
 
 @pytest.mark.parametrize(
-    ("today", "expected"), [(date(2026, 12, 7), 2025), (date(2024, 6, 1), 2024), (date(2023, 9, 1), 2024)]
+    ("today", "expected"),
+    [(date(2026, 12, 7), 2025), (date(2025, 1, 1), 2025), (date(2024, 6, 1), 2024), (date(2023, 9, 1), 2024)],
 )
 def test_a_new_convention_opens_on_the_first_year_of_the_campaign_under_way(today, expected):
     assert rules.campaign_year([TRIENNIAL, Y2024], today) == expected

@@ -184,6 +184,9 @@ def test_r_fin_12_allocation_is_scaled_down_to_the_envelope():
     assert allocation.formula_total == D("850000.00")  # 140 000 + 610 000 + 100 000
     assert allocation.amounts == {"01D": D("82352.94"), "59D": D("358823.52"), "2A": D("58823.52")}
     assert allocation.total == D("499999.98")
+    exact = allocate_volet1({"01D": 7690, "59D": 101234, "2A": None}, FORMULA, D("850000.00"))
+    assert not exact.scaled  # an envelope just large enough pays each collectivité its formula's amount
+    assert exact.amounts == {"01D": D("140000.00"), "59D": D("610000.00"), "2A": D("100000.00")}
 
 
 @given(
