@@ -194,6 +194,44 @@ def test_r_conv_03_r_suivi_02_late_steps(finalised, signed, today, late_labels):
     assert result[2].due == date(2025, 3, 31)
 
 
+def test_r_conv_03_the_first_step_overdue_and_not_done_is_the_one_shown():
+    """A step done late is late but no longer overdue; a closed or résiliée convention has nothing overdue."""
+    on_time = {ConventionState.FINALISED: date(2024, 1, 20)}
+    late_done = {ConventionState.FINALISED: date(2024, 2, 10)}
+    found = deadlines.overdue(
+        start=date(2024, 1, 1), end=date(2024, 12, 31), reached=late_done, today=date(2024, 4, 2), state="finalisee"
+    )
+    assert (found.label, found.due) == ("Signature par les trois parties", date(2024, 3, 31))
+    assert (
+        deadlines.overdue(
+            start=date(2024, 1, 1), end=date(2024, 12, 31), reached=on_time, today=date(2024, 3, 31), state="finalisee"
+        )
+        is None
+    )
+    for closed in (ConventionState.CLOSED, ConventionState.TERMINATED):
+        assert (
+            deadlines.overdue(
+                start=date(2024, 1, 1), end=date(2024, 12, 31), reached={}, today=date(2026, 1, 1), state=closed
+            )
+            is None
+        )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 1, 15), 1, date(2024, 2, 15)),
+        (date(2024, 12, 31), 2, date(2025, 2, 28)),  # a denunciation's two months' notice ends on the month's last day
+        (date(2023, 12, 31), 2, date(2024, 2, 29)),
+        (date(2024, 11, 30), 3, date(2025, 2, 28)),
+        (date(2024, 12, 31), 3, date(2025, 3, 31)),
+        (date(2025, 12, 31), 16, date(2027, 4, 30)),
+    ],
+)
+def test_months_are_added_to_the_same_day_or_the_month_s_last(day, months, expected):
+    assert deadlines.add_months(day, months) == expected
+
+
 def test_a_step_is_dated_after_the_step_before_it():
     """The issue's case: a délibération of 15/02/2024 recorded after a finalisation dated 28/11/2026."""
     c = convention(state=ConventionState.FINALISED, deliberation_date=date(2024, 2, 15))

@@ -1,6 +1,7 @@
 """The delays of the loi pour le plein emploi (spec « Delays of the loi pour le plein emploi »): the worked example
 on both engines and through the CLI, and each rule at its boundary."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,13 @@ def test_six_weeks_from_t0(notified, in_time, to_france_travail):
     march = entering_in_march("2024-03-01", notified)["2024-03"]
     assert (march["nouveaux_entrants"], march["orientes_6_semaines"]) == (1, in_time)
     assert march["a_orienter_par_france_travail"] == to_france_travail
+
+
+def test_a_month_is_provisional_until_a_delivery_ends_after_its_last_day_and_42_days():
+    """March 2024: 31 March + 42 days = 12 May; a delivery ending on 12 May is the first to settle it."""
+    assert plein_emploi.provisional(date(2024, 3, 1), date(2024, 5, 11)) == 1
+    assert plein_emploi.provisional(date(2024, 3, 1), date(2024, 5, 12)) == 0
+    assert plein_emploi.provisional(date(2024, 3, 1), date(2024, 4, 30)) == 1
 
 
 @pytest.mark.parametrize(
