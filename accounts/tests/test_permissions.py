@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.models import Role
+from conventions.models import ConventionState
 from territories.models import Collectivity
+from tests.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,56 @@ def test_anonymous_sees_nothing(client):
 
     assert not permissions.visible_collectivities(AnonymousUser()).exists()
     assert not permissions.visible_regions(AnonymousUser()).exists()
+
+
+# What each role may do on the Ain's conventions and data, besides viewing (the matrix above), one column per rule:
+# open a convention, manage its payments, record one paid, report, view the ceilings, reference the offer, share
+# the indicators, upload a delivery, see the work list of persons to orient.
+RIGHTS = ("create", "payments", "paid", "report", "ceilings", "offer", "share", "upload", "worklist")
+RIGHTS_MATRIX = [
+    (Role.DGEFP, None, {"create", "payments", "paid", "report", "ceilings", "offer", "share", "upload"}),
+    (Role.DREETS, "84", {"paid", "ceilings", "share"}),
+    (Role.DREETS, "32", {"ceilings"}),
+    (Role.DDETS, "01", {"create", "payments", "paid", "offer", "share"}),
+    (Role.DDETS, "38", {"offer"}),
+    (Role.DEPARTMENTAL_COUNCIL, "01D", {"report", "offer", "share", "upload", "worklist"}),
+    (Role.DEPARTMENTAL_COUNCIL, "59D", {"offer"}),
+    (Role.FRANCE_TRAVAIL, "01", set()),
+    (Role.FRANCE_TRAVAIL, None, set()),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "territory", "allowed"),
+    [pytest.param(*case, id=f"{case[0]}-{case[1] or 'national'}") for case in RIGHTS_MATRIX],
+)
+def test_each_right_on_the_ain_belongs_to_the_roles_the_rules_name(make_user, role, territory, allowed):
+    user = make_user(role, territory)
+    ain = Collectivity.objects.get(code="01D")
+    convention = ConventionFactory(collectivity=ain)
+    found = {
+        "create": permissions.may_create_convention(user, ain),
+        "payments": permissions.may_manage_payments(user, convention),
+        "paid": permissions.may_record_paid(user, convention),
+        "report": permissions.may_report(user, convention),
+        "ceilings": permissions.may_view_ceilings(user),
+        "offer": permissions.may_reference_offer(user),
+        "share": permissions.may_share(user, ain),
+        "upload": permissions.may_upload_delivery(user, ain),
+        "worklist": permissions.may_view_worklist(user, ain),
+    }
+    assert {right for right in RIGHTS if found[right]} == allowed
+    assert not permissions.may_administer(user)  # the Django administration: superusers only
+
+
+def test_the_financing_plan_changes_only_while_negotiated_and_by_the_negotiating_parties(make_user):
+    ain = Collectivity.objects.get(code="01D")
+    draft = ConventionFactory(collectivity=ain)
+    signed = ConventionFactory(collectivity=ain, year=2025, state=ConventionState.SIGNED)
+    for role, territory, negotiates in [
+        (Role.DDETS, "01", True), (Role.DEPARTMENTAL_COUNCIL, "01D", True), (Role.DGEFP, None, True),
+        (Role.DREETS, "84", False), (Role.FRANCE_TRAVAIL, "01", False), (Role.DDETS, "38", False),
+    ]:  # fmt: skip
+        user = make_user(role, territory)
+        assert permissions.may_edit_financing_plan(user, draft) is negotiates, (role, territory)
+        assert permissions.may_edit_financing_plan(user, signed) is False, (role, territory)
