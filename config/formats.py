@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # zero euros, with its cents: the start of every sum of amounts
 
 
 def group_thousands(digits: str) -> str:

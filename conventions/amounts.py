@@ -6,10 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from num2words import num2words
 
-from config.formats import format_euros
-
-CENT = Decimal("0.01")
-
+from config.formats import CENT, format_euros
 
 # The database keeps amounts as DECIMAL(14, 2): at most 12 digits before the decimal separator.
 MAX_DIGITS, DECIMAL_PLACES = 14, 2

@@ -9,7 +9,7 @@ down to the cent, so that the sum of the ceilings never exceeds the envelope.
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-CENT = Decimal("0.01")
+from config.formats import CENT, ZERO
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ class Allocation:
 
 def allocate_volet1(households: dict[str, int | None], formula: Volet1Formula, envelope: Decimal) -> Allocation:
     raw = {code: volet1_amount(n, formula) for code, n in households.items()}
-    formula_total = sum(raw.values(), Decimal("0.00"))
+    formula_total = sum(raw.values(), ZERO)
     if formula_total <= envelope:
         amounts = raw
     else:
         factor = envelope / formula_total
         amounts = {code: (amount * factor).quantize(CENT, rounding=ROUND_DOWN) for code, amount in raw.items()}
-    total = sum(amounts.values(), Decimal("0.00"))
+    total = sum(amounts.values(), ZERO)
     return Allocation(amounts, formula_total, total, envelope, formula_total > envelope)

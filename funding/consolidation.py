@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from accounts import permissions
 from campaigns.lookup import campaign_of
+from config.formats import ZERO
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
 from funding.models import NationalEnvelope, Payment, PaymentStatus, VoletBalance
 from funding.plans import ceilings_in_force
 from funding.tranches import tranches_of
 
-ZERO = Decimal("0.00")
 SIGNED = [
     ConventionState.SIGNED,
     ConventionState.IN_EXECUTION,

@@ -4,10 +4,8 @@ ceilings of each volet summed over the collectivités, which stay within that vo
 from collections.abc import Mapping
 from decimal import Decimal
 
-from config.formats import format_euros
+from config.formats import ZERO, format_euros
 from conventions.volets import Volet
-
-ZERO = Decimal("0.00")
 
 
 def split_refusals(total: Decimal, parts: Mapping[Volet, Decimal], reserve: Decimal) -> list[str]:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from config.formats import format_euros
+from config.formats import ZERO, format_euros
 from conventions.amounts import checked_amount, parse_amount
 from conventions.volets import Volet
 from funding.excel import FIRST_ROW, HEADER_ROW, PLAN, TEMPLATE_VERSION, Layout, markers, sheet_name
@@ -277,7 +277,7 @@ def _parse(layout: Layout, spec, value, volet: int, current: str, action_numbers
 
 def _amount(value) -> Decimal:
     if value in (None, ""):
-        return Decimal("0.00")
+        return ZERO
     if isinstance(value, bool):
         raise ValueError("montant invalide")
     if isinstance(value, int | float):
@@ -292,7 +292,7 @@ def _compare_totals(layout: Layout, sheet, row: int, lines: list[dict], warnings
     for field in layout.totalled:
         column = layout.index(field)
         shown = sheet.cell(row=row, column=column).value
-        computed = sum((line.get(field) or Decimal("0") for line in lines), Decimal("0.00"))
+        computed = sum((line.get(field) or Decimal("0") for line in lines), ZERO)
         try:
             shown_amount = _amount(shown) if shown is not None else None
         except ValueError:

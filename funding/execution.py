@@ -8,12 +8,11 @@ advance and the balance never exceed the amount due.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from config.formats import CENT, ZERO
 from funding.structure import ineligibility
 
-CENT = Decimal("0.01")
 # The 2024 campaign's advance (a campaign passes its own: `campaigns.models.Campaign.advance_rate`).
 ADVANCE_RATE = Decimal("0.60")
-ZERO = Decimal("0.00")
 
 
 def advance_amount(planned: Decimal, rate: Decimal = ADVANCE_RATE) -> Decimal:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from config.formats import format_euros, format_integer
+from config.formats import ZERO, format_euros, format_integer
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding.models import MidYearSynthesis
@@ -83,7 +83,7 @@ def figures(convention, volet: Volet, year: int | None = None) -> dict[str, str]
     from indicators import results
 
     money = money_of(convention)[volet]
-    planned = sum(convention.plan_lines.filter(volet=volet).values_list("state_amount", flat=True), Decimal("0.00"))
+    planned = sum(convention.plan_lines.filter(volet=volet).values_list("state_amount", flat=True), ZERO)
     year = year or convention.start_date.year
     found = {
         "Montant de la convention": format_euros(money.allocated),
@@ -92,7 +92,7 @@ def figures(convention, volet: Volet, year: int | None = None) -> dict[str, str]
     }
     tranches = tranches_of(convention)
     if len(tranches) > 1:
-        found[f"Tranche {year}"] = format_euros(tranches.get(year, {}).get(volet, Decimal("0.00")))
+        found[f"Tranche {year}"] = format_euros(tranches.get(year, {}).get(volet, ZERO))
     if volet == Volet.LOCAL_SOLUTIONS:
         sheets = list(convention.action_sheets.prefetch_related("outcomes"))
         found["Fiches action"] = format_integer(len(sheets))
@@ -177,8 +177,8 @@ def region_summary(rows: list[ConsolidatedRow]) -> list[dict]:
                 "region": region,
                 "expected": 0,
                 "received": 0,
-                "allocated": Decimal("0.00"),
-                "committed": Decimal("0.00"),
+                "allocated": ZERO,
+                "committed": ZERO,
             },
         )
         entry["expected"] += 1

@@ -16,10 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from config.formats import format_euros
+from config.formats import ZERO, format_euros
 from conventions.volets import Volet
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from config.formats import ZERO
 from conventions.lifecycle import TransitionRefused
 from conventions.models import Convention, ConventionState, Volet3Selection
 from conventions.volets import Volet
@@ -25,7 +26,6 @@ from funding.plans import ceilings_by_convention
 from funding.tranches import sum_refusals, tranches_of, year_breaches
 from notifications import events
 
-ZERO = Decimal("0.00")
 # Advances are paid on a signed convention (art. 6); the balance once it is settled (funding.settlement).
 ADVANCE_STATES = (ConventionState.SIGNED, ConventionState.IN_EXECUTION, ConventionState.REPORT_RECEIVED)
 SETTLED_STATES = (ConventionState.BALANCE_SETTLED, ConventionState.CLOSED)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from config.formats import format_euros
+from config.formats import ZERO, format_euros
 from conventions.volets import Volet
 from funding import rules
 from funding.models import Ceiling, PlanLine
@@ -99,7 +99,7 @@ def ceilings_by_convention(conventions) -> dict[int, dict[Volet, Decimal | None]
                 if years[0] <= year <= years[-1]
             }
             known = [amount for amount in carried_ceilings(in_span, years).values() if amount is not None]
-            result[convention.pk][volet] = sum(known, Decimal("0.00")) if known else None
+            result[convention.pk][volet] = sum(known, ZERO) if known else None
     return result
 
 
@@ -138,7 +138,7 @@ def sheet_budgets_of(conventions) -> dict[int, list[rules.SheetBudget]]:
         .order_by("convention_id", "number")
     ):
         budgets[sheet.convention_id].append(
-            rules.SheetBudget(sheet.number, sheet.budget_state, planned.get(sheet.pk) or Decimal("0.00"))
+            rules.SheetBudget(sheet.number, sheet.budget_state, planned.get(sheet.pk) or ZERO)
         )
     return budgets
 

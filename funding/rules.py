@@ -4,11 +4,10 @@ plain functions over plain values. Each check names its rule and the lines that 
 from dataclasses import dataclass, field
 from decimal import ROUND_UP, Decimal
 
-from config.formats import CENT, NBSP, format_decimal, format_euros, format_percent
+from config.formats import CENT, NBSP, ZERO, format_decimal, format_euros, format_percent
 from conventions.volets import Volet
 from funding.structure import ineligibility, section
 
-ZERO = Decimal("0.00")
 # The 2024 campaign's minimum share of the département in volet 2 (a campaign passes its own).
 HALF = Decimal("0.50")
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from action_plans.models import ActionSheet
 from campaigns.lookup import campaign_for
+from config.formats import ZERO
 from conventions.lifecycle import ConcurrentEdit, TransitionRefused
 from conventions.models import Convention
 from conventions.volets import Volet
@@ -140,7 +141,7 @@ def notify_volet1(
     parts = {volet: getattr(envelope, f"volet{volet.value}") for volet in Volet}
     envelope.reserve = envelope.total - sum(parts.values())
     if envelope.reserve < 0:
-        raise CeilingImportError(split_refusals(envelope.total, parts, Decimal("0.00")))
+        raise CeilingImportError(split_refusals(envelope.total, parts, ZERO))
     envelope.save()
     _within_envelope(year)
     events.ceilings_prenotified(year, allocation.amounts)
@@ -204,7 +205,7 @@ def ceiling_sums(year: int) -> dict[Volet, Decimal]:
     from django.db.models import Sum
 
     found = dict(Ceiling.objects.filter(year=year).values_list("volet").annotate(total=Sum("amount")))
-    return {volet: found.get(volet) or Decimal("0.00") for volet in Volet}
+    return {volet: found.get(volet) or ZERO for volet in Volet}
 
 
 def _year_locked(year: int) -> None:

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from config.formats import format_euros
+from config.formats import ZERO, format_euros
 from conventions.volets import Volet
 from funding.money import Breach
 
-ZERO = Decimal("0.00")
 Tranches = Mapping[int, Mapping[Volet, Decimal]]
 
 

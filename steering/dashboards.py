@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count
 
 from config.downloads import Table
+from config.formats import ZERO
 from conventions import schedule
 from conventions.models import Convention
 from conventions.volets import Volet
@@ -234,8 +234,8 @@ def national_total(totals: list[RegionTotals]) -> dict:
     return {
         "collectivities": sum(t.collectivities for t in totals),
         "late": sum(t.late for t in totals),
-        "committed": sum((t.committed for t in totals), Decimal("0.00")),
-        "paid": sum((t.paid for t in totals), Decimal("0.00")),
+        "committed": sum((t.committed for t in totals), ZERO),
+        "paid": sum((t.paid for t in totals), ZERO),
     }
 
 
