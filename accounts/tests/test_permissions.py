@@ -153,3 +153,42 @@ def test_the_financing_plan_changes_only_while_negotiated_and_by_the_negotiating
         user = make_user(role, territory)
         assert permissions.may_edit_financing_plan(user, draft) is negotiates, (role, territory)
         assert permissions.may_edit_financing_plan(user, signed) is False, (role, territory)
+
+
+def test_a_superuser_with_a_role_keeps_that_roles_scope(make_user):
+    """Administering accounts gives no territorial rights: a superuser who is also the Ain's DDETS agent sees and
+    manages the Ain only; a superuser without a role (the operator's account) is national."""
+    agent = make_user(Role.DDETS, "01", is_superuser=True)
+    operator = make_user(Role.DGEFP, username="exploitant")
+    operator.role, operator.is_superuser = "", True
+    operator.save()
+    nord = Collectivity.objects.get(code="59D")
+
+    assert not permissions.is_national(agent)
+    assert set(permissions.visible_collectivities(agent).values_list("code", flat=True)) == {"01D"}
+    assert not permissions.may_view_collectivity(agent, nord)
+    assert not permissions.may_set_ceilings(agent)
+    assert not permissions.visible_regions(agent).exists()
+    assert permissions.may_administer(agent)
+
+    assert permissions.is_national(operator)
+    assert permissions.may_view_collectivity(operator, nord)
+    assert permissions.may_set_ceilings(operator)
+
+
+def test_only_a_council_agent_holds_a_collectivite():
+    """The rights of a conseil départemental's agent (upload, report, work list) test its role and its collectivité
+    together; the database keeps the collectivité for that role alone, so no other agent carries one."""
+    from django.db import IntegrityError, transaction
+
+    from accounts.models import User
+    from territories.models import Departement
+
+    ain = Collectivity.objects.get(code="01D")
+    for role, scope in [
+        (Role.DDETS, {"departement": Departement.objects.get(code="01")}),
+        (Role.FRANCE_TRAVAIL, {"departement": Departement.objects.get(code="01")}),
+        (Role.DGEFP, {}),
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            User.objects.create(username=f"{role}-avec-collectivite", role=role, collectivity=ain, **scope)
