@@ -28,6 +28,38 @@ def test_a_total_with_one_small_part_masks_a_second_part():
     assert suppress(table) == {"ccas", "mission_locale"}
 
 
+def test_a_count_of_eleven_is_shown_and_ten_is_masked():
+    """Primary suppression: a count below 11 is masked, 11 itself is shown."""
+    assert suppress(Table({"ccas": 10, "mission_locale": 11, "france_travail": 0})) == {"ccas", "france_travail"}
+
+
+def test_the_second_cell_masked_is_one_that_hides_the_first():
+    """A small count within a subtotal: masking its sibling in the subtotal hides it; masking the cell beside the
+    subtotal would not (the subtotal and its other part would still give it away), so that cell stays visible."""
+    table = Table(
+        {"total": 38, "orientes": 23, "orientes_cd": 3, "orientes_ft": 20, "non_orientes": 15},
+        relations=(
+            Relation("orientes", ("orientes_cd", "orientes_ft")),
+            Relation("total", ("orientes", "non_orientes")),
+        ),
+    )
+    assert suppress(table) == {"orientes_cd", "orientes_ft"}
+
+
+def test_a_small_count_in_two_totals_masks_one_neighbour_in_each():
+    """No single cell hides a small count that two totals give away: the cells masked next are its neighbours in
+    those totals, never the small counts of an unrelated total."""
+    table = Table(
+        {"cd": 3, "ft": 20, "orientes_m1": 23, "ml": 30, "orientes_m2": 33, "ccas": 12, "plie": 13, "autres": 25},
+        relations=(
+            Relation("orientes_m1", ("cd", "ft")),
+            Relation("orientes_m2", ("cd", "ml")),
+            Relation("autres", ("ccas", "plie")),
+        ),
+    )
+    assert suppress(table) == {"cd", "ft", "ml"}
+
+
 @st.composite
 def tables(draw):
     """Counts with a random hierarchy of totals (each total the sum of some cells, totals of totals too)."""
