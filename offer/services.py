@@ -13,11 +13,12 @@ from offer.validation import Issue, validate
 
 
 def departement_of(record: dict) -> str:
+    """The département a record is referenced in, which decides who may change it: from the commune's INSEE code
+    (three characters overseas, 2A or 2B in Corsica), else from the postal code, except in Corsica, whose postal
+    codes (20…) do not tell the two départements apart: then none."""
     code = record.get("code_insee") or ""
     if code[:2] in ("97", "98"):
         return code[:3]
-    if code[:2] in ("2A", "2B"):
-        return code[:2]
     if code:
         return code[:2]
     postal = record.get("code_postal") or ""

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from offer import coverage, duplicates, files
 from offer.sample_data import BASES, labelled_structures, service, structure
+from offer.services import departement_of
 from offer.validation import validate
 
 
@@ -219,3 +220,21 @@ def test_dora_files_in_one_zip_and_bad_archives():
         archive.writestr("b/services.csv", "id\n")
     with pytest.raises(files.OfferFileError, match="deux fichiers de services"):
         files.read_offer("export.zip", twice.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("place", "departement"),
+    [
+        ({"code_insee": "01053", "code_postal": "01000"}, "01"),
+        ({"code_insee": "2A004", "code_postal": "20000"}, "2A"),
+        ({"code_insee": "2B033", "code_postal": "20200"}, "2B"),
+        ({"code_insee": "97411", "code_postal": "97400"}, "974"),
+        ({"code_insee": "01249", "code_postal": "69000"}, "01"),  # the commune decides, not the post office
+        ({"code_postal": "38000"}, "38"),
+        ({"code_insee": "", "code_postal": "97300"}, "973"),
+        ({"code_postal": "20000"}, ""),  # 2A or 2B: the postal code does not say
+        ({}, ""),
+    ],
+)
+def test_the_departement_of_a_record_decides_who_may_change_it(place, departement):
+    assert departement_of({"id": "x", **place}) == departement
