@@ -13,6 +13,7 @@ from accounts.models import Role
 from conventions.volets import Volet
 from funding import payments
 from funding.consolidation import MEASURES, consolidate
+from funding.models import NationalEnvelope
 from territories.models import Collectivity
 from tests.factories import CeilingFactory, UserFactory, advances_paid, step, triennial
 
@@ -122,3 +123,17 @@ def test_the_ceilings_page_of_a_later_year_shows_the_ceilings_reputes_stables(cl
     before = client.get(reverse("funding:ceilings"), {"annee": 2024}).content.decode()
     row = re.search(r"<tr><td>Ain</td>.*?</tr>", before, re.S)[0]
     assert re.findall(r'<td class="app-amount">(.*?)</td>', row) == ["—", "—", "—"]  # another campaign: nothing carried
+
+
+def test_the_consolidation_names_each_volets_envelope_apart_from_its_number(client):
+    NationalEnvelope.objects.create(
+        year=2024,
+        total=Decimal("170000000.00"),
+        volet1=Decimal("60000000.00"),
+        volet2=Decimal("100000000.00"),
+        volet3=Decimal("10000000.00"),
+    )
+    client.force_login(UserFactory(role=Role.DGEFP))
+    page = client.get(reverse("funding:consolidation"), {"annee": 2024}).content.decode()
+    millions = "\u00a0000\u00a0000,00\u00a0€"
+    assert f"(enveloppes : volet 1 : 60{millions} ; volet 2 : 100{millions} ; volet 3 : 10{millions})" in page

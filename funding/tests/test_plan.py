@@ -445,6 +445,9 @@ def test_the_plan_page_says_what_the_finalisation_still_waits_for(client, conven
     add(convention, 2, "remobilisation", "prestation_accompagnement", "400000.00", "400000.00", "Ateliers")
     page = client.get(url).content.decode()
     assert 'data-testid="finalisation-refusals"' not in page
+    assert (  # R-FIN-11, each volet's figure apart from its number
+        "(R-FIN-11) : volet 1 : 0,00\u00a0€ ; volet 2 : 400\u00a0000,00\u00a0€ ; volet 3 : 0,00\u00a0€." in page
+    )
     assert "Le plan et la convention sont prêts pour la finalisation." in page
     agent = make_user(Role.DDETS, "01")
     step(convention, "open_negotiation", agent, date(2024, 1, 5))
