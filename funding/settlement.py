@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from config.formats import format_euros
+from config.formats import ZERO, format_euros
 from conventions.lifecycle import TransitionRefused, apply_transition
 from conventions.models import Convention, ConventionState
 from conventions.volets import Volet
@@ -21,7 +21,7 @@ from funding import reports
 from funding.execution import volet_balance
 from funding.models import Payment, PaymentKind, PaymentStatus, Recovery, VoletBalance
 from funding.money import payment_breaches
-from funding.payments import SETTLED_STATES, ZERO, money_of, refuse
+from funding.payments import SETTLED_STATES, money_of, refuse
 
 # The settlement closes every path, a terminated convention's too (reports.REPORTING_STATES for the report).
 SETTLING_STATES = (ConventionState.REPORT_RECEIVED, ConventionState.TERMINATED)
