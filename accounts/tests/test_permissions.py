@@ -11,7 +11,7 @@ from accounts import permissions
 from accounts.models import Role
 from conventions.models import ConventionState
 from territories.models import Collectivity
-from tests.factories import ConventionFactory
+from tests.factories import ConventionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,9 +159,7 @@ def test_a_superuser_with_a_role_keeps_that_roles_scope(make_user):
     """Administering accounts gives no territorial rights: a superuser who is also the Ain's DDETS agent sees and
     manages the Ain only; a superuser without a role (the operator's account) is national."""
     agent = make_user(Role.DDETS, "01", is_superuser=True)
-    operator = make_user(Role.DGEFP, username="exploitant")
-    operator.role, operator.is_superuser = "", True
-    operator.save()
+    operator = UserFactory(username="exploitant", role="", is_superuser=True)
     nord = Collectivity.objects.get(code="59D")
 
     assert not permissions.is_national(agent)
@@ -174,21 +172,3 @@ def test_a_superuser_with_a_role_keeps_that_roles_scope(make_user):
     assert permissions.is_national(operator)
     assert permissions.may_view_collectivity(operator, nord)
     assert permissions.may_set_ceilings(operator)
-
-
-def test_only_a_council_agent_holds_a_collectivite():
-    """The rights of a conseil départemental's agent (upload, report, work list) test its role and its collectivité
-    together; the database keeps the collectivité for that role alone, so no other agent carries one."""
-    from django.db import IntegrityError, transaction
-
-    from accounts.models import User
-    from territories.models import Departement
-
-    ain = Collectivity.objects.get(code="01D")
-    for role, scope in [
-        (Role.DDETS, {"departement": Departement.objects.get(code="01")}),
-        (Role.FRANCE_TRAVAIL, {"departement": Departement.objects.get(code="01")}),
-        (Role.DGEFP, {}),
-    ]:
-        with pytest.raises(IntegrityError), transaction.atomic():
-            User.objects.create(username=f"{role}-avec-collectivite", role=role, collectivity=ain, **scope)
