@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from accounts.models import Role
@@ -82,6 +83,8 @@ def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one
         reverse("conventions:compare_versions", args=[signed.pk]), {"a": 0, "b": 1, "format": "csv"}
     ).content.decode("utf-8-sig")
     assert "Volet 2;1\u00a0000\u00a0000,00\u00a0€;1\u00a0200\u00a0000,00\u00a0€;oui" in export.splitlines()
+    (sheet,) = signed.action_sheets.all()
+    assert f"Fiches action;{sheet};{sheet};" in export.splitlines()  # the same fiches: shown, not marked changed
     with pytest.raises(lifecycle.TransitionRefused, match="déjà appliqué"):
         services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 4))
 
@@ -253,5 +256,11 @@ def test_r_conv_05_an_avenant_carries_changes_to_the_action_plan(signed, make_us
         f"Action {sheet.number + 1} – Nouvelle action",
     ]
     assert ActionSheet.objects.count() == 2
+    page = client.get(reverse("conventions:compare_versions", args=[signed.pk]), {"a": 0, "b": 1}).content.decode()
+    added = f"Action {sheet.number + 1} – Nouvelle action"
+    assert (
+        f"<td>Fiches action</td><td>{escape(sheet)}</td><td>{escape(sheet)}<br>{added}</td>"
+        '<td><span class="fr-badge fr-badge--warning fr-badge--sm">modifié</span></td>'
+    ) in page
     # the avenant is applied: closed again
     assert client.post(add, {**data, "number": sheet.number + 2}).status_code == 404
