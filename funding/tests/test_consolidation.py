@@ -123,6 +123,11 @@ def test_the_ceilings_page_of_a_later_year_shows_the_ceilings_reputes_stables(cl
     before = client.get(reverse("funding:ceilings"), {"annee": 2024}).content.decode()
     row = re.search(r"<tr><td>Ain</td>.*?</tr>", before, re.S)[0]
     assert re.findall(r'<td class="app-amount">(.*?)</td>', row) == ["—", "—", "—"]  # another campaign: nothing carried
+    CeilingFactory(collectivity=ain, year=2027, volet=V3, amount=D("300000.00"))
+    after = client.get(reverse("funding:ceilings"), {"annee": 2028}).content.decode()
+    row = re.search(r"<tr><td>Ain</td>.*?</tr>", after, re.S)[0]
+    # 2028, which no campaign covers yet: the 2025–2027 campaign's rules carry on, not its ceilings
+    assert re.findall(r'<td class="app-amount">(.*?)</td>', row) == ["—", "—", "—"]
 
 
 def test_the_consolidation_names_each_volets_envelope_apart_from_its_number(client):
