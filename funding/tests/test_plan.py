@@ -454,3 +454,21 @@ def test_the_plan_page_says_what_the_finalisation_still_waits_for(client, conven
     assert step(convention, "finalise", agent, date(2024, 1, 25)).state == "finalisee"
     page = client.get(url).content.decode()
     assert "prêts pour la finalisation" not in page and "La finalisation attend" not in page
+
+
+def test_the_plan_page_shows_amounts_beyond_a_ceiling_as_a_broken_rule_never_as_within(client, convention, make_user):
+    """R-FIN-03 on the plan page: a volet exactly at its ceiling is within it; a cent beyond, the page names the
+    excess and no longer says the amounts are within the ceilings."""
+    client.force_login(make_user(Role.DDETS, "01"))
+    url = reverse("funding:plan", args=[convention.pk])
+    within = "Montants de la convention dans les plafonds notifiés."
+    assert within in client.get(url).content.decode()  # volet 1: 150 000 € for a ceiling of 150 000 €
+    services.convention_update(
+        convention=convention, lock_version=convention.lock_version, values={"amount_volet1": D("150000.01")}
+    )
+    page = client.get(url).content.decode()
+    assert within not in page
+    assert (
+        "Convention : Volet 1 : 150\u00a0000,01\u00a0€ dépasse le plafond de 150\u00a0000,00\u00a0€ de 0,01\u00a0€."
+        in page
+    )
