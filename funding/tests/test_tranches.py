@@ -17,7 +17,7 @@ from conventions.lifecycle import TransitionRefused
 from conventions.volets import Volet
 from funding import payments
 from funding import services as funding_services
-from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus
+from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus, PlanLine
 from funding.plans import ceilings_of
 from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches, years_awaiting_advances
 from tests.factories import UserFactory, triennial
@@ -273,3 +273,36 @@ def test_a_page_loaded_before_another_agent_saved_the_tranches_is_refused_naming
     without = {k: v for k, v in form_of(client.get(url).content.decode()).items() if k != "tranches_vues"}
     text = html.unescape(client.post(save, without, follow=True).content.decode())
     assert "Les tranches ont changé depuis l'ouverture de la page" in text  # a form without what it saw: refused
+
+
+def test_an_avenant_ending_a_triennial_a_year_early_cannot_take_from_the_engaged_year_s_tranche(agent):
+    """An avenant may end a triennial convention after two years: its tranches are then 2025 and 2026, and a
+    reduction that 2026, the one year whose advance is not engaged, cannot carry is refused as over three years
+    (R-FIN-07); nothing changes."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    amendment = services.amendment_propose(
+        convention=convention,
+        by=agent,
+        purpose="Fin anticipée",
+        amounts={"amount_volet1": D("150000.00"), "amount_volet2": D("1900000.00"), "amount_volet3": D("0.00")},
+        end_date=date(2026, 12, 31),
+    )
+    PlanLine.objects.filter(convention=convention, volet=V1).update(state_amount=D("150000.00"))
+    PlanLine.objects.filter(convention=convention, volet=V2).update(
+        state_amount=D("1900000.00"), collectivity_amount=D("1900000.00")
+    )
+    services.amendment_agree(amendment=amendment, party="etat", on=date(2025, 6, 2))
+    with pytest.raises(TransitionRefused) as refusal:
+        services.amendment_agree(amendment=amendment, party="departement", on=date(2025, 6, 3))
+    assert plain(refusal.value.reasons) == [
+        "L'avenant n° 1 ne peut pas être appliqué :",
+        "Volet 1 : l'avenant retire 210 000,00 € ; les tranches des années dont l'avance n'est pas engagée n'en "
+        "portent que 180 000,00 € (R-FIN-07).",
+    ]
+    convention.refresh_from_db()
+    assert (convention.end_date, convention.amount_volet1) == (date(2027, 12, 31), D("540000.00"))
+    assert sorted(AnnualTranche.objects.filter(convention=convention).values_list("year", "amount_volet1")) == [
+        (2025, D("180000.00")),
+        (2026, D("180000.00")),
+        (2027, D("180000.00")),
+    ]
