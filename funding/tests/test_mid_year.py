@@ -18,15 +18,20 @@ from tests.factories import ConventionFactory, UserFactory, signed, step, trienn
 
 def test_first_half_sums_the_months_from_the_start_to_30_june():
     rows = [
-        {"mois": date(2024, 1, 1), "nouveaux_entrants": None, "orientes_15_jours": None, "t0_inconnu": None},
+        {"mois": date(2024, 1, 1), "nouveaux_entrants": 3, "orientes_15_jours": 2, "t0_inconnu": 0},
         {"mois": date(2024, 2, 1), "nouveaux_entrants": 10, "orientes_15_jours": 4, "t0_inconnu": 1},
+        {"mois": date(2024, 3, 1), "nouveaux_entrants": None, "orientes_15_jours": None, "t0_inconnu": None},
         {"mois": date(2024, 6, 1), "nouveaux_entrants": 5, "orientes_15_jours": 5, "t0_inconnu": 0},
         {"mois": date(2024, 7, 1), "nouveaux_entrants": 99, "orientes_15_jours": 99, "t0_inconnu": 0},
     ]
     assert first_half(rows, date(2024, 1, 1), date(2024, 6, 30)) == {
+        "nouveaux_entrants": 18, "orientes_15_jours": 11, "t0_inconnu": 1
+    }  # fmt: skip
+    # a convention starting on 1 February: its first month counts, January does not
+    assert first_half(rows, date(2024, 2, 1), date(2024, 6, 30)) == {
         "nouveaux_entrants": 15, "orientes_15_jours": 9, "t0_inconnu": 1
     }  # fmt: skip
-    assert first_half(rows[:1], date(2024, 1, 1), date(2024, 6, 30))["nouveaux_entrants"] is None
+    assert first_half(rows[2:3], date(2024, 1, 1), date(2024, 6, 30))["nouveaux_entrants"] is None
 
 
 @pytest.fixture
@@ -51,6 +56,7 @@ def test_the_council_sends_its_volet1_synthesis_and_the_state_reads_it_consolida
     synthesis = MidYearSynthesis.objects.get(convention=convention, volet=1)
     assert synthesis.credits_committed == D("90000.00")
     assert synthesis.figures["Versé par l'État"] == "0,00\u00a0€"
+    assert not [name for name in synthesis.figures if name.startswith("Tranche")]  # one year: no tranche
     assert Notification.objects.filter(recipient=ddets, subject__startswith="Synthèse à mi-année transmise").exists()
 
     client.force_login(UserFactory(role=Role.DREETS, region=convention.collectivity.region))
