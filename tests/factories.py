@@ -19,7 +19,7 @@ from action_plans.models import ActionSheet, RoadmapAxis, RoadmapItem
 from campaigns.models import Campaign, ModelText
 from conventions.models import Convention
 from conventions.volets import Volet
-from funding.models import Ceiling, PlanLine, VoletBalance
+from funding.models import ActionOutcome, Ceiling, PlanLine, VoletBalance
 from steering.models import SharedLink
 from territories.models import Collectivity
 
@@ -115,6 +115,16 @@ class ActionSheetFactory(DjangoModelFactory):
     description = "Description fictive"
     start_date = date(2024, 1, 1)
     duration_months = 12
+
+
+class ActionOutcomeFactory(DjangoModelFactory):
+    """A fiche action's synthesis at 30 June (pass `sheet`; `stage` and `progress` as the test needs)."""
+
+    class Meta:
+        model = ActionOutcome
+
+    stage = ActionOutcome.Stage.MID_YEAR
+    progress = ActionOutcome.Progress.STARTED
 
 
 class RoadmapItemFactory(DjangoModelFactory):

@@ -9,11 +9,20 @@ from django.urls import reverse
 
 from accounts.models import Role
 from conventions.models import Convention
-from funding.mid_year import first_half, mid_year_of, period_start, years_of, years_started
-from funding.models import FinancialReport, MidYearSynthesis
+from conventions.volets import Volet
+from funding.mid_year import figures, first_half, mid_year_of, period_start, years_of, years_started
+from funding.models import ActionOutcome, FinancialReport, MidYearSynthesis
 from notifications.models import Notification
 from territories.models import Collectivity
-from tests.factories import ConventionFactory, UserFactory, signed, step, triennial
+from tests.factories import (
+    ActionOutcomeFactory,
+    ActionSheetFactory,
+    ConventionFactory,
+    UserFactory,
+    signed,
+    step,
+    triennial,
+)
 
 
 def test_first_half_sums_the_months_from_the_start_to_30_june():
@@ -99,6 +108,42 @@ def test_a_triennial_convention_has_a_remontee_each_year_begun():
     ]
     assert mid_year_of(convention, 2026) == date(2026, 6, 30) and mid_year_of(convention) == date(2025, 6, 30)
     assert period_start(convention, 2025) == date(2025, 1, 1) and period_start(convention, 2026) == date(2026, 1, 1)
+
+
+@pytest.mark.django_db
+def test_each_volet_s_figures_and_the_fiches_engaged_or_done_at_30_june():
+    """Volet 2 counts its fiches action and those engaged or done at 30 June (not those not started, nor a final
+    report's); volets 1 and 2 give the new entrants; volet 3 its feuille de route."""
+    convention = ConventionFactory(
+        collectivity=Collectivity.objects.get(code="01D"),
+        amount_volet1=D("100000.00"),
+        amount_volet2=D("200000.00"),
+        amount_volet3=D("50000.00"),
+    )
+    Stage, Progress = ActionOutcome.Stage, ActionOutcome.Progress
+    for stage, progress in (
+        (Stage.MID_YEAR, Progress.STARTED),
+        (Stage.MID_YEAR, Progress.DONE),
+        (Stage.MID_YEAR, Progress.NOT_STARTED),
+        (Stage.FINAL, Progress.DONE),
+    ):
+        ActionOutcomeFactory(sheet=ActionSheetFactory(convention=convention), stage=stage, progress=progress)
+    common = ["Montant de la convention", "Part de l'État au plan de financement", "Versé par l'État"]
+    no_data = {"Nouveaux entrants (indicateurs)": "aucune livraison de données sur la période"}
+    assert figures(convention, Volet.PROJECT_LEAD) == {
+        **dict(zip(common, ["100\u00a0000,00\u00a0€", "0,00\u00a0€", "0,00\u00a0€"], strict=True)),
+        **no_data,
+    }
+    assert figures(convention, Volet.LOCAL_SOLUTIONS) == {
+        **dict(zip(common, ["200\u00a0000,00\u00a0€", "0,00\u00a0€", "0,00\u00a0€"], strict=True)),
+        "Fiches action": "4",
+        "Fiches action engagées ou réalisées au 30 juin": "2",
+        **no_data,
+    }
+    assert figures(convention, Volet.TERRITORIAL_DEPLOYMENT) == {
+        **dict(zip(common, ["50\u00a0000,00\u00a0€", "0,00\u00a0€", "0,00\u00a0€"], strict=True)),
+        "Actions de la feuille de route": "0",
+    }
 
 
 @pytest.mark.django_db
