@@ -10,7 +10,15 @@ from django.urls import reverse
 from accounts.models import Role
 from conventions.models import Convention
 from conventions.volets import Volet
-from funding.mid_year import figures, first_half, mid_year_of, period_start, years_of, years_started
+from funding.mid_year import (
+    figures,
+    first_half,
+    mid_year_of,
+    period_start,
+    send_refusal,
+    years_of,
+    years_started,
+)
 from funding.models import ActionOutcome, FinancialReport, MidYearSynthesis
 from notifications.models import Notification
 from territories.models import Collectivity
@@ -41,6 +49,15 @@ def test_first_half_sums_the_months_from_the_start_to_30_june():
         "nouveaux_entrants": 15, "orientes_15_jours": 9, "t0_inconnu": 1
     }  # fmt: skip
     assert first_half(rows[2:3], date(2024, 1, 1), date(2024, 6, 30))["nouveaux_entrants"] is None
+
+
+def test_the_credits_committed_may_reach_the_volet_s_amount_not_a_cent_more():
+    convention = Convention(start_date=date(2024, 1, 1), end_date=date(2024, 12, 31), amount_volet1=D("200000.00"))
+    on = date(2024, 7, 1)
+    assert send_refusal(convention, Volet.PROJECT_LEAD, 2024, D("200000.00"), "Recrutement", on) is None
+    assert send_refusal(convention, Volet.PROJECT_LEAD, 2024, D("200000.01"), "Recrutement", on) == (
+        "Les crédits engagés (200\u00a0000,01\u00a0€) dépassent le montant du volet 1 (200\u00a0000,00\u00a0€)."
+    )
 
 
 @pytest.fixture
