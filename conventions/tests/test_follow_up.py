@@ -251,13 +251,10 @@ def test_r_conv_05_an_avenant_carries_changes_to_the_action_plan(signed, make_us
     services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 1))
     services.amendment_agree(amendment=amendment, party="departement", on=date(2024, 6, 2))
     assert signed.versions.get(number=0).snapshot["actions"] == [str(sheet)]
-    assert signed.versions.get(number=1).snapshot["actions"] == [
-        str(sheet),
-        f"Action {sheet.number + 1} – Nouvelle action",
-    ]
+    added = f"Action {sheet.number + 1} – Nouvelle action"
+    assert signed.versions.get(number=1).snapshot["actions"] == [str(sheet), added]
     assert ActionSheet.objects.count() == 2
     page = client.get(reverse("conventions:compare_versions", args=[signed.pk]), {"a": 0, "b": 1}).content.decode()
-    added = f"Action {sheet.number + 1} – Nouvelle action"
     assert (
         f"<td>Fiches action</td><td>{escape(sheet)}</td><td>{escape(sheet)}<br>{added}</td>"
         '<td><span class="fr-badge fr-badge--warning fr-badge--sm">modifié</span></td>'
