@@ -20,6 +20,7 @@ from campaigns.models import Campaign, ModelText
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding.models import ActionOutcome, Ceiling, PlanLine, VoletBalance
+from indicators.models import Delivery, IndicatorResult, IndicatorTable
 from steering.models import SharedLink
 from territories.models import Collectivity
 
@@ -125,6 +126,29 @@ class ActionOutcomeFactory(DjangoModelFactory):
 
     stage = ActionOutcome.Stage.MID_YEAR
     progress = ActionOutcome.Progress.STARTED
+
+
+class DeliveryFactory(DjangoModelFactory):
+    """A delivery of beneficiary data received from a collectivité (pass `collectivity`), its files not kept."""
+
+    class Meta:
+        model = Delivery
+
+    source_name = factory.Sequence(lambda n: f"livraison-{n}.zip")
+    checksum = "0" * 64
+    size_bytes = 1
+
+
+class IndicatorResultFactory(DjangoModelFactory):
+    """One month of a collectivité's volet 2 table (pass `collectivity`, `month` and `values`), from a delivery of
+    its own."""
+
+    class Meta:
+        model = IndicatorResult
+
+    delivery = factory.SubFactory(DeliveryFactory, collectivity=factory.SelfAttribute("..collectivity"))
+    table = IndicatorTable.VOLET2
+    version = "volet2-v1"
 
 
 class RoadmapItemFactory(DjangoModelFactory):

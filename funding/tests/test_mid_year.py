@@ -26,11 +26,14 @@ from tests.factories import (
     ActionOutcomeFactory,
     ActionSheetFactory,
     ConventionFactory,
+    IndicatorResultFactory,
     UserFactory,
     signed,
     step,
     triennial,
 )
+
+ORIENTED = "Orientés en 15 jours (part des T0 connus)"
 
 
 def test_first_half_sums_the_months_from_the_start_to_30_june():
@@ -161,6 +164,28 @@ def test_each_volet_s_figures_and_the_fiches_engaged_or_done_at_30_june():
         **dict(zip(common, ["50\u00a0000,00\u00a0€", "0,00\u00a0€", "0,00\u00a0€"], strict=True)),
         "Actions de la feuille de route": "0",
     }
+
+
+@pytest.mark.django_db
+def test_a_year_s_new_entrants_count_from_the_convention_s_start_then_from_1_january():
+    """The new entrants of the volet 2 table up to 30 June, and the share oriented within 15 days among those whose
+    T0 is known: from the convention's start in its first year, from 1 January in the next."""
+    convention = triennial(even_tranches=True)
+    for month, entrants, oriented, unknown in (
+        (date(2025, 1, 1), 10, 6, 0),
+        (date(2025, 6, 1), 10, 2, 2),
+        (date(2025, 7, 1), 99, 99, 0),  # after 30 June: not counted
+        (date(2026, 1, 1), 4, 3, 1),
+        (date(2026, 6, 1), 4, 1, 0),
+    ):
+        values = {"nouveaux_entrants": entrants, "orientes_15_jours": oriented, "orientes_1_mois": oriented}
+        IndicatorResultFactory(
+            collectivity=convention.collectivity, month=month, values={**values, "t0_inconnu": unknown}
+        )
+    first, second = figures(convention, Volet.LOCAL_SOLUTIONS, 2025), figures(convention, Volet.LOCAL_SOLUTIONS, 2026)
+    assert (first["Nouveaux entrants depuis le début de la convention"], first[ORIENTED]) == ("20", "8 (44,4 %)")
+    assert (second["Nouveaux entrants depuis le 01/01/2026"], second[ORIENTED]) == ("8", "4 (57,1 %)")
+    assert "Nouveaux entrants depuis le début de la convention" not in second
 
 
 @pytest.mark.django_db
