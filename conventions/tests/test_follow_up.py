@@ -3,7 +3,7 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -93,6 +93,21 @@ def test_avenant_only_on_a_signed_convention(make_user):
     draft = services.convention_create(collectivity=Collectivity.objects.get(code="38D"), year=2024)
     with pytest.raises(lifecycle.TransitionRefused, match="signée ou en exécution"):
         services.amendment_propose(convention=draft, by=None, purpose="x", amounts={}, end_date=date(2024, 12, 31))
+
+
+def test_an_avenant_may_not_end_the_convention_before_its_start(signed):
+    amounts = {"amount_volet1": signed.amount_volet1, "amount_volet2": signed.amount_volet2, "amount_volet3": 0}
+    with pytest.raises(lifecycle.TransitionRefused) as refusal:
+        services.amendment_propose(
+            convention=signed, by=None, purpose="x", amounts=amounts, end_date=signed.start_date - timedelta(days=1)
+        )
+    assert refusal.value.reasons == ["La nouvelle date de fin précède le début de la convention."]
+    assert not signed.amendments.exists()
+    # ending on its first day is a period of one day: proposed
+    same_day = services.amendment_propose(
+        convention=signed, by=None, purpose="x", amounts=amounts, end_date=signed.start_date
+    )
+    assert same_day.end_date == signed.start_date
 
 
 def test_r_conv_06_denunciation_takes_effect_two_months_later_unless_withdrawn(signed, make_user):
