@@ -87,6 +87,11 @@ def test_r_conv_05_signature_keeps_version_zero_and_an_avenant_makes_version_one
     assert f"Fiches action;{sheet};{sheet};" in export.splitlines()  # the same fiches: shown, not marked changed
     with pytest.raises(lifecycle.TransitionRefused, match="déjà appliqué"):
         services.amendment_agree(amendment=amendment, party="etat", on=date(2024, 6, 4))
+    documents = services.generate_documents(convention=signed, by=None)  # the text of the avenant's version
+    assert [(d.version_number, d.filename) for d in documents] == [
+        (1, "convention-01D-2024-v1.docx"),
+        (1, "convention-01D-2024-v1.pdf"),
+    ]
 
 
 def test_avenant_only_on_a_signed_convention(make_user):
@@ -124,7 +129,10 @@ def test_r_conv_06_denunciation_takes_effect_two_months_later_unless_withdrawn(s
 def test_r_conv_06_withdrawn_notice_does_not_terminate(signed, make_user):
     agent = make_user(Role.DDETS, "01")
     notice = services.denunciation_notify(convention=signed, by=agent, notice_date=date(2024, 6, 30), reason="x")
-    services.denunciation_withdraw(denunciation=notice, on=date(2024, 7, 15))
+    with pytest.raises(lifecycle.TransitionRefused) as late:  # the day it takes effect
+        services.denunciation_withdraw(denunciation=notice, on=date(2024, 8, 30))
+    assert late.value.reasons == ["Le délai de deux mois est écoulé : la résiliation a pris effet."]
+    services.denunciation_withdraw(denunciation=notice, on=date(2024, 8, 29))  # the last day of the two months
     with pytest.raises(lifecycle.TransitionRefused, match="Aucune mise en demeure en cours"):
         step(signed, "terminate", agent, date(2024, 9, 1))
 
