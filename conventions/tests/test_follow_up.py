@@ -171,6 +171,20 @@ def test_signed_copy_must_be_a_real_pdf(signed, make_user, client):
     assert ConventionDocument.objects.get(kind="signee").sha256 == ConventionDocument.objects.get(kind="pdf").sha256
 
 
+def test_a_signed_copy_of_20_mio_is_read_a_byte_more_is_refused(signed):
+    """The size limit of the signed scan: 20 Mio are read (here found unreadable), one byte more is refused unread."""
+    limit = services.MAX_SIGNED_SCAN_BYTES
+    for size, reason in (
+        (limit, "copie.pdf : PDF illisible ou endommagé."),
+        (limit + 1, "Fichier trop volumineux : 20 Mio au plus."),
+    ):
+        scan = SimpleUploadedFile("copie.pdf", b"%PDF-" + b"0" * (size - 5), content_type="application/pdf")
+        with pytest.raises(lifecycle.TransitionRefused) as refusal:
+            services.upload_signed_copy(convention=signed, by=None, uploaded=scan)
+        assert refusal.value.reasons == [reason]
+    assert not ConventionDocument.objects.filter(kind="signee").exists()
+
+
 def test_r_conv_08_and_r_suivi_06_reports_and_committee(signed, make_user, client):
     client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
     client.post(
