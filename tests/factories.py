@@ -20,6 +20,7 @@ from campaigns.models import Campaign, ModelText
 from conventions.models import Convention
 from conventions.volets import Volet
 from funding.models import ActionOutcome, Ceiling, PlanLine, VoletBalance
+from indicators.engine import volet2
 from indicators.models import Delivery, IndicatorResult, IndicatorTable
 from steering.models import SharedLink
 from territories.models import Collectivity
@@ -148,7 +149,7 @@ class IndicatorResultFactory(DjangoModelFactory):
 
     delivery = factory.SubFactory(DeliveryFactory, collectivity=factory.SelfAttribute("..collectivity"))
     table = IndicatorTable.VOLET2
-    version = "volet2-v1"
+    version = volet2.VERSION
 
 
 class RoadmapItemFactory(DjangoModelFactory):

@@ -11,6 +11,7 @@ from indicators.engine.synthetic import Calibration, generate
 from indicators.ingestion import process_delivery
 from indicators.models import Delivery, DeliveryStatus, IndicatorResult
 from territories.models import Collectivity
+from tests.factories import DeliveryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,9 @@ def uploaded(token: str, seed: int) -> Delivery:
     generate(Calibration(persons=150), first=date(2024, 1, 1), last=date(2024, 6, 1), seed=seed).write_csv(
         storage.reception_folder(token)
     )
-    return Delivery.objects.create(
-        collectivity=Collectivity.objects.get(code="01D"), source_name=f"livraison-{seed}.zip", checksum="0" * 64,
-        size_bytes=1, reception_token=token,
-    )  # fmt: skip
+    return DeliveryFactory(
+        collectivity=Collectivity.objects.get(code="01D"), source_name=f"livraison-{seed}.zip", reception_token=token
+    )
 
 
 def test_the_last_upload_wins_even_when_its_processing_ends_first(data_dir, django_capture_on_commit_callbacks):

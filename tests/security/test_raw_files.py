@@ -9,6 +9,7 @@ from indicators import storage
 from indicators.models import Delivery, DeliveryStatus
 from indicators.recovery import INTERRUPTED
 from territories.models import Collectivity
+from tests.factories import DeliveryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,9 @@ def delivery(status: str, token: str) -> Delivery:
     folder = storage.reception_folder(token)
     folder.mkdir(parents=True)
     (folder / "livraison.zip").write_bytes(b"id_rsa;mois\n123456789;2024-01\n")
-    return Delivery.objects.create(
-        collectivity=Collectivity.objects.get(code="01D"), source_name="livraison.zip", checksum="0" * 64,
-        size_bytes=32, status=status, reception_token=token,
+    return DeliveryFactory(
+        collectivity=Collectivity.objects.get(code="01D"), source_name="livraison.zip", size_bytes=32, status=status,
+        reception_token=token,
     )  # fmt: skip
 
 
