@@ -153,7 +153,7 @@ def amendment_payment_refusals(convention, on) -> list[str]:
 
 def readjust_advances(convention) -> list[Payment]:
     """After an avenant: a proposed advance no longer 60 % of its volet's amount (its year's tranche) is cancelled
-    and proposed anew, for its year."""
+    and proposed anew, for its year; one of a year the convention no longer covers is cancelled."""
     from campaigns.lookup import campaign_of
 
     campaign = campaign_of(convention)
@@ -162,7 +162,11 @@ def readjust_advances(convention) -> list[Payment]:
     for payment in Payment.objects.filter(
         convention=convention, kind=PaymentKind.ADVANCE, status=PaymentStatus.PROPOSED
     ):
-        planned = tranches.get(payment.year, {}).get(Volet(payment.volet), ZERO)
+        if payment.year not in tranches:
+            payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, "Année retirée par avenant"
+            payment.save()
+            continue
+        planned = tranches[payment.year].get(Volet(payment.volet), ZERO)
         if payment.amount != advance_amount(planned, campaign.advance_rate):
             payment.status, payment.cancelled_reason = PaymentStatus.CANCELLED, "Montant changé par avenant"
             payment.save()

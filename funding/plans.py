@@ -256,14 +256,23 @@ def allocation_refusals(convention, on) -> list[str]:
 
 
 def amendment_tranche_refusals(convention, on) -> list[str]:
-    """Precondition of an avenant applied: a multi-year convention's tranches can follow the new amounts
-    (`funding.tranches.rebalanced`, applied by `funding.services.rebalance_tranches_at`)."""
-    from funding.tranches import rebalanced, tranches_of
+    """Precondition of an avenant applied: a year whose advance is approved or paid stays one of the convention's
+    years, and a multi-year convention's tranches can follow the new amounts (`funding.tranches.rebalanced`,
+    applied by `funding.services.rebalance_tranches_at`)."""
+    from funding.models import PaymentKind, PaymentStatus
+    from funding.tranches import rebalanced, removed_year_refusals, tranches_of
 
     tranches = tranches_of(convention)
-    if len(tranches) < 2:
-        return []
-    return rebalanced(convention.amounts, tranches, engaged_years(convention))[1]
+    engaged = convention.payments.filter(
+        kind=PaymentKind.ADVANCE, status__in=[PaymentStatus.APPROVED, PaymentStatus.PAID]
+    ).order_by("volet", "year")
+    refusals = removed_year_refusals(
+        tranches.keys(),
+        [(Volet(p.volet), p.year, p.amount, p.status == PaymentStatus.PAID) for p in engaged],
+    )
+    if len(tranches) > 1:
+        refusals += rebalanced(convention.amounts, tranches, engaged_years(convention))[1]
+    return refusals
 
 
 def engaged_years(convention) -> set[int]:

@@ -346,16 +346,24 @@ def _changed_meanwhile(convention) -> str:
 
 
 def rebalance_tranches_at(convention, by, on) -> None:
-    """Effect of an avenant applied to a multi-year convention: the tranches follow the new amounts."""
+    """Effect of an avenant applied to a multi-year convention: the tranches follow the new amounts and years. A
+    year the convention no longer covers loses its tranche; ended after its first year, its amounts are that
+    year's tranche (kept, should a later avenant bring the other years back)."""
+    from campaigns.lookup import campaign_of
     from funding.models import AnnualTranche
     from funding.plans import engaged_years
-    from funding.tranches import rebalanced, tranches_of
+    from funding.tranches import is_multi_year, rebalanced, tranches_of
 
-    tranches = tranches_of(convention)
-    if len(tranches) < 2:
+    campaign = campaign_of(convention)
+    if not is_multi_year(convention, campaign):
         return
-    result, _ = rebalanced(convention.amounts, tranches, engaged_years(convention))
-    for year, amounts in result.items():
+    tranches = tranches_of(convention, campaign)
+    if len(tranches) > 1:
+        tranches, _ = rebalanced(convention.amounts, tranches, engaged_years(convention))
+    for removed in convention.tranches.exclude(year__in=tranches.keys()):
+        removed._change_reason = "Avenant"
+        removed.delete()
+    for year, amounts in tranches.items():
         tranche, _ = AnnualTranche.objects.get_or_create(convention=convention, year=year)
         if tranche.amounts != amounts:
             for volet, amount in amounts.items():

@@ -72,6 +72,18 @@ def change_refusals(before: Tranches, after: Tranches, advanced_years: set[int])
     ]
 
 
+def removed_year_refusals(years, engaged_advances) -> list[str]:
+    """An avenant ending the convention earlier keeps among its years every year whose advance is approved or
+    paid: that advance would otherwise be within no tranche (R-FIN-07). `engaged_advances`: (volet, year, amount,
+    paid) of each approved or paid advance."""
+    return [
+        f"{volet.label} : l'avance {year} ({format_euros(amount)}) est {'payée' if paid else 'approuvée'} ; la "
+        f"convention ne peut pas finir avant {year} (R-FIN-07)."
+        for volet, year, amount, paid in engaged_advances
+        if year not in years
+    ]
+
+
 def rebalanced(
     amounts: Mapping[Volet, Decimal], tranches: Tranches, engaged_years: set[int]
 ) -> tuple[dict[int, dict[Volet, Decimal]], list[str]]:
@@ -110,13 +122,14 @@ def seen_mark(tranches: Tranches) -> str:
 
 
 def tranches_of(convention, campaign=None) -> dict[int, dict[Volet, Decimal]]:
-    """The convention's tranche of each of its years: its amounts for a convention of one campaign year, the
-    stored tranches (zero where none is stored) for a multi-year one."""
+    """The convention's tranche of each of its years: its amounts for a convention of one year (of a one-year
+    campaign, or a multi-year one ended by avenant after its first year), the stored tranches (zero where none is
+    stored) for a multi-year one."""
     if campaign is None:
         from campaigns.lookup import campaign_of
 
         campaign = campaign_of(convention)
-    if not is_multi_year(convention, campaign):
+    if not is_multi_year(convention, campaign) or convention.start_date.year == convention.end_date.year:
         return {convention.year: dict(convention.amounts)}
     stored = {t.year: t.amounts for t in convention.tranches.all()}
     return {

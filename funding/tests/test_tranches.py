@@ -19,7 +19,14 @@ from funding import payments
 from funding import services as funding_services
 from funding.models import AnnualTranche, Payment, PaymentKind, PaymentStatus, PlanLine
 from funding.plans import ceilings_of
-from funding.tranches import change_refusals, rebalanced, sum_refusals, year_breaches, years_awaiting_advances
+from funding.tranches import (
+    change_refusals,
+    rebalanced,
+    sum_refusals,
+    tranches_of,
+    year_breaches,
+    years_awaiting_advances,
+)
 from tests.factories import UserFactory, triennial
 
 D = Decimal
@@ -306,3 +313,106 @@ def test_an_avenant_ending_a_triennial_a_year_early_cannot_take_from_the_engaged
         (2026, D("180000.00")),
         (2027, D("180000.00")),
     ]
+
+
+def shorten(convention, agent, end: date, on: date, **amounts):
+    """An avenant ending the convention on `end` with `amounts`, its plan following them, agreed by both parties on
+    `on`."""
+    amendment = services.amendment_propose(
+        convention=convention,
+        by=agent,
+        purpose="Fin anticipée",
+        amounts={f"amount_{volet}": D(amount) for volet, amount in amounts.items()},
+        end_date=end,
+    )
+    PlanLine.objects.filter(convention=convention, volet=V1).update(state_amount=D(amounts["volet1"]))
+    PlanLine.objects.filter(convention=convention, volet=V2).update(
+        state_amount=D(amounts["volet2"]), collectivity_amount=D(amounts["volet2"])
+    )
+    services.amendment_agree(amendment=amendment, party="etat", on=on)
+    return services.amendment_agree(amendment=amendment, party="departement", on=on)
+
+
+def stored_tranches(convention) -> list[tuple]:
+    return sorted(
+        AnnualTranche.objects.filter(convention=convention).values_list(
+            "year", *(volet.amount_field for volet in Volet)
+        )
+    )
+
+
+def test_an_avenant_ending_a_triennial_after_two_years_removes_the_third_year_s_tranche(agent):
+    """The 2027 tranche of a convention now ending in 2026 is removed, and the history says so; a later avenant
+    bringing 2027 back starts it from nothing, so that its refusal names what it really takes away."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    shorten(
+        convention, agent, date(2026, 12, 31), date(2025, 6, 2), volet1="360000.00", volet2="1900000.00", volet3="0"
+    )
+    assert stored_tranches(convention) == [
+        (2025, D("180000.00"), D("950000.00"), D("0.00")),
+        (2026, D("180000.00"), D("950000.00"), D("0.00")),
+    ]
+    removed = AnnualTranche.history.filter(convention_id=convention.pk, year=2027).latest("history_date")
+    assert (removed.history_type, removed.history_change_reason) == ("-", "Avenant")
+    payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 2))
+    convention.refresh_from_db()
+    amendment = services.amendment_propose(
+        convention=convention,
+        by=agent,
+        purpose="Retour à trois ans",
+        amounts={"amount_volet1": D("300000.00"), "amount_volet2": D("1900000.00"), "amount_volet3": D("0")},
+        end_date=date(2027, 12, 31),
+    )
+    PlanLine.objects.filter(convention=convention, volet=V1).update(state_amount=D("300000.00"))
+    services.amendment_agree(amendment=amendment, party="etat", on=date(2026, 2, 1))
+    with pytest.raises(TransitionRefused) as refusal:
+        services.amendment_agree(amendment=amendment, party="departement", on=date(2026, 2, 1))
+    assert plain(refusal.value.reasons)[1] == (
+        "Volet 1 : l'avenant retire 60 000,00 € ; les tranches des années dont l'avance n'est pas engagée n'en "
+        "portent que 0,00 € (R-FIN-07)."
+    )
+
+
+def test_an_avenant_ending_a_triennial_after_its_first_year_makes_its_amounts_that_year_s_tranche(client, agent):
+    """A triennial convention ended by avenant on 31 December 2025 is a convention of one year: its amounts are
+    its tranche, and the proposed advances follow them (60 % of 150 000 €, not of the former 180 000 € tranche)."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    shorten(convention, agent, date(2025, 12, 31), date(2025, 6, 2), volet1="150000.00", volet2="900000.00", volet3="0")
+    convention.refresh_from_db()
+    assert tranches_of(convention) == {2025: {V1: D("150000.00"), V2: D("900000.00"), V3: D("0.00")}}
+    assert stored_tranches(convention) == [(2025, D("150000.00"), D("900000.00"), D("0.00"))]
+    proposed = Payment.objects.filter(convention=convention, status=PaymentStatus.PROPOSED)
+    assert sorted(proposed.values_list("volet", "year", "amount")) == [
+        (V1, 2025, D("90000.00")),
+        (V2, 2025, D("540000.00")),
+    ]
+    client.force_login(agent)
+    page = client.get(reverse("funding:execution", args=[convention.pk])).content.decode()
+    assert "90\u00a0000,00" in page and 'name="tranche-' not in page  # one year: no tranches to share
+
+
+def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_approved(agent):
+    """The 2027 advance approved: an avenant ending the convention in 2026 is refused (that advance would be
+    within no tranche). Only proposed, it is cancelled as the avenant applies, and not proposed again."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    created = payments.propose_year_advances(convention_id=convention.pk, year=2027, today=date(2027, 1, 4))
+    v1_2027 = next(p for p in created if p.volet == V1)
+    payments.approve_payment(payment_id=v1_2027.pk, by=agent)
+    with pytest.raises(TransitionRefused) as refusal:
+        shorten(
+            convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0"
+        )
+    assert plain(refusal.value.reasons) == [
+        "L'avenant n° 1 ne peut pas être appliqué :",
+        "Volet 1 : l'avance 2027 (108 000,00 €) est approuvée ; la convention ne peut pas finir avant 2027 (R-FIN-07).",
+    ]
+    convention.refresh_from_db()
+    assert convention.end_date == date(2027, 12, 31) and len(stored_tranches(convention)) == 3
+    convention.amendments.all().delete()
+    payments.cancel_payment(payment_id=v1_2027.pk, reason="Erreur de saisie")
+    shorten(
+        convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0"
+    )
+    v2_2027 = Payment.objects.get(convention=convention, volet=V2, year=2027)
+    assert (v2_2027.status, v2_2027.cancelled_reason) == (PaymentStatus.CANCELLED, "Année retirée par avenant")
+    assert not Payment.objects.filter(convention=convention, year=2027).exclude(status=PaymentStatus.CANCELLED).exists()

@@ -1,8 +1,9 @@
 """No euro paid beyond the rules on a multi-year convention, whatever the order: a Hypothesis state machine
 drives the real services on a 2025–2027 convention (tranches changed, lifecycle steps, advances of any year on
-any day, approvals, payments, cancellations, avenants) and checks after every step, from the rows: each volet's
-payments within its amount, each year's advance within that year's tranche and at most one per volet and year,
-no advance of a year before its 1 January, the tranches of an engaged year unchanged."""
+any day, approvals, payments, cancellations, avenants changing the amounts and the end) and checks after every
+step, from the rows: each volet's payments within its amount, each year's advance within that year's tranche and
+at most one per volet and year, no advance of a year before its 1 January nor of a year the convention no longer
+covers, the tranches of an engaged year unchanged, no tranche stored for a year the convention no longer covers."""
 
 from collections import Counter
 from datetime import date
@@ -174,15 +175,19 @@ class MultiYearLoop(RuleBasedStateMachine):
                 ),
             )
 
-    @rule(volet=st.sampled_from([V1, V2]), share=st.integers(0, 120))
-    def avenant(self, volet, share):
+    @rule(volet=st.sampled_from([V1, V2]), share=st.integers(0, 120), end=st.sampled_from([None, *YEARS]))
+    def avenant(self, volet, share, end):
+        """An avenant changing one volet's amount, and ending the convention on 31 December of `end` (or when it
+        ends now)."""
         convention = self._current()
         amount = (convention.amounts[volet] * share / 100).quantize(D("0.01"))
         amounts = {v.amount_field: (amount if v == volet else convention.amounts[v]) for v in Volet}
+        end_date = date(end, 12, 31) if end else convention.end_date
+        label = "avenant" if end_date == convention.end_date else f"avenant finissant en {end}"
 
         def agree():
             amendment = services.amendment_propose(
-                convention=convention, by=self.agent, purpose="Avenant", amounts=amounts, end_date=convention.end_date
+                convention=convention, by=self.agent, purpose="Avenant", amounts=amounts, end_date=end_date
             )
             PlanLine.objects.filter(convention=convention, volet=volet).delete()
             if amount > 0:
@@ -190,7 +195,7 @@ class MultiYearLoop(RuleBasedStateMachine):
             services.amendment_agree(amendment=amendment, party="etat", on=date(2025, 6, 1))
             services.amendment_agree(amendment=amendment, party="departement", on=date(2025, 6, 2))
 
-        self._attempt("avenant", agree)
+        self._attempt(label, agree)
         for pending in convention.amendments.filter(applied_at__isnull=True):
             pending.delete()
             self._plan()
@@ -198,24 +203,37 @@ class MultiYearLoop(RuleBasedStateMachine):
     @invariant()
     def within_the_rules(self):
         convention = Convention.objects.get(pk=self.convention.pk)
+        years = range(convention.start_date.year, convention.end_date.year + 1)
         live = Payment.objects.filter(convention=convention, status__in=LIVE)
         stored = {t.year: t.amounts for t in AnnualTranche.objects.filter(convention=convention)}
-        assert tranches_of(convention) == {y: stored.get(y, {v: D("0.00") for v in Volet}) for y in YEARS}
+        tranches = tranches_of(convention)
+        assert set(stored) <= set(years)  # no tranche left for a year the convention no longer covers
+        if len(years) > 1:
+            assert tranches == {y: stored.get(y, {v: D("0.00") for v in Volet}) for y in years}
+        else:  # ended by avenant after its first year: its amounts are its tranche, stored for a later avenant
+            self._seen("convention d'une année")
+            assert tranches == {convention.year: convention.amounts} == stored
+            self.engaged.clear()
+        assert not live.exclude(year__in=years).exists()  # no advance of a year the convention no longer covers
         for volet in Volet:
             total = live.filter(volet=volet).aggregate(s=Sum("amount"))["s"] or D("0")
             paid = live.filter(volet=volet, status=PaymentStatus.PAID).aggregate(s=Sum("amount"))["s"] or D("0")
             assert total <= max(convention.amounts[volet], paid)
-        for year in YEARS:
+        for year in years:
             advances = live.filter(kind=PaymentKind.ADVANCE, year=year)
             for volet in Volet:
-                rows = list(advances.filter(volet=volet).values_list("amount", flat=True))
+                rows = list(advances.filter(volet=volet).values_list("amount", "status"))
                 assert len(rows) <= 1
-                assert sum(rows, D("0")) <= stored.get(year, {}).get(volet, D("0"))
+                committed = sum((amount for amount, _ in rows), D("0"))
+                paid = sum((amount for amount, status in rows if status == PaymentStatus.PAID), D("0"))
+                # beyond its tranche only as a one-year convention whose amount an avenant brought below what was
+                # paid: the difference is to recover (R-FIN-08)
+                assert committed <= tranches[year][volet] or (len(years) == 1 and committed == paid)
             if advances.exists():
                 self._seen(f"avance {year} engagée")
-                self.engaged.setdefault(year, stored.get(year))
+                self.engaged.setdefault(year, tranches[year])
                 # an engaged year's tranche never decreases (an avenant adds to the last year when all are engaged)
-                assert all(stored[year][v] >= self.engaged[year][v] for v in Volet)
+                assert all(tranches[year][v] >= self.engaged[year][v] for v in Volet)
             else:
                 self.engaged.pop(year, None)
 
@@ -237,5 +255,6 @@ def test_no_euro_beyond_the_tranches_whatever_the_order(make_user):
     print(f"\nchemins parcourus : {dict(sorted(reached.items()))}")
     for path in (
         "fait : sign", "fait : avances 2026", "fait : payer", "avance 2026 engagée", "fait : avenant",
+        "fait : avenant finissant en 2026", "convention d'une année",
     ):  # fmt: skip
         assert reached[path] > 0, path
