@@ -315,6 +315,12 @@ def calpae_import(request):
             messages.error(request, "Import refusé, rien n'a été modifié : " + " ; ".join(error.errors[:50]))
         else:
             messages.success(request, f"{count} plafonds du volet 2 importés (crédits CALPAE 2022).")
+    else:
+        uploaded = request.FILES.get("file")
+        problem = " ".join(form.errors.get("file", ["Choisissez un fichier."]))
+        messages.error(
+            request, f"Import refusé, rien n'a été modifié : {uploaded.name} : {problem}" if uploaded else problem
+        )
     return redirect(f"/financement/plafonds/?annee={year}")
 
 

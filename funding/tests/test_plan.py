@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from conventions import lifecycle, services
+from conventions.volets import Volet
 from funding import excel, excel_import
 from funding.models import Ceiling, NationalEnvelope, PlanLine
 from territories.models import Collectivity
@@ -353,6 +354,63 @@ def test_simulation_and_notification_of_volet1_ceilings(client, make_user):
     )  # fmt: skip
 
 
+def test_a_second_prenotification_of_volet1_replaces_the_first_and_a_same_one_writes_nothing(client, make_user):
+    """Notified again with another formula, every volet 1 ceiling takes the new amount and date, a ceiling entered
+    by hand included; notified again the same day with the same formula, no ceiling is written again (the
+    history keeps one line per change)."""
+    client.force_login(make_user(Role.DGEFP))
+    data = {"year": 2024, "envelope": "20 000 000,00", "base": "100 000,00", "per_tranche": "2 000,00"}
+    data["tranche_size"] = 1000
+    client.post(reverse("funding:simulation"), {**data, "notifier": "1"})
+    ain = Ceiling.objects.get(collectivity__code="01D", volet=1, year=2024)
+    assert (ain.amount, ain.source, ain.history.count()) == (D("116000.00"), Ceiling.Source.FORMULA, 1)
+    isere = Ceiling.objects.get(collectivity__code="38D", volet=1, year=2024)
+    isere.amount, isere.source, isere.prenotified_on = D("1.00"), Ceiling.Source.MANUAL, date(2023, 12, 1)
+    isere.save()
+    client.post(reverse("funding:simulation"), {**data, "base": "90 000,00", "notifier": "1"})
+    ain.refresh_from_db()
+    assert (ain.amount, ain.prenotified_on, ain.history.count()) == (D("106000.00"), date.today(), 2)
+    isere.refresh_from_db()
+    assert (isere.source, isere.prenotified_on) == (Ceiling.Source.FORMULA, date.today())
+    assert isere.amount > D("90000.00")
+    client.post(reverse("funding:simulation"), {**data, "base": "90 000,00", "notifier": "1"})
+    # created, the hand-entered one, the second notification: the third wrote nothing
+    assert ain.history.count() == 2 and Ceiling.history.filter(year=2024, volet=1).count() == 100 + 1 + 100
+
+
+def test_volet1_may_take_what_the_other_volets_leave_of_the_envelope_to_the_cent(client, make_user):
+    """R-FIN-12: volet 1 pre-notified up to what the other volets leave of the national envelope (the reserve then
+    0 €); one cent more and nothing is saved."""
+    from funding import services as funding_services
+    from funding.ceilings import Volet1Formula, allocate_volet1
+
+    funding_services.envelope_save(
+        year=2024,
+        total=D("30000000.00"),
+        parts={
+            Volet.PROJECT_LEAD: D("0"),
+            Volet.LOCAL_SOLUTIONS: D("6000000.00"),
+            Volet.TERRITORIAL_DEPLOYMENT: D("0"),
+        },
+        reserve=D("24000000.00"),
+    )
+    formula = Volet1Formula(D("100000.00"), D("2000.00"), 1000)
+    households = {c.code: c.rsa_households for c in Collectivity.objects.all()}
+
+    def notify(envelope: str):
+        allocation = allocate_volet1(households, formula, D(envelope))
+        return funding_services.notify_volet1(
+            year=2024, volet1_envelope=D(envelope), formula=formula, allocation=allocation, notified_on=date(2024, 1, 3)
+        )
+
+    with pytest.raises(funding_services.CeilingImportError) as refusal:
+        notify("24000000.01")
+    assert "la répartition dépasse l'enveloppe de 0,01" in refusal.value.errors[0].replace("\u00a0", " ")
+    assert not Ceiling.objects.exists() and NationalEnvelope.objects.get(year=2024).volet1 == 0
+    assert notify("24000000.00") == 100
+    assert NationalEnvelope.objects.get(year=2024).reserve == D("0.00")
+
+
 def test_calpae_import_all_or_nothing(client, make_user):
     client.force_login(make_user(Role.DGEFP))
     bad = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n99X;12\n38D;-4\n")
@@ -363,9 +421,34 @@ def test_calpae_import_all_or_nothing(client, make_user):
     good = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n38D;2 500 000,50\n")
     client.post(reverse("funding:calpae_import"), {"file": good, "annee": 2024})
     assert Ceiling.objects.get(collectivity__code="38D", volet=2).amount == D("2500000.50")
+    for content in (b"\n", b"collectivite;plafond\n01D;1,00\n"):  # no header, or not the expected columns
+        upload = SimpleUploadedFile("calpae.csv", content)
+        page = client.post(reverse("funding:calpae_import"), {"file": upload, "annee": 2024}, follow=True)
+        assert "calpae.csv, ligne 1 : en-tête attendu « code;montant »" in page.content.decode()
+    page = client.post(
+        reverse("funding:calpae_import"), {"file": SimpleUploadedFile("vide.csv", b""), "annee": 2024}, follow=True
+    )
+    assert "Import refusé, rien n&#x27;a été modifié : vide.csv : Le fichier soumis est vide." in page.content.decode()
     wrong_year = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1,00\n")
     assert client.post(reverse("funding:calpae_import"), {"file": wrong_year, "annee": "24"}).status_code == 400
     assert Ceiling.objects.get(collectivity__code="01D", volet=2).amount == D("1000000.00")
+
+
+def test_a_second_calpae_import_replaces_the_changed_ceilings_and_writes_nothing_for_the_others(client, make_user):
+    """A ceiling entered by hand is replaced by the file's amount (source CALPAE); an amount the file repeats is not
+    written again (the history keeps one line per change)."""
+    client.force_login(make_user(Role.DGEFP))
+    first = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n38D;2 500 000,00\n")
+    client.post(reverse("funding:calpae_import"), {"file": first, "annee": 2024})
+    ain = Ceiling.objects.get(collectivity__code="01D", volet=2, year=2024)
+    ain.amount, ain.source = D("900000.00"), Ceiling.Source.MANUAL
+    ain.save()
+    second = SimpleUploadedFile("calpae.csv", b"code;montant\n01D;1 000 000,00\n38D;2 500 000,00\n")
+    page = client.post(reverse("funding:calpae_import"), {"file": second, "annee": 2024}, follow=True)
+    assert "2 plafonds du volet 2 importés" in page.content.decode()
+    ain.refresh_from_db()
+    assert (ain.amount, ain.source, ain.history.count()) == (D("1000000.00"), Ceiling.Source.CALPAE, 3)
+    assert Ceiling.objects.get(collectivity__code="38D", volet=2).history.count() == 1
 
 
 def test_ceilings_page_regional_for_dreets_and_refused_to_others(client, convention, make_user):

@@ -315,7 +315,17 @@ def test_an_avenant_ending_a_triennial_a_year_early_cannot_take_from_the_engaged
     ]
 
 
-def shorten(convention, agent, end: date, on: date, **amounts):
+def test_an_avenant_s_change_goes_to_the_last_year_and_the_tranches_still_add_up(agent):
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    amend(convention, agent, date(2027, 12, 31), date(2025, 6, 2), volet1="570000.00", volet2="2750000.00", volet3="0")
+    assert stored_tranches(convention) == [
+        (2025, D("180000.00"), D("950000.00"), D("0.00")),
+        (2026, D("180000.00"), D("950000.00"), D("0.00")),
+        (2027, D("210000.00"), D("850000.00"), D("0.00")),
+    ]
+
+
+def amend(convention, agent, end: date, on: date, **amounts):
     """An avenant ending the convention on `end` with `amounts`, its plan following them, agreed by both parties on
     `on`."""
     amendment = services.amendment_propose(
@@ -345,15 +355,21 @@ def test_an_avenant_ending_a_triennial_after_two_years_removes_the_third_year_s_
     """The 2027 tranche of a convention now ending in 2026 is removed, and the history says so; a later avenant
     bringing 2027 back starts it from nothing, so that its refusal names what it really takes away."""
     convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
-    shorten(
-        convention, agent, date(2026, 12, 31), date(2025, 6, 2), volet1="360000.00", volet2="1900000.00", volet3="0"
-    )
+    amend(convention, agent, date(2026, 12, 31), date(2025, 6, 2), volet1="360000.00", volet2="1900000.00", volet3="0")
     assert stored_tranches(convention) == [
         (2025, D("180000.00"), D("950000.00"), D("0.00")),
         (2026, D("180000.00"), D("950000.00"), D("0.00")),
     ]
     removed = AnnualTranche.history.filter(convention_id=convention.pk, year=2027).latest("history_date")
     assert (removed.history_type, removed.history_change_reason) == ("-", "Avenant")
+    # two years are still tranches to share: 2025's advances cancelled, its tranche moves, then they are proposed again
+    for advance in Payment.objects.filter(convention=convention, year=2025):
+        payments.cancel_payment(payment_id=advance.pk, reason="Tranches revues")
+    moved = {2025: {V1: D("180000.00"), V2: D("900000.00"), V3: D("0")}}
+    moved[2026] = {V1: D("180000.00"), V2: D("1000000.00"), V3: D("0")}
+    funding_services.tranches_save(convention_id=convention.pk, tranches=moved, by=agent)
+    assert [row[2] for row in stored_tranches(convention)] == [D("900000.00"), D("1000000.00")]
+    payments.propose_year_advances(convention_id=convention.pk, year=2025, today=date(2025, 7, 1))
     payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 2))
     convention.refresh_from_db()
     amendment = services.amendment_propose(
@@ -377,7 +393,7 @@ def test_an_avenant_ending_a_triennial_after_its_first_year_makes_its_amounts_th
     """A triennial convention ended by avenant on 31 December 2025 is a convention of one year: its amounts are
     its tranche, and the proposed advances follow them (60 % of 150 000 €, not of the former 180 000 € tranche)."""
     convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
-    shorten(convention, agent, date(2025, 12, 31), date(2025, 6, 2), volet1="150000.00", volet2="900000.00", volet3="0")
+    amend(convention, agent, date(2025, 12, 31), date(2025, 6, 2), volet1="150000.00", volet2="900000.00", volet3="0")
     convention.refresh_from_db()
     assert tranches_of(convention) == {2025: {V1: D("150000.00"), V2: D("900000.00"), V3: D("0.00")}}
     assert stored_tranches(convention) == [(2025, D("150000.00"), D("900000.00"), D("0.00"))]
@@ -399,7 +415,7 @@ def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_appro
     v1_2027 = next(p for p in created if p.volet == V1)
     payments.approve_payment(payment_id=v1_2027.pk, by=agent)
     with pytest.raises(TransitionRefused) as refusal:
-        shorten(
+        amend(
             convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0"
         )
     assert plain(refusal.value.reasons) == [
@@ -410,9 +426,7 @@ def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_appro
     assert convention.end_date == date(2027, 12, 31) and len(stored_tranches(convention)) == 3
     convention.amendments.all().delete()
     payments.cancel_payment(payment_id=v1_2027.pk, reason="Erreur de saisie")
-    shorten(
-        convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0"
-    )
+    amend(convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0")
     v2_2027 = Payment.objects.get(convention=convention, volet=V2, year=2027)
     assert (v2_2027.status, v2_2027.cancelled_reason) == (PaymentStatus.CANCELLED, "Année retirée par avenant")
     assert not Payment.objects.filter(convention=convention, year=2027).exclude(status=PaymentStatus.CANCELLED).exists()

@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from accounts.models import Role
 from conventions import lifecycle, services
-from conventions.models import Convention
+from conventions.models import EDITABLE_STATES, Convention
 from conventions.volets import Volet
 from funding import payments
 from funding import services as funding_services
@@ -210,6 +210,8 @@ class MultiYearLoop(RuleBasedStateMachine):
         assert set(stored) <= set(years)  # no tranche left for a year the convention no longer covers
         if len(years) > 1:
             assert tranches == {y: stored.get(y, {v: D("0.00") for v in Volet}) for y in years}
+            if convention.state not in EDITABLE_STATES:  # R-FIN-01 from the finalisation on, avenants included
+                assert all(sum(t[v] for t in tranches.values()) == convention.amounts[v] for v in Volet)
         else:  # ended by avenant after its first year: its amounts are its tranche, stored for a later avenant
             self._seen("convention d'une année")
             assert tranches == {convention.year: convention.amounts} == stored
