@@ -243,8 +243,12 @@ class AmendmentStep:
 AMENDMENT_STEPS = {
     s.name: s
     for s in (
-        # Proposed: the amounts against the ceilings and the volet 3 selection, at once.
-        AmendmentStep("propose_amendment", preconditions=("funding.plans.allocation_refusals",)),
+        # Proposed: the amounts and the end against the ceilings, the volet 3 selection and the engaged
+        # advances, at once (checked again when both parties agree).
+        AmendmentStep(
+            "propose_amendment",
+            preconditions=("funding.plans.allocation_refusals", "funding.plans.amendment_tranche_refusals"),
+        ),
         # Agreed by both parties: the same rules as the first version, on the convention as the avenant
         # makes it; then the proposed advances follow the new amounts.
         AmendmentStep(

@@ -90,11 +90,13 @@ def amendment_propose(*, convention, by, purpose: str, amounts: dict, end_date):
             raise TransitionRefused(["Un avenant est déjà en attente d'accord : faites-le aboutir d'abord."])
         if end_date < current.start_date:
             raise TransitionRefused(["La nouvelle date de fin précède le début de la convention."])
-        # The amounts proposed are checked at once against the ceilings and the volet 3 selection; the plan,
-        # updated while the avenant is pending, is checked when both parties agree.
+        # The amounts and end proposed are checked at once against the ceilings of the years covered, the volet 3
+        # selection and the advances engaged; the plan, updated while the avenant is pending, is checked when both
+        # parties agree.
         proposed = Convention.objects.select_related("collectivity").get(pk=current.pk)
         for field, value in amounts.items():
             setattr(proposed, field, value)
+        proposed.end_date = end_date
         reasons = lifecycle.precondition_refusals("propose_amendment", proposed, end_date)
         if reasons:
             raise TransitionRefused(["Avenant refusé :", *reasons])

@@ -285,29 +285,18 @@ def test_a_page_loaded_before_another_agent_saved_the_tranches_is_refused_naming
 def test_an_avenant_ending_a_triennial_a_year_early_cannot_take_from_the_engaged_year_s_tranche(agent):
     """An avenant may end a triennial convention after two years: its tranches are then 2025 and 2026, and a
     reduction that 2026, the one year whose advance is not engaged, cannot carry is refused as over three years
-    (R-FIN-07); nothing changes."""
+    (R-FIN-07), as soon as it is proposed; nothing changes."""
     convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
-    amendment = services.amendment_propose(
-        convention=convention,
-        by=agent,
-        purpose="Fin anticipée",
-        amounts={"amount_volet1": D("150000.00"), "amount_volet2": D("1900000.00"), "amount_volet3": D("0.00")},
-        end_date=date(2026, 12, 31),
-    )
-    PlanLine.objects.filter(convention=convention, volet=V1).update(state_amount=D("150000.00"))
-    PlanLine.objects.filter(convention=convention, volet=V2).update(
-        state_amount=D("1900000.00"), collectivity_amount=D("1900000.00")
-    )
-    services.amendment_agree(amendment=amendment, party="etat", on=date(2025, 6, 2))
     with pytest.raises(TransitionRefused) as refusal:
-        services.amendment_agree(amendment=amendment, party="departement", on=date(2025, 6, 3))
+        propose(convention, agent, date(2026, 12, 31), volet1="150000.00", volet2="1900000.00", volet3="0")
     assert plain(refusal.value.reasons) == [
-        "L'avenant n° 1 ne peut pas être appliqué :",
+        "Avenant refusé :",
         "Volet 1 : l'avenant retire 210 000,00 € ; les tranches des années dont l'avance n'est pas engagée n'en "
         "portent que 180 000,00 € (R-FIN-07).",
     ]
     convention.refresh_from_db()
     assert (convention.end_date, convention.amount_volet1) == (date(2027, 12, 31), D("540000.00"))
+    assert not convention.amendments.exists()
     assert sorted(AnnualTranche.objects.filter(convention=convention).values_list("year", "amount_volet1")) == [
         (2025, D("180000.00")),
         (2026, D("180000.00")),
@@ -325,9 +314,8 @@ def test_an_avenant_s_change_goes_to_the_last_year_and_the_tranches_still_add_up
     ]
 
 
-def amend(convention, agent, end: date, on: date, **amounts):
-    """An avenant ending the convention on `end` with `amounts`, its plan following them, agreed by both parties on
-    `on`."""
+def propose(convention, agent, end: date, **amounts):
+    """An avenant ending the convention on `end` with `amounts`, proposed, its plan following them."""
     amendment = services.amendment_propose(
         convention=convention,
         by=agent,
@@ -339,8 +327,17 @@ def amend(convention, agent, end: date, on: date, **amounts):
     PlanLine.objects.filter(convention=convention, volet=V2).update(
         state_amount=D(amounts["volet2"]), collectivity_amount=D(amounts["volet2"])
     )
+    return amendment
+
+
+def agree(amendment, on: date):
     services.amendment_agree(amendment=amendment, party="etat", on=on)
     return services.amendment_agree(amendment=amendment, party="departement", on=on)
+
+
+def amend(convention, agent, end: date, on: date, **amounts):
+    """An avenant proposed, then agreed by both parties on `on`."""
+    return agree(propose(convention, agent, end, **amounts), on)
 
 
 def stored_tranches(convention) -> list[tuple]:
@@ -371,22 +368,13 @@ def test_an_avenant_ending_a_triennial_after_two_years_removes_the_third_year_s_
     assert [row[2] for row in stored_tranches(convention)] == [D("900000.00"), D("1000000.00")]
     payments.propose_year_advances(convention_id=convention.pk, year=2025, today=date(2025, 7, 1))
     payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 2))
-    convention.refresh_from_db()
-    amendment = services.amendment_propose(
-        convention=convention,
-        by=agent,
-        purpose="Retour à trois ans",
-        amounts={"amount_volet1": D("300000.00"), "amount_volet2": D("1900000.00"), "amount_volet3": D("0")},
-        end_date=date(2027, 12, 31),
-    )
-    PlanLine.objects.filter(convention=convention, volet=V1).update(state_amount=D("300000.00"))
-    services.amendment_agree(amendment=amendment, party="etat", on=date(2026, 2, 1))
     with pytest.raises(TransitionRefused) as refusal:
-        services.amendment_agree(amendment=amendment, party="departement", on=date(2026, 2, 1))
-    assert plain(refusal.value.reasons)[1] == (
+        propose(convention, agent, date(2027, 12, 31), volet1="300000.00", volet2="1900000.00", volet3="0")
+    assert plain(refusal.value.reasons) == [
+        "Avenant refusé :",
         "Volet 1 : l'avenant retire 60 000,00 € ; les tranches des années dont l'avance n'est pas engagée n'en "
-        "portent que 0,00 € (R-FIN-07)."
-    )
+        "portent que 0,00 € (R-FIN-07).",
+    ]
 
 
 def test_an_avenant_ending_a_triennial_after_its_first_year_makes_its_amounts_that_year_s_tranche(client, agent):
@@ -409,24 +397,29 @@ def test_an_avenant_ending_a_triennial_after_its_first_year_makes_its_amounts_th
 
 def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_approved(agent):
     """The 2027 advance approved: an avenant ending the convention in 2026 is refused (that advance would be
-    within no tranche). Only proposed, it is cancelled as the avenant applies, and not proposed again."""
+    within no tranche), when proposed or, approved meanwhile, when both parties agree. Only proposed, it is
+    cancelled as the avenant applies, and not proposed again."""
     convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
     created = payments.propose_year_advances(convention_id=convention.pk, year=2027, today=date(2027, 1, 4))
     v1_2027 = next(p for p in created if p.volet == V1)
     payments.approve_payment(payment_id=v1_2027.pk, by=agent)
+    reason = (
+        "Volet 1 : l'avance 2027 (108 000,00 €) est approuvée ; la convention ne peut pas finir avant 2027 (R-FIN-07)."
+    )
     with pytest.raises(TransitionRefused) as refusal:
-        amend(
-            convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0"
-        )
-    assert plain(refusal.value.reasons) == [
-        "L'avenant n° 1 ne peut pas être appliqué :",
-        "Volet 1 : l'avance 2027 (108 000,00 €) est approuvée ; la convention ne peut pas finir avant 2027 (R-FIN-07).",
-    ]
+        propose(convention, agent, date(2026, 12, 31), volet1="360000.00", volet2="1900000.00", volet3="0")
+    assert plain(refusal.value.reasons) == ["Avenant refusé :", reason]
+    payments.cancel_payment(payment_id=v1_2027.pk, reason="Erreur de saisie")
+    amendment = propose(convention, agent, date(2026, 12, 31), volet1="360000.00", volet2="1900000.00", volet3="0")
+    (again,) = payments.propose_year_advances(convention_id=convention.pk, year=2027, today=date(2027, 1, 5))
+    payments.approve_payment(payment_id=again.pk, by=agent)
+    with pytest.raises(TransitionRefused) as refusal:
+        agree(amendment, date(2027, 1, 6))
+    assert plain(refusal.value.reasons) == ["L'avenant n° 1 ne peut pas être appliqué :", reason]
     convention.refresh_from_db()
     assert convention.end_date == date(2027, 12, 31) and len(stored_tranches(convention)) == 3
-    convention.amendments.all().delete()
-    payments.cancel_payment(payment_id=v1_2027.pk, reason="Erreur de saisie")
-    amend(convention, agent, date(2026, 12, 31), date(2027, 1, 5), volet1="360000.00", volet2="1900000.00", volet3="0")
+    payments.cancel_payment(payment_id=again.pk, reason="Erreur de saisie")
+    agree(amendment, date(2027, 1, 6))
     v2_2027 = Payment.objects.get(convention=convention, volet=V2, year=2027)
     assert (v2_2027.status, v2_2027.cancelled_reason) == (PaymentStatus.CANCELLED, "Année retirée par avenant")
     assert not Payment.objects.filter(convention=convention, year=2027).exclude(status=PaymentStatus.CANCELLED).exists()

@@ -227,10 +227,10 @@ class MultiYearLoop(RuleBasedStateMachine):
                 rows = list(advances.filter(volet=volet).values_list("amount", "status"))
                 assert len(rows) <= 1
                 committed = sum((amount for amount, _ in rows), D("0"))
-                paid = sum((amount for amount, status in rows if status == PaymentStatus.PAID), D("0"))
+                paid_in_year = sum((amount for amount, status in rows if status == PaymentStatus.PAID), D("0"))
                 # beyond its tranche only as a one-year convention whose amount an avenant brought below what was
                 # paid: the difference is to recover (R-FIN-08)
-                assert committed <= tranches[year][volet] or (len(years) == 1 and committed == paid)
+                assert committed <= tranches[year][volet] or (len(years) == 1 and committed == paid_in_year)
             if advances.exists():
                 self._seen(f"avance {year} engagée")
                 self.engaged.setdefault(year, tranches[year])
