@@ -65,8 +65,8 @@ def ceilings_in_force(collectivities, year: int) -> dict[tuple[int, Volet], Ceil
 
 
 def ceilings_of(convention) -> dict[Volet, Decimal | None]:
-    """The ceiling of each volet: the year's (R-FIN-03); for a multi-year convention, the sum of its years'
-    ceilings (`carried_ceilings`)."""
+    """The ceiling of each volet: the year's (R-FIN-03); for a multi-year convention, the sum of the ceilings of
+    the campaign's years it covers (`carried_ceilings`: fewer once an avenant ends it earlier)."""
     return ceilings_by_convention([convention])[convention.pk]
 
 
@@ -78,7 +78,11 @@ def ceilings_by_convention(conventions) -> dict[int, dict[Volet, Decimal | None]
     spans = {}
     for convention in conventions:
         campaign = campaign_of(convention)
-        spans[convention.pk] = list(campaign.years) if is_multi_year(convention, campaign) else [convention.year]
+        spans[convention.pk] = (
+            [year for year in campaign.years if convention.start_date.year <= year <= convention.end_date.year]
+            if is_multi_year(convention, campaign)
+            else [convention.year]
+        )
     if not spans:
         return {}
     notified = {}
@@ -256,22 +260,32 @@ def allocation_refusals(convention, on) -> list[str]:
 
 
 def amendment_tranche_refusals(convention, on) -> list[str]:
-    """Precondition of an avenant applied: a year whose advance is approved or paid stays one of the convention's
-    years, and a multi-year convention's tranches can follow the new amounts (`funding.tranches.rebalanced`,
-    applied by `funding.services.rebalance_tranches_at`)."""
+    """Precondition of an avenant proposed and applied: a year whose advance is approved or paid stays one of the
+    convention's years, and a multi-year convention's tranches can follow the new amounts
+    (`funding.tranches.rebalanced`, applied by `funding.services.rebalance_tranches_at`) with each approved or paid
+    advance within its year's tranche (R-FIN-07)."""
     from funding.models import PaymentKind, PaymentStatus
-    from funding.tranches import rebalanced, removed_year_refusals, tranches_of
+    from funding.tranches import rebalanced, removed_year_refusals, tranches_of, year_breaches
 
     tranches = tranches_of(convention)
-    engaged = convention.payments.filter(
-        kind=PaymentKind.ADVANCE, status__in=[PaymentStatus.APPROVED, PaymentStatus.PAID]
-    ).order_by("volet", "year")
+    engaged = list(
+        convention.payments.filter(
+            kind=PaymentKind.ADVANCE, status__in=[PaymentStatus.APPROVED, PaymentStatus.PAID]
+        ).order_by("volet", "year")
+    )
     refusals = removed_year_refusals(
         tranches.keys(),
         [(Volet(p.volet), p.year, p.amount, p.status == PaymentStatus.PAID) for p in engaged],
     )
     if len(tranches) > 1:
-        refusals += rebalanced(convention.amounts, tranches, engaged_years(convention))[1]
+        result, unreachable = rebalanced(convention.amounts, tranches, engaged_years(convention))
+        refusals += unreachable
+        refusals += [
+            f"{breach}."
+            for p in engaged
+            if p.year in result
+            for breach in year_breaches(Volet(p.volet), p.year, result[p.year][Volet(p.volet)], p.amount)
+        ]
     return refusals
 
 

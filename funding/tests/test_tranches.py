@@ -395,6 +395,22 @@ def test_an_avenant_ending_a_triennial_after_its_first_year_makes_its_amounts_th
     assert "90\u00a0000,00" in page and 'name="tranche-' not in page  # one year: no tranches to share
 
 
+def test_an_avenant_ending_a_triennial_earlier_keeps_within_the_ceilings_of_the_years_it_still_covers(agent):
+    """R-FIN-03: ended on 31 December 2025, the convention's ceiling is 2025's (200 000 € on volet 1), not the sum
+    of the campaign's three years: 540 000 € in one year is refused as soon as it is proposed."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    assert ceilings_of(convention)[V1] == D("600000.00")
+    with pytest.raises(TransitionRefused) as refusal:
+        propose(convention, agent, date(2025, 12, 31), volet1="540000.00", volet2="950000.00", volet3="0")
+    assert plain(refusal.value.reasons) == [
+        "Avenant refusé :",
+        "Volet 1 : 540 000,00 € dépasse le plafond de 200 000,00 € de 340 000,00 € (R-FIN-03).",
+    ]
+    amend(convention, agent, date(2026, 12, 31), date(2025, 6, 2), volet1="360000.00", volet2="1900000.00", volet3="0")
+    convention.refresh_from_db()
+    assert ceilings_of(convention) == {V1: D("400000.00"), V2: D("2000000.00"), V3: None}
+
+
 def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_approved(agent):
     """The 2027 advance approved: an avenant ending the convention in 2026 is refused (that advance would be
     within no tranche), when proposed or, approved meanwhile, when both parties agree. Only proposed, it is
@@ -423,3 +439,23 @@ def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_appro
     v2_2027 = Payment.objects.get(convention=convention, volet=V2, year=2027)
     assert (v2_2027.status, v2_2027.cancelled_reason) == (PaymentStatus.CANCELLED, "Année retirée par avenant")
     assert not Payment.objects.filter(convention=convention, year=2027).exclude(status=PaymentStatus.CANCELLED).exists()
+
+
+def test_an_avenant_bringing_years_back_keeps_each_paid_advance_within_its_year_s_tranche(agent, make_user):
+    """Ended after 2025 and brought below the 2025 advance already paid (the difference is to recover), the
+    convention cannot be given back its later years while that advance would exceed the 2025 tranche (R-FIN-07):
+    an increase goes to the years not engaged."""
+    convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
+    advance = Payment.objects.get(convention=convention, volet=V1, year=2025)
+    payments.approve_payment(payment_id=advance.pk, by=agent)
+    recorder = make_user(Role.DREETS, "84", username="dreets-paiements")
+    payments.mark_paid(payment_id=advance.pk, paid_on=date(2025, 4, 1), chorus_reference="FICTIF", by=recorder)
+    amend(convention, agent, date(2025, 12, 31), date(2025, 6, 2), volet1="100000.00", volet2="950000.00", volet3="0")
+    convention.refresh_from_db()
+    assert tranches_of(convention)[2025][V1] == D("100000.00")  # below the 108 000 € paid: to recover
+    with pytest.raises(TransitionRefused) as refusal:
+        propose(convention, agent, date(2026, 12, 31), volet1="300000.00", volet2="1900000.00", volet3="0")
+    assert plain(refusal.value.reasons) == [
+        "Avenant refusé :",
+        "Volet 1 : l'avance 2025 (108 000,00 €) dépasserait la tranche 2025 (100 000,00 €) (R-FIN-07).",
+    ]

@@ -175,23 +175,43 @@ class MultiYearLoop(RuleBasedStateMachine):
                 ),
             )
 
-    @rule(volet=st.sampled_from([V1, V2]), share=st.integers(0, 120), end=st.sampled_from([None, *YEARS]))
-    def avenant(self, volet, share, end):
-        """An avenant changing one volet's amount, and ending the convention on 31 December of `end` (or when it
-        ends now)."""
+    @rule(volet=st.sampled_from([V1, V2]), share=st.integers(0, 120))
+    def avenant(self, volet, share):
         convention = self._current()
         amount = (convention.amounts[volet] * share / 100).quantize(D("0.01"))
-        amounts = {v.amount_field: (amount if v == volet else convention.amounts[v]) for v in Volet}
-        end_date = date(end, 12, 31) if end else convention.end_date
-        label = "avenant" if end_date == convention.end_date else f"avenant finissant en {end}"
+        amounts = {v: (amount if v == volet else convention.amounts[v]) for v in Volet}
+        self._amend("avenant", amounts, convention.end_date)
+
+    @rule(end=st.sampled_from(YEARS), share=st.sampled_from([100, 100, 90, 110]))
+    def avenant_changing_the_end(self, end, share):
+        """An avenant ending the convention on 31 December of `end`: ended earlier, its amounts are the tranches of
+        the years it keeps (a « fin anticipée »); extended, they grow with its years; give or take a tenth."""
+        convention = self._current()
+        tranches = tranches_of(convention)
+        if end <= convention.end_date.year:
+            kept = {v: sum(tranches[y][v] for y in tranches if y <= end) for v in Volet}
+        else:
+            kept = {v: convention.amounts[v] * (end - convention.year + 1) / len(tranches) for v in Volet}
+        amounts = {v: (kept[v] * share / 100).quantize(D("0.01")) for v in Volet}
+        self._amend(f"avenant finissant en {end}", amounts, date(end, 12, 31))
+
+    def _amend(self, label, amounts, end_date):
+        """The avenant proposed, the plan following its amounts, then agreed by both parties; the plan put back
+        as the convention's when it is refused."""
+        convention = self.convention
 
         def agree():
             amendment = services.amendment_propose(
-                convention=convention, by=self.agent, purpose="Avenant", amounts=amounts, end_date=end_date
+                convention=convention,
+                by=self.agent,
+                purpose="Avenant",
+                amounts={v.amount_field: amount for v, amount in amounts.items()},
+                end_date=end_date,
             )
-            PlanLine.objects.filter(convention=convention, volet=volet).delete()
-            if amount > 0:
-                PlanLineFactory(convention=convention, volet=volet, state_amount=amount)
+            PlanLine.objects.filter(convention=convention).delete()
+            for volet, amount in amounts.items():
+                if amount > 0:
+                    PlanLineFactory(convention=convention, volet=volet, state_amount=amount)
             services.amendment_agree(amendment=amendment, party="etat", on=date(2025, 6, 1))
             services.amendment_agree(amendment=amendment, party="departement", on=date(2025, 6, 2))
 
