@@ -287,9 +287,9 @@ def test_an_avenant_ending_a_triennial_a_year_early_cannot_take_from_the_engaged
     reduction that 2026, the one year whose advance is not engaged, cannot carry is refused as over three years
     (R-FIN-07), as soon as it is proposed; nothing changes."""
     convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
-    with pytest.raises(TransitionRefused) as refusal:
-        propose(convention, agent, date(2026, 12, 31), volet1="150000.00", volet2="1900000.00", volet3="0")
-    assert plain(refusal.value.reasons) == [
+    assert proposal_refusal(
+        convention, agent, date(2026, 12, 31), volet1="150000.00", volet2="1900000.00", volet3="0"
+    ) == [
         "Avenant refusé :",
         "Volet 1 : l'avenant retire 210 000,00 € ; les tranches des années dont l'avance n'est pas engagée n'en "
         "portent que 180 000,00 € (R-FIN-07).",
@@ -335,6 +335,13 @@ def agree(amendment, on: date):
     return services.amendment_agree(amendment=amendment, party="departement", on=on)
 
 
+def proposal_refusal(convention, agent, end: date, **amounts) -> list[str]:
+    """The reasons an avenant is refused for as soon as it is proposed."""
+    with pytest.raises(TransitionRefused) as refusal:
+        propose(convention, agent, end, **amounts)
+    return plain(refusal.value.reasons)
+
+
 def amend(convention, agent, end: date, on: date, **amounts):
     """An avenant proposed, then agreed by both parties on `on`."""
     return agree(propose(convention, agent, end, **amounts), on)
@@ -368,9 +375,9 @@ def test_an_avenant_ending_a_triennial_after_two_years_removes_the_third_year_s_
     assert [row[2] for row in stored_tranches(convention)] == [D("900000.00"), D("1000000.00")]
     payments.propose_year_advances(convention_id=convention.pk, year=2025, today=date(2025, 7, 1))
     payments.propose_year_advances(convention_id=convention.pk, year=2026, today=date(2026, 1, 2))
-    with pytest.raises(TransitionRefused) as refusal:
-        propose(convention, agent, date(2027, 12, 31), volet1="300000.00", volet2="1900000.00", volet3="0")
-    assert plain(refusal.value.reasons) == [
+    assert proposal_refusal(
+        convention, agent, date(2027, 12, 31), volet1="300000.00", volet2="1900000.00", volet3="0"
+    ) == [
         "Avenant refusé :",
         "Volet 1 : l'avenant retire 60 000,00 € ; les tranches des années dont l'avance n'est pas engagée n'en "
         "portent que 0,00 € (R-FIN-07).",
@@ -400,9 +407,9 @@ def test_an_avenant_ending_a_triennial_earlier_keeps_within_the_ceilings_of_the_
     of the campaign's three years: 540 000 € in one year is refused as soon as it is proposed."""
     convention = take(triennial(even_tranches=True), agent, "open_negotiation", "finalise", "approve", "sign")
     assert ceilings_of(convention)[V1] == D("600000.00")
-    with pytest.raises(TransitionRefused) as refusal:
-        propose(convention, agent, date(2025, 12, 31), volet1="540000.00", volet2="950000.00", volet3="0")
-    assert plain(refusal.value.reasons) == [
+    assert proposal_refusal(
+        convention, agent, date(2025, 12, 31), volet1="540000.00", volet2="950000.00", volet3="0"
+    ) == [
         "Avenant refusé :",
         "Volet 1 : 540 000,00 € dépasse le plafond de 200 000,00 € de 340 000,00 € (R-FIN-03).",
     ]
@@ -422,9 +429,9 @@ def test_an_avenant_cannot_end_a_convention_before_a_year_whose_advance_is_appro
     reason = (
         "Volet 1 : l'avance 2027 (108 000,00 €) est approuvée ; la convention ne peut pas finir avant 2027 (R-FIN-07)."
     )
-    with pytest.raises(TransitionRefused) as refusal:
-        propose(convention, agent, date(2026, 12, 31), volet1="360000.00", volet2="1900000.00", volet3="0")
-    assert plain(refusal.value.reasons) == ["Avenant refusé :", reason]
+    assert proposal_refusal(
+        convention, agent, date(2026, 12, 31), volet1="360000.00", volet2="1900000.00", volet3="0"
+    ) == ["Avenant refusé :", reason]
     payments.cancel_payment(payment_id=v1_2027.pk, reason="Erreur de saisie")
     amendment = propose(convention, agent, date(2026, 12, 31), volet1="360000.00", volet2="1900000.00", volet3="0")
     (again,) = payments.propose_year_advances(convention_id=convention.pk, year=2027, today=date(2027, 1, 5))
@@ -453,9 +460,9 @@ def test_an_avenant_bringing_years_back_keeps_each_paid_advance_within_its_year_
     amend(convention, agent, date(2025, 12, 31), date(2025, 6, 2), volet1="100000.00", volet2="950000.00", volet3="0")
     convention.refresh_from_db()
     assert tranches_of(convention)[2025][V1] == D("100000.00")  # below the 108 000 € paid: to recover
-    with pytest.raises(TransitionRefused) as refusal:
-        propose(convention, agent, date(2026, 12, 31), volet1="300000.00", volet2="1900000.00", volet3="0")
-    assert plain(refusal.value.reasons) == [
+    assert proposal_refusal(
+        convention, agent, date(2026, 12, 31), volet1="300000.00", volet2="1900000.00", volet3="0"
+    ) == [
         "Avenant refusé :",
         "Volet 1 : l'avance 2025 (108 000,00 €) dépasserait la tranche 2025 (100 000,00 €) (R-FIN-07).",
     ]
