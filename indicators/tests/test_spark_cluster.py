@@ -1,8 +1,8 @@
 """The same definitions on a real standalone Spark cluster: a master and a worker started as separate processes
 from the pyspark distribution's own launcher (bin/spark-class), a driver in a third process connecting to it by
-INDICATORS_SPARK_MASTER, the tables read by the executors from their Parquet files (not sent by the driver). The
-worked example and a random delivery must give exactly DuckDB's tables (every table: volet 2, volet 3, the
-delays of the loi pour le plein emploi, the organismes)."""
+INDICATORS_SPARK_MASTER, the tables read by the executors from their Parquet files (not sent by the driver). A
+random delivery with the worked example's persons must give exactly DuckDB's tables (every table: volet 2, volet 3,
+the delays of the loi pour le plein emploi, the organismes)."""
 
 import json
 import subprocess
@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -74,23 +75,37 @@ def as_json(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def stored(delivery, folder: Path) -> Path:
+def stored(tables: dict, folder: Path) -> Path:
     folder.mkdir(parents=True)
-    for name, table in delivery.tables.items():
+    for name, table in tables.items():
         pq.write_table(table, folder / f"{name}.parquet")
     return folder
 
 
-def test_worked_examples_and_a_random_delivery_on_a_standalone_cluster(cluster, tmp_path):
-    volet2 = stored(read_delivery(DATA / "volet2", key=b"k"), tmp_path / "volet2")
-    random = stored(
-        generate(Calibration(persons=150, share_oriented=0.7, mean_delay_days=40), first=FIRST, last=LAST, seed=11),
-        tmp_path / "aleatoire",
+def test_the_worked_example_within_a_random_delivery_on_a_standalone_cluster(cluster, tmp_path):
+    """One delivery: the worked example's persons beside a random delivery's (the driver's planning of each table
+    on Spark's defaults, about 40 s a delivery, is paid once)."""
+    example = read_delivery(DATA / "volet2", key=b"k").tables
+    random = generate(
+        Calibration(persons=150, share_oriented=0.7, mean_delay_days=40), first=FIRST, last=LAST, seed=11
+    ).tables
+    assert set(example) <= set(random)
+    assert not set(example["situations_mensuelles"].column("personne").to_pylist()) & set(
+        random["situations_mensuelles"].column("personne").to_pylist()
     )
-    found = on_cluster(cluster, [volet2, random])
+    both = stored(
+        {
+            name: pa.concat_tables([table, example[name]]) if name in example else table
+            for name, table in random.items()
+        },
+        tmp_path / "exemple-et-aleatoire",
+    )
+    found = on_cluster(cluster, [both])
     assert found["master"] == cluster[0]  # the cluster, not a local session
     assert found["adaptive"] == "true"  # on Spark's defaults, not the local tests' settings
-    for folder in (volet2, random):
-        duckdb = DuckDBRunner({p.stem: p for p in folder.glob("*.parquet")})
-        assert found[str(folder)] == as_json(tables(duckdb)), folder.name
-    assert sum(row["nouveaux_entrants"] or 0 for row in found[str(random)][0]) > 10
+    duckdb = DuckDBRunner({p.stem: p for p in both.glob("*.parquet")})
+    assert found[str(both)] == as_json(tables(duckdb))
+    assert sum(row["nouveaux_entrants"] or 0 for row in found[str(both)][0]) > 10
+    # the worked example's persons are in the figures: its orientation months are counted
+    alone = tables(DuckDBRunner(random), FIRST, LAST)
+    assert as_json(alone) != found[str(both)]
