@@ -196,6 +196,12 @@ def plan_rows(volet: int, lines) -> list[SheetRow]:
     return rows
 
 
+def template_rows(layout: Layout, volet: int) -> int:
+    """The rows of a volet's sheet that are the template's own (headings, captions, totals), not lines."""
+    rows = plan_rows(volet, []) if layout is PLAN else report_rows(volet, [], [])
+    return sum(row.kind != "line" for row in rows)
+
+
 def plan_values(line) -> dict:
     values = {column.field: getattr(line, column.field, None) for column in PLAN.columns[2:]}
     values["nature"] = nature_label(line.nature)

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from config.formats import ZERO, format_euros
 from conventions.amounts import checked_amount, parse_amount
 from conventions.volets import Volet
-from funding.excel import FIRST_ROW, HEADER_ROW, PLAN, TEMPLATE_VERSION, Layout, markers, sheet_name
+from funding.excel import FIRST_ROW, HEADER_ROW, PLAN, TEMPLATE_VERSION, Layout, markers, sheet_name, template_rows
 from funding.structure import NATURE_BY_CODE, NATURES, section
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -77,8 +77,9 @@ def import_workbook(
 def _read_sheet(layout: Layout, sheet, raw, volet: int, action_numbers, errors, warnings) -> list[dict]:
     """The lines of one volet's sheet. The marker rows (headings, totals: their label in column A, in the
     template's order) say which section the rows below them belong to; the totals are compared."""
-    if sheet.max_row > FIRST_ROW + MAX_LINES:
-        errors.append(CellError(sheet.title, "", None, f"feuille trop longue : {MAX_LINES} lignes au plus"))
+    if sheet.max_row - FIRST_ROW + 1 > MAX_LINES + template_rows(layout, volet):  # refused before reading a cell
+        message = f"feuille trop longue : {MAX_LINES} lignes au plus, hors titres et totaux du modèle"
+        errors.append(CellError(sheet.title, "", None, message))
         return []
     for cell_range in (str(r) for r in sheet.merged_cells.ranges if r.max_row >= FIRST_ROW):
         errors.append(

@@ -140,6 +140,21 @@ def test_sheet_totals_are_never_trusted(good_plan):
     ]
 
 
+def test_lines_for_information_are_read_and_left_out_of_the_volet_s_total_without_a_warning(good_plan):
+    add(good_plan, 3, "equipes_cd", "chefferie_projet", "30000.00", "0", "Chef de projet")
+    add(good_plan, 3, "france_travail", "chefferie_projet", "50000.00", "0", "Conseillers France Travail")
+    data = excel.export_plan(good_plan, list(PlanLine.objects.filter(convention=good_plan)), {})
+    sheet = load_workbook(io.BytesIO(data), data_only=True)["Volet 3"]
+    total = next(row for row in sheet.iter_rows() if row[0].value == excel.grand_total_label(excel.PLAN, 3))
+    assert total[12].value == 30000  # column M, the State's part: France Travail's line is « pour info »
+    plan = excel_import.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
+    assert [(line["section"], line["state_amount"]) for line in plan.lines if line["volet"] == 3] == [
+        ("equipes_cd", D("30000.00")),
+        ("france_travail", D("50000.00")),
+    ]
+    assert plan.warnings == []
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -170,6 +185,7 @@ def test_sheet_totals_are_never_trusted(good_plan):
             "Volet 2!M11, valeur « =1/3 » : formule sans valeur calculée",
         ),
         (lambda wb: wb["Volet 2"].merge_cells("E11:F12"), "Volet 2!E11:F12 : cellules fusionnées dans les lignes"),
+        (lambda wb: wb["Volet 2"].merge_cells("E5:F5"), "Volet 2!E5:F5 : cellules fusionnées dans les lignes"),
         (lambda wb: wb["Volet 1"].__setitem__("M4", "Part Etat"), "Volet 1!A4 : en-têtes modifiés : modèle modifié"),
         (
             # The renamed total shifts the walk: the next heading is what is found missing.
@@ -222,6 +238,42 @@ def test_a_row_inserted_in_a_section_belongs_to_it(good_plan):
     assert len(plan.lines) == 4
 
 
+def with_rows_inserted(count: int):
+    """A change of the plan's workbook inserting `count` lines in volet 2, above the remobilisation total (as in
+    test_a_row_inserted_in_a_section_belongs_to_it)."""
+
+    def change(wb):
+        sheet = wb["Volet 2"]
+        sheet.insert_rows(12, amount=count)
+        for row in range(12, 12 + count):
+            sheet[f"C{row}"], sheet[f"K{row}"], sheet[f"M{row}"] = f"Atelier {row}", "Prestation d'accompagnement", 1
+
+    return change
+
+
+def test_a_sheet_holds_500_lines_besides_the_template_s_headings_and_totals_and_not_one_more(good_plan):
+    # volet 2's sheet has 10 rows of lines: the template's 8 (one per objet of a section, blank when unused) and
+    # good_plan's two lines under no objet, below them; 490 more make 500
+    plan = excel_import.import_plan(
+        workbook_with(good_plan, with_rows_inserted(490)),
+        filename="plan.xlsx",
+        convention=good_plan,
+        action_numbers=set(),
+    )
+    assert len([line for line in plan.lines if line["volet"] == 2]) == 2 + 490
+    assert import_errors(good_plan, workbook_with(good_plan, with_rows_inserted(491))) == [
+        "Volet 2 : feuille trop longue : 500 lignes au plus, hors titres et totaux du modèle"
+    ]
+
+
+def zipped(size: int) -> bytes:
+    """An archive whose one file weighs `size` bytes once decompressed (a few kilobytes compressed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/donnees.bin", b"\0" * size)
+    return buffer.getvalue()
+
+
 def test_unknown_template_and_foreign_formats(good_plan):
     from openpyxl import Workbook
 
@@ -238,6 +290,13 @@ def test_unknown_template_and_foreign_formats(good_plan):
     assert import_errors(good_plan, b"x" * (excel_import.MAX_BYTES + 1)) == [
         "plan.xlsx : fichier trop volumineux (2 Mio au plus)"
     ]
+    # 40 Mio once decompressed is read (and found not to be a workbook); one byte more is refused unread
+    assert import_errors(good_plan, zipped(20 * excel_import.MAX_BYTES + 1)) == [
+        "plan.xlsx : classeur trop volumineux une fois décompressé"
+    ]
+    assert import_errors(good_plan, zipped(20 * excel_import.MAX_BYTES))[0].startswith("plan.xlsx : classeur illisible")
+    # 2 Mio exactly is not too large: it is read, and found damaged
+    assert import_errors(good_plan, b"PK" + b"x" * (excel_import.MAX_BYTES - 2)) == ["plan.xlsx : fichier endommagé"]
 
 
 def test_refused_import_changes_nothing(client, good_plan, make_user):
@@ -257,6 +316,32 @@ def test_refused_import_changes_nothing(client, good_plan, make_user):
     ).content.decode()
     assert "Plan refusé, rien n&#x27;a été modifié : gros.xlsx : fichier trop volumineux (2 Mio au plus)" in oversized
     assert PlanLine.objects.count() == 3
+    at_the_limit = client.post(
+        reverse("funding:import_xlsx", args=[good_plan.pk]),
+        {"file": SimpleUploadedFile("limite.xlsx", b"PK" + b"x" * (excel_import.MAX_BYTES - 2))},
+        follow=True,
+    ).content.decode()
+    assert "Plan refusé, rien n&#x27;a été modifié : limite.xlsx : fichier endommagé" in at_the_limit
+    assert PlanLine.objects.count() == 3
+
+
+def test_a_line_names_its_fiche_action_by_an_existing_number(client, good_plan, make_user):
+    client.force_login(make_user(Role.DEPARTMENTAL_COUNCIL, "01D"))
+
+    def imported(number) -> str:
+        data = workbook_with(good_plan, lambda wb: wb["Volet 2"].__setitem__("L11", number))  # the line « Ateliers »
+        url = reverse("funding:import_xlsx", args=[good_plan.pk])
+        return client.post(url, {"file": SimpleUploadedFile("plan.xlsx", data)}, follow=True).content.decode()
+
+    # the convention has one fiche action, number 1
+    for number, error in (
+        (7, "Volet 2!L11, valeur « 7 » : N° fiche action : aucune fiche action porte ce numéro"),
+        ("un", "Volet 2!L11, valeur « un » : N° fiche action : numéro de fiche action invalide"),
+    ):
+        assert f"Plan refusé, rien n&#x27;a été modifié : {error}" in imported(number)
+        assert not PlanLine.objects.filter(action_sheet__isnull=False).exists()
+    assert "Plan importé : 3 lignes." in imported(1)
+    assert PlanLine.objects.get(purpose="Ateliers").action_sheet == good_plan.action_sheets.get()
 
 
 def test_editor_saves_at_every_change_and_returns_rules(client, good_plan, make_user):
