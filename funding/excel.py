@@ -197,9 +197,9 @@ def plan_rows(volet: int, lines) -> list[SheetRow]:
 
 
 def template_rows(layout: Layout, volet: int) -> int:
-    """The rows of a volet's sheet that are the template's own (headings, captions, totals), not lines."""
-    rows = plan_rows(volet, []) if layout is PLAN else report_rows(volet, [], [])
-    return sum(row.kind != "line" for row in rows)
+    """The rows of a volet's sheet as the template has them without a line: its headings, captions and totals, and
+    its rows left blank to be filled in (a plan's exported lines take these first)."""
+    return len(plan_rows(volet, []) if layout is PLAN else report_rows(volet, [], []))
 
 
 def plan_values(line) -> dict:

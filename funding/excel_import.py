@@ -78,7 +78,7 @@ def _read_sheet(layout: Layout, sheet, raw, volet: int, action_numbers, errors, 
     """The lines of one volet's sheet. The marker rows (headings, totals: their label in column A, in the
     template's order) say which section the rows below them belong to; the totals are compared."""
     if sheet.max_row - FIRST_ROW + 1 > MAX_LINES + template_rows(layout, volet):  # refused before reading a cell
-        message = f"feuille trop longue : {MAX_LINES} lignes au plus, hors titres et totaux du modèle"
+        message = f"feuille trop longue : les lignes du modèle et {MAX_LINES} de plus au plus"
         errors.append(CellError(sheet.title, "", None, message))
         return []
     for cell_range in (str(r) for r in sheet.merged_cells.ranges if r.max_row >= FIRST_ROW):

@@ -251,19 +251,37 @@ def with_rows_inserted(count: int):
     return change
 
 
-def test_a_sheet_holds_500_lines_besides_the_template_s_headings_and_totals_and_not_one_more(good_plan):
-    # volet 2's sheet has 10 rows of lines: the template's 8 (one per objet of a section, blank when unused) and
-    # good_plan's two lines under no objet, below them; 490 more make 500
+def test_a_sheet_holds_its_template_s_rows_and_500_more(good_plan):
+    # volet 2's template has 17 rows: 9 headings, captions and totals, and 8 rows for its objets, of which
+    # good_plan's two lines (under no objet) take none: its sheet has 19 rows, 498 more make 517
     plan = excel_import.import_plan(
-        workbook_with(good_plan, with_rows_inserted(490)),
+        workbook_with(good_plan, with_rows_inserted(498)),
         filename="plan.xlsx",
         convention=good_plan,
         action_numbers=set(),
     )
-    assert len([line for line in plan.lines if line["volet"] == 2]) == 2 + 490
-    assert import_errors(good_plan, workbook_with(good_plan, with_rows_inserted(491))) == [
-        "Volet 2 : feuille trop longue : 500 lignes au plus, hors titres et totaux du modèle"
+    assert len([line for line in plan.lines if line["volet"] == 2]) == 2 + 498
+    assert import_errors(good_plan, workbook_with(good_plan, with_rows_inserted(499))) == [
+        "Volet 2 : feuille trop longue : les lignes du modèle et 500 de plus au plus"
     ]
+
+
+def test_a_plan_of_500_lines_in_a_volet_comes_back_from_its_workbook(good_plan):
+    PlanLine.objects.bulk_create(
+        PlanLine(
+            convention=good_plan,
+            volet=2,
+            section="remobilisation",
+            nature="prestation_accompagnement",
+            purpose=f"Atelier {n}",
+            state_amount=D("1.00"),
+            collectivity_amount=D("1.00"),
+        )
+        for n in range(498)
+    )
+    data = excel.export_plan(good_plan, list(PlanLine.objects.filter(convention=good_plan)), {})
+    plan = excel_import.import_plan(data, filename="plan.xlsx", convention=good_plan, action_numbers=set())
+    assert len([line for line in plan.lines if line["volet"] == 2]) == 500
 
 
 def zipped(size: int) -> bytes:
