@@ -3,6 +3,7 @@
 import io
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -239,6 +240,34 @@ def test_leading_zeros_lost_by_a_spreadsheet(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("short", "reported"), [(1, True), (2, False)])
+def test_leading_zeros_are_checked_from_20_lines_when_95_percent_share_a_length(tmp_path, short, reported):
+    # 20 lines exactly: 19 identifiers of 7 digits and one of 5 (95 %) are reported; 18 and two (90 %) are not
+    rows = [f"{100000 + i:07d};2024-01;versable;1;2024-01-05;" for i in range(20 - short)]
+    rows += [f"{12345 + i};2024-01;versable;1;2024-01-05;" for i in range(short)]
+    content = SITUATIONS.splitlines()[0] + "\n" + "\n".join(rows) + "\n"
+    folder = write(tmp_path, situations_mensuelles__csv=content, orientations__csv=ORIENTATIONS)
+    if reported:
+        assert issues(folder) == [
+            "situations_mensuelles.csv, ligne 21, colonne « id_rsa » : identifiant de 5 chiffres alors que les autres "
+            "en ont 7 : zéros initiaux perdus (fichier ouvert dans un tableur ?)"
+        ]
+    else:
+        assert read_delivery(folder, key=KEY).tables["situations_mensuelles"].num_rows == 20
+
+
+def test_identifiers_that_are_not_all_digits_are_not_checked_for_lost_zeros(tmp_path):
+    # quoted, so that the file is read line by line; of different lengths, but letters: no spreadsheet lost them
+    rows = [f'"A{100000 + i:07d}";2024-01;versable;1;2024-01-05;' for i in range(30)] + [
+        '"A12345";2024-01;versable;1;2024-01-05;'
+    ]
+    content = SITUATIONS.splitlines()[0] + "\n" + "\n".join(rows) + "\n"
+    delivery = read_delivery(
+        write(tmp_path, situations_mensuelles__csv=content, orientations__csv=ORIENTATIONS), key=KEY
+    )
+    assert delivery.tables["situations_mensuelles"].num_rows == 31
+
+
 def test_undecodable_file(tmp_path):
     found = issues(
         write(tmp_path, situations_mensuelles__csv=SITUATIONS.encode() + b"\x81\x8d\n", orientations__csv=ORIENTATIONS)
@@ -264,6 +293,54 @@ def test_too_many_members_and_oversized_files(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "MAX_FILE_BYTES", 100)
     found = issues(write(tmp_path / "gros", situations_mensuelles__csv=SITUATIONS, orientations__csv=ORIENTATIONS))
     assert "situations_mensuelles.csv : fichier trop volumineux (limite 0 Mio)" in found
+
+
+def test_a_zip_of_32_files_at_each_limit_to_the_byte_is_read(tmp_path, monkeypatch):
+    situations, orientations = SITUATIONS.encode(), ORIENTATIONS.encode()
+
+    def archive(name: str) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as zipped:
+            zipped.writestr("situations_mensuelles.csv", situations)
+            zipped.writestr("orientations.csv", orientations)
+            for i in range(reading.MAX_ZIP_MEMBERS - 2):
+                zipped.writestr(f"note{i}.txt", "x")
+        return path
+
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", len(situations))  # the larger file, to the byte
+    monkeypatch.setattr(reading, "MAX_ZIP_RATIO", 1)  # files stored uncompressed: a ratio of 1 exactly
+    monkeypatch.setattr(reading, "MAX_TOTAL_BYTES", len(situations) + len(orientations) + 30)  # the notes too
+    assert len(read_delivery(archive("juste.zip"), key=KEY).warnings) == 30  # the notes: unknown files
+    monkeypatch.setattr(reading, "MAX_TOTAL_BYTES", len(situations) + len(orientations) + 29)
+    assert issues(archive("total.zip")) == ["note29.txt : contenu décompressé au-delà des limites : archive refusée"]
+    folder = write(tmp_path / "dossier", situations_mensuelles__csv=situations, orientations__csv=orientations)
+    assert read_delivery(folder, key=KEY).tables["situations_mensuelles"].num_rows == 3
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", len(situations) - 1)
+    assert issues(archive("fichier.zip")) == ["situations_mensuelles.csv : fichier trop volumineux (limite 0 Mio)"]
+    assert issues(folder)[0] == "situations_mensuelles.csv : fichier trop volumineux (limite 0 Mio)"
+
+
+def test_a_zip_made_on_a_mac_is_read_without_its_folders_and_resource_files(tmp_path):
+    path = tmp_path / "livraison.zip"
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("livraison/", "")
+        zipped.writestr("livraison/situations_mensuelles.csv", SITUATIONS)
+        zipped.writestr("livraison/orientations.csv", ORIENTATIONS)
+        zipped.writestr("__MACOSX/livraison/._situations_mensuelles.csv", b"\x00\x05\x16\x07")
+    delivery = read_delivery(path, key=KEY)
+    assert (delivery.tables["situations_mensuelles"].num_rows, delivery.warnings) == (3, [])
+
+
+def test_a_parquet_file_at_its_limits_of_rows_and_bytes_is_read():
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"x": list(range(10))}), buffer)
+    data = buffer.getvalue()
+    inflated = pq.ParquetFile(io.BytesIO(data)).metadata.row_group(0).total_byte_size
+    assert reading.parquet_bomb(data, max_rows=10, max_bytes=inflated) is None
+    assert reading.parquet_bomb(data, max_rows=9, max_bytes=inflated) == "10 lignes : 9 au plus par fichier"
+    assert reading.parquet_bomb(data, max_rows=10, max_bytes=inflated - 1) == (
+        "contenu décompressé au-delà de 0 Mio : fichier refusé"
+    )
 
 
 def test_many_errors_are_capped_and_counted(tmp_path):
