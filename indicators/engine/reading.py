@@ -67,7 +67,8 @@ def _read_delivery(source, pseudonymiser, log, warnings, mappings, scratch) -> D
     for spec in FILES.values():
         candidates = [name for name, assigned in assignment.items() if assigned == spec.name]
         if not candidates:
-            if spec.required:
+            refused = any(PurePosixPath(issue.file).stem == spec.name for issue in log.issues)  # e.g. too large
+            if spec.required and not refused:
                 log.add(f"{spec.name}.csv", None, None, None, "fichier obligatoire absent de la livraison")
             continue
         if len(candidates) > 1:
